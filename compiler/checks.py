@@ -1,0 +1,132 @@
+"""Checks that need the whole model: priorities against properties, ranks, and id references
+in attributes. Each check is a generator of diagnostics; `check_spec` runs them all.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+
+from .diagnostics import Diagnostic
+from .extract import IdRegistry, suggest
+from .model import SourceSpan, Spec
+
+Display = Callable[[str], str]
+"""Maps a spec-relative file name to the path diagnostics show."""
+
+
+def _at(display: Display, span: SourceSpan, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(code, message, display(span.file), span.line, span.column, hint)
+
+
+def check_ranks(spec: Spec, display: Display) -> Iterator[Diagnostic]:
+    seen: dict[int, str] = {}
+    for prop in spec.properties:
+        if prop.rank in seen:
+            yield _at(
+                display,
+                prop.source,
+                "CC304",
+                f"property '{prop.id}' has rank {prop.rank}, like '{seen[prop.rank]}'",
+                "give each property its own rank: 1 for the highest, then 2, 3, ...",
+            )
+        else:
+            seen[prop.rank] = prop.id
+    ranks = sorted(seen)
+    if ranks and ranks != list(range(1, len(ranks) + 1)):
+        missing = sorted(set(range(1, max(ranks) + 1)) - set(ranks))
+        prop = next(p for p in spec.properties if p.rank == ranks[-1])
+        yield _at(
+            display,
+            prop.source,
+            "CC304",
+            f"property ranks skip {', '.join(map(str, missing))}",
+            "number the ranks 1, 2, 3, ... without gaps",
+        )
+
+
+def check_priorities(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
+    ranks = {p.id: p.rank for p in spec.properties}
+    graph: dict[str, set[str]] = {}
+    where: dict[tuple[str, str], str] = {}
+    for priority in spec.priorities:
+        seen: set[str] = set()
+        valid: list[str] = []
+        for ident in priority.order:
+            if ident in seen:
+                yield _at(
+                    display,
+                    priority.source,
+                    "CC307",
+                    f"priority '{priority.id}' names '{ident}' twice",
+                    "name each property once in 'order'",
+                )
+                continue
+            seen.add(ident)
+            if ident not in ranks:
+                kind = registry.kinds.get(ident)
+                if kind == "property":
+                    continue  # a property with errors of its own, reported where it stands
+                what = f"a {kind}, not a property" if kind else "not defined anywhere"
+                hint = suggest(ident, list(ranks)) or f"properties: {', '.join(ranks) or 'none'}"
+                yield _at(
+                    display,
+                    priority.source,
+                    "CC303",
+                    f"priority '{priority.id}' names '{ident}', which is {what}",
+                    hint,
+                )
+                continue
+            valid.append(ident)
+        for higher, lower in pairwise(valid):
+            if ranks[higher] > ranks[lower]:
+                yield _at(
+                    display,
+                    priority.source,
+                    "CC304",
+                    f"priority '{priority.id}' puts '{higher}' (rank {ranks[higher]}) above "
+                    f"'{lower}' (rank {ranks[lower]})",
+                    "make the ranks and the priority order agree",
+                )
+            graph.setdefault(lower, set()).add(higher)
+            where.setdefault((higher, lower), priority.id)
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as err:
+        # graphlib lists the cycle so that each node is above the next one.
+        cycle: list[str] = err.args[1]
+        names = {where[pair] for pair in pairwise(cycle) if pair in where}
+        first = next(p for p in spec.priorities if p.id in names)
+        yield _at(
+            display,
+            first.source,
+            "CC307",
+            f"priorities contradict each other: {' > '.join(cycle)}",
+            f"the orders of {', '.join(repr(n) for n in sorted(names))} cannot all hold; make them agree",
+        )
+
+
+def check_id_attributes(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
+    known = list(registry.kinds)
+    named: list[tuple[str, str, tuple[str, ...], SourceSpan]] = [
+        *((c.id, "concerns", c.concerns, c.source) for c in spec.constraints),
+        *((r.id, "justifies", r.justifies, r.source) for r in spec.rationales),
+    ]
+    for owner, key, idents, span in named:
+        for ident in idents:
+            if ident not in registry.kinds:
+                yield _at(
+                    display,
+                    span,
+                    "CC309",
+                    f"'{owner}' {key} '{ident}', which is not an id in the spec",
+                    suggest(ident, known) or "name the id of a property, section or annotation",
+                )
+
+
+def check_spec(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
+    """Every whole-model check, in a fixed order."""
+    yield from check_ranks(spec, display)
+    yield from check_priorities(spec, registry, display)
+    yield from check_id_attributes(spec, registry, display)

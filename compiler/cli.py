@@ -1,0 +1,103 @@
+"""The `constitution` command: a thin click adapter over the library.
+
+Subcommands are imported only when run, so `constitution --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+#: name -> (module:function, one-line help). The module is imported only when the command runs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "compile": ("compiler.commands:compile_command", "Compile a spec to JSON (stdout or -o FILE)."),
+    "check": (
+        "compiler.commands:check_command",
+        "Check a spec and report every problem; write nothing.",
+    ),
+    "build": (
+        "compiler.site_commands:build_command",
+        "Compile, validate and build the documentation site.",
+    ),
+    "serve": ("compiler.site_commands:serve_command", "Preview the site, rebuilding on save."),
+    "diff": (
+        "compiler.release_commands:diff_command",
+        "Show what changed between two versions, by how much it matters.",
+    ),
+    "release": (
+        "compiler.release_commands:release_command",
+        "Release the spec as an immutable, versioned artifact.",
+    ),
+    "verify": (
+        "compiler.release_commands:verify_command",
+        "Check every released artifact against the index.",
+    ),
+    "history": (
+        "compiler.release_commands:history_command",
+        "List the versions in which a node changed.",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, _, attr = entry[0].partition(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), prog_name="constitution")
+def cli() -> None:
+    """Compile a constitution written as annotated Markdown into a validated JSON spec,
+    a documentation site and versioned, diffable releases.
+
+    Exit status: 0 when all is well, 1 on problems in the input, 2 on usage errors.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: never lets a traceback reach the user (set CONSTITUTION_DEBUG=1 to see one)."""
+    try:
+        return cli.main(args=argv, prog_name="constitution", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("constitution: interrupted", err=True)
+        sys.exit(130)
+    except Exception as err:
+        if os.environ.get("CONSTITUTION_DEBUG"):
+            raise
+        click.echo(
+            f"constitution: internal error: {type(err).__name__}: {err}\n"
+            "    hint: this is a bug; please report it with the input that caused it "
+            "(CONSTITUTION_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

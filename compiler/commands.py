@@ -1,0 +1,72 @@
+"""`constitution compile` and `constitution check`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .diagnostics import render
+from .fsutil import atomic_write
+from .pipeline import CompileResult, compile_spec
+
+FORMATS = click.Choice(["text", "json", "github"])
+spec_argument = click.argument(
+    "spec", default="spec", type=click.Path(exists=True, path_type=Path), required=False
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="text",
+    show_default=True,
+    help="How to print diagnostics: text for people, json for tools, github for GitHub Actions annotations.",
+)
+
+
+def report(result: CompileResult, fmt: str) -> None:
+    """Print every diagnostic to stderr (JSON prints even when there are none)."""
+    text = render(result.diagnostics, fmt)
+    if text or fmt == "json":
+        click.echo(text or "[]\n", err=True, nl=False)
+
+
+@click.command("compile")
+@spec_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON here (atomically) instead of to stdout.",
+)
+@format_option
+def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
+    """Compile SPEC (a directory of Markdown files or one file; default: spec/) to JSON.
+
+    Nothing is written when the input has errors, and an earlier OUTPUT is left as it was.
+    """
+    result = compile_spec(spec)
+    report(result, fmt)
+    if not result.ok:
+        sys.exit(1)
+    data = result.to_json_bytes()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        atomic_write(output, data)
+
+
+@click.command("check")
+@spec_argument
+@format_option
+def check_command(spec: Path, fmt: str) -> None:
+    """Check SPEC and report every problem in one pass; write nothing.
+
+    Fast enough for every save and a pre-commit hook. Exit 1 when there are errors.
+    """
+    result = compile_spec(spec)
+    report(result, fmt)
+    if not result.ok:
+        sys.exit(1)

@@ -1,0 +1,181 @@
+"""Emit the model as the JSON document: a plain dict in a fixed key order, validated against
+`schemas/constitution.schema.json` before any byte is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from . import __version__
+from .diagnostics import Diagnostic
+from .model import Attributes, SourceSpan, Spec
+
+SCHEMA_FILE = "constitution.schema.json"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of compiled output, as shipped in the package."""
+    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def schema_id() -> str:
+    return str(schema()["$id"])
+
+
+def _attributes(attributes: Attributes, *known: str) -> dict[str, object]:
+    return {
+        "classes": list(attributes.classes),
+        "attributes": {k: v for k, v in attributes.values if k not in known},
+    }
+
+
+def _source(span: SourceSpan) -> dict[str, object]:
+    return span.to_json()
+
+
+def to_document(spec: Spec) -> dict[str, Any]:
+    """The JSON document for `spec`; the same spec always gives an equal dict, in the same order."""
+    return {
+        "$schema": schema_id(),
+        "document": {
+            "title": spec.title,
+            "version": spec.version,
+            "generator": {"name": "constitution-compiler", "version": __version__},
+            "metadata": dict(spec.metadata),
+            "sources": [
+                {
+                    "file": chapter.file,
+                    "sha256": chapter.sha256,
+                    "title": chapter.title,
+                    "chapter": chapter.number,
+                    "reading_time": chapter.reading_time,
+                }
+                for chapter in spec.chapters
+            ],
+        },
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "level": s.level,
+                "parent": s.parent,
+                "auto_id": s.auto_id,
+                **_attributes(s.attributes),
+                "text": s.text,
+                "source": _source(s.source),
+            }
+            for s in spec.sections
+        ],
+        "properties": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "rank": p.rank,
+                "text": p.text,
+                "section": p.section,
+                **_attributes(p.attributes, "rank", "title"),
+                "source": _source(p.source),
+            }
+            for p in spec.properties
+        ],
+        "priorities": [
+            {
+                "id": p.id,
+                "mode": p.mode,
+                "order": list(p.order),
+                "text": p.text,
+                "section": p.section,
+                **_attributes(p.attributes, "mode", "order"),
+                "source": _source(p.source),
+            }
+            for p in spec.priorities
+        ],
+        "constraints": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "text": c.text,
+                "concerns": list(c.concerns),
+                "section": c.section,
+                **_attributes(c.attributes, "kind", "concerns"),
+                "source": _source(c.source),
+            }
+            for c in spec.constraints
+        ],
+        "definitions": [
+            {
+                "id": d.id,
+                "term": d.term,
+                "text": d.text,
+                "section": d.section,
+                **_attributes(d.attributes, "term"),
+                "source": _source(d.source),
+            }
+            for d in spec.definitions
+        ],
+        "rationales": [
+            {
+                "id": r.id,
+                "text": r.text,
+                "justifies": list(r.justifies),
+                "section": r.section,
+                **_attributes(r.attributes, "justifies"),
+                "source": _source(r.source),
+            }
+            for r in spec.rationales
+        ],
+        "references": [
+            {"from": r.origin, "to": r.target, "text": r.text, "source": _source(r.source)}
+            for r in spec.references
+        ],
+    }
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """Serialise deterministically: fixed key order, UTF-8, two-space indent, final newline."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def validate(document: dict[str, Any], display: Callable[[str], str]) -> Iterator[Diagnostic]:
+    """Schema violations, each reported at the source of the nearest node that has one."""
+    for error in _validator().iter_errors(document):
+        span = _nearest_source(document, list(error.absolute_path))
+        pointer = "/" + "/".join(str(part) for part in error.absolute_path)
+        yield Diagnostic(
+            "CC401",
+            f"compiled output does not match the schema at {pointer}: {error.message[:200]}",
+            display(span.file) if span else "<output>",
+            span.line if span else 0,
+            span.column if span else 1,
+            "this is a bug in constitution-compiler or its schema; please report it with this input",
+        )
+
+
+def _nearest_source(document: Any, path: list[Any]) -> SourceSpan | None:
+    node: Any = document
+    found: SourceSpan | None = None
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("source"), dict):
+            src = node["source"]
+            found = SourceSpan(
+                str(src.get("file")), int(src.get("line", 0)), int(src.get("column", 1))
+            )
+    return found

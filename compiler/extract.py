@@ -1,0 +1,810 @@
+"""Extract the model from markdown-it tokens: sections, annotations, references and front matter.
+
+One walk over each file's token stream; every problem becomes a `Diagnostic`, none is raised.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic
+from .model import (
+    Attributes,
+    Chapter,
+    Constraint,
+    Definition,
+    Priority,
+    Property,
+    Rationale,
+    Reference,
+    Section,
+    SourceSpan,
+    Spec,
+)
+from .reader import SourceFile
+from .syntax import AttributeError_, parse_annotation_info
+
+ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
+PRIORITY_MODES = ("holistic", "strict")
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+
+#: Front matter keys and the types they take.
+FRONT_MATTER: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "version": (str,),
+    "chapter": (int,),
+    "reading_time": (int,),
+    "description": (str,),
+    "authors": (list,),
+    "date": (str, datetime.date),
+    "license": (str,),
+}
+
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+_FENCE_ONLY = re.compile(r"^:{3,}$")
+_MD_LINK = re.compile(r"^(?P<file>[^:?#]+\.md)?(?:#(?P<fragment>.*))?$")
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def slugify(title: str) -> str:
+    """An id made from a title: lower case, punctuation dropped, spaces turned into `-`."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+@dataclass(slots=True)
+class IdRegistry:
+    """Every id of the spec, where it was defined and what kind of node it names."""
+
+    kinds: dict[str, str] = field(default_factory=dict)
+    places: dict[str, tuple[str, SourceSpan]] = field(default_factory=dict)
+
+    def add(self, ident: str, kind: str, display: str, span: SourceSpan) -> Diagnostic | None:
+        if ident in self.kinds:
+            first_display, first = self.places[ident]
+            return Diagnostic(
+                "CC301",
+                f"duplicate id '{ident}' (already the id of a {self.kinds[ident]})",
+                display,
+                span.line,
+                span.column,
+                hint=f"first defined at {first_display}:{first.line}; ids must be unique across the spec",
+            )
+        self.kinds[ident] = kind
+        self.places[ident] = (display, span)
+        return None
+
+
+def suggest(word: str, candidates: Sequence[str]) -> str:
+    """' Did you mean X?' for the nearest candidate, or ''."""
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+@dataclass(slots=True)
+class _SectionBuilder:
+    title: str
+    level: int
+    ident: str
+    auto_id: bool
+    parent: str | None
+    attributes: Attributes
+    span: SourceSpan
+    chunks: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _AnnotationBuilder:
+    kind: str
+    attributes: Attributes
+    span: SourceSpan
+    section: str | None
+    chunks: list[str] = field(default_factory=list)
+    lead: str | None = None
+    """The bold phrase that opens the block, if any (a property's title, a definition's term)."""
+    seen_inline: bool = False
+
+
+@dataclass(slots=True)
+class _LinkPlace:
+    href: str
+    text: str
+    line: int
+    column: int
+
+
+class Extractor:
+    """Builds the `Spec` of a whole spec, one file at a time."""
+
+    def __init__(self, registry: IdRegistry, reserved: set[str]) -> None:
+        self.spec = Spec()
+        self.registry = registry
+        self.reserved = reserved
+        """Explicit ids, so that ids made from titles never take one."""
+        self.diagnostics: list[Diagnostic] = []
+        self.file_names: set[str] = set()
+        self._pending_links: list[tuple[str | None, str, SourceFile, _LinkPlace]] = []
+        self._priority_orders: dict[str, bool] = {}
+
+    # --- one file -------------------------------------------------------------------------
+
+    def extract_file(self, source: SourceFile, tokens: Sequence[Token], first: bool) -> None:
+        self.file_names.add(source.name)
+        lines = source.text.split("\n")
+        sections: list[_SectionBuilder] = []
+        stack: list[_SectionBuilder] = []
+        annotations: list[_AnnotationBuilder] = []
+        metadata: dict[str, object] = {}
+        first_heading: str | None = None
+        preamble: list[str] = []
+        table_row: list[str] | None = None
+        if not source.text.strip():
+            self._error(
+                "CC305", "file is empty", source, 0, 1, "add the chapter's text, or delete the file"
+            )
+
+        def add_text(text: str) -> None:
+            if not text:
+                return
+            (stack[-1].chunks if stack else preamble).append(text)
+            for annotation in annotations:
+                annotation.chunks.append(text)
+
+        index = 0
+        count = len(tokens)
+        while index < count:
+            token = tokens[index]
+            kind = token.type
+            if kind == "inline":
+                text = self._inline_text(token, source, lines, annotations, stack)
+                if table_row is not None:
+                    table_row.append(text)
+                else:
+                    if _FENCE_ONLY.match(token.content.strip()):
+                        line = _line(token)
+                        self._error(
+                            "CC205",
+                            "closing annotation fence without an opening one",
+                            source,
+                            line,
+                            1,
+                            "remove this line, or open the block with '::: kind {#id}'",
+                        )
+                    if annotations and not annotations[-1].seen_inline:
+                        annotations[-1].seen_inline = True
+                        annotations[-1].lead = _lead_phrase(token)
+                    add_text(text)
+            elif kind == "heading_open":
+                inline = tokens[index + 1]
+                title = self._inline_text(inline, source, lines, annotations, stack)
+                section = self._open_section(token, title, source, lines, stack)
+                first_heading = first_heading or title
+                sections.append(section)
+                while stack and stack[-1].level >= section.level:
+                    stack.pop()
+                section.parent = stack[-1].ident if stack else None
+                stack.append(section)
+                index += 3  # heading_open, inline, heading_close
+                continue
+            elif kind in ("fence", "code_block"):
+                add_text(token.content.rstrip("\n"))
+            elif kind == "html_block":
+                add_text(token.content.rstrip("\n"))
+                self._raw_html(source, _line(token), 1, token.content)
+            elif kind == "front_matter":
+                metadata = self._front_matter(token, source, first)
+            elif kind == "container_annotation_open":
+                annotations.append(self._open_annotation(token, source, lines, stack))
+            elif kind == "container_annotation_close":
+                self._close_annotation(annotations.pop(), source)
+            elif kind == "tr_open":
+                table_row = []
+            elif kind == "tr_close" and table_row is not None:
+                add_text(" | ".join(table_row))
+                table_row = None
+            index += 1
+
+        if preamble and any(chunk.strip() for chunk in preamble):
+            stem = source.name.rsplit("/", 1)[-1].removesuffix(".md")
+            title = str(metadata.get("title") or stem)
+            ident = self._auto_id(stem)
+            section = _SectionBuilder(
+                title,
+                1,
+                ident,
+                True,
+                None,
+                Attributes(),
+                SourceSpan(source.name, 1, 1, 1),
+                preamble,
+            )
+            self._register(ident, "section", source, section.span)
+            sections.insert(0, section)
+        for section in sections:
+            self.spec.sections.append(
+                Section(
+                    id=section.ident,
+                    title=section.title,
+                    level=section.level,
+                    parent=section.parent,
+                    auto_id=section.auto_id,
+                    attributes=section.attributes,
+                    text="\n\n".join(section.chunks),
+                    source=section.span,
+                )
+            )
+        self.spec.chapters.append(
+            Chapter(
+                file=source.name,
+                sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
+                title=str(metadata["title"])
+                if not first and "title" in metadata
+                else first_heading,
+                number=_int_or_none(metadata.get("chapter")),
+                reading_time=_int_or_none(metadata.get("reading_time")),
+                metadata=tuple(metadata.items()),
+            )
+        )
+        if first:
+            self.spec.metadata = dict(metadata)
+            doc_title = metadata.get("title")
+            self.spec.title = str(doc_title) if doc_title is not None else first_heading
+            version = metadata.get("version")
+            self.spec.version = str(version) if version is not None else None
+
+    # --- sections -------------------------------------------------------------------------
+
+    def _open_section(
+        self,
+        token: Token,
+        title: str,
+        source: SourceFile,
+        lines: list[str],
+        stack: list[_SectionBuilder],
+    ) -> _SectionBuilder:
+        line = _line(token)
+        attributes: Attributes = token.meta.get("attributes", Attributes())
+        errors: list[AttributeError_] = token.meta.get("attribute_errors", [])
+        if errors:
+            raw = lines[line - 1] if line - 1 < len(lines) else ""
+            start = raw.rfind("{") + 1
+            for error in errors:
+                self._attribute_error(error, source, line, start + 1 + error.offset)
+        level = int(token.tag[1])
+        span = SourceSpan(source.name, line, _indent(lines, line) + 1, _end_line(token))
+        if attributes.id:
+            ident, auto = attributes.id, False
+            self._register(ident, "section", source, span)
+        else:
+            ident, auto = self._auto_id(title), True
+            self._register(ident, "section", source, span)
+        if not title.strip():
+            self._error(
+                "CC305",
+                "heading has no title",
+                source,
+                line,
+                span.column,
+                "write the heading's title after the '#'",
+            )
+        return _SectionBuilder(title.strip(), level, ident, auto, None, attributes, span)
+
+    def _auto_id(self, title: str) -> str:
+        base = slugify(title)
+        ident, n = base, 1
+        while ident in self.registry.kinds or ident in self.reserved:
+            n += 1
+            ident = f"{base}-{n}"
+        return ident
+
+    # --- annotations ----------------------------------------------------------------------
+
+    def _open_annotation(
+        self, token: Token, source: SourceFile, lines: list[str], stack: list[_SectionBuilder]
+    ) -> _AnnotationBuilder:
+        line = _line(token)
+        column = _indent(lines, line) + 1
+        info = parse_annotation_info(token.info)
+        info_column = column + len(token.markup)
+        for error in info.errors:
+            self._attribute_error(
+                error, source, line, info_column + info.body_offset + error.offset
+            )
+        end = token.map[1] if token.map else line
+        closing = lines[end].strip() if end < len(lines) else ""
+        if not (closing.startswith(token.markup) and not closing.strip(":")):
+            self._error(
+                "CC205",
+                f"annotation fence '{token.markup} {info.kind}' is never closed",
+                source,
+                line,
+                column,
+                f"close the block with a line '{token.markup}'; to nest blocks, give the outer one more colons",
+            )
+        span = SourceSpan(source.name, line, column, end + 1)
+        kind = info.kind
+        if kind not in ANNOTATION_KINDS:
+            hint = suggest(kind, ANNOTATION_KINDS) or f"known kinds: {', '.join(ANNOTATION_KINDS)}"
+            self._error(
+                "CC204", f"unknown annotation kind '{kind}'", source, line, info_column + 1, hint
+            )
+        elif info.attributes.id is None:
+            self._error(
+                "CC306",
+                f"{kind} has no id",
+                source,
+                line,
+                column,
+                f"add an id: '{token.markup} {kind} {{#some-id}}'",
+            )
+        elif not any(e.code == "CC208" for e in info.errors):
+            self._register(info.attributes.id, kind, source, span)
+        return _AnnotationBuilder(kind, info.attributes, span, stack[-1].ident if stack else None)
+
+    def _close_annotation(self, annotation: _AnnotationBuilder, source: SourceFile) -> None:
+        kind = annotation.kind
+        attributes = annotation.attributes
+        ident = attributes.id
+        if kind not in ANNOTATION_KINDS or ident is None:
+            return
+        span = annotation.span
+        text = "\n\n".join(annotation.chunks)
+        if not text.strip():
+            self._error(
+                "CC305",
+                f"{kind} '{ident}' has no text",
+                source,
+                span.line,
+                span.column,
+                f"write the {kind}'s text between the fence lines",
+            )
+        section = annotation.section
+        if kind == "property":
+            title = attributes.get("title") or annotation.lead
+            if not title:
+                self._missing(
+                    source,
+                    span,
+                    kind,
+                    ident,
+                    "title",
+                    "start the text with '**Title**:' or add title=\"...\"",
+                )
+            rank = self._integer(attributes, "rank", source, span, kind, ident)
+            if title and rank is not None:
+                self.spec.properties.append(
+                    Property(ident, title, rank, text, section, attributes, span)
+                )
+        elif kind == "priority":
+            mode = attributes.get("mode")
+            if mode is None:
+                self._missing(source, span, kind, ident, "mode", "add mode=holistic or mode=strict")
+            elif mode not in PRIORITY_MODES:
+                self._error(
+                    "CC308",
+                    f"priority '{ident}' has mode '{mode}'; expected 'holistic' or 'strict'",
+                    source,
+                    span.line,
+                    span.column,
+                    suggest(mode, PRIORITY_MODES)
+                    or "holistic: all priorities are weighed; strict: lexical order",
+                )
+            order = _id_list(attributes.get("order"))
+            self._priority_orders[ident] = "order" in attributes.as_dict()
+            if mode in PRIORITY_MODES:
+                self.spec.priorities.append(
+                    Priority(ident, mode or "", order, text, section, attributes, span)
+                )
+        elif kind == "constraint":
+            self.spec.constraints.append(
+                Constraint(
+                    ident,
+                    attributes.get("kind") or "hard",
+                    text,
+                    _id_list(attributes.get("concerns")),
+                    section,
+                    attributes,
+                    span,
+                )
+            )
+        elif kind == "definition":
+            term = attributes.get("term") or annotation.lead
+            if not term:
+                self._missing(
+                    source,
+                    span,
+                    kind,
+                    ident,
+                    "term",
+                    "add term=\"...\" or start the text with '**term**:'",
+                )
+            else:
+                self.spec.definitions.append(
+                    Definition(ident, term, text, section, attributes, span)
+                )
+        elif kind == "rationale":
+            justifies = _id_list(attributes.get("justifies"))
+            if not justifies:
+                self._missing(
+                    source,
+                    span,
+                    kind,
+                    ident,
+                    "justifies",
+                    'name what it justifies: justifies="some-id"',
+                )
+            self.spec.rationales.append(
+                Rationale(ident, text, justifies, section, attributes, span)
+            )
+
+    def _integer(
+        self,
+        attributes: Attributes,
+        key: str,
+        source: SourceFile,
+        span: SourceSpan,
+        kind: str,
+        ident: str,
+    ) -> int | None:
+        value = attributes.get(key)
+        if value is None:
+            self._missing(source, span, kind, ident, key, f"add {key}=N (1 is the highest)")
+            return None
+        if not value.isdigit() or int(value) < 1 or len(value) > 9:
+            self._error(
+                "CC308",
+                f"{kind} '{ident}' has {key} '{value}'; expected a whole number from 1",
+                source,
+                span.line,
+                span.column,
+                f"write {key}=1 for the highest, {key}=2 for the next, and so on",
+            )
+            return None
+        return int(value)
+
+    def _missing(
+        self, source: SourceFile, span: SourceSpan, kind: str, ident: str, key: str, hint: str
+    ) -> None:
+        self._error("CC306", f"{kind} '{ident}' has no {key}", source, span.line, span.column, hint)
+
+    # --- inline content -------------------------------------------------------------------
+
+    def _inline_text(
+        self,
+        token: Token,
+        source: SourceFile,
+        lines: list[str],
+        annotations: list[_AnnotationBuilder],
+        stack: list[_SectionBuilder],
+    ) -> str:
+        children = token.children or []
+        parts: list[str] = []
+        link: _LinkPlace | None = None
+        cursor = [_line(token), 0]
+        for child in children:
+            kind = child.type
+            if kind == "text" or kind == "code_inline":
+                parts.append(child.content)
+                if link is not None:
+                    link.text += child.content
+            elif kind == "softbreak":
+                parts.append(" ")
+                if link is not None:
+                    link.text += " "
+            elif kind == "hardbreak":
+                parts.append("\n")
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                line, column = _locate(lines, cursor, "](", token)
+                raw = lines[line - 1] if 0 < line <= len(lines) else ""
+                column = raw.rfind("[", 0, column - 1) + 1 or column
+                link = _LinkPlace(href, "", line, column)
+            elif kind == "link_close" and link is not None:
+                origin = (
+                    annotations[-1].attributes.id
+                    if annotations
+                    else (stack[-1].ident if stack else None)
+                )
+                self._pending_links.append((origin, link.href, source, link))
+                link = None
+            elif kind == "image":
+                src = str(child.attrs.get("src", ""))
+                line, column = _locate(lines, cursor, "![", token)
+                alt = child.content
+                parts.append(alt)
+                self._pending_links.append((None, src, source, _LinkPlace(src, alt, line, column)))
+            elif kind == "html_inline":
+                parts.append(child.content)
+                line, column = _locate(lines, cursor, child.content, token)
+                self._raw_html(source, line, column, child.content)
+        return "".join(parts)
+
+    def _raw_html(self, source: SourceFile, line: int, column: int, html: str) -> None:
+        snippet = html.strip().split("\n", 1)[0][:40]
+        self._error(
+            "CC206",
+            f"raw HTML is not allowed: {snippet!r}",
+            source,
+            line,
+            column,
+            "the text is published on a public site; write it as `code` or in a fenced code block, or use Markdown",
+        )
+
+    # --- front matter ---------------------------------------------------------------------
+
+    def _front_matter(self, token: Token, source: SourceFile, first: bool) -> dict[str, object]:
+        try:
+            data = yaml.load(token.content, Loader=_YAML_LOADER)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = (mark.line + 2) if mark is not None else 1
+            column = (mark.column + 1) if mark is not None else 1
+            problem = getattr(err, "problem", None) or str(err).split("\n", 1)[0]
+            self._error(
+                "CC201",
+                f"front matter is not valid YAML: {problem}",
+                source,
+                line,
+                column,
+                "front matter is YAML between two '---' lines; quote values that contain ':' or '#'",
+            )
+            return {}
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self._error(
+                "CC202",
+                f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+                source,
+                2,
+                1,
+                "write 'key: value' lines, e.g. 'title: My constitution'",
+            )
+            return {}
+        result: dict[str, object] = {}
+        for key, value in data.items():
+            line = _yaml_key_line(token.content, key)
+            if key not in FRONT_MATTER:
+                hint = (
+                    suggest(str(key), list(FRONT_MATTER))
+                    or f"known keys: {', '.join(FRONT_MATTER)}"
+                )
+                self._error("CC202", f"unknown front matter key '{key}'", source, line, 1, hint)
+                continue
+            types = FRONT_MATTER[key]
+            ok = isinstance(value, types) and not isinstance(value, bool)
+            if key == "authors" and ok:
+                ok = all(isinstance(item, str) for item in value)
+            if not ok:
+                expected = {
+                    "str": "a string",
+                    "int": "a whole number",
+                    "list": "a list of strings",
+                }[types[0].__name__]
+                self._error(
+                    "CC202",
+                    f"front matter '{key}' must be {expected}, not {_yaml_type(value)}",
+                    source,
+                    line,
+                    1,
+                    f'quote it: {key}: "{value}"' if types[0] is str else f"e.g. {key}: 1",
+                )
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            if key in ("title", "version") and not first:
+                self._error(
+                    "CC202",
+                    f"front matter '{key}' belongs in the first file of the spec",
+                    source,
+                    line,
+                    1,
+                    "the document's title and version are set once, in the first file",
+                )
+                continue
+            result[key] = value
+        return result
+
+    # --- after every file -----------------------------------------------------------------
+
+    def finish(self) -> Spec:
+        """Resolve what needs the whole spec: links, and default priority orders."""
+        spec = self.spec
+        ids = self.registry.kinds
+        known = list(ids)
+        for origin, href, source, place in self._pending_links:
+            scheme = _SCHEME.match(href)
+            if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
+                self._error(
+                    "CC207",
+                    f"unsafe link URL '{href[:60]}'",
+                    source,
+                    place.line,
+                    place.column,
+                    f"'{scheme[1].lower()}:' links can run code or smuggle content into the site; link to an https: page or an #id",
+                )
+                continue
+            if scheme or href.startswith("//"):
+                continue
+            match = _MD_LINK.match(href)
+            if match is None:
+                continue
+            file_part, fragment = match["file"], match["fragment"]
+            if file_part is not None:
+                target_file = _join(source.name, file_part)
+                if target_file is None or target_file not in self.file_names:
+                    self._error(
+                        "CC302" if target_file is not None else "CC105",
+                        f"link to a file that is not in the spec: '{file_part}'",
+                        source,
+                        place.line,
+                        place.column,
+                        suggest(file_part, sorted(self.file_names))
+                        or "link to a chapter of the spec by its file name",
+                    )
+                    continue
+            if fragment is None or fragment == "":
+                continue
+            target = unquote(fragment)
+            if target not in ids:
+                self._error(
+                    "CC302",
+                    f"link to unknown id '#{target}'",
+                    source,
+                    place.line,
+                    place.column,
+                    suggest(target, known)
+                    or "link to the id of a heading ({#id}) or an annotation",
+                )
+                continue
+            spec.references.append(
+                Reference(
+                    origin,
+                    target,
+                    place.text,
+                    SourceSpan(source.name, place.line, place.column, place.line),
+                )
+            )
+        by_rank = [p.id for p in sorted(spec.properties, key=lambda p: p.rank)]
+        spec.priorities = [
+            p if self._priority_orders.get(p.id, True) else _with_order(p, tuple(by_rank))
+            for p in spec.priorities
+        ]
+        spec.properties.sort(key=lambda p: p.rank)
+        return spec
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _register(self, ident: str, kind: str, source: SourceFile, span: SourceSpan) -> None:
+        problem = self.registry.add(ident, kind, source.display, span)
+        if problem is not None:
+            self.diagnostics.append(problem)
+
+    def _error(
+        self, code: str, message: str, source: SourceFile, line: int, column: int, hint: str
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, message, source.display, line, column, hint))
+
+    def _attribute_error(
+        self, error: AttributeError_, source: SourceFile, line: int, column: int
+    ) -> None:
+        hint = (
+            "ids may contain letters, digits, '-' and '_'"
+            if error.code == "CC208"
+            else 'attributes read {#id .class key=value key="quoted value"}'
+        )
+        self._error(error.code, error.message, source, line, column, hint)
+
+
+def _with_order(priority: Priority, order: tuple[str, ...]) -> Priority:
+    return Priority(
+        priority.id,
+        priority.mode,
+        order,
+        priority.text,
+        priority.section,
+        priority.attributes,
+        priority.source,
+    )
+
+
+def _lead_phrase(token: Token) -> str | None:
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content)]
+    if len(children) < 3 or children[0].type != "strong_open":
+        return None
+    parts: list[str] = []
+    for child in children[1:]:
+        if child.type == "strong_close":
+            phrase = "".join(parts).strip().rstrip(":").strip()
+            return phrase or None
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+    return None
+
+
+def _id_list(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part for part in re.split(r"[\s,]+", value) if part)
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 0
+
+
+def _end_line(token: Token) -> int:
+    return token.map[1] if token.map else 0
+
+
+def _indent(lines: list[str], line: int) -> int:
+    if 0 < line <= len(lines):
+        text = lines[line - 1]
+        return len(text) - len(text.lstrip(" \t>"))
+    return 0
+
+
+def _locate(lines: list[str], cursor: list[int], needle: str, token: Token) -> tuple[int, int]:
+    """Find `needle` in the block's source lines from `cursor` on; best effort, for columns."""
+    last = token.map[1] if token.map else cursor[0]
+    line, offset = cursor
+    while 0 < line <= len(lines) and line <= max(last, line):
+        found = lines[line - 1].find(needle, offset)
+        if found >= 0:
+            cursor[0], cursor[1] = line, found + len(needle)
+            return line, found + 1
+        line, offset = line + 1, 0
+        if line > last:
+            break
+    return cursor[0], cursor[1] + 1
+
+
+def _join(base: str, relative: str) -> str | None:
+    """Resolve a link to another file relative to `base`; None when it leaves the spec."""
+    parts = base.split("/")[:-1]
+    for part in unquote(relative).split("/"):
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _yaml_key_line(content: str, key: object) -> int:
+    """Line of a top-level key in the front matter (the `---` line is line 1)."""
+    for number, text in enumerate(content.split("\n"), start=2):
+        if text.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _yaml_type(value: object) -> str:
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+    }
+    if value is None:
+        return "empty"
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,0 +1,98 @@
+"""The compiler's stages, in order: read → parse → extract → check → emit (with validation).
+
+`compile_spec` is the one entry point; the CLI, the mkdocs plugin and the library all call it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import check_spec
+from .diagnostics import Diagnostic, has_errors, sort_diagnostics
+from .emit import dumps, to_document, validate
+from .extract import Extractor, IdRegistry
+from .model import Spec
+from .reader import SourceFile, read_spec
+from .syntax import parse_annotation_info, parser
+
+
+@dataclass(slots=True)
+class CompileResult:
+    """What a compile produced: the model and its JSON when there were no errors, and every diagnostic."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    spec: Spec | None = None
+    document: dict[str, Any] | None = None
+    sources: list[SourceFile] = field(default_factory=list)
+    tokens: dict[str, list[Any]] = field(default_factory=dict)
+    """Each file's markdown-it token stream, for renderers that must show what the compiler read."""
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    def to_json_bytes(self) -> bytes:
+        if self.document is None:
+            raise ValueError("the compile failed; there is no JSON to write")
+        return dumps(self.document)
+
+
+def _explicit_ids(tokens: list[Any]) -> set[str]:
+    ids: set[str] = set()
+    for token in tokens:
+        if token.type == "heading_open":
+            attributes = token.meta.get("attributes")
+            if attributes is not None and attributes.id:
+                ids.add(attributes.id)
+        elif token.type == "container_annotation_open":
+            info = parse_annotation_info(token.info)
+            if info.attributes.id:
+                ids.add(info.attributes.id)
+    return ids
+
+
+def compile_sources(sources: list[SourceFile], *, validate_output: bool = True) -> CompileResult:
+    """Compile already-read sources (the stage after `read_spec`)."""
+    result = CompileResult(sources=sources)
+    md = parser()
+    parsed = [(source, md.parse(source.text, {})) for source in sources]
+    reserved: set[str] = set()
+    for _, tokens in parsed:
+        reserved |= _explicit_ids(tokens)
+    registry = IdRegistry()
+    extractor = Extractor(registry, reserved)
+    for position, (source, tokens) in enumerate(parsed):
+        extractor.extract_file(source, tokens, first=position == 0)
+        result.tokens[source.name] = tokens
+    spec = extractor.finish()
+    displays = {source.name: source.display for source in sources}
+
+    def display(name: str) -> str:
+        return displays.get(name, name)
+
+    diagnostics = extractor.diagnostics
+    diagnostics.extend(check_spec(spec, registry, display))
+    result.spec = spec
+    if not has_errors(diagnostics):
+        document = to_document(spec)
+        if validate_output:
+            diagnostics.extend(validate(document, display))
+        if not has_errors(diagnostics):
+            result.document = document
+    result.diagnostics = sort_diagnostics(diagnostics)
+    return result
+
+
+def compile_spec(path: str | os.PathLike[str], *, validate_output: bool = True) -> CompileResult:
+    """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics."""
+    sources, problems = read_spec(Path(path))
+    if has_errors(problems) or not sources:
+        return CompileResult(diagnostics=sort_diagnostics(problems), sources=sources)
+    result = compile_sources(sources, validate_output=validate_output)
+    result.diagnostics = sort_diagnostics([*problems, *result.diagnostics])
+    if has_errors(result.diagnostics):
+        result.document = None
+    return result

@@ -1,0 +1,209 @@
+"""Read a spec (a directory of Markdown files, or one file) into normalised text.
+
+Text is decoded as strict UTF-8, a byte-order mark is dropped and line endings become LF, so the
+same words give the same JSON whatever editor saved them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+
+#: A file larger than this is refused (CC104) rather than risking an out-of-memory kill.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: The whole spec may not be larger than this.
+MAX_SPEC_BYTES = 128 * 1024 * 1024
+#: Files read at most from one spec directory.
+MAX_FILES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One Markdown file of a spec."""
+
+    name: str
+    """Path relative to the spec root, with `/` separators; what the JSON records."""
+    display: str
+    """Path as the user would type it (the spec argument joined with `name`); what diagnostics show."""
+    text: str
+    """Normalised text: no byte-order mark, LF line endings."""
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key: numbers in names compare as numbers, and `index.md` comes first in its folder."""
+    parts: list[tuple[int, int | str]] = []
+    for i, part in enumerate(name.split("/")):
+        if i == name.count("/") and part == "index.md":
+            parts.append((0, ""))
+            continue
+        for chunk in re.split(r"(\d+)", part):
+            if chunk.isdigit():
+                parts.append((1, int(chunk)))
+            elif chunk:
+                parts.append((2, chunk.casefold()))
+        parts.append((3, "/"))
+    return tuple(parts)
+
+
+def normalise(text: str) -> str:
+    """Drop a byte-order mark and turn CRLF and CR line endings into LF."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
+    """Decode strict UTF-8 and refuse NUL bytes, reporting the line and column of each problem."""
+    problems: list[Diagnostic] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, col = _byte_position(data, err.start)
+        problems.append(
+            Diagnostic(
+                "CC101",
+                f"file is not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})",
+                display,
+                line,
+                col,
+                hint="save the file as UTF-8; most editors offer it in 'Save with encoding'",
+            )
+        )
+        text = None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _byte_position(data, nul)
+        problems.append(
+            Diagnostic(
+                "CC102",
+                "file contains a NUL byte",
+                display,
+                line,
+                col,
+                hint="a Markdown file holds text only; remove the NUL byte (is this a binary file?)",
+            )
+        )
+        text = None
+    return (normalise(text) if text is not None else None), problems
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Read every Markdown file of `spec` in the defined order; never raises for bad input."""
+    if spec.is_file() or not spec.exists():
+        return _read_files([(spec.name, spec, str(spec))])
+    root = spec.resolve()
+    found: list[tuple[str, Path, str]] = []
+    problems: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(spec, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for entry in sorted(dirnames + filenames):
+            path = base / entry
+            if entry.startswith(".") or not path.is_symlink():
+                continue
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                display = str(path)
+                problems.append(
+                    Diagnostic(
+                        "CC105",
+                        f"symbolic link points outside the spec directory (to {target})",
+                        display,
+                        0,
+                        hint="copy the file into the spec directory instead of linking to it",
+                    )
+                )
+        for filename in filenames:
+            if filename.startswith(".") or not filename.endswith(".md"):
+                continue
+            path = base / filename
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                continue
+            rel = path.relative_to(spec).as_posix()
+            found.append((rel, path, str(path)))
+    if len(found) > MAX_FILES:
+        problems.append(
+            Diagnostic(
+                "CC104",
+                f"the spec has {len(found)} Markdown files, more than the limit of {MAX_FILES}",
+                str(spec),
+                0,
+                hint="point the compiler at the directory that holds the constitution only",
+            )
+        )
+        return [], problems
+    if not found and not problems:
+        problems.append(
+            Diagnostic(
+                "CC103",
+                "no Markdown files (*.md) in the spec directory",
+                str(spec),
+                0,
+                hint="add the constitution's chapters as .md files, or name the right directory",
+            )
+        )
+    found.sort(key=lambda item: natural_key(item[0]))
+    files, read_problems = _read_files(found)
+    return files, problems + read_problems
+
+
+def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    files: list[SourceFile] = []
+    problems: list[Diagnostic] = []
+    total = 0
+    for name, path, display in found:
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                problems.append(
+                    Diagnostic(
+                        "CC104",
+                        f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                        display,
+                        0,
+                        hint="split the file into chapters",
+                    )
+                )
+                continue
+            total += size
+            if total > MAX_SPEC_BYTES:
+                problems.append(
+                    Diagnostic(
+                        "CC104",
+                        f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
+                        display,
+                        0,
+                        hint="compile a smaller spec, or split it into several",
+                    )
+                )
+                break
+            data = path.read_bytes()
+        except OSError as err:
+            problems.append(
+                Diagnostic(
+                    "CC106",
+                    f"cannot read file: {err.strerror or err}",
+                    display,
+                    0,
+                    hint="check that the file exists and is readable",
+                )
+            )
+            continue
+        text, decode_problems = decode(data, display)
+        problems.extend(decode_problems)
+        if text is not None:
+            files.append(SourceFile(name, display, text))
+    return files, problems

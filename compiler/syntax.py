@@ -1,0 +1,175 @@
+"""The Markdown dialect: CommonMark plus front matter, annotation fences, admonitions, tables
+and trailing heading attributes, all parsed by one markdown-it-py instance.
+
+Attribute grammar (Pandoc / kramdown / attr_list)::
+
+    attributes <- '{' space* (attribute (space+ attribute)*)? space* '}'
+    attribute  <- '#' name | '.' name | key '=' (bare | '"' quoted '"')
+    key        <- [A-Za-z_][A-Za-z0-9_:-]*
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .model import Attributes
+
+#: What an id may contain: letters, digits, `-` and `_`.
+ID_PATTERN = re.compile(r"^[\w-]+$")
+
+_ATTRIBUTE = re.compile(
+    r"""\#(?P<id>[^\s{}#.="]+)
+      | \.(?P<cls>[^\s{}#.="]+)
+      | (?P<key>[A-Za-z_][\w:-]*)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s{}"]+))""",
+    re.VERBOSE,
+)
+_SPACE = re.compile(r"\s+")
+#: Trailing `{...}` on a heading; only taken as attributes when it starts like one.
+_TRAILING_ATTRIBUTES = re.compile(r"[ \t]*\{(?P<body>[^{}]*)\}[ \t]*$")
+_LOOKS_LIKE_ATTRIBUTES = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
+_ANNOTATION_INFO = re.compile(r"^\s*(?P<kind>[^\s{}]+)?\s*(?:\{(?P<body>.*)\})?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeError_:
+    """A problem in an attribute list: where (0-based offset in the body) and what."""
+
+    offset: int
+    message: str
+    code: str = "CC203"
+
+
+def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
+    """Parse the inside of ``{...}``; return what could be read and every problem found."""
+    ident: str | None = None
+    classes: list[str] = []
+    values: list[tuple[str, str]] = []
+    errors: list[AttributeError_] = []
+    pos = 0
+    end = len(body)
+    while pos < end:
+        space = _SPACE.match(body, pos)
+        if space:
+            pos = space.end()
+            continue
+        match = _ATTRIBUTE.match(body, pos)
+        if match is None or (match.end() < end and not body[match.end()].isspace()):
+            stop = _SPACE.search(body, pos)
+            bad = body[pos : stop.start() if stop else end]
+            errors.append(AttributeError_(pos, f"cannot read attribute {bad!r}"))
+            pos = stop.end() if stop else end
+            continue
+        if match["id"] is not None:
+            if ident is not None:
+                errors.append(
+                    AttributeError_(pos, f"second id '#{match['id']}' (already '#{ident}')")
+                )
+            elif not ID_PATTERN.match(match["id"]):
+                errors.append(
+                    AttributeError_(
+                        pos,
+                        f"invalid id '{match['id']}': ids may contain letters, digits, '-' and '_'",
+                        "CC208",
+                    )
+                )
+            else:
+                ident = match["id"]
+        elif match["cls"] is not None:
+            classes.append(match["cls"])
+        else:
+            key = match["key"]
+            value = match["quoted"] if match["quoted"] is not None else match["bare"]
+            value = re.sub(r"\\(.)", r"\1", value)
+            if any(k == key for k, _ in values):
+                errors.append(AttributeError_(pos, f"attribute '{key}' given twice"))
+            elif key in ("id", "class"):
+                errors.append(
+                    AttributeError_(
+                        pos, f"write '{'#' if key == 'id' else '.'}{value}', not '{key}='"
+                    )
+                )
+            else:
+                values.append((key, value))
+        pos = match.end()
+    return Attributes(ident, tuple(classes), tuple(values)), errors
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationInfo:
+    """The parsed opening line of an annotation fence, ``::: kind {attributes}``."""
+
+    kind: str
+    attributes: Attributes
+    errors: tuple[AttributeError_, ...]
+    body_offset: int
+    """Offset of the attribute body within the fence's info string (for columns)."""
+
+
+def parse_annotation_info(info: str) -> AnnotationInfo:
+    match = _ANNOTATION_INFO.match(info)
+    if match is None:
+        return AnnotationInfo(
+            "",
+            Attributes(),
+            (AttributeError_(0, f"cannot read annotation header {info.strip()!r}"),),
+            0,
+        )
+    body = match["body"]
+    if body is None:
+        return AnnotationInfo(match["kind"] or "", Attributes(), (), 0)
+    attributes, errors = parse_attributes(body)
+    return AnnotationInfo(match["kind"] or "", attributes, tuple(errors), match.start("body"))
+
+
+def _heading_attributes_rule(state: StateCore) -> None:
+    """Move a heading's trailing ``{#id .class key=value}`` from its text into ``token.meta``."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        content = inline.content
+        if not content.endswith("}"):
+            continue
+        match = _TRAILING_ATTRIBUTES.search(content)
+        if match is None or not _LOOKS_LIKE_ATTRIBUTES.match(match["body"]):
+            continue
+        attributes, errors = parse_attributes(match["body"])
+        inline.content = content[: match.start()]
+        token.meta["attributes"] = attributes
+        token.meta["attribute_errors"] = errors
+        token.meta["attribute_source"] = match.group(0).strip()
+
+
+def heading_attributes_plugin(md: MarkdownIt) -> None:
+    """Trailing heading attributes, read before inline parsing so they never reach the text."""
+    md.core.ruler.after("block", "heading_attributes", _heading_attributes_rule)
+
+
+def _is_annotation(params: str, markup: str) -> bool:
+    return bool(params.strip())
+
+
+def _accept_every_link(url: str) -> bool:
+    # Unsafe schemes are reported by the checks (CC207) instead of being silently left as text.
+    return True
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The one shared parser; markdown-it instances are reusable across documents."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(container_plugin, name="annotation", validate=_is_annotation)
+    md.use(admon_plugin)
+    md.use(heading_attributes_plugin)
+    md.validateLink = _accept_every_link  # type: ignore[method-assign]
+    return md
