@@ -152,7 +152,7 @@ class Extractor:
         table_row: list[str] | None = None
         if not source.text.strip():
             self._error(
-                "CC305", "file is empty", source, 0, 1, "add the chapter's text, or delete the file"
+                "CC305", "file is empty", source, 1, 1, "add the chapter's text, or delete the file"
             )
 
         def add_text(text: str) -> None:
@@ -232,7 +232,13 @@ class Extractor:
             )
             self._register(ident, "section", source, section.span)
             sections.insert(0, section)
-        for section in sections:
+        # A section runs to the line before the next heading, or to the end of the file.
+        last_line = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+        for position, section in enumerate(sections):
+            end = (
+                sections[position + 1].span.line - 1 if position + 1 < len(sections) else last_line
+            )
+            span = section.span
             self.spec.sections.append(
                 Section(
                     id=section.ident,
@@ -242,7 +248,7 @@ class Extractor:
                     auto_id=section.auto_id,
                     attributes=section.attributes,
                     text="\n\n".join(section.chunks),
-                    source=section.span,
+                    source=SourceSpan(span.file, span.line, span.column, max(end, span.line)),
                 )
             )
         self.spec.chapters.append(
@@ -340,7 +346,7 @@ class Extractor:
             self._error(
                 "CC204", f"unknown annotation kind '{kind}'", source, line, info_column + 1, hint
             )
-        elif info.attributes.id is None:
+        elif info.attributes.id is None and not any(e.code == "CC208" for e in info.errors):
             self._error(
                 "CC306",
                 f"{kind} has no id",
@@ -349,7 +355,7 @@ class Extractor:
                 column,
                 f"add an id: '{token.markup} {kind} {{#some-id}}'",
             )
-        elif not any(e.code == "CC208" for e in info.errors):
+        elif info.attributes.id is not None:
             self._register(info.attributes.id, kind, source, span)
         return _AnnotationBuilder(kind, info.attributes, span, stack[-1].ident if stack else None)
 

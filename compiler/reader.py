@@ -122,7 +122,7 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                         "CC105",
                         f"symbolic link points outside the spec directory (to {target})",
                         display,
-                        0,
+                        1,
                         hint="copy the file into the spec directory instead of linking to it",
                     )
                 )
@@ -140,7 +140,7 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                 "CC104",
                 f"the spec has {len(found)} Markdown files, more than the limit of {MAX_FILES}",
                 str(spec),
-                0,
+                1,
                 hint="point the compiler at the directory that holds the constitution only",
             )
         )
@@ -151,7 +151,7 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                 "CC103",
                 "no Markdown files (*.md) in the spec directory",
                 str(spec),
-                0,
+                1,
                 hint="add the constitution's chapters as .md files, or name the right directory",
             )
         )
@@ -173,7 +173,7 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
                         "CC104",
                         f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
                         display,
-                        0,
+                        1,
                         hint="split the file into chapters",
                     )
                 )
@@ -185,7 +185,7 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
                         "CC104",
                         f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
                         display,
-                        0,
+                        1,
                         hint="compile a smaller spec, or split it into several",
                     )
                 )
@@ -197,7 +197,7 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
                     "CC106",
                     f"cannot read file: {err.strerror or err}",
                     display,
-                    0,
+                    1,
                     hint="check that the file exists and is readable",
                 )
             )

@@ -64,7 +64,16 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
         if match is None or (match.end() < end and not body[match.end()].isspace()):
             stop = _SPACE.search(body, pos)
             bad = body[pos : stop.start() if stop else end]
-            errors.append(AttributeError_(pos, f"cannot read attribute {bad!r}"))
+            if bad.startswith("#"):
+                errors.append(
+                    AttributeError_(
+                        pos,
+                        f"invalid id '{bad[1:]}'",
+                        "CC208",
+                    )
+                )
+            else:
+                errors.append(AttributeError_(pos, f"cannot read attribute {bad!r}"))
             pos = stop.end() if stop else end
             continue
         if match["id"] is not None:
@@ -76,7 +85,7 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
                 errors.append(
                     AttributeError_(
                         pos,
-                        f"invalid id '{match['id']}': ids may contain letters, digits, '-' and '_'",
+                        f"invalid id '{match['id']}'",
                         "CC208",
                     )
                 )
