@@ -1,0 +1,5 @@
+"""`python -m compiler` runs the `constitution` command."""
+
+from compiler.cli import main
+
+main()
