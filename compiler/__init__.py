@@ -4,4 +4,28 @@ a documentation site and versioned, diffable releases.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+# The library API (compiler/api.py) is imported on first use, so `import compiler` stays cheap.
+__all__ = [
+    "CompileError",
+    "Constitution",
+    "Precedence",
+    "UnknownIdError",
+    "__version__",
+    "load",
+    "loads",
+]
+
+if TYPE_CHECKING:
+    from .api import CompileError, Constitution, Precedence, UnknownIdError, load, loads
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'compiler' has no attribute {name!r}")

@@ -42,6 +42,8 @@ CODES: dict[str, str] = {
     "CC308": "invalid attribute value",
     "CC309": "attribute names an unknown id",
     "CC401": "compiled output does not match the schema",
+    "CC402": "JSON input is not valid JSON",
+    "CC403": "JSON input is not a compiled constitution of this schema version",
     "CC901": "internal error",
 }
 

@@ -1,0 +1,454 @@
+"""The library API (`compiler.load`): every input kind, lookups, precedence, JSON input checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import doctest
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import compiler
+import compiler.api
+from compiler.api import CompileError, Constitution, UnknownIdError, read_document
+from compiler.pipeline import compile_spec
+
+CORE = ["broadly-safe", "broadly-ethical", "compliant-with-guidelines", "genuinely-helpful"]
+
+
+@pytest.fixture(scope="module")
+def spec_dir(repo_root: Path) -> Path:
+    return repo_root / "spec"
+
+
+@pytest.fixture(scope="module")
+def compiled(spec_dir: Path) -> bytes:
+    return compile_spec(spec_dir).to_json_bytes()
+
+
+@pytest.fixture(scope="module")
+def constitution(spec_dir: Path) -> Constitution:
+    return compiler.load(spec_dir)
+
+
+@pytest.fixture
+def json_file(tmp_path: Path, compiled: bytes) -> Path:
+    path = tmp_path / "constitution.json"
+    path.write_bytes(compiled)
+    return path
+
+
+def write_spec(tmp_path: Path, text: str, name: str = "spec.md") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+# -- the three kinds of input --------------------------------------------------------------------
+
+
+def test_spec_dir_markdown_file_and_json_give_equal_models(
+    spec_dir: Path, json_file: Path, constitution: Constitution
+) -> None:
+    from_file = compiler.load(spec_dir / "01-overview.md")
+    from_json = compiler.load(json_file)
+    for other in (from_file, from_json):
+        for name in ("title", "version", "schema", "chapters", "sections", "properties"):
+            assert getattr(other, name) == getattr(constitution, name), name
+        for name in ("priorities", "constraints", "definitions", "rationales", "references"):
+            assert getattr(other, name) == getattr(constitution, name), name
+        assert dict(other.metadata) == dict(constitution.metadata)
+
+
+def test_properties_are_in_rank_order(constitution: Constitution) -> None:
+    assert [p.id for p in constitution.properties] == CORE
+    assert [p.rank for p in constitution.properties] == [1, 2, 3, 4]
+
+
+def test_properties_are_sorted_by_rank_whatever_the_document_order(tmp_path: Path) -> None:
+    loaded = compiler.load(Path(__file__).parent / "data" / "valid" / "default-order.md")
+    assert [p.id for p in loaded.properties] == ["first", "second"]
+
+
+def test_to_json_is_the_compilers_bytes(constitution: Constitution, compiled: bytes) -> None:
+    assert constitution.to_json().encode("utf-8") == compiled
+
+
+def test_to_json_of_a_json_input_is_the_input(json_file: Path) -> None:
+    assert compiler.load(json_file).to_json().encode("utf-8") == json_file.read_bytes()
+
+
+def test_to_dict_is_a_fresh_plain_copy(constitution: Constitution, compiled: bytes) -> None:
+    first = constitution.to_dict()
+    assert first == json.loads(compiled)
+    first["properties"].clear()
+    assert constitution.to_dict()["properties"]
+
+
+def test_loads_takes_text_and_bytes(compiled: bytes, constitution: Constitution) -> None:
+    for data in (compiled, compiled.decode("utf-8")):
+        assert compiler.loads(data).properties == constitution.properties
+
+
+def test_json_with_bom_and_crlf_loads(tmp_path: Path, compiled: bytes) -> None:
+    path = tmp_path / "windows.json"
+    path.write_bytes(b"\xef\xbb\xbf" + compiled.replace(b"\n", b"\r\n"))
+    assert [p.id for p in compiler.load(path).properties] == CORE
+
+
+def test_model_is_read_only(constitution: Constitution) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        constitution.title = "changed"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        constitution.properties[0].rank = 9  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        constitution.metadata["title"] = "changed"  # type: ignore[index]
+
+
+def test_source_positions_point_at_the_markdown(constitution: Constitution, spec_dir: Path) -> None:
+    safe = constitution.property("broadly-safe")
+    lines = (spec_dir / safe.source.file).read_text(encoding="utf-8").splitlines()
+    assert lines[safe.source.line - 1].startswith("::: property {#broadly-safe")
+    assert lines[safe.source.end_line - 1] == ":::"
+
+
+def test_corpus_documents_load_from_markdown_and_json(corpus_dir: Path, tmp_path: Path) -> None:
+    specs = sorted((corpus_dir / "openai-model-spec").glob("*/model_spec.md"))
+    assert specs, "no model spec versions in the corpus"
+    for spec in specs:
+        loaded = compiler.load(spec)
+        assert loaded.sections and loaded.references
+        assert loaded.section(loaded.sections[0].id) is loaded.sections[0]
+        out = tmp_path / f"{spec.parent.name}.json"
+        out.write_text(loaded.to_json(), encoding="utf-8")
+        assert compiler.load(out).sections == loaded.sections
+
+
+# -- lookups ------------------------------------------------------------------------------------
+
+
+def test_lookups_by_id(constitution: Constitution) -> None:
+    assert constitution.property("broadly-ethical").title == "Broadly ethical"
+    assert constitution.section("core-values").title == "Claude's core values"
+    assert constitution.definition("good-values").term == "good values"
+    assert constitution.constraint("hard-constraints").kind == "hard"
+    assert constitution.node("core-priority").id == "core-priority"
+    assert "broadly-safe" in constitution
+    assert "nothing-like-this" not in constitution
+
+
+def test_unknown_id_is_a_key_error_with_a_suggestion(constitution: Constitution) -> None:
+    with pytest.raises(KeyError) as caught:
+        constitution.property("broadly-saf")
+    assert isinstance(caught.value, UnknownIdError)
+    assert str(caught.value) == (
+        "no property 'broadly-saf' in the constitution; did you mean 'broadly-safe'?"
+    )
+    with pytest.raises(UnknownIdError, match=r"^no id 'zzz' in the constitution$"):
+        constitution.node("zzz")
+
+
+def test_id_of_another_kind_says_what_it_is(constitution: Constitution) -> None:
+    with pytest.raises(UnknownIdError) as caught:
+        constitution.property("core-values")
+    assert str(caught.value) == "'core-values' is a section, not a property"
+    with pytest.raises(UnknownIdError, match="is a property, not a section"):
+        constitution.section("broadly-safe")
+
+
+def test_constraints_for(constitution: Constitution) -> None:
+    assert [c.id for c in constitution.constraints_for("broadly-safe")] == [
+        "hard-constraints",
+        "hard-constraints-not-weighed",
+        "safety-robust-to-reasoning",
+        "ethics-over-guidelines-exceptions",
+    ]
+    assert [c.id for c in constitution.constraints_for("genuinely-helpful", kind="exception")] == []
+    assert [c.id for c in constitution.constraints_for("broadly-safe", kind="robustness")] == [
+        "safety-robust-to-reasoning"
+    ]
+    assert constitution.constraints_for("overview") == ()
+    with pytest.raises(UnknownIdError, match="did you mean 'broadly-safe'"):
+        constitution.constraints_for("broadly_safe")
+
+
+def test_rationales_and_references(constitution: Constitution) -> None:
+    assert [r.id for r in constitution.rationales_for("core-priority")] == [
+        "why-safety-first",
+        "why-oversight-above-ethics",
+        "why-ethics-over-guidelines",
+    ]
+    assert [r.origin for r in constitution.references_to("hard-constraints")] == [
+        "hard-constraints-not-weighed",
+        "ethics-over-guidelines-exceptions",
+    ]
+
+
+# -- precedence ---------------------------------------------------------------------------------
+
+
+def test_holistic_outranks_but_not_strictly(constitution: Constitution) -> None:
+    for i, higher in enumerate(CORE):
+        for lower in CORE[i + 1 :]:
+            assert constitution.outranks(higher, lower)
+            assert not constitution.outranks(lower, higher)
+            assert not constitution.outranks(higher, lower, strictly=True)
+    precedence = constitution.precedence("genuinely-helpful", "broadly-safe")
+    assert (precedence.higher.id, precedence.lower.id) == ("broadly-safe", "genuinely-helpful")
+    assert precedence.mode == "holistic" and not precedence.strict
+    assert [p.id for p in precedence.priorities] == ["core-priority"]
+
+
+STRICT_AND_MIXED = """\
+    # Values {#values}
+
+    ::: property {#a rank=1}
+    **A**: first
+    :::
+
+    ::: property {#b rank=2}
+    **B**: second
+    :::
+
+    ::: property {#c rank=3}
+    **C**: third
+    :::
+
+    ::: property {#d rank=4}
+    **D**: outside every priority
+    :::
+
+    ::: priority {#lexical mode=strict order="a b"}
+    A always beats B.
+    :::
+
+    ::: priority {#weighed mode=holistic order="a b c"}
+    All three are weighed.
+    :::
+    """
+
+
+def test_strict_priority_wins_strictly(tmp_path: Path) -> None:
+    loaded = compiler.load(write_spec(tmp_path, STRICT_AND_MIXED))
+    assert loaded.outranks("a", "b", strictly=True)
+    assert not loaded.outranks("b", "a", strictly=True)
+    ab = loaded.precedence("b", "a")
+    assert ab.mode == "strict" and ab.strict
+    assert [p.id for p in ab.priorities] == ["lexical", "weighed"]
+    assert loaded.outranks("a", "c") and not loaded.outranks("a", "c", strictly=True)
+    assert loaded.precedence("a", "c").mode == "holistic"
+
+
+def test_properties_no_priority_orders_are_ranked_without_a_mode(tmp_path: Path) -> None:
+    loaded = compiler.load(write_spec(tmp_path, STRICT_AND_MIXED))
+    precedence = loaded.precedence("d", "a")
+    assert precedence.higher.id == "a"
+    assert precedence.mode is None and precedence.priorities == ()
+    assert loaded.outranks("a", "d") and not loaded.outranks("a", "d", strictly=True)
+
+
+def test_a_property_does_not_outrank_itself(constitution: Constitution) -> None:
+    assert not constitution.outranks("broadly-safe", "broadly-safe")
+    assert not constitution.outranks("broadly-safe", "broadly-safe", strictly=True)
+    with pytest.raises(ValueError, match="compared with itself"):
+        constitution.precedence("broadly-safe", "broadly-safe")
+
+
+def test_precedence_needs_properties(constitution: Constitution) -> None:
+    with pytest.raises(UnknownIdError, match="'core-values' is a section, not a property"):
+        constitution.outranks("core-values", "broadly-safe")
+    with pytest.raises(UnknownIdError, match="no property 'nope'"):
+        constitution.outranks("nope", "nope")
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+def test_spec_with_errors_raises_compile_error_with_every_diagnostic(tmp_path: Path) -> None:
+    path = write_spec(
+        tmp_path,
+        """\
+        # T {#t}
+
+        ::: propertty {#x}
+        See [nowhere](#nope).
+        :::
+        """,
+    )
+    with pytest.raises(CompileError) as caught:
+        compiler.load(path)
+    assert [d.code for d in caught.value.diagnostics] == ["CC204", "CC302"]
+    assert caught.value.diagnostics == tuple(compile_spec(path).diagnostics)
+    assert str(caught.value) == (
+        f"{path}:3:5: CC204 unknown annotation kind 'propertty'\n"
+        "    hint: did you mean 'property'?\n"
+        f"{path}:4:5: CC302 link to unknown id '#nope'\n"
+        "    hint: link to the id of a heading ({#id}) or an annotation"
+    )
+    assert isinstance(caught.value, ValueError)
+
+
+def test_missing_path_raises_compile_error(tmp_path: Path) -> None:
+    for missing in (tmp_path / "absent", tmp_path / "absent.json"):
+        with pytest.raises(CompileError) as caught:
+            compiler.load(missing)
+        assert [d.code for d in caught.value.diagnostics] == ["CC106"]
+
+
+def json_problems(tmp_path: Path, text: str | bytes) -> list[str]:
+    path = tmp_path / "in.json"
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    path.write_bytes(text)
+    document, diagnostics = read_document(path)
+    assert document is None
+    with pytest.raises(CompileError) as caught:
+        compiler.load(path)
+    assert caught.value.diagnostics == tuple(diagnostics)
+    return [d.format().replace(str(path), "in.json") for d in diagnostics]
+
+
+def edited(compiled: bytes, edit: object) -> str:
+    document = json.loads(compiled)
+    assert callable(edit)
+    edit(document)
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def test_invalid_json_points_at_the_error(tmp_path: Path, compiled: bytes) -> None:
+    assert json_problems(tmp_path, compiled[:60]) == [
+        "in.json:2:14: CC402 not valid JSON: Unterminated string starting at\n"
+        "    hint: give the JSON that 'constitution compile' writes, or the spec it was compiled from"
+    ]
+
+
+def test_json_that_is_not_a_constitution(tmp_path: Path) -> None:
+    hint = "    hint: give the JSON that 'constitution compile' writes, or the spec it was compiled from"
+    expected = "in.json:1:1: CC403 not a compiled constitution: it has no '$schema' naming the constitution schema"
+    assert json_problems(tmp_path, "[1, 2]") == [f"{expected}\n{hint}"]
+    assert json_problems(tmp_path, '{"$schema": 3}') == [f"{expected}\n{hint}"]
+
+
+def test_json_of_another_schema_version(tmp_path: Path, compiled: bytes) -> None:
+    def bump(document: dict[str, object]) -> None:
+        document["$schema"] = str(document["$schema"]).replace("/1.0.0/", "/2.0.0/")
+
+    [problem] = json_problems(tmp_path, edited(compiled, bump))
+    assert problem.startswith(
+        "in.json:2:14: CC403 the file follows schema "
+        "https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json, "
+        "but this constitution-compiler reads "
+        "https://constitution-compiler.dev/schemas/constitution/1.0.0/constitution.schema.json\n"
+    )
+
+
+def test_schema_violations_are_all_reported_at_their_lines(tmp_path: Path, compiled: bytes) -> None:
+    def damage(document: dict[str, object]) -> None:
+        document["extra"] = True
+        sections = document["sections"]
+        assert isinstance(sections, list)
+        del sections[1]["title"]
+        properties = document["properties"]
+        assert isinstance(properties, list)
+        properties[2]["rank"] = "3"
+
+    text = edited(compiled, damage)
+    lines = text.splitlines()
+    problems = json_problems(tmp_path, text)
+    heads = [p.split("\n")[0] for p in problems]
+    assert len(heads) == 3
+    rank_line = next(i for i, line in enumerate(lines, 1) if '"rank": "3"' in line)
+    extra_line = next(i for i, line in enumerate(lines, 1) if '"extra"' in line)
+    assert heads[2] == (
+        f"in.json:{extra_line}:12: CC403 does not match the schema at /: "
+        "Additional properties are not allowed ('extra' was unexpected)"
+    )
+    assert heads[1] == (
+        f"in.json:{rank_line}:15: CC403 does not match the schema at /properties/2/rank: "
+        "'3' is not of type 'integer'"
+    )
+    assert heads[0].endswith(
+        "CC403 does not match the schema at /sections/1: 'title' is a required property"
+    )
+    section_line = int(heads[0].split(":")[1])
+    assert lines[section_line - 1] == "    {"
+    assert problems[0].endswith("hint: give the JSON that 'constitution compile' writes, unchanged")
+
+
+def test_inconsistent_json_fails_the_compilers_checks(tmp_path: Path, compiled: bytes) -> None:
+    def damage(document: dict[str, object]) -> None:
+        properties = document["properties"]
+        definitions = document["definitions"]
+        assert isinstance(properties, list) and isinstance(definitions, list)
+        properties[1]["rank"] = 1
+        definitions[0]["id"] = "broadly-safe"
+
+    text = edited(compiled, damage)
+    lines = text.splitlines()
+
+    def line_of(key: str, index: int) -> int:
+        starts = [i for i, line in enumerate(lines, 1) if line == f'  "{key}": [']
+        opens = [i for i, line in enumerate(lines, 1) if line == "    {" and i > starts[0]]
+        return opens[index]
+
+    problems = [p.split("\n")[0] for p in json_problems(tmp_path, text)]
+    assert problems == [
+        f"in.json:{line_of('properties', 1)}:5: CC304 property 'broadly-ethical' has rank 1, like 'broadly-safe'",
+        f"in.json:{line_of('properties', 3)}:5: CC304 property ranks skip 2",
+        f"in.json:{line_of('definitions', 0)}:5: CC301 duplicate id 'broadly-safe' (already the id of a property)",
+    ]
+
+
+def test_deep_and_non_utf8_json(tmp_path: Path) -> None:
+    [deep] = json_problems(tmp_path, "[" * 100_000 + "]" * 100_000)
+    assert deep.startswith("in.json:1:1: CC104 JSON is nested too deeply to read\n")
+    [binary] = json_problems(tmp_path, b'{"a": "\xff"}')
+    assert binary.startswith("in.json:1:8: CC101 file is not valid UTF-8")
+
+
+def test_loads_raises_with_the_given_name() -> None:
+    with pytest.raises(CompileError) as caught:
+        compiler.loads("{", name="remote.json")
+    assert caught.value.diagnostics[0].format().startswith("remote.json:1:2: CC402 ")
+    with pytest.raises(CompileError, match="CC101"):
+        compiler.loads(b"\xff")
+
+
+# -- packaging ----------------------------------------------------------------------------------
+
+
+def test_import_compiler_stays_cheap() -> None:
+    code = (
+        "import sys, compiler; "
+        "print(sorted(m for m in sys.modules if m.startswith(('compiler.', 'jsonschema', 'markdown_it'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_names_resolve_lazily() -> None:
+    for name in compiler.__all__:
+        assert getattr(compiler, name) is not None
+    assert compiler.load is compiler.api.load
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        compiler.nope  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_package_is_typed(repo_root: Path) -> None:
+    assert (repo_root / "compiler" / "py.typed").is_file()
+
+
+def test_docstring_examples(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo_root)
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    tests = finder.find(compiler.api, globs={"compiler": compiler})
+    examples = sum(len(t.examples) for t in tests)
+    assert examples >= 10
+    for test in tests:
+        runner.run(test)
+    assert runner.failures == 0
