@@ -44,6 +44,15 @@ CODES: dict[str, str] = {
     "CC401": "compiled output does not match the schema",
     "CC402": "JSON input is not valid JSON",
     "CC403": "JSON input is not a compiled constitution of this schema version",
+    "CC501": "release already exists",
+    "CC502": "release version is not greater than the latest",
+    "CC503": "release version bump is smaller than the changes require",
+    "CC504": "the spec's version differs from the release version",
+    "CC505": "released artifact was modified",
+    "CC506": "released artifact is missing",
+    "CC507": "file in releases/ is not in the index",
+    "CC508": "release index is missing or malformed",
+    "CC509": "no release has this id",
     "CC901": "internal error",
 }
 

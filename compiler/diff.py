@@ -1,0 +1,1369 @@
+"""The semantic diff of two compiled constitutions: nodes matched by id (renames and moves
+detected), every change classified by a stable rule id and a level, with a word-level redline.
+
+Pure functions over compiled JSON documents (`compile_spec(...).document` or a loaded release);
+`diff_documents` is the entry point, `render_*` turn its result into text, Markdown, HTML or JSON.
+
+Levels answer "what does a consumer that pinned the old version have to do?":
+
+- **breaking**: something it relied on is gone or now means the opposite: an explicit id no longer
+  resolves (a node removed or renamed), the order of the core values changed (a rank or the
+  priority order), the priority mode changed, a hard constraint was removed, weakened or reworded,
+  a constraint's scope was narrowed, or who may override a rule (`authority`) changed;
+- **substantive**: the guidance changed but nothing it pinned broke: nodes added, text reworded,
+  nodes moved, attributes changed;
+- **editorial**: the words are the same once whitespace, punctuation, typography and letter case
+  are normalised (`normalise_text`), or the only differences are spelling fixes (`is_typo_fix`).
+
+The required version bump is major for breaking, minor for substantive, patch for editorial.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+SCHEMA_FILE = "diff.schema.json"
+
+
+class Level(StrEnum):
+    BREAKING = "breaking"
+    SUBSTANTIVE = "substantive"
+    EDITORIAL = "editorial"
+
+
+#: Most severe first; the index is the severity rank used for sorting and `--fail-on`.
+LEVELS: tuple[Level, ...] = (Level.BREAKING, Level.SUBSTANTIVE, Level.EDITORIAL)
+BUMPS: dict[Level, str] = {
+    Level.BREAKING: "major",
+    Level.SUBSTANTIVE: "minor",
+    Level.EDITORIAL: "patch",
+}
+
+#: Node kinds, in the order changes are reported, with the document key that holds them.
+KINDS: dict[str, str] = {
+    "section": "sections",
+    "property": "properties",
+    "priority": "priorities",
+    "constraint": "constraints",
+    "definition": "definitions",
+    "rationale": "rationales",
+}
+
+#: Every rule: id -> (level, when it applies). A rule's level may be raised or lowered as noted
+#: (`*` marks a level that depends on the node); the authoring guide and `constitution diff
+#: --rules` print this table.
+RULES: dict[str, tuple[Level, str]] = {
+    "document-title-changed": (Level.SUBSTANTIVE, "the document's title changed"),
+    "metadata-changed": (
+        Level.EDITORIAL,
+        "front matter other than title and version changed (license: substantive*)",
+    ),
+    "section-added": (Level.SUBSTANTIVE, "a section was added"),
+    "section-removed": (
+        Level.BREAKING,
+        "a section with an explicit id was removed (links to it break); "
+        "substantive* for a section whose id was made from its title",
+    ),
+    "section-renamed": (
+        Level.BREAKING,
+        "a section's explicit id changed, its content kept (links to the old id break); "
+        "substantive* when the old id was made from the title",
+    ),
+    "section-moved": (Level.SUBSTANTIVE, "a section moved to another parent or place"),
+    "section-title-changed": (Level.SUBSTANTIVE, "a section's heading was reworded"),
+    "section-text-changed": (Level.SUBSTANTIVE, "a section's own text was reworded"),
+    "property-added": (Level.SUBSTANTIVE, "a core value was added"),
+    "property-removed": (Level.BREAKING, "a core value was removed"),
+    "property-renamed": (Level.BREAKING, "a core value's id changed, its content kept"),
+    "property-title-changed": (Level.SUBSTANTIVE, "a core value's title was reworded"),
+    "property-text-changed": (Level.SUBSTANTIVE, "a core value's text was reworded"),
+    "property-moved": (Level.SUBSTANTIVE, "a core value moved to another section"),
+    "rank-changed": (
+        Level.BREAKING,
+        "the relative rank of core values present in both versions changed",
+    ),
+    "rank-renumbered": (
+        Level.SUBSTANTIVE,
+        "a rank number changed but the relative order of existing core values did not",
+    ),
+    "priority-added": (Level.SUBSTANTIVE, "a priority was added"),
+    "priority-removed": (Level.BREAKING, "a priority was removed"),
+    "priority-renamed": (Level.BREAKING, "a priority's id changed, its content kept"),
+    "priority-mode-changed": (Level.BREAKING, "a priority changed between holistic and strict"),
+    "priority-order-changed": (
+        Level.BREAKING,
+        "a priority's order changed: values present in both swapped places, or one was dropped",
+    ),
+    "priority-order-extended": (
+        Level.SUBSTANTIVE,
+        "values were added to a priority's order; the existing ones kept their relative order",
+    ),
+    "priority-text-changed": (Level.SUBSTANTIVE, "a priority's text was reworded"),
+    "priority-moved": (Level.SUBSTANTIVE, "a priority moved to another section"),
+    "constraint-added": (Level.SUBSTANTIVE, "a constraint was added"),
+    "constraint-removed": (Level.BREAKING, "a constraint was removed"),
+    "constraint-renamed": (Level.BREAKING, "a constraint's id changed, its content kept"),
+    "constraint-text-changed": (
+        Level.BREAKING,
+        "a hard constraint was reworded; substantive* for other kinds",
+    ),
+    "constraint-kind-changed": (
+        Level.BREAKING,
+        "a hard constraint became another kind; substantive* for other kind changes",
+    ),
+    "constraint-concerns-narrowed": (
+        Level.BREAKING,
+        "a constraint no longer concerns some of what it did",
+    ),
+    "constraint-concerns-widened": (Level.SUBSTANTIVE, "a constraint concerns more than before"),
+    "constraint-moved": (Level.SUBSTANTIVE, "a constraint moved to another section"),
+    "definition-added": (Level.SUBSTANTIVE, "a definition was added"),
+    "definition-removed": (Level.BREAKING, "a definition was removed"),
+    "definition-renamed": (Level.BREAKING, "a definition's id changed, its content kept"),
+    "definition-term-changed": (Level.SUBSTANTIVE, "the term a definition defines changed"),
+    "definition-text-changed": (Level.SUBSTANTIVE, "a definition was reworded"),
+    "definition-moved": (Level.SUBSTANTIVE, "a definition moved to another section"),
+    "rationale-added": (Level.SUBSTANTIVE, "a rationale was added"),
+    "rationale-removed": (Level.BREAKING, "a rationale was removed"),
+    "rationale-renamed": (Level.BREAKING, "a rationale's id changed, its content kept"),
+    "rationale-justifies-changed": (Level.SUBSTANTIVE, "what a rationale justifies changed"),
+    "rationale-text-changed": (Level.SUBSTANTIVE, "a rationale was reworded"),
+    "rationale-moved": (Level.SUBSTANTIVE, "a rationale moved to another section"),
+    "authority-changed": (
+        Level.BREAKING,
+        "the 'authority' attribute changed: who may override the rule is different",
+    ),
+    "attribute-changed": (Level.SUBSTANTIVE, "a key=value attribute was added, removed or changed"),
+    "class-changed": (Level.SUBSTANTIVE, "a .class was added or removed"),
+    "link-changed": (
+        Level.SUBSTANTIVE,
+        "the text reads the same but its links point at other ids",
+    ),
+    "text-editorial": (
+        Level.EDITORIAL,
+        "wording-only edit: equal after normalising whitespace, punctuation, typography and "
+        "case, or spelling fixes only",
+    ),
+}
+
+#: Words whose change is never a spelling fix, however close their spelling.
+_MEANING_WORDS = frozenset(
+    [
+        "not",
+        "no",
+        "nor",
+        "never",
+        "none",
+        "nothing",
+        "always",
+        "all",
+        "any",
+        "every",
+        "must",
+        "may",
+        "might",
+        "can",
+        "cannot",
+        "cant",
+        "could",
+        "shall",
+        "should",
+        "would",
+        "will",
+        "wont",
+        "dont",
+        "doesnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "before",
+        "after",
+        "above",
+        "below",
+        "more",
+        "most",
+        "less",
+        "least",
+        "higher",
+        "lower",
+        "first",
+        "last",
+        "only",
+        "unless",
+        "except",
+    ]
+)
+
+
+# --- result types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One run of a word-level redline."""
+
+    op: str
+    """``equal``, ``delete`` (only in the old text) or ``insert`` (only in the new text)."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a node was written: file relative to the spec root, 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One classified difference between two versions."""
+
+    rule: str
+    """Stable rule id, a key of `RULES`."""
+    level: Level
+    kind: str
+    """``document`` or a key of `KINDS`."""
+    id: str
+    """The node's id in the new version (the old id for a removed node)."""
+    message: str
+    """One sentence for people."""
+    old_id: str | None = None
+    """The node's id in the old version, when it differs (renames) or the node is new (None)."""
+    field: str | None = None
+    """What changed: ``text``, ``title``, ``rank``, ``order``, ``attributes.authority``..."""
+    old_value: Any = None
+    new_value: Any = None
+    old: Position | None = None
+    new: Position | None = None
+    redline: tuple[Segment, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level.value,
+            "kind": self.kind,
+            "id": self.id,
+            "old_id": self.old_id,
+            "message": self.message,
+            "field": self.field,
+            "old_value": self.old_value,
+            "new_value": self.new_value,
+            "old": _position_json(self.old),
+            "new": _position_json(self.new),
+            "redline": [{"op": s.op, "text": s.text} for s in self.redline],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What one side of a diff is."""
+
+    label: str
+    """How the user named it: a path, ``1.0.0``, ``git:HEAD~1``..."""
+    title: str | None = None
+    version: str | None = None
+
+
+@dataclass(slots=True)
+class DiffResult:
+    """Every change from `old` to `new`, most severe first, then in document order."""
+
+    old: Side
+    new: Side
+    changes: list[Change] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {level.value: sum(c.level is level for c in self.changes) for level in LEVELS}
+
+    @property
+    def level(self) -> Level | None:
+        """The most severe level present, or None when nothing changed."""
+        return next((lvl for lvl in LEVELS if any(c.level is lvl for c in self.changes)), None)
+
+    @property
+    def bump(self) -> str:
+        """``major``, ``minor``, ``patch`` or ``none``."""
+        level = self.level
+        return BUMPS[level] if level is not None else "none"
+
+    def at_or_above(self, level: Level) -> list[Change]:
+        limit = LEVELS.index(level)
+        return [c for c in self.changes if LEVELS.index(c.level) <= limit]
+
+    def to_json(self) -> dict[str, Any]:
+        counts = self.counts()
+        return {
+            "$schema": schema_id(),
+            "old": _side_json(self.old),
+            "new": _side_json(self.new),
+            "summary": {**counts, "total": len(self.changes), "bump": self.bump},
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+def _position_json(position: Position | None) -> dict[str, Any] | None:
+    return None if position is None else {"file": position.file, "line": position.line}
+
+
+def _side_json(side: Side) -> dict[str, Any]:
+    return {"label": side.label, "title": side.title, "version": side.version}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of `DiffResult.to_json`, as shipped in the package."""
+    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def schema_id() -> str:
+    return str(schema()["$id"])
+
+
+# --- text: normalising, typos, redlines ----------------------------------------------------
+
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u00ad": "",
+        "\u200b": "",
+    }
+)
+_NOT_WORD = re.compile(r"[^\w]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def normalise_words(text: str) -> list[str]:
+    """The words of `text` with typography, punctuation and case normalised away.
+
+    NFKC; curly quotes, primes and guillemets become straight quotes; every dash becomes '-';
+    '…' becomes '...'; non-breaking spaces become spaces, soft hyphens vanish; apostrophes inside
+    words are dropped (``don’t`` = ``don't`` = ``dont``); every other run of punctuation or
+    whitespace separates words; letters are case-folded.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    text = _APOSTROPHE_IN_WORD.sub("", text).casefold()
+    return [word for word in _NOT_WORD.split(text) if word]
+
+
+def normalise_text(text: str) -> str:
+    """`normalise_words` joined by single spaces: equal results mean an editorial difference."""
+    return " ".join(normalise_words(text))
+
+
+def is_typo_fix(old: str, new: str) -> bool:
+    """True when `old` → `new` looks like a spelling fix: one letter inserted, deleted, replaced,
+    or two neighbours swapped (two edits in words of eight letters or more), in alphabetic words of
+    three letters or more, neither a word whose change flips meaning (`not`, `must`, `never`...)."""
+    if old == new:
+        return True
+    if not (old.isalpha() and new.isalpha()) or min(len(old), len(new)) < 3:
+        return False
+    if old in _MEANING_WORDS or new in _MEANING_WORDS:
+        return False
+    limit = 2 if min(len(old), len(new)) >= 8 else 1
+    return _edit_distance(old, new, limit) <= limit
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (transpositions count 1), giving up past `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def is_editorial(old: str, new: str) -> bool:
+    """True when `old` and `new` differ only in wording: equal once normalised, or differing in
+    one-for-one word replacements that are all spelling fixes."""
+    a, b = normalise_words(old), normalise_words(new)
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    # A handful of fixes is copy-editing; rewriting many words is not, however alike they look.
+    return len(differing) <= max(3, len(a) // 20) and all(is_typo_fix(x, y) for x, y in differing)
+
+
+def redline(old: str, new: str) -> tuple[Segment, ...]:
+    """Word-level redline from `old` to `new` (words, punctuation and whitespace are tokens)."""
+    if old == new:
+        return (Segment("equal", old),) if old else ()
+    # Trim the common head and tail first: they are usually most of the text, and
+    # SequenceMatcher's cost grows with the product of the lengths it is given.
+    prefix = _common_prefix(old, new)
+    suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+    head, tail = old[:prefix], old[len(old) - suffix :]
+    a = _TOKEN.findall(old[prefix : len(old) - suffix])
+    b = _TOKEN.findall(new[prefix : len(new) - suffix])
+    segments: list[Segment] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if segments and segments[-1].op == op:
+            segments[-1] = Segment(op, segments[-1].text + text)
+        else:
+            segments.append(Segment(op, text))
+
+    add("equal", head)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(a[i1:i2]))
+        else:
+            add("delete", "".join(a[i1:i2]))
+            add("insert", "".join(b[j1:j2]))
+    add("equal", tail)
+    return tuple(segments)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, backed off to a token boundary so no word is split."""
+    limit = min(len(a), len(b))
+    n = 0
+    while n < limit and a[n] == b[n]:
+        n += 1
+    while 0 < n < limit and (a[n - 1].isalnum() or a[n - 1] == "_") and a[n].isalnum():
+        n -= 1
+    if n > 0 and n == limit and (len(a) > n or len(b) > n):
+        longer = a if len(a) > n else b
+        while n > 0 and longer[n].isalnum() and (a[n - 1].isalnum() or a[n - 1] == "_"):
+            n -= 1
+    return n
+
+
+# --- nodes ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Node:
+    kind: str
+    id: str
+    data: Mapping[str, Any]
+    index: int
+    """Position in document order (sections first, then each kind's list)."""
+    own_text: str
+    """The node's text without the text of annotations nested in it (reported separately)."""
+
+    @property
+    def position(self) -> Position:
+        source = self.data.get("source") or {}
+        return Position(str(source.get("file", "")), int(source.get("line", 0)))
+
+    @property
+    def label(self) -> str:
+        """The title or term, for content matching."""
+        return str(self.data.get("title") or self.data.get("term") or "")
+
+    @property
+    def explicit_id(self) -> bool:
+        return not self.data.get("auto_id", False)
+
+
+def _nodes(document: Mapping[str, Any]) -> dict[str, dict[str, _Node]]:
+    """kind -> id -> node, with each node's own text computed."""
+    annotations = [
+        (kind, data)
+        for kind, key in KINDS.items()
+        if kind != "section"
+        for data in document.get(key) or []
+    ]
+    nested = _nested_texts(annotations)
+    result: dict[str, dict[str, _Node]] = {}
+    index = 0
+    for kind, key in KINDS.items():
+        nodes: dict[str, _Node] = {}
+        for data in document.get(key) or []:
+            ident = str(data["id"])
+            text = str(data.get("text") or "")
+            for inner in nested.get((kind, ident), ()):
+                text = text.replace(inner, "", 1)
+            nodes[ident] = _Node(kind, ident, data, index, _tidy(text))
+            index += 1
+        result[kind] = nodes
+    return result
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines left where nested text was taken out."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _span(data: Mapping[str, Any]) -> tuple[str, int, int]:
+    source = data.get("source") or {}
+    line = int(source.get("line", 0))
+    return str(source.get("file", "")), line, max(int(source.get("end_line", line)), line)
+
+
+def _nested_texts(
+    annotations: Sequence[tuple[str, Mapping[str, Any]]],
+) -> dict[tuple[str, str], list[str]]:
+    """(kind, id) -> texts of the annotations written inside that node, longest first.
+
+    Annotations inside a section are part of the section's text, and nested annotations part of
+    the enclosing one's; each is diffed once, as itself.
+    """
+    result: dict[tuple[str, str], list[str]] = defaultdict(list)
+    ordered = sorted(
+        ((_span(data), kind, data) for kind, data in annotations),
+        key=lambda item: (item[0][0], item[0][1], -item[0][2]),
+    )
+    enclosing: list[tuple[tuple[str, int, int], str, Mapping[str, Any]]] = []
+    for span, kind, data in ordered:
+        while enclosing and not (enclosing[-1][0][0] == span[0] and enclosing[-1][0][2] >= span[2]):
+            enclosing.pop()
+        text = str(data.get("text") or "")
+        if text:
+            for _, outer_kind, outer in enclosing:
+                result[(outer_kind, str(outer["id"]))].append(text)
+            if data.get("section") is not None:
+                result[("section", str(data["section"]))].append(text)
+        enclosing.append((span, kind, data))
+    for texts in result.values():
+        texts.sort(key=len, reverse=True)
+    return result
+
+
+# --- matching ------------------------------------------------------------------------------
+
+#: Two nodes with this much of their word pairs in common are the same node, renamed.
+RENAME_SIMILARITY = 0.6
+#: Word pairs found in more nodes than this say nothing about which node is which.
+_COMMON_SHINGLE = 40
+
+
+def _content_words(node: _Node) -> list[str]:
+    return normalise_words(f"{node.label}\n{node.own_text}")
+
+
+def _shingles(words: Sequence[str]) -> set[str]:
+    if len(words) < 2:
+        return set(words)
+    return {f"{a} {b}" for a, b in pairwise(words)}
+
+
+def match_renames(removed: Sequence[_Node], added: Sequence[_Node]) -> list[tuple[_Node, _Node]]:
+    """Pairs (old, new) of one kind that are the same node under a new id.
+
+    Equal normalised content pairs first (by hash, in document order); then the rest pair by
+    the Dice coefficient of their word pairs, at least `RENAME_SIMILARITY`, best first. Candidates
+    come from an index of word pairs, so the work grows with the size of the text, not with the
+    product of the number of removed and added nodes.
+    """
+    pairs: list[tuple[_Node, _Node]] = []
+    by_content: dict[str, list[_Node]] = defaultdict(list)
+    for node in added:
+        by_content[_content_key(node)].append(node)
+    rest_removed: list[_Node] = []
+    for node in removed:
+        candidates = by_content.get(_content_key(node))
+        if candidates:
+            pairs.append((node, candidates.pop(0)))
+        else:
+            rest_removed.append(node)
+    taken = {id(new) for _, new in pairs}
+    rest_added = [node for node in added if id(node) not in taken]
+    if not rest_removed or not rest_added:
+        return pairs
+    added_shingles = [_shingles(_content_words(node)) for node in rest_added]
+    index: dict[str, list[int]] = defaultdict(list)
+    for position, shingles in enumerate(added_shingles):
+        for shingle in shingles:
+            index[shingle].append(position)
+    scored: list[tuple[float, int, int]] = []
+    for r_position, node in enumerate(rest_removed):
+        shingles = _shingles(_content_words(node))
+        shared: dict[int, int] = defaultdict(int)
+        for shingle in shingles:
+            holders = index.get(shingle, ())
+            if len(holders) <= _COMMON_SHINGLE:
+                for a_position in holders:
+                    shared[a_position] += 1
+        for a_position, count in shared.items():
+            total = len(shingles) + len(added_shingles[a_position])
+            dice = 2 * len(shingles & added_shingles[a_position]) / total if total else 0.0
+            if dice >= RENAME_SIMILARITY and count:
+                scored.append((dice, r_position, a_position))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    used_removed: set[int] = set()
+    used_added: set[int] = set()
+    for _, r_position, a_position in scored:
+        if r_position in used_removed or a_position in used_added:
+            continue
+        used_removed.add(r_position)
+        used_added.add(a_position)
+        pairs.append((rest_removed[r_position], rest_added[a_position]))
+    return pairs
+
+
+def _content_key(node: _Node) -> str:
+    extra = str(node.data.get("kind") or node.data.get("mode") or "")
+    content = f"{extra}\x00{normalise_text(node.label)}\x00{normalise_text(node.own_text)}"
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+# --- comparing -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Pair:
+    old: _Node
+    new: _Node
+    renamed: bool
+
+
+class _Differ:
+    """One diff: matches nodes, then compares each matched pair field by field."""
+
+    def __init__(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        self.old_doc, self.new_doc = old, new
+        self.old_nodes, self.new_nodes = _nodes(old), _nodes(new)
+        self.old_links, self.new_links = _links_by_origin(old), _links_by_origin(new)
+        self.changes: list[tuple[tuple[int, int, int], Change]] = []
+        self.pairs: dict[str, list[_Pair]] = {}
+        self.renamed: dict[str, str] = {}
+        """Old id -> new id, for every renamed node (to compare lists of ids)."""
+
+    def run(self) -> list[Change]:
+        self._document()
+        removed_by_kind: dict[str, list[_Node]] = {}
+        for kind in KINDS:
+            old_nodes, new_nodes = self.old_nodes[kind], self.new_nodes[kind]
+            pairs = [_Pair(old_nodes[i], new_nodes[i], False) for i in old_nodes if i in new_nodes]
+            removed = [n for i, n in old_nodes.items() if i not in new_nodes]
+            added = [n for i, n in new_nodes.items() if i not in old_nodes]
+            renames = match_renames(removed, added)
+            for old_node, new_node in renames:
+                pairs.append(_Pair(old_node, new_node, True))
+                self.renamed[old_node.id] = new_node.id
+            paired_old = {id(p.old) for p in pairs}
+            paired_new = {id(p.new) for p in pairs}
+            removed_by_kind[kind] = [n for n in removed if id(n) not in paired_old]
+            for node in added:
+                if id(node) not in paired_new:
+                    self._added(node)
+            pairs.sort(key=lambda p: p.new.index)
+            self.pairs[kind] = pairs
+        for kind in KINDS:
+            for node in removed_by_kind[kind]:
+                self._removed(node)
+            for pair in self.pairs[kind]:
+                self._compare(pair)
+        self._section_order()
+        self._ranks()
+        ordered = sorted(self.changes, key=lambda item: (LEVELS.index(item[1].level), item[0]))
+        return [change for _, change in ordered]
+
+    # --- reporting ---------------------------------------------------------------------
+
+    def _emit(
+        self,
+        rule: str,
+        node: _Node,
+        message: str,
+        *,
+        pair: _Pair | None = None,
+        level: Level | None = None,
+        field_name: str | None = None,
+        old_value: Any = None,
+        new_value: Any = None,
+        segments: tuple[Segment, ...] = (),
+        old_position: Position | None = None,
+        new_position: Position | None = None,
+    ) -> None:
+        if pair is not None:
+            old_position, new_position = pair.old.position, pair.new.position
+        old_id = pair.old.id if pair is not None and pair.renamed else None
+        change = Change(
+            rule=rule,
+            level=level or RULES[rule][0],
+            kind=node.kind,
+            id=node.id,
+            message=message,
+            old_id=old_id,
+            field=field_name,
+            old_value=old_value,
+            new_value=new_value,
+            old=old_position,
+            new=new_position,
+            redline=segments,
+        )
+        side = 0 if new_position is not None else 1
+        self.changes.append(((list(KINDS).index(node.kind), side, node.index), change))
+
+    def _document(self) -> None:
+        old_info = self.old_doc.get("document") or {}
+        new_info = self.new_doc.get("document") or {}
+        anchor = _Node("section", "", {}, -1, "")
+        old_title, new_title = str(old_info.get("title") or ""), str(new_info.get("title") or "")
+        if old_title != new_title:
+            self._text_change(
+                "document-title-changed",
+                anchor,
+                None,
+                "title",
+                old_title,
+                new_title,
+                "the document's title changed",
+            )
+        old_meta: Mapping[str, Any] = old_info.get("metadata") or {}
+        new_meta: Mapping[str, Any] = new_info.get("metadata") or {}
+        for key in sorted(set(old_meta) | set(new_meta)):
+            if key in ("title", "version") or old_meta.get(key) == new_meta.get(key):
+                continue
+            level = Level.SUBSTANTIVE if key == "license" else Level.EDITORIAL
+            self._emit(
+                "metadata-changed",
+                anchor,
+                f"front matter '{key}' changed",
+                level=level,
+                field_name=f"metadata.{key}",
+                old_value=old_meta.get(key),
+                new_value=new_meta.get(key),
+            )
+
+    def _added(self, node: _Node) -> None:
+        self._emit(
+            f"{node.kind}-added",
+            node,
+            f"{node.kind} '{node.id}' added{_titled(node)}",
+            new_position=node.position,
+            segments=(Segment("insert", node.own_text),) if node.own_text else (),
+        )
+
+    def _removed(self, node: _Node) -> None:
+        level = None
+        if node.kind == "section" and not node.explicit_id:
+            level = Level.SUBSTANTIVE
+        self._emit(
+            f"{node.kind}-removed",
+            node,
+            f"{node.kind} '{node.id}' removed{_titled(node)}",
+            level=level,
+            old_position=node.position,
+            segments=(Segment("delete", node.own_text),) if node.own_text else (),
+        )
+
+    # --- one matched node ------------------------------------------------------------------
+
+    def _compare(self, pair: _Pair) -> None:
+        old, new = pair.old, pair.new
+        kind = new.kind
+        if pair.renamed:
+            level = None if old.explicit_id else Level.SUBSTANTIVE
+            self._emit(
+                f"{kind}-renamed",
+                new,
+                f"{kind} '{old.id}' renamed to '{new.id}'",
+                pair=pair,
+                level=level,
+                field_name="id",
+                old_value=old.id,
+                new_value=new.id,
+            )
+        if kind in ("section", "property"):
+            self._text_change(f"{kind}-title-changed", new, pair, "title", old.label, new.label)
+        if kind == "definition":
+            self._text_change("definition-term-changed", new, pair, "term", old.label, new.label)
+        text_level = None
+        if kind == "constraint" and "hard" not in (old.data.get("kind"), new.data.get("kind")):
+            text_level = Level.SUBSTANTIVE
+        self._text_change(
+            f"{kind}-text-changed", new, pair, "text", old.own_text, new.own_text, level=text_level
+        )
+        if kind == "section":
+            self._parent(pair)
+        else:
+            self._moved(pair)
+        if kind == "priority":
+            self._priority(pair)
+        elif kind == "constraint":
+            self._constraint(pair)
+        elif kind == "rationale":
+            self._id_list_change(pair, "justifies", "rationale-justifies-changed")
+        self._attributes(pair)
+        self._links(pair)
+
+    def _text_change(
+        self,
+        rule: str,
+        node: _Node,
+        pair: _Pair | None,
+        field_name: str,
+        old_text: str,
+        new_text: str,
+        message: str | None = None,
+        level: Level | None = None,
+    ) -> None:
+        if old_text == new_text:
+            return
+        what = "text" if field_name == "text" else field_name
+        editorial = is_editorial(old_text, new_text)
+        self._emit(
+            "text-editorial" if editorial else rule,
+            node,
+            (message or f"{node.kind} '{node.id}': {what} changed")
+            + (" (wording only)" if editorial else ""),
+            pair=pair,
+            level=None if editorial else level,
+            field_name=field_name,
+            segments=redline(old_text, new_text),
+        )
+
+    def _map(self, ident: str) -> str:
+        return self.renamed.get(ident, ident)
+
+    def _parent(self, pair: _Pair) -> None:
+        old_parent = pair.old.data.get("parent")
+        new_parent = pair.new.data.get("parent")
+        mapped = self._map(old_parent) if old_parent is not None else None
+        if mapped != new_parent:
+            self._emit(
+                "section-moved",
+                pair.new,
+                f"section '{pair.new.id}' moved from {_under(mapped)} to {_under(new_parent)}",
+                pair=pair,
+                field_name="parent",
+                old_value=old_parent,
+                new_value=new_parent,
+            )
+
+    def _moved(self, pair: _Pair) -> None:
+        old_section = pair.old.data.get("section")
+        new_section = pair.new.data.get("section")
+        mapped = self._map(old_section) if old_section is not None else None
+        if mapped != new_section:
+            kind = pair.new.kind
+            self._emit(
+                f"{kind}-moved",
+                pair.new,
+                f"{kind} '{pair.new.id}' moved from {_under(mapped)} to {_under(new_section)}",
+                pair=pair,
+                field_name="section",
+                old_value=old_section,
+                new_value=new_section,
+            )
+
+    def _section_order(self) -> None:
+        """Sections that kept their parent but changed place among their siblings."""
+        old_index = {p.new.id: p.old.index for p in self.pairs["section"]}
+        siblings: dict[str | None, list[_Pair]] = defaultdict(list)
+        for pair in self.pairs["section"]:
+            old_parent = pair.old.data.get("parent")
+            if (self._map(old_parent) if old_parent else None) == pair.new.data.get("parent"):
+                siblings[pair.new.data.get("parent")].append(pair)
+        for group in siblings.values():
+            group.sort(key=lambda p: p.new.index)
+            keep = _longest_increasing([old_index[p.new.id] for p in group])
+            for position, pair in enumerate(group):
+                if position not in keep:
+                    self._emit(
+                        "section-moved",
+                        pair.new,
+                        f"section '{pair.new.id}' moved to another place under "
+                        f"{_under(pair.new.data.get('parent'))}",
+                        pair=pair,
+                        field_name="order",
+                    )
+
+    def _ranks(self) -> None:
+        pairs = self.pairs["property"]
+        by_old = sorted(pairs, key=lambda p: (int(p.old.data.get("rank", 0)), p.old.index))
+        by_new = sorted(pairs, key=lambda p: (int(p.new.data.get("rank", 0)), p.new.index))
+        old_place = {id(p): position for position, p in enumerate(by_old)}
+        for position, pair in enumerate(by_new):
+            old_rank, new_rank = pair.old.data.get("rank"), pair.new.data.get("rank")
+            if old_rank == new_rank and old_place[id(pair)] == position:
+                continue
+            reordered = old_place[id(pair)] != position
+            self._emit(
+                "rank-changed" if reordered else "rank-renumbered",
+                pair.new,
+                f"property '{pair.new.id}' rank {old_rank} → {new_rank}"
+                + (" (its place among the core values changed)" if reordered else ""),
+                pair=pair,
+                field_name="rank",
+                old_value=old_rank,
+                new_value=new_rank,
+            )
+
+    def _priority(self, pair: _Pair) -> None:
+        old_mode, new_mode = pair.old.data.get("mode"), pair.new.data.get("mode")
+        if old_mode != new_mode:
+            self._emit(
+                "priority-mode-changed",
+                pair.new,
+                f"priority '{pair.new.id}' mode {old_mode} → {new_mode}",
+                pair=pair,
+                field_name="mode",
+                old_value=old_mode,
+                new_value=new_mode,
+            )
+        old_order = [self._map(i) for i in pair.old.data.get("order") or []]
+        new_order = list(pair.new.data.get("order") or [])
+        if old_order == new_order:
+            return
+        common_new = [i for i in new_order if i in old_order]
+        common_old = [i for i in old_order if i in new_order]
+        dropped = len(common_old) < len(old_order)
+        rule = (
+            "priority-order-changed"
+            if dropped or common_new != common_old
+            else "priority-order-extended"
+        )
+        self._emit(
+            rule,
+            pair.new,
+            f"priority '{pair.new.id}' order {' > '.join(old_order)} → {' > '.join(new_order)}",
+            pair=pair,
+            field_name="order",
+            old_value=list(pair.old.data.get("order") or []),
+            new_value=new_order,
+        )
+
+    def _constraint(self, pair: _Pair) -> None:
+        old_kind, new_kind = pair.old.data.get("kind"), pair.new.data.get("kind")
+        if old_kind != new_kind:
+            self._emit(
+                "constraint-kind-changed",
+                pair.new,
+                f"constraint '{pair.new.id}' kind {old_kind} → {new_kind}",
+                pair=pair,
+                level=None if old_kind == "hard" else Level.SUBSTANTIVE,
+                field_name="kind",
+                old_value=old_kind,
+                new_value=new_kind,
+            )
+        old = {self._map(i) for i in pair.old.data.get("concerns") or []}
+        new = set(pair.new.data.get("concerns") or [])
+        if old - new:
+            self._emit(
+                "constraint-concerns-narrowed",
+                pair.new,
+                f"constraint '{pair.new.id}' no longer concerns {', '.join(sorted(old - new))}",
+                pair=pair,
+                field_name="concerns",
+                old_value=list(pair.old.data.get("concerns") or []),
+                new_value=list(pair.new.data.get("concerns") or []),
+            )
+        elif new - old:
+            self._emit(
+                "constraint-concerns-widened",
+                pair.new,
+                f"constraint '{pair.new.id}' now also concerns {', '.join(sorted(new - old))}",
+                pair=pair,
+                field_name="concerns",
+                old_value=list(pair.old.data.get("concerns") or []),
+                new_value=list(pair.new.data.get("concerns") or []),
+            )
+
+    def _id_list_change(self, pair: _Pair, key: str, rule: str) -> None:
+        old = [self._map(i) for i in pair.old.data.get(key) or []]
+        new = list(pair.new.data.get(key) or [])
+        if sorted(old) != sorted(new):
+            self._emit(
+                rule,
+                pair.new,
+                f"{pair.new.kind} '{pair.new.id}' {key} {', '.join(old)} → {', '.join(new)}",
+                pair=pair,
+                field_name=key,
+                old_value=list(pair.old.data.get(key) or []),
+                new_value=new,
+            )
+
+    def _attributes(self, pair: _Pair) -> None:
+        old: Mapping[str, Any] = pair.old.data.get("attributes") or {}
+        new: Mapping[str, Any] = pair.new.data.get("attributes") or {}
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) == new.get(key):
+                continue
+            self._emit(
+                "authority-changed" if key == "authority" else "attribute-changed",
+                pair.new,
+                f"{pair.new.kind} '{pair.new.id}' {key}: {_value(old.get(key))} → "
+                f"{_value(new.get(key))}",
+                pair=pair,
+                field_name=f"attributes.{key}",
+                old_value=old.get(key),
+                new_value=new.get(key),
+            )
+        old_classes = list(pair.old.data.get("classes") or [])
+        new_classes = list(pair.new.data.get("classes") or [])
+        if sorted(old_classes) != sorted(new_classes):
+            self._emit(
+                "class-changed",
+                pair.new,
+                f"{pair.new.kind} '{pair.new.id}' classes: {_value(old_classes)} → "
+                f"{_value(new_classes)}",
+                pair=pair,
+                field_name="classes",
+                old_value=old_classes,
+                new_value=new_classes,
+            )
+
+    def _links(self, pair: _Pair) -> None:
+        if pair.old.own_text != pair.new.own_text:
+            return  # the text change already shows it
+        old = sorted(self._map(t) for t in self.old_links.get(pair.old.id, ()))
+        new = sorted(self.new_links.get(pair.new.id, ()))
+        if old != new:
+            self._emit(
+                "link-changed",
+                pair.new,
+                f"{pair.new.kind} '{pair.new.id}' links to {_value(new)} instead of {_value(old)}",
+                pair=pair,
+                field_name="links",
+                old_value=old,
+                new_value=new,
+            )
+
+
+def _links_by_origin(document: Mapping[str, Any]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = defaultdict(list)
+    for reference in document.get("references") or []:
+        if reference.get("from") is not None:
+            result[str(reference["from"])].append(str(reference["to"]))
+    return result
+
+
+def _longest_increasing(values: Sequence[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting, n log n)."""
+    tails: list[int] = []
+    tail_positions: list[int] = []
+    previous = [-1] * len(values)
+    for position, value in enumerate(values):
+        slot = bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tail_positions.append(position)
+        else:
+            tails[slot] = value
+            tail_positions[slot] = position
+        previous[position] = tail_positions[slot - 1] if slot else -1
+    keep: set[int] = set()
+    position = tail_positions[-1] if tail_positions else -1
+    while position >= 0:
+        keep.add(position)
+        position = previous[position]
+    return keep
+
+
+def _titled(node: _Node) -> str:
+    return f" ({node.label!r})" if node.label else ""
+
+
+def _under(parent: str | None) -> str:
+    return f"'{parent}'" if parent else "the top level"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value) or "(none)"
+    return str(value)
+
+
+def diff_documents(
+    old: Mapping[str, Any], new: Mapping[str, Any], old_side: Side, new_side: Side
+) -> DiffResult:
+    """Every change from `old` to `new` (two compiled documents), most severe first."""
+    return DiffResult(old_side, new_side, _Differ(old, new).run())
+
+
+def side_of(label: str, document: Mapping[str, Any]) -> Side:
+    info = document.get("document") or {}
+    title, version = info.get("title"), info.get("version")
+    return Side(
+        label, None if title is None else str(title), None if version is None else str(version)
+    )
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+#: Equal runs longer than this many words are shortened around the edits in text and Markdown.
+CONTEXT_WORDS = 12
+
+
+def _elide(segments: Sequence[Segment], context: int) -> list[Segment]:
+    """Shorten long equal runs to `context` words either side of an edit."""
+    result: list[Segment] = []
+    last = len(segments) - 1
+    for position, segment in enumerate(segments):
+        if segment.op != "equal":
+            result.append(segment)
+            continue
+        words = _WORD_RUN.findall(segment.text)
+        keep_head = context if position > 0 else 0  # follows an edit
+        keep_tail = context if position < last else 0  # precedes an edit
+        if len(words) <= keep_head + keep_tail + 1:
+            result.append(segment)
+            continue
+        head = "".join(words[:keep_head])
+        tail = "".join(words[len(words) - keep_tail :])
+        result.append(Segment("equal", f"{head}… {tail}" if keep_head else f"…{tail}"))
+    return result
+
+
+_WORD_RUN = re.compile(r"\s*\S+\s*")
+
+
+def redline_text(segments: Sequence[Segment], *, color: bool = False, context: int = 12) -> str:
+    """``[-deleted-]{+inserted+}`` (git's word-diff), in red and green when `color`."""
+    import click
+
+    parts: list[str] = []
+    for segment in _elide(segments, context):
+        if segment.op == "equal":
+            parts.append(segment.text)
+        elif segment.op == "delete":
+            text = f"[-{segment.text}-]"
+            parts.append(click.style(text, fg="red", strikethrough=True) if color else text)
+        else:
+            text = f"{{+{segment.text}+}}"
+            parts.append(click.style(text, fg="green", underline=True) if color else text)
+    return "".join(parts)
+
+
+def redline_html(segments: Sequence[Segment]) -> str:
+    """The redline as escaped HTML: ``<del>`` and ``<ins>`` around the edits."""
+    parts: list[str] = []
+    for segment in segments:
+        text = html.escape(segment.text).replace("\n\n", "<br><br>")
+        if segment.op == "delete":
+            parts.append(f"<del>{text}</del>")
+        elif segment.op == "insert":
+            parts.append(f"<ins>{text}</ins>")
+        else:
+            parts.append(text)
+    return "".join(parts)
+
+
+_LEVEL_COLORS = {Level.BREAKING: "red", Level.SUBSTANTIVE: "yellow", Level.EDITORIAL: "cyan"}
+
+
+def _where(change: Change) -> str:
+    if change.old is not None and change.new is not None:
+        return f"{change.old} → {change.new}"
+    return str(change.new or change.old or "")
+
+
+def summary_line(result: DiffResult) -> str:
+    counts = result.counts()
+    parts = ", ".join(f"{counts[level.value]} {level.value}" for level in LEVELS)
+    total = len(result.changes)
+    noun = "change" if total == 1 else "changes"
+    return f"{total} {noun} ({parts}); required version bump: {result.bump}"
+
+
+def _heading(result: DiffResult) -> str:
+    return f"{_side_name(result.old)} → {_side_name(result.new)}"
+
+
+def _side_name(side: Side) -> str:
+    return side.label + (f" (version {side.version})" if side.version else "")
+
+
+def render_text(result: DiffResult, *, color: bool = False, context: int = CONTEXT_WORDS) -> str:
+    """For a terminal: one block per change, most severe first, and a summary line."""
+    import click
+
+    lines = [f"diff {_heading(result)}"]
+    for change in result.changes:
+        level = change.level.value.upper()
+        tag = click.style(level, fg=_LEVEL_COLORS[change.level], bold=True) if color else level
+        lines.append(f"{tag} {change.rule}: {change.message}")
+        where = _where(change)
+        if where:
+            lines.append(f"    at {where}")
+        if change.redline and change.rule not in _NO_REDLINE:
+            body = redline_text(change.redline, color=color, context=context)
+            lines.extend(f"    | {line}" for line in body.split("\n"))
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+#: Whole texts of added or removed nodes are not worth repeating in text and Markdown output.
+_NO_REDLINE = frozenset(f"{kind}-{what}" for kind in KINDS for what in ("added", "removed"))
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", text).replace("\n", " ")
+
+
+def redline_markdown(segments: Sequence[Segment], context: int = CONTEXT_WORDS) -> str:
+    """``~~deleted~~ **inserted**``, with Markdown in the text escaped."""
+    parts: list[str] = []
+    for segment in _elide(segments, context):
+        text = _md_escape(segment.text)
+        if segment.op == "equal" or not text.strip():
+            parts.append(text)
+        elif segment.op == "delete":
+            parts.append(f"~~{text.strip()}~~" + (" " if text.endswith(" ") else ""))
+        else:
+            parts.append(f"**{text.strip()}**" + (" " if text.endswith(" ") else ""))
+    return "".join(parts)
+
+
+def render_markdown(result: DiffResult, *, context: int = CONTEXT_WORDS) -> str:
+    """For a pull request comment or a changelog: a summary table and one entry per change."""
+    counts = result.counts()
+    lines = [
+        f"## Changes: {_md_escape(_heading(result))}",
+        "",
+        f"Required version bump: **{result.bump}**",
+        "",
+        "| level | changes |",
+        "|---|---|",
+        *(f"| {level.value} | {counts[level.value]} |" for level in LEVELS),
+        "",
+    ]
+    for level in LEVELS:
+        changes = [c for c in result.changes if c.level is level]
+        if not changes:
+            continue
+        lines += [f"### {level.value.capitalize()}", ""]
+        for change in changes:
+            lines.append(
+                f"- `{change.rule}` {_md_escape(change.message)} ({_md_escape(_where(change))})"
+            )
+            if change.redline and change.rule not in _NO_REDLINE:
+                lines.append(f"  > {redline_markdown(change.redline, context)}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_html_fragment(result: DiffResult, *, id_href: Callable[[str], str] | None = None) -> str:
+    """The changes as an HTML fragment (for the site's Changes pages and `--format html`)."""
+    counts = result.counts()
+    out = [
+        '<div class="cc-diff">',
+        '<p class="cc-diff-summary">'
+        + ", ".join(
+            f'<span class="cc-level cc-{level.value}">{counts[level.value]} {level.value}</span>'
+            for level in LEVELS
+        )
+        + f"; required version bump: <strong>{result.bump}</strong></p>",
+    ]
+    if result.changes:
+        out.append('<ol class="cc-changes">')
+    for change in result.changes:
+        node = html.escape(change.id)
+        if id_href is not None and change.rule not in _REMOVED:
+            node = f'<a href="{html.escape(id_href(change.id), quote=True)}">{node}</a>'
+        out.append(
+            f'<li class="cc-change cc-{change.level.value}" data-rule="{change.rule}">'
+            f'<span class="cc-level cc-{change.level.value}">{change.level.value}</span> '
+            f"<code>{change.rule}</code> {change.kind} {node}: {html.escape(change.message)}"
+            f' <span class="cc-where">{html.escape(_where(change))}</span>'
+        )
+        if change.redline:
+            out.append(
+                f'<blockquote class="cc-redline">{redline_html(change.redline)}</blockquote>'
+            )
+        out.append("</li>")
+    if result.changes:
+        out.append("</ol>")
+    out.append("</div>")
+    return "\n".join(out) + "\n"
+
+
+_REMOVED = frozenset(f"{kind}-removed" for kind in KINDS)
+
+_HTML_STYLE = """
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+del { background: #fdd; color: #900; } ins { background: #dfd; color: #060; text-decoration: none; }
+.cc-level { font-weight: bold; text-transform: uppercase; font-size: .8em; }
+.cc-breaking .cc-level, .cc-level.cc-breaking { color: #b00; }
+.cc-substantive .cc-level, .cc-level.cc-substantive { color: #a60; }
+.cc-editorial .cc-level, .cc-level.cc-editorial { color: #067; }
+.cc-where { color: #666; font-size: .9em; }
+blockquote { border-left: 3px solid #ccc; margin: .5em 0; padding-left: 1em; white-space: pre-wrap; }
+"""
+
+
+def render_html(result: DiffResult) -> str:
+    """A standalone HTML page (no scripts, no external resources)."""
+    title = html.escape(f"Changes: {_heading(result)}")
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        f"<style>{_HTML_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+        f"{render_html_fragment(result)}</body>\n</html>\n"
+    )
+
+
+def render_json(result: DiffResult) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[DiffResult], str]] = {
+    "markdown": render_markdown,
+    "json": render_json,
+    "html": render_html,
+}
+
+
+def rules_table() -> str:
+    """The rules as a Markdown table (for the docs and `constitution diff --rules`)."""
+    rows = [f"| `{rule}` | {level.value} | {text} |" for rule, (level, text) in RULES.items()]
+    return "\n".join(["| rule | level | when |", "|---|---|---|", *rows]) + "\n"
+
+
+def changes_for(result: DiffResult, ids: Iterable[str]) -> list[Change]:
+    """The changes that concern any of `ids` (as the new or the old id)."""
+    wanted = set(ids)
+    return [c for c in result.changes if c.id in wanted or (c.old_id or "") in wanted]

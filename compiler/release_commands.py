@@ -1,0 +1,221 @@
+"""`constitution diff`, `release`, `verify` and `history`: thin click adapters over
+`compiler.diff` and `compiler.release`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from .diagnostics import Diagnostic, has_errors, render
+from .diff import LEVELS, RENDERERS, Level, render_text, rules_table, summary_line
+from .fsutil import atomic_write
+from .release import (
+    DEFAULT_RELEASES_DIR,
+    SideError,
+    diff_sides,
+    load_side,
+    make_release,
+    node_history,
+    unknown_id,
+    verify_releases,
+)
+
+releases_option = click.option(
+    "--releases-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_RELEASES_DIR,
+    show_default=True,
+    help="Where released artifacts and index.json live.",
+)
+diagnostics_option = click.option(
+    "--diagnostics",
+    "diagnostics_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print problems in the input: text, json, or github (Actions annotations).",
+)
+
+
+def _report(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
+    text = render(diagnostics, fmt)
+    if text:
+        click.echo(text, err=True, nl=False)
+
+
+def _usage(error: SideError) -> NoReturn:
+    raise click.UsageError(error.message + (f"\n    hint: {error.hint}" if error.hint else ""))
+
+
+@click.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull request, json for tools, html for a page.",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the text output (default: when writing to a terminal).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([level.value for level in LEVELS]),
+    help="Exit 1 when there is a change at this level or a more severe one (for CI gates).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the diff here (atomically) instead of to stdout.",
+)
+@click.option("--rules", is_flag=True, help="Print the table of rules and their levels, and exit.")
+@releases_option
+@diagnostics_option
+def diff_command(
+    old: str | None,
+    new: str | None,
+    fmt: str,
+    color: bool | None,
+    fail_on: str | None,
+    output: Path | None,
+    rules: bool,
+    releases_dir: Path,
+    diagnostics_format: str,
+) -> None:
+    """Show what changed from OLD to NEW, each change with its rule, level and a word-level redline,
+    and the version bump the changes require.
+
+    OLD and NEW may each be a spec directory or Markdown file, a compiled .json, a released
+    version (1.0.0) or a git revision (git:REV reads spec/ at REV; git:REV:PATH reads PATH).
+    NEW defaults to spec/.
+
+    Exit status: 0, or 1 when a side has errors or --fail-on finds a change; 2 on usage errors.
+    """
+    if rules:
+        click.echo(rules_table(), nl=False)
+        return
+    if old is None:
+        raise click.UsageError("missing argument OLD (e.g. constitution diff 1.0.0 spec)")
+    try:
+        sides = [load_side(arg, releases_dir=releases_dir) for arg in (old, new or "spec")]
+    except SideError as error:
+        _usage(error)
+    problems = [d for side in sides for d in side.diagnostics]
+    _report(problems, diagnostics_format)
+    if has_errors(problems):
+        sys.exit(1)
+    result = diff_sides(sides[0], sides[1])
+    if fmt == "text":
+        use_color = (sys.stdout.isatty() and output is None) if color is None else color
+        text = render_text(result, color=use_color)
+    else:
+        use_color = False
+        text = RENDERERS[fmt](result)
+    if output is not None:
+        atomic_write(output, text.encode("utf-8"))
+        click.echo(summary_line(result), err=True)
+    else:
+        click.echo(text, nl=False, color=use_color)
+    if fail_on is not None and result.at_or_above(Level(fail_on)):
+        sys.exit(1)
+
+
+@click.command("release")
+@click.argument("version")
+@click.argument(
+    "spec", default="spec", required=False, type=click.Path(exists=True, path_type=Path)
+)
+@releases_option
+@click.option(
+    "--date",
+    help="Release date, YYYY-MM-DD (default: the day of $SOURCE_DATE_EPOCH, else today, UTC).",
+)
+@diagnostics_option
+def release_command(
+    version: str, spec: Path, releases_dir: Path, date: str | None, diagnostics_format: str
+) -> None:
+    """Release SPEC (default: spec/) as VERSION (MAJOR.MINOR.PATCH).
+
+    Compiles the spec and diffs it against the latest release. Refuses (exit 1) a version that
+    exists or is not greater than the latest, or whose bump is smaller than the changes require;
+    otherwise writes RELEASES_DIR/VERSION.json and adds it to RELEASES_DIR/index.json, atomically.
+    """
+    try:
+        outcome = make_release(version, spec, releases_dir, date=date)
+    except SideError as error:
+        _usage(error)
+    _report(outcome.diagnostics, diagnostics_format)
+    if outcome.entry is None or outcome.path is None:
+        sys.exit(1)
+    entry = outcome.entry
+    click.echo(f"released {entry.version} on {entry.date}: {outcome.path}")
+    click.echo(f"    sha256 {entry.sha256}")
+    if outcome.diff is not None:
+        click.echo(f"    since {entry.previous}: {summary_line(outcome.diff)}")
+    else:
+        click.echo("    the first release")
+
+
+@click.command("verify")
+@releases_option
+@diagnostics_option
+def verify_command(releases_dir: Path, diagnostics_format: str) -> None:
+    """Check every released artifact against RELEASES_DIR/index.json: present, unmodified (same
+    SHA-256), a valid compiled constitution of its version; and no unlisted artifact."""
+    entries, problems = verify_releases(releases_dir)
+    _report(problems, diagnostics_format)
+    if has_errors(problems):
+        sys.exit(1)
+    click.echo(f"{len(entries)} release{'s' if len(entries) != 1 else ''} verified")
+
+
+@click.command("history")
+@click.argument("ident", metavar="ID")
+@releases_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+def history_command(ident: str, releases_dir: Path, fmt: str) -> None:
+    """List the releases in which node ID was added, changed, moved, renamed or removed,
+    following it through renames."""
+    events, problems, known = node_history(ident, releases_dir)
+    if not has_errors(problems) and not events:
+        problems.append(unknown_id(ident, releases_dir, known))
+    _report(problems, "text")
+    if has_errors(problems):
+        sys.exit(1)
+    if fmt == "json":
+        payload = [
+            {
+                "version": e.version,
+                "date": e.date,
+                "action": e.action,
+                **e.change.to_json(),
+            }
+            for e in events
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for event in events:
+        change = event.change
+        where = change.new or change.old
+        click.echo(
+            f"{event.version}  {event.date}  {event.action:<8} {change.level.value:<11} "
+            f"{change.rule}: {change.message}" + (f"  ({where})" if where else "")
+        )
