@@ -1,0 +1,128 @@
+"""The mkdocs plugin `constitution`: a thin adapter from mkdocs' build events to `compiler.site`.
+
+Compiles the docs directory once per build, fails the build on errors (with file and line), adds
+the generated pages and published files, and renders every page from the compiler's own tokens,
+so Python-Markdown never re-reads the text (see `compiler.render`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .diagnostics import render
+from .pipeline import CompileResult, compile_spec
+from .render import TocEntry, escape
+from .site import CSS_PATH, Site, extension_pages
+
+log = logging.getLogger("mkdocs.plugins.constitution")
+
+
+class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin has no options: the spec is the docs directory."""
+
+
+class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
+    """``plugins: [constitution]`` in mkdocs.yml (registered as an ``mkdocs.plugins`` entry point)."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.site: Site | None = None
+        self._precompiled: tuple[Path, CompileResult] | None = None
+
+    def use_result(self, docs_dir: str | os.PathLike[str], result: CompileResult) -> None:
+        """Use an existing compile of `docs_dir` for the next build instead of compiling again
+        (`constitution build` compiles and validates before it starts mkdocs)."""
+        self._precompiled = (Path(docs_dir).resolve(), result)
+
+    # --- events, in the order mkdocs calls them -------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if CSS_PATH not in config.extra_css:
+            config.extra_css.append(CSS_PATH)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        result = self._compile(config.docs_dir)
+        if not result.ok:
+            report = render(result.diagnostics, "text").rstrip("\n")
+            if not self.serving:
+                raise PluginError(f"the constitution has errors:\n{report}")
+            # A live preview keeps running: the errors go to the terminal and onto every page.
+            log.error("the constitution has errors:\n%s", report)
+        project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
+        site = Site(result, extension_pages(project_dir))
+        for path in site.pages:
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=""))
+        for path, data in site.files.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=data))
+        if not config.nav:
+            config.nav = site.nav()
+        self.site = site
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.site is None:
+            return markdown
+        title = self.site.title(page.file.src_uri)
+        if title is None:
+            return markdown
+        page.meta["title"] = title
+        # The page is rendered from the compiler's tokens in on_page_content; Python-Markdown
+        # gets nothing to parse, so it can neither disagree with the compiler nor cost time.
+        return ""
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.site is None:
+            return html
+
+        def url_of_file(path: str) -> str | None:
+            target = files.get_file_from_path(path)
+            return None if target is None else target.url_relative_to(page.file)
+
+        rendered = self.site.render(page.file.src_uri, url_of_file)
+        if rendered is None:
+            return html
+        page.toc = TableOfContents(_anchor_links(rendered.toc))
+        return rendered.html
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _compile(self, docs_dir: str) -> CompileResult:
+        precompiled, self._precompiled = self._precompiled, None
+        if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
+            return precompiled[1]
+        return compile_spec(docs_dir)
+
+
+def _anchor_links(entries: list[TocEntry]) -> list[Any]:
+    links = []
+    for entry in entries:
+        link = AnchorLink(escape(entry.title), entry.id, entry.level)
+        link.children = _anchor_links(entry.children)
+        links.append(link)
+    if links:
+        # mkdocs marks the first entry active, as its own get_toc does.
+        setattr(links[0], "active", True)  # noqa: B010
+    return links

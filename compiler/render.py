@@ -1,0 +1,614 @@
+"""HTML from the compiler's own markdown-it tokens, so the site shows exactly what the JSON holds.
+
+Annotations become labelled blocks with permalinks, links to ids are resolved across pages, and
+nothing from the source reaches the page unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from .extract import UNSAFE_SCHEMES, slugify
+from .model import Attributes, Spec
+from .syntax import parse_annotation_info, parser
+
+#: Longest hover text for a link to a definition or property, in characters.
+TOOLTIP_CHARS = 320
+
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+_DATA_KEY = re.compile(r"[^a-z0-9_-]")
+_TARGET_LABELS = {"constraint": "Concerns", "rationale": "Justifies", "priority": "Order"}
+_KIND_LABELS = {
+    "property": "Property",
+    "priority": "Priority",
+    "constraint": "Constraint",
+    "definition": "Definition",
+    "rationale": "Rationale",
+}
+
+
+def escape(text: str) -> str:
+    """Escape text for HTML element content and double-quoted attribute values."""
+    return html.escape(text, quote=True)
+
+
+def shorten(text: str, limit: int = TOOLTIP_CHARS) -> str:
+    """One line of at most `limit` characters, cut at a word boundary."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit - 1)
+    return line[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
+
+
+# --- what the renderer knows about the whole spec ----------------------------------------------
+
+
+@dataclass(slots=True)
+class NodeInfo:
+    """One id of the spec: its kind, the file that defines it, and how to name and describe it."""
+
+    kind: str
+    file: str
+    title: str
+    tooltip: str = ""
+    rank: int | None = None
+    targets: tuple[str, ...] = ()
+    """What the node points at: a constraint's concerns, a rationale's justifies, a priority's order."""
+
+
+@dataclass(slots=True)
+class SiteIndex:
+    """Every id of a compiled spec, and the back links (what justifies what), for rendering."""
+
+    nodes: dict[str, NodeInfo] = field(default_factory=dict)
+    justified_by: dict[str, list[str]] = field(default_factory=dict)
+    """Node id -> ids of the rationales that justify it."""
+    constrained_by: dict[str, list[str]] = field(default_factory=dict)
+    """Node id -> ids of the constraints that concern it."""
+    headings: dict[str, list[str]] = field(default_factory=dict)
+    """Spec file -> ids of its sections, in order (the file's preamble section first, if any)."""
+
+    @classmethod
+    def from_spec(cls, spec: Spec | None) -> SiteIndex:
+        index = cls()
+        if spec is None:
+            return index
+        nodes = index.nodes
+        for s in spec.sections:
+            nodes[s.id] = NodeInfo("section", s.source.file, s.title)
+            index.headings.setdefault(s.source.file, []).append(s.id)
+        for p in spec.properties:
+            tip = f"{p.title} (rank {p.rank}): {p.text}"
+            nodes[p.id] = NodeInfo("property", p.source.file, p.title, shorten(tip), p.rank)
+        for pr in spec.priorities:
+            nodes[pr.id] = NodeInfo(
+                "priority", pr.source.file, f"Priority ({pr.mode})", targets=pr.order
+            )
+        for c in spec.constraints:
+            nodes[c.id] = NodeInfo(
+                "constraint", c.source.file, _id_title(c.id), shorten(c.text), targets=c.concerns
+            )
+            for target in c.concerns:
+                index.constrained_by.setdefault(target, []).append(c.id)
+        for d in spec.definitions:
+            nodes[d.id] = NodeInfo(
+                "definition", d.source.file, d.term, shorten(f"{d.term}: {d.text}")
+            )
+        for r in spec.rationales:
+            nodes[r.id] = NodeInfo(
+                "rationale", r.source.file, _id_title(r.id), shorten(r.text), targets=r.justifies
+            )
+            for target in r.justifies:
+                index.justified_by.setdefault(target, []).append(r.id)
+        return index
+
+    def title(self, ident: str) -> str:
+        node = self.nodes.get(ident)
+        return node.title if node else ident
+
+
+def _id_title(ident: str) -> str:
+    """A readable name for a node that has no title: `why-safety-first` -> `Why safety first`."""
+    words = re.sub(r"[-_]+", " ", ident).strip()
+    return words[:1].upper() + words[1:] if words else ident
+
+
+# --- one page -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TocEntry:
+    """A heading of the page, for the table of contents."""
+
+    level: int
+    id: str
+    title: str
+    """Plain text."""
+    children: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PageContext:
+    """Where the page being rendered lives, and how to reach the others."""
+
+    index: SiteIndex
+    file: str | None
+    """The spec file this page shows (its ids are local), or None for a generated page."""
+    url_of_file: Callable[[str], str | None]
+    """Spec-relative file (`a/b.md`) -> its URL relative to this page, or None if not in the site."""
+    glossary_url: str | None = None
+    """URL of the glossary page relative to this page, if there is one."""
+    core_values_url: str | None = None
+    """URL of the core values page relative to this page, if there is one."""
+    anchors: bool = True
+    """False to leave out ids and permalinks (when a block is shown again on a generated page)."""
+
+    def url_of_id(self, ident: str) -> str | None:
+        node = self.index.nodes.get(ident)
+        if node is None:
+            return None
+        if self.anchors and node.file == self.file:
+            return f"#{ident}"
+        base = self.url_of_file(node.file)
+        return None if base is None else f"{base}#{ident}"
+
+
+@dataclass(slots=True)
+class RenderedPage:
+    html: str
+    toc: list[TocEntry]
+    title: str | None
+    """Text of the first level-1 heading, if any."""
+
+
+@dataclass(slots=True)
+class _Open:
+    kind: str
+    ident: str | None
+    attributes: Attributes
+
+
+@dataclass(slots=True)
+class _State:
+    context: PageContext
+    heading_ids: deque[str]
+    used_ids: set[str]
+    headings: list[tuple[int, str, str]] = field(default_factory=list)
+    open_headings: list[str] = field(default_factory=list)
+    annotations: list[_Open] = field(default_factory=list)
+    admonitions: list[bool] = field(default_factory=list)
+    """For each open admonition: is it collapsible?"""
+    pending_link_text: str | None = None
+    link_depth: int = 0
+
+
+def render_tokens(
+    tokens: Sequence[Token], context: PageContext, heading_ids: Sequence[str] = ()
+) -> RenderedPage:
+    """Render a token stream; `heading_ids` gives the ids of its headings in order (made from the
+    titles where missing)."""
+    state = _State(context, deque(heading_ids), set())
+    body = _renderer().render(tokens, parser().options, {"cc": state})
+    toc = _nest(state.headings)
+    title = next((t for level, _, t in state.headings if level == 1), None)
+    return RenderedPage(body, toc, title)
+
+
+def render_markdown(text: str, context: PageContext) -> RenderedPage:
+    """Parse Markdown with the compiler's dialect and render it (for pages outside the spec)."""
+    return render_tokens(parser().parse(text, {}), context)
+
+
+def _nest(headings: list[tuple[int, str, str]]) -> list[TocEntry]:
+    root: list[TocEntry] = []
+    stack: list[TocEntry] = []
+    for level, ident, title in headings:
+        entry = TocEntry(level, ident, title)
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        (stack[-1].children if stack else root).append(entry)
+        stack.append(entry)
+    return root
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token, as the extractor reads it."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Any:
+    from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+    from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
+def highlight_code(code: str, language: str) -> str:
+    """A code block as mkdocs-material styles it, highlighted at build time (no script needed)."""
+    lang_class = f"language-{escape(language)} " if language else ""
+    lexer = _lexer(language.lower()) if language else None
+    if lexer is None:
+        inner = escape(code)
+    else:
+        from pygments import highlight  # type: ignore[import-untyped]
+        from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+
+        inner = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return (
+        f'<div class="{lang_class}highlight"><pre><span></span><code>{inner}</code></pre></div>\n'
+    )
+
+
+def safe_href(href: str) -> str | None:
+    """The href if it is safe to publish, else None (script and data URLs never reach a page)."""
+    scheme = _SCHEME.match(href)
+    if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
+        return None
+    if any(ord(ch) < 32 for ch in href):
+        return None
+    return href
+
+
+def is_external(url: str) -> bool:
+    return bool(_SCHEME.match(url)) or url.startswith("//")
+
+
+class ConstitutionRenderer(RendererHTML):
+    """markdown-it's HTML renderer with rules for the compiler's dialect.
+
+    Rules read and never modify the tokens: the same stream is the compiler's record of the spec.
+    """
+
+    # --- headings ---------------------------------------------------------------------------
+
+    def heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        token = tokens[idx]
+        attributes: Attributes = token.meta.get("attributes") or Attributes()
+        title = inline_text(tokens[idx + 1]) if idx + 1 < len(tokens) else ""
+        ident = self._heading_id(state, attributes, title)
+        level = int(token.tag[1])
+        state.open_headings.append(ident)
+        attrs = _class_attr(attributes.classes)
+        attrs += "".join(
+            f' data-{_data_key(k)}="{escape(v)}"' for k, v in attributes.values if _data_key(k)
+        )
+        if not state.context.anchors:
+            return f"<{token.tag}{attrs}>"
+        state.headings.append((level, ident, title))
+        return f'<{token.tag} id="{escape(ident)}"{attrs}>'
+
+    def heading_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        token = tokens[idx]
+        ident = state.open_headings.pop() if state.open_headings else ""
+        opening = tokens[idx - 2] if idx >= 2 else token
+        attributes: Attributes = opening.meta.get("attributes") or Attributes()
+        link = ""
+        if state.context.anchors:
+            link = f'<a class="headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>'
+        chips = "".join(
+            f'<span class="cc-chip" title="{escape(k)}">{escape(k)}: {escape(v)}</span>'
+            for k, v in attributes.values
+        )
+        after = f'<p class="cc-attrs">{chips}</p>\n' if chips else ""
+        return f"{link}</{token.tag}>\n{after}"
+
+    def _heading_id(self, state: _State, attributes: Attributes, title: str) -> str:
+        if state.heading_ids:
+            ident = state.heading_ids.popleft()
+        else:
+            ident = attributes.id or slugify(title)
+            base, n = ident, 1
+            while ident in state.used_ids:
+                n += 1
+                ident = f"{base}-{n}"
+        state.used_ids.add(ident)
+        return ident
+
+    # --- annotations --------------------------------------------------------------------------
+
+    def container_annotation_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        info = parse_annotation_info(tokens[idx].info)
+        kind, ident = info.kind, info.attributes.id
+        state.annotations.append(_Open(kind, ident, info.attributes))
+        return annotation_open(kind, ident, info.attributes, state.context)
+
+    def container_annotation_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        if not state.annotations:
+            return ""
+        opened = state.annotations.pop()
+        return annotation_close(opened.kind, opened.ident, state.context)
+
+    # --- admonitions (`!!! note "Title"`, `??? note` collapsible) -------------------------------
+
+    def admonition_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        token = tokens[idx]
+        classes = str(token.attrs.get("class", "admonition"))
+        kind = _admonition_kind(token)
+        collapsible = "is-collapsible" in classes
+        state.admonitions.append(collapsible)
+        if collapsible:
+            opened = " open" if "collapsible-open" in classes else ""
+            return f'<details class="{escape(kind)}"{opened}>\n'
+        return f'<div class="admonition {escape(kind)}">\n'
+
+    def admonition_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        collapsible = state.admonitions.pop() if state.admonitions else False
+        return "</details>\n" if collapsible else "</div>\n"
+
+    def admonition_title_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        collapsible = bool(state.admonitions and state.admonitions[-1])
+        return "<summary>" if collapsible else '<p class="admonition-title">'
+
+    def admonition_title_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        state: _State = env["cc"]
+        collapsible = bool(state.admonitions and state.admonitions[-1])
+        return "</summary>\n" if collapsible else "</p>\n"
+
+    # --- links and images -----------------------------------------------------------------------
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        token = tokens[idx]
+        href = str(token.attrs.get("href", ""))
+        state.link_depth += 1
+        url, target = resolve_link(href, state.context)
+        attrs = ""
+        if url is not None:
+            attrs += f' href="{escape(url)}"'
+        title = token.attrs.get("title")
+        node = state.context.index.nodes.get(target) if target else None
+        if node is not None and node.tooltip:
+            attrs += f' title="{escape(node.tooltip)}" class="cc-ref cc-ref--{node.kind}"'
+        elif title:
+            attrs += f' title="{escape(str(title))}"'
+        if url is not None and is_external(url):
+            attrs += ' rel="noopener"'
+        if (
+            target is not None
+            and idx + 2 < len(tokens)
+            and tokens[idx + 1].type == "text"
+            and tokens[idx + 1].content.strip() == "?"
+            and tokens[idx + 2].type == "link_close"
+        ):
+            # `[?](#id)` is a placeholder for the target's name.
+            state.pending_link_text = state.context.index.title(target)
+        return f"<a{attrs}>"
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        state.link_depth = max(0, state.link_depth - 1)
+        return "</a>"
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        if state.pending_link_text is not None:
+            replacement, state.pending_link_text = state.pending_link_text, None
+            return escape(replacement)
+        return escape(tokens[idx].content)
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children, options, env)
+        src = str(token.attrs.get("src", ""))
+        url, _ = resolve_link(src, state.context)
+        if url is None or is_external(url):
+            # A remote image would be fetched by every reader's browser: link to it instead.
+            if url is None or state.link_depth:
+                return escape(alt)
+            return f'<a class="cc-remote-image" href="{escape(url)}" rel="noopener">{escape(alt or url)}</a>'
+        title = token.attrs.get("title")
+        title_attr = f' title="{escape(str(title))}"' if title else ""
+        return f'<img src="{escape(url)}" alt="{escape(alt)}"{title_attr} loading="lazy">'
+
+    # --- code and raw HTML ----------------------------------------------------------------------
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        token = tokens[idx]
+        language = (
+            html.unescape(token.info.strip().split(maxsplit=1)[0]) if token.info.strip() else ""
+        )
+        return highlight_code(token.content, language)
+
+    def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return highlight_code(tokens[idx].content, "")
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        # The compiler refuses raw HTML (CC206); should any reach here, it is shown, never run.
+        return f"<pre><code>{escape(tokens[idx].content)}</code></pre>\n"
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return f"<code>{escape(tokens[idx].content)}</code>"
+
+    def front_matter(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return ""
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> ConstitutionRenderer:
+    return ConstitutionRenderer()
+
+
+def resolve_link(href: str, context: PageContext) -> tuple[str | None, str | None]:
+    """(URL to publish, id of the spec node it names). Links to ids and to spec files are
+    rewritten to the page that holds them; unsafe URLs give None."""
+    safe = safe_href(href)
+    if safe is None:
+        return None, None
+    if is_external(safe):
+        return safe, None
+    parts = urlsplit(safe)
+    fragment = unquote(parts.fragment) if parts.fragment else None
+    path = parts.path
+    if not path:
+        if fragment is None:
+            return safe, None
+        return context.url_of_id(fragment) or safe, fragment
+    if context.file is not None and not path.startswith("/"):
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(context.file), unquote(path)))
+    else:
+        target = unquote(path).lstrip("/")
+    if fragment is not None and fragment in context.index.nodes:
+        node = context.index.nodes[fragment]
+        if node.file == target:
+            return context.url_of_id(fragment) or safe, fragment
+    page_url = context.url_of_file(target)
+    if page_url is None:
+        return safe, None
+    return (page_url + (f"#{parts.fragment}" if parts.fragment else "")), fragment
+
+
+# --- annotation blocks, shared by chapter pages and generated pages ---------------------------
+
+
+def annotation_open(
+    kind: str, ident: str | None, attributes: Attributes, context: PageContext
+) -> str:
+    """The opening of an annotation block: a labelled header, then the body."""
+    index = context.index
+    node = index.nodes.get(ident) if ident else None
+    label = _KIND_LABELS.get(kind, kind.title() or "Note")
+    id_attr = f' id="{escape(ident)}"' if ident and context.anchors else ""
+    classes = " ".join(["cc-node", f"cc-{_data_key(kind) or 'note'}", *attributes.classes])
+    head: list[str] = [f'<span class="cc-kind">{escape(label)}</span>']
+    data = ""
+    if kind == "property" and node is not None and node.rank is not None:
+        data = f' data-rank="{node.rank}"'
+        rank_link = f"{context.core_values_url}#{ident}" if context.core_values_url else None
+        badge = f"Rank {node.rank}"
+        head.append(
+            f'<a class="cc-rank" href="{escape(rank_link)}" title="See all core values in priority order">{badge}</a>'
+            if rank_link and context.anchors
+            else f'<span class="cc-rank">{badge}</span>'
+        )
+        if attributes.get("title"):
+            # Without `title=`, the title is the bold phrase that opens the body: shown once.
+            head.append(f'<span class="cc-title">{escape(node.title)}</span>')
+    elif kind == "priority":
+        mode = attributes.get("mode") or ""
+        if mode:
+            head.append(f'<span class="cc-mode cc-mode--{_data_key(mode)}">{escape(mode)}</span>')
+    elif kind == "constraint":
+        constraint_kind = attributes.get("kind") or "hard"
+        head.append(
+            f'<span class="cc-mode cc-mode--{_data_key(constraint_kind)}">{escape(constraint_kind)}</span>'
+        )
+    elif kind == "definition" and node is not None:
+        term = escape(node.title)
+        if context.glossary_url and ident:
+            term = f'<a href="{escape(context.glossary_url)}#{escape(ident)}" title="In the glossary">{term}</a>'
+        head.append(f'<dfn class="cc-title">{term}</dfn>')
+    if ident and context.anchors:
+        head.append(
+            f'<a class="cc-permalink headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>'
+        )
+    return (
+        f'<div class="{escape(classes)}"{id_attr}{data}>\n'
+        f'<div class="cc-node__head">{"".join(head)}</div>\n<div class="cc-node__body">\n'
+    )
+
+
+def annotation_close(kind: str, ident: str | None, context: PageContext) -> str:
+    """The end of an annotation block: its links to related nodes, both ways."""
+    return f"</div>\n{related_links(kind, ident, context)}</div>\n"
+
+
+def related_links(kind: str, ident: str | None, context: PageContext) -> str:
+    index = context.index
+    rows: list[tuple[str, Sequence[str]]] = []
+    node = index.nodes.get(ident) if ident is not None else None
+    if ident is not None and node is not None:
+        rows.append((_TARGET_LABELS.get(kind, "Refers to"), node.targets))
+        rows.append(("Constrained by", index.constrained_by.get(ident, [])))
+        rows.append(("Justified by", index.justified_by.get(ident, [])))
+    items = []
+    for label, targets in rows:
+        if not targets:
+            continue
+        separator = " › " if label == "Order" else ", "
+        links = separator.join(node_link(t, context) for t in targets)
+        items.append(
+            f'<span class="cc-rel"><span class="cc-rel__label">{label}:</span> {links}</span>'
+        )
+    if not items:
+        return ""
+    return f'<div class="cc-node__foot">{"".join(items)}</div>\n'
+
+
+def node_link(ident: str, context: PageContext) -> str:
+    """A link to a node, named by its title, with its text on hover."""
+    node = context.index.nodes.get(ident)
+    url = context.url_of_id(ident)
+    name = escape(node.title if node else ident)
+    if url is None:
+        return f"<span>{name}</span>"
+    tip = f' title="{escape(node.tooltip)}"' if node is not None and node.tooltip else ""
+    return f'<a href="{escape(url)}"{tip}>{name}</a>'
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _class_attr(classes: Sequence[str]) -> str:
+    return f' class="{escape(" ".join(classes))}"' if classes else ""
+
+
+def _data_key(key: str) -> str:
+    return _DATA_KEY.sub("-", key.lower()).strip("-")
+
+
+def _admonition_kind(token: Token) -> str:
+    tag = token.meta.get("tag")
+    if isinstance(tag, str) and tag:
+        return _data_key(tag) or "note"
+    return "note"

@@ -1,0 +1,246 @@
+"""The documentation site as a function of one compile: its pages, nav and published files.
+
+Independent of mkdocs: the mkdocs plugin (`compiler.mkdocs_plugin`) only adapts this to mkdocs' events.
+
+Extension point: if a module ``compiler.release_site`` exists, its function
+``site_pages(project_dir: pathlib.Path) -> list[GeneratedPage]`` is called once per build, and the
+pages it returns are added after the generated pages (their `files` are published as well).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, render
+from ..emit import SCHEMA_FILE
+from ..model import Chapter, Spec
+from ..pipeline import CompileResult
+from ..render import (
+    PageContext,
+    RenderedPage,
+    SiteIndex,
+    TocEntry,
+    escape,
+    render_markdown,
+    render_tokens,
+)
+from .pages import GENERATED_PAGES, PageBuilder, PageInputs, annotation_ranges, home_page
+
+JSON_PATH = "constitution.json"
+SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
+CSS_PATH = "assets/constitution/constitution.css"
+EXTENSION_MODULE = "compiler.release_site"
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page that another part of the package adds to the site (see the module docstring)."""
+
+    path: str
+    """Docs-relative path of the page as if it were a Markdown file, e.g. ``versions.md``
+    (published at ``versions/``). Must not be the path of a chapter."""
+    title: str
+    """Title, in the nav and the browser tab."""
+    markdown: str | None = None
+    """Content in the compiler's Markdown dialect. Links to spec ids (``[x](#broadly-safe)``)
+    and to site files (``[v1](releases/1.0.0.json)``) resolve as in the chapters."""
+    html: str | None = None
+    """Content as ready HTML, used as it is (escape anything taken from input); used when
+    `markdown` is None."""
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    """Extra files to publish: site-relative path -> content, e.g. ``releases/1.0.0.json``."""
+    nav: bool = True
+    """False to publish the page without listing it in the nav."""
+    toc: tuple[TocEntry, ...] = ()
+    """Table of contents of an `html` page (Markdown pages get theirs from their headings)."""
+
+
+def extension_pages(project_dir: Path) -> list[GeneratedPage]:
+    """The pages of ``compiler.release_site``, if that module is installed."""
+    try:
+        module = importlib.import_module(EXTENSION_MODULE)
+    except ModuleNotFoundError as err:
+        if err.name == EXTENSION_MODULE:
+            return []
+        raise
+    return list(module.site_pages(project_dir))
+
+
+@dataclass(slots=True)
+class _Page:
+    title: str
+    build: Callable[[PageContext], RenderedPage]
+    nav: bool = True
+
+
+class Site:
+    """Everything the site shows, built from one `CompileResult`.
+
+    `render(path, url_of_file)` gives any page's HTML; `url_of_file` maps a docs-relative path to
+    its URL relative to the page being rendered (the host's URL scheme is its business).
+    """
+
+    def __init__(self, result: CompileResult, extra_pages: Sequence[GeneratedPage] = ()) -> None:
+        self.result = result
+        spec = result.spec or Spec()
+        self.spec = spec
+        self.index = SiteIndex.from_spec(result.spec)
+        self.chapters: dict[str, Chapter] = {c.file: c for c in spec.chapters}
+        for source in result.sources:
+            if source.name not in self.chapters:
+                self.chapters[source.name] = Chapter(source.name, "", None, None, None)
+        self.inputs = PageInputs(
+            spec,
+            result.tokens,
+            annotation_ranges(result.tokens),
+            JSON_PATH,
+            SCHEMA_PATH,
+            list(self.chapters),
+        )
+        self.pages: dict[str, _Page] = {}
+        taken = set(self.chapters)
+        if "index.md" not in taken:
+            self._add("index.md", spec.title or "Home", home_page, nav=True)
+            taken.add("index.md")
+        self.generated_paths: dict[str, str] = {}
+        """Generated page's usual path -> the path it got (another if a chapter has that name)."""
+        for path, title, builder in GENERATED_PAGES:
+            free = _free_path(path, taken)
+            taken.add(free)
+            self.generated_paths[path] = free
+            self._add(free, title, builder)
+            self.inputs.page_titles[free] = title
+        self.files: dict[str, bytes] = {
+            SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
+            CSS_PATH: resources.files("compiler")
+            .joinpath("assets", "constitution.css")
+            .read_bytes(),
+        }
+        if result.document is not None:
+            self.files[JSON_PATH] = result.to_json_bytes()
+        for page in extra_pages:
+            if page.path in taken:
+                continue
+            taken.add(page.path)
+            self.pages[page.path] = _Page(page.title, _extension_builder(page), page.nav)
+            self.files.update(page.files)
+
+    def _add(self, path: str, title: str, builder: PageBuilder, nav: bool = True) -> None:
+        inputs = self.inputs
+        self.pages[path] = _Page(title, lambda context: builder(inputs, context), nav)
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    def title(self, path: str) -> str | None:
+        """Title of the page at `path` (chapter or generated), or None if it is not ours."""
+        if path in self.pages:
+            return self.pages[path].title
+        chapter = self.chapters.get(path)
+        if chapter is None:
+            return None
+        return chapter.title or Path(path).stem.replace("-", " ").replace("_", " ").strip()
+
+    def nav(self) -> list[dict[str, str]]:
+        """The nav: the home page, the chapters in spec order, then the generated pages."""
+        entries: list[dict[str, str]] = []
+        if "index.md" in self.pages:
+            entries.append({self.pages["index.md"].title: "index.md"})
+        entries += [{self.title(path) or path: path} for path in self.chapters]
+        entries += [
+            {page.title: path}
+            for path, page in self.pages.items()
+            if page.nav and path != "index.md"
+        ]
+        return entries
+
+    def context(self, path: str, url_of_file: Callable[[str], str | None]) -> PageContext:
+        return PageContext(
+            self.index,
+            path if path in self.chapters else None,
+            url_of_file,
+            url_of_file(self.generated_paths["glossary.md"]),
+            url_of_file(self.generated_paths["core-values.md"]),
+        )
+
+    def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:
+        """The page at `path`, or None if the site has no such page."""
+        context = self.context(path, url_of_file)
+        if path in self.pages:
+            page = self.pages[path].build(context)
+        elif path in self.chapters:
+            page = self._chapter(path, context)
+        else:
+            return None
+        if not self.ok:
+            page.html = problems_banner(self.result.diagnostics) + page.html
+        return page
+
+    def _chapter(self, path: str, context: PageContext) -> RenderedPage:
+        tokens = self.result.tokens.get(path)
+        if tokens is None:
+            return RenderedPage("", [], self.title(path))
+        ids = self.index.headings.get(path, [])
+        headings = sum(1 for token in tokens if token.type == "heading_open")
+        anchor = ""
+        if len(ids) > headings:
+            # The text before the first heading is a section of its own, named after the file.
+            anchor = f'<span class="cc-anchor" id="{escape(ids[0])}"></span>\n'
+            ids = ids[1:]
+        page = render_tokens(tokens, context, ids)
+        page.html = anchor + _with_chapter_meta(page.html, self.chapters[path])
+        return page
+
+
+def _chapter_meta(chapter: Chapter) -> str:
+    facts = []
+    if chapter.number is not None:
+        facts.append(f"Chapter {chapter.number}")
+    if chapter.reading_time is not None:
+        facts.append(f"{chapter.reading_time} min read")
+    return f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n' if facts else ""
+
+
+def _with_chapter_meta(html: str, chapter: Chapter) -> str:
+    meta = _chapter_meta(chapter)
+    if not meta:
+        return html
+    end = html.find("</h1>\n")
+    if end < 0:
+        return meta + html
+    end += len("</h1>\n")
+    return html[:end] + meta + html[end:]
+
+
+def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
+    """The diagnostics at the top of every page while a preview has errors."""
+    text = render(diagnostics, "text")
+    return (
+        '<div class="admonition failure cc-problems" role="alert">'
+        '<p class="admonition-title">The spec has errors: this preview shows the last text that '
+        "could be read</p>"
+        f"<pre><code>{escape(text)}</code></pre></div>\n"
+    )
+
+
+def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedPage]:
+    def build(context: PageContext) -> RenderedPage:
+        if page.markdown is not None:
+            return render_markdown(page.markdown, context)
+        return RenderedPage(page.html or "", list(page.toc), page.title)
+
+    return build
+
+
+def _free_path(path: str, taken: set[str]) -> str:
+    """`path`, or a variant of it when a chapter already has that name."""
+    candidate, n = path, 1
+    while candidate in taken:
+        n += 1
+        candidate = path.replace(".md", f"-{n}.md")
+    return candidate
