@@ -1184,9 +1184,9 @@ def redline_html(segments: Sequence[Segment]) -> str:
     for segment in segments:
         text = html.escape(segment.text).replace("\n\n", "<br><br>")
         if segment.op == "delete":
-            parts.append(f"<del>{text}</del>")
+            parts.append(f'<del class="critic">{text}</del>')
         elif segment.op == "insert":
-            parts.append(f"<ins>{text}</ins>")
+            parts.append(f'<ins class="critic">{text}</ins>')
         else:
             parts.append(text)
     return "".join(parts)
@@ -1286,7 +1286,7 @@ def render_markdown(result: DiffResult, *, context: int = CONTEXT_WORDS) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_html_fragment(result: DiffResult, *, id_href: Callable[[str], str] | None = None) -> str:
+def render_html_fragment(result: DiffResult) -> str:
     """The changes as an HTML fragment (for the site's Changes pages and `--format html`)."""
     counts = result.counts()
     out = [
@@ -1301,13 +1301,10 @@ def render_html_fragment(result: DiffResult, *, id_href: Callable[[str], str] | 
     if result.changes:
         out.append('<ol class="cc-changes">')
     for change in result.changes:
-        node = html.escape(change.id)
-        if id_href is not None and change.rule not in _REMOVED:
-            node = f'<a href="{html.escape(id_href(change.id), quote=True)}">{node}</a>'
         out.append(
             f'<li class="cc-change cc-{change.level.value}" data-rule="{change.rule}">'
             f'<span class="cc-level cc-{change.level.value}">{change.level.value}</span> '
-            f"<code>{change.rule}</code> {change.kind} {node}: {html.escape(change.message)}"
+            f"<code>{change.rule}</code> {html.escape(change.message)}"
             f' <span class="cc-where">{html.escape(_where(change))}</span>'
         )
         if change.redline:
@@ -1320,8 +1317,6 @@ def render_html_fragment(result: DiffResult, *, id_href: Callable[[str], str] | 
     out.append("</div>")
     return "\n".join(out) + "\n"
 
-
-_REMOVED = frozenset(f"{kind}-removed" for kind in KINDS)
 
 _HTML_STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }

@@ -1,0 +1,248 @@
+"""The site's release pages: Versions, Changes (a redline per release) and each release in full,
+with every released JSON published at `releases/VERSION.json`.
+
+`compiler.site` calls `site_pages(project_dir)` once per build (its extension point).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .api import read_document
+from .diff import LEVELS, DiffResult, diff_documents, render_html_fragment, side_of
+from .release import DEFAULT_RELEASES_DIR, INDEX_FILE, ReleaseEntry, ReleaseIndex, load_index
+from .render import TocEntry, _nest, escape
+from .site import GeneratedPage
+
+VERSIONS_PAGE = "versions.md"
+CHANGES_PAGE = "changes.md"
+
+
+def changes_page_path(version: str) -> str:
+    return f"changes/{version}.md"
+
+
+def version_page_path(version: str) -> str:
+    return f"versions/{version}.md"
+
+
+def artifact_path(version: str) -> str:
+    """Where the released JSON is published on the site (stable: tools may pin it)."""
+    return f"releases/{version}.json"
+
+
+def site_pages(project_dir: Path) -> list[GeneratedPage]:
+    """The release pages for the releases in `project_dir/releases` (none when nothing is
+    released, or when the releases cannot be read: `constitution verify` reports why)."""
+    index, problems = load_index(project_dir / DEFAULT_RELEASES_DIR)
+    if problems or not index.entries:
+        return []
+    artifacts: dict[str, bytes] = {}
+    documents: dict[str, dict[str, Any]] = {}
+    for entry in index.entries:
+        data = (index.directory / entry.file).read_bytes()
+        artifacts[entry.version] = data
+        document, _ = read_document(index.directory / entry.file)
+        if document is None:
+            return []
+        documents[entry.version] = document
+    return release_pages(index, artifacts, documents)
+
+
+def release_pages(
+    index: ReleaseIndex, artifacts: Mapping[str, bytes], documents: Mapping[str, dict[str, Any]]
+) -> list[GeneratedPage]:
+    """The pages for `index`, given each release's bytes and parsed document."""
+    diffs: dict[str, DiffResult] = {}
+    previous: ReleaseEntry | None = None
+    for entry in index.entries:
+        if previous is not None:
+            diffs[entry.version] = diff_documents(
+                documents[previous.version],
+                documents[entry.version],
+                side_of(previous.version, documents[previous.version]),
+                side_of(entry.version, documents[entry.version]),
+            )
+        previous = entry
+    files = {artifact_path(version): data for version, data in artifacts.items()}
+    files[f"releases/{INDEX_FILE}"] = index.to_bytes()
+    newest_first = list(reversed(index.entries))
+    pages = [
+        GeneratedPage(VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs)),
+        GeneratedPage(
+            CHANGES_PAGE,
+            "Changes",
+            html=changelog_html(newest_first, diffs),
+            toc=tuple(TocEntry(2, _anchor(e.version), e.version) for e in newest_first),
+            files=files,
+        ),
+    ]
+    for entry in newest_first:
+        pages.append(
+            GeneratedPage(
+                changes_page_path(entry.version),
+                f"Changes in {entry.version}",
+                html=changes_html(entry, diffs.get(entry.version)),
+                nav=False,
+            )
+        )
+        html, toc = version_html(entry, documents[entry.version])
+        pages.append(
+            GeneratedPage(
+                version_page_path(entry.version),
+                f"Version {entry.version}",
+                html=html,
+                nav=False,
+                toc=tuple(toc),
+            )
+        )
+    return pages
+
+
+def _anchor(version: str) -> str:
+    return "v" + version.replace(".", "-")
+
+
+def _counts(entry: ReleaseEntry, diff: DiffResult | None) -> str:
+    if diff is None:
+        return "first release"
+    counts = diff.counts()
+    return ", ".join(f"{counts[level.value]} {level.value}" for level in LEVELS)
+
+
+def versions_markdown(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResult]) -> str:
+    """The Versions page: every release, newest first, with its download and change counts."""
+    lines = [
+        "# Versions",
+        "",
+        "Every release of this constitution, newest first. A release never changes: its JSON is "
+        "published at a stable address, and its SHA-256 is recorded in "
+        f"[releases/{INDEX_FILE}](releases/{INDEX_FILE}).",
+        "",
+        "| version | date | changes | bump | JSON | SHA-256 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for entry in entries:
+        diff = diffs.get(entry.version)
+        version = entry.version
+        lines.append(
+            f"| [{version}]({version_page_path(version)}) | {entry.date} "
+            f"| [{_counts(entry, diff)}]({changes_page_path(version)}) "
+            f"| {diff.bump if diff is not None else '—'} "
+            f"| [{version}.json]({artifact_path(version)}) | `{entry.sha256}` |"
+        )
+    lines += [
+        "",
+        "Breaking changes need a new major version, substantive ones a new minor version, and "
+        "wording-only (editorial) ones a new patch version. Compare any two versions with "
+        "`constitution diff OLD NEW`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def changes_html(entry: ReleaseEntry, diff: DiffResult | None) -> str:
+    """One release's Changes page: the redline against the release before it."""
+    head = (
+        f'<h1 id="{_anchor(entry.version)}">Changes in {escape(entry.version)}</h1>\n'
+        f'<p class="cc-release-meta">Released {escape(entry.date)} · SHA-256 '
+        f"<code>{escape(entry.sha256)}</code></p>\n"
+    )
+    return head + _changes_body(entry, diff)
+
+
+def _changes_body(entry: ReleaseEntry, diff: DiffResult | None) -> str:
+    if diff is None:
+        return "<p>The first release: everything in it is new.</p>\n"
+    intro = f"<p>Compared with {escape(entry.previous or '')}.</p>\n"
+    return intro + render_html_fragment(diff)
+
+
+def changelog_html(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResult]) -> str:
+    """Every release's changes on one page, newest first."""
+    parts = ["<h1>Changes</h1>\n"]
+    for entry in entries:
+        parts.append(
+            f'<h2 id="{_anchor(entry.version)}">{escape(entry.version)}</h2>\n'
+            f'<p class="cc-release-meta">Released {escape(entry.date)}</p>\n'
+            + _changes_body(entry, diffs.get(entry.version))
+        )
+    return "".join(parts)
+
+
+_ANNOTATION_LABELS = {
+    "properties": "Property",
+    "priorities": "Priority",
+    "constraints": "Constraint",
+    "definitions": "Definition",
+    "rationales": "Rationale",
+}
+
+
+def version_html(entry: ReleaseEntry, document: Mapping[str, Any]) -> tuple[str, list[TocEntry]]:
+    """A release in full: every section's heading and text, annotations marked, from its JSON."""
+    info = document.get("document") or {}
+    title = str(info.get("title") or "Constitution")
+    parts = [
+        f"<h1>{escape(title)} {escape(entry.version)}</h1>\n",
+        f'<p class="cc-release-meta">Released {escape(entry.date)} · SHA-256 '
+        f"<code>{escape(entry.sha256)}</code> · read from the released JSON</p>\n",
+    ]
+    by_section: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for key in _ANNOTATION_LABELS:
+        for node in document.get(key) or []:
+            by_section.setdefault(str(node.get("section")), []).append((key, node))
+    headings: list[tuple[int, str, str]] = []
+    for section in document.get("sections") or []:
+        level = min(max(int(section.get("level", 1)) + 1, 2), 6)
+        ident, heading = str(section["id"]), str(section.get("title") or "")
+        headings.append((level, ident, heading))
+        parts.append(f'<h{level} id="{escape(ident)}">{escape(heading)}</h{level}>\n')
+        annotations = sorted(
+            by_section.get(ident, []), key=lambda item: int(item[1]["source"]["line"])
+        )
+        parts.append(_section_body(str(section.get("text") or ""), annotations))
+    return "".join(parts), _nest(headings)
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(
+        f"<p>{escape(block).replace(chr(10), '<br>')}</p>\n"
+        for block in text.split("\n\n")
+        if block.strip()
+    )
+
+
+def _section_body(text: str, annotations: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """The section's text, with each (outermost) annotation's text boxed and labelled."""
+    out: list[str] = []
+    cursor = 0
+    for key, node in annotations:
+        body = str(node.get("text") or "")
+        found = text.find(body, cursor) if body else -1
+        if found < 0:
+            continue  # nested in an annotation already boxed
+        out.append(_paragraphs(text[cursor:found]))
+        ident = str(node["id"])
+        out.append(
+            f'<div class="admonition note cc-released-{key}" id="{escape(ident)}">\n'
+            f'<p class="admonition-title">{escape(_label(key, node))}</p>\n'
+            f"{_paragraphs(body)}</div>\n"
+        )
+        cursor = found + len(body)
+    out.append(_paragraphs(text[cursor:]))
+    return "".join(out)
+
+
+def _label(key: str, node: Mapping[str, Any]) -> str:
+    label = f"{_ANNOTATION_LABELS[key]} {node['id']}"
+    details = {
+        "properties": f"rank {node.get('rank')}",
+        "priorities": f"{node.get('mode')}: {' > '.join(node.get('order') or [])}",
+        "constraints": str(node.get("kind")),
+        "definitions": str(node.get("term")),
+        "rationales": "justifies " + ", ".join(node.get("justifies") or []),
+    }[key]
+    return f"{label} ({details})"
