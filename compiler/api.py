@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .checks import check_spec
 from .diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics
@@ -67,6 +67,7 @@ __all__ = [
 
 Node = Section | Property | Priority | Constraint | Definition | Rationale
 """Anything in the spec that has an id."""
+_N = TypeVar("_N")
 
 
 class CompileError(ValueError):
@@ -186,7 +187,10 @@ class Constitution:
 
     def node(self, ident: str) -> Node:
         """The section or annotation with this id, whatever its kind."""
-        return self._lookup(ident, None)
+        found = self._nodes.get(ident)
+        if found is None:
+            raise self._unknown(ident, "id", list(self._nodes))
+        return found
 
     def property(self, ident: str) -> Property:
         """The property with this id.
@@ -196,38 +200,33 @@ class Constitution:
         ...
         compiler.api.UnknownIdError: no property 'broadly-saf' in the constitution; did you mean 'broadly-safe'?
         """
-        found = self._lookup(ident, Property)
-        assert isinstance(found, Property)
-        return found
+        return self._lookup(ident, Property)
 
     def section(self, ident: str) -> Section:
         """The section (heading) with this id."""
-        found = self._lookup(ident, Section)
-        assert isinstance(found, Section)
-        return found
+        return self._lookup(ident, Section)
 
     def definition(self, ident: str) -> Definition:
         """The definition with this id."""
-        found = self._lookup(ident, Definition)
-        assert isinstance(found, Definition)
-        return found
+        return self._lookup(ident, Definition)
 
     def constraint(self, ident: str) -> Constraint:
         """The constraint with this id."""
-        found = self._lookup(ident, Constraint)
-        assert isinstance(found, Constraint)
-        return found
+        return self._lookup(ident, Constraint)
 
-    def _lookup(self, ident: str, kind: type[Any] | None) -> Node:
+    def _lookup(self, ident: str, kind: type[_N]) -> _N:
         node = self._nodes.get(ident)
-        what = _kind_name(kind) if kind else "id"
-        if node is not None and (kind is None or isinstance(node, kind)):
+        if isinstance(node, kind):
             return node
+        what = _kind_name(kind)
         if node is not None:
             raise UnknownIdError(f"'{ident}' is a {_kind_name(type(node))}, not a {what}")
-        candidates = [i for i, n in self._nodes.items() if kind is None or isinstance(n, kind)]
+        raise self._unknown(ident, what, [i for i, n in self._nodes.items() if isinstance(n, kind)])
+
+    @staticmethod
+    def _unknown(ident: str, what: str, candidates: list[str]) -> UnknownIdError:
         hint = suggest(ident, candidates)
-        raise UnknownIdError(
+        return UnknownIdError(
             f"no {what} '{ident}' in the constitution" + (f"; {hint}" if hint else "")
         )
 
