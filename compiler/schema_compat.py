@@ -246,36 +246,23 @@ class _Walker:
         self.add("breaking", "schema-changed", path, f"{_canonical(old)} became {_canonical(new)}")
 
     def compare_types(self, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
-        old_types, new_types = _types(old), _types(new)
-        if old_types == new_types:
-            return
-        if new_types is not None and (old_types is None or old_types - new_types):
-            lost = "any type" if old_types is None else ", ".join(sorted(old_types - new_types))
-            self.add("breaking", "type-narrowed", path, f"no longer accepts {lost}")
-        if old_types is not None and (new_types is None or new_types - old_types):
-            gained = "any type" if new_types is None else ", ".join(sorted(new_types - old_types))
-            self.add("breaking", "type-widened", path, f"now also allows {gained}")
+        self.compare_sets("type", path, _types(old), _types(new), "any type")
 
     def compare_values(self, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
         for keyword in ("enum", "const"):
-            if keyword not in old and keyword not in new:
-                continue
-            old_values = _value_set(old, keyword)
-            new_values = _value_set(new, keyword)
-            if new_values is not None and (old_values is None or old_values - new_values):
-                lost = (
-                    "any value"
-                    if old_values is None
-                    else ", ".join(sorted(old_values - new_values))
-                )
-                self.add("breaking", f"{keyword}-narrowed", path, f"no longer accepts {lost}")
-            if old_values is not None and (new_values is None or new_values - old_values):
-                gained = (
-                    "any value"
-                    if new_values is None
-                    else ", ".join(sorted(new_values - old_values))
-                )
-                self.add("breaking", f"{keyword}-widened", path, f"now also allows {gained}")
+            old_values, new_values = _value_set(old, keyword), _value_set(new, keyword)
+            self.compare_sets(keyword, path, old_values, new_values, "any value")
+
+    def compare_sets(
+        self, rule: str, path: str, old: set[str] | None, new: set[str] | None, anything: str
+    ) -> None:
+        """Allowed values before and after (None: no restriction); fewer or more are breaking."""
+        if new is not None and (old is None or old - new):
+            lost = anything if old is None else ", ".join(sorted(old - new))
+            self.add("breaking", f"{rule}-narrowed", path, f"no longer accepts {lost}")
+        if old is not None and (new is None or new - old):
+            gained = anything if new is None else ", ".join(sorted(new - old))
+            self.add("breaking", f"{rule}-widened", path, f"now also allows {gained}")
 
     def compare_required(self, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
         old_required = set(old.get("required", ()))
