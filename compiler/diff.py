@@ -392,17 +392,42 @@ def normalise_text(text: str) -> str:
 
 
 def is_typo_fix(old: str, new: str) -> bool:
-    """True when `old` → `new` looks like a spelling fix: one letter inserted, deleted, replaced,
-    or two neighbours swapped (two edits in words of eight letters or more), in alphabetic words of
-    three letters or more, neither a word whose change flips meaning (`not`, `must`, `never`...)."""
+    """True when replacing the word `old` by `new` (both normalised) looks like a spelling fix.
+
+    Allowed: two neighbouring letters swapped (words of 3+ letters: ``teh`` → ``the``); one letter
+    inserted or deleted (4+ letters: ``stil`` → ``still``); one letter replaced (5+ letters:
+    ``recieve`` → ``receive``... ``wrold`` → ``world``); up to two edits in words of 8+ letters;
+    ``a`` ↔ ``an``. Never: digits, a changed ending that makes another form of the word
+    (``rule`` → ``rules``, ``allow`` → ``allowed``), or a word whose change can flip meaning
+    (``not``, ``must``, ``never``, ``may``...). Short words like ``lose`` → ``lost`` are never
+    typos: too many of them are other real words.
+    """
     if old == new:
         return True
-    if not (old.isalpha() and new.isalpha()) or min(len(old), len(new)) < 3:
+    if {old, new} == {"a", "an"}:
+        return True
+    if not (old.isalpha() and new.isalpha()) or old in _MEANING_WORDS or new in _MEANING_WORDS:
         return False
-    if old in _MEANING_WORDS or new in _MEANING_WORDS:
+    shorter, longer = sorted((old, new), key=len)
+    if longer[: len(shorter)] == shorter and longer[len(shorter) :] in _INFLECTIONS:
         return False
-    limit = 2 if min(len(old), len(new)) >= 8 else 1
+    size = len(shorter)
+    if len(old) == len(new):
+        differ = [i for i in range(size) if old[i] != new[i]]
+        if len(differ) == 2 and differ[1] == differ[0] + 1:
+            i, j = differ
+            if old[i] == new[j] and old[j] == new[i]:
+                return size >= 3
+        if len(differ) == 1:
+            return size >= 5
+        return size >= 8 and _edit_distance(old, new, 2) <= 2
+    if size < 4:
+        return False
+    limit = 2 if size >= 8 else 1
     return _edit_distance(old, new, limit) <= limit
+
+
+_INFLECTIONS = frozenset({"s", "es", "d", "ed", "ing", "n", "r", "er", "ly"})
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -768,7 +793,7 @@ class _Differ:
             self._emit(
                 "metadata-changed",
                 anchor,
-                f"front matter '{key}' changed",
+                f"front matter '{key}': {_value(old_meta.get(key))} → {_value(new_meta.get(key))}",
                 level=level,
                 field_name=f"metadata.{key}",
                 old_value=old_meta.get(key),
@@ -1154,7 +1179,11 @@ def _elide(segments: Sequence[Segment], context: int) -> list[Segment]:
             continue
         head = "".join(words[:keep_head])
         tail = "".join(words[len(words) - keep_tail :])
-        result.append(Segment("equal", f"{head}… {tail}" if keep_head else f"…{tail}"))
+        if keep_head and keep_tail:
+            shortened = f"{head}… {tail}"
+        else:
+            shortened = f"{head.rstrip()} …" if keep_head else f"…{tail}"
+        result.append(Segment("equal", shortened))
     return result
 
 
