@@ -1,0 +1,170 @@
+"""A consumer in a second language: Ajv (strict, with ajv-formats) checks the schema and every
+compiled output independently of Python's jsonschema, and examples/read-priorities.mjs reads them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from support.ajv import NODE_ENV, AjvCli
+from support.prereqs import missing
+
+from compiler.emit import schema
+from compiler.pipeline import compile_spec
+
+SCHEMA = (
+    Path(__file__).resolve().parent.parent / "compiler" / "schemas" / "constitution.schema.json"
+)
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "read-priorities.mjs"
+
+
+def compile_to(spec: Path, out: Path) -> Path:
+    result = compile_spec(spec)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    out.write_bytes(result.to_json_bytes())
+    return out
+
+
+def assert_valid(ajv: AjvCli, data: list[Path]) -> None:
+    assert data
+    run = ajv.validate(SCHEMA, data)
+    assert run.returncode == 0, run.stdout + run.stderr
+    reported = set(run.stdout.splitlines())
+    assert {f"{path.resolve()} valid" for path in data} <= reported, run.stdout
+
+
+def test_schema_compiles_in_strict_mode(ajv: AjvCli, repo_root: Path) -> None:
+    run = ajv.compile(SCHEMA)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for published in sorted((repo_root / "compiler" / "schemas" / "published").glob("*.json")):
+        run = ajv.compile(published)
+        assert run.returncode == 0, f"{published.name}: {run.stdout}{run.stderr}"
+
+
+def test_spec_and_fixture_outputs_validate(ajv: AjvCli, repo_root: Path, tmp_path: Path) -> None:
+    data = [compile_to(repo_root / "spec", tmp_path / "spec.json")]
+    valid = sorted((repo_root / "tests" / "data" / "valid").glob("*.md"))
+    assert valid, "no fixtures in tests/data/valid"
+    for source in valid:
+        data.append(compile_to(source, tmp_path / f"{source.stem}.json"))
+        expected = source.with_suffix(".json")
+        if expected.exists():
+            data.append(expected)
+    assert_valid(ajv, data)
+
+
+def test_corpus_outputs_validate(ajv: AjvCli, corpus_dir: Path, tmp_path: Path) -> None:
+    specs = sorted((corpus_dir / "openai-model-spec").glob("*/model_spec.md"))
+    assert specs, "no model spec versions in the corpus"
+    assert_valid(ajv, [compile_to(s, tmp_path / f"{s.parent.name}.json") for s in specs])
+
+
+def test_ajv_rejects_what_the_schema_forbids(ajv: AjvCli, repo_root: Path, tmp_path: Path) -> None:
+    document = json.loads(compile_to(repo_root / "spec", tmp_path / "good.json").read_bytes())
+    document["priorities"][0]["mode"] = "lexical"
+    document["properties"][0]["surprise"] = True
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    run = ajv.validate(SCHEMA, [bad])
+    assert run.returncode != 0
+    assert "/priorities/0/mode" in run.stdout + run.stderr
+    assert "surprise" in run.stdout + run.stderr
+
+
+def test_schema_is_the_one_ajv_checks() -> None:
+    assert json.loads(SCHEMA.read_text(encoding="utf-8")) == schema()
+
+
+# -- examples/read-priorities.mjs ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        missing("node is not on PATH", env_var=NODE_ENV, fix="scripts/setup.sh --test")
+    return found
+
+
+def read_priorities(
+    node: str, *args: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [node, str(EXAMPLE), *args], input=stdin, capture_output=True, timeout=60, check=False
+    )
+
+
+def test_example_prints_the_priorities_in_order(node: str, repo_root: Path, tmp_path: Path) -> None:
+    out = compile_to(repo_root / "spec", tmp_path / "constitution.json")
+    run = read_priorities(node, str(out))
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == b""
+    assert run.stdout.decode("utf-8") == (
+        "Claude's Constitution 1.0.0\n"
+        "\n"
+        "Priority core-priority (holistic: higher priorities generally dominate, but all are "
+        "weighed in an overall judgment)\n"
+        "  1. broadly-safe: Broadly safe\n"
+        "  2. broadly-ethical: Broadly ethical\n"
+        "  3. compliant-with-guidelines: Compliant with Anthropic’s guidelines\n"
+        "  4. genuinely-helpful: Genuinely helpful\n"
+        "\n"
+        "Hard constraints (not weighed against the priorities):\n"
+        "  hard-constraints (concerns broadly-safe, broadly-ethical, compliant-with-guidelines, "
+        "genuinely-helpful)\n"
+        "  hard-constraints-not-weighed (concerns broadly-safe, broadly-ethical, "
+        "compliant-with-guidelines, genuinely-helpful)\n"
+    )
+
+
+def test_example_reads_stdin_and_strict_mode(node: str, tmp_path: Path) -> None:
+    spec = tmp_path / "strict.md"
+    spec.write_text(
+        "# Values {#values}\n\n"
+        "::: property {#b rank=2}\n**Bee**: second\n:::\n\n"
+        "::: property {#a rank=1}\n**Ay**: first\n:::\n\n"
+        "::: property {#c rank=3}\n**Cee**: in no priority\n:::\n\n"
+        '::: priority {#lexical mode=strict order="a b"}\nA before B, always.\n:::\n',
+        encoding="utf-8",
+    )
+    result = compile_spec(spec)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    run = read_priorities(node, "-", stdin=result.to_json_bytes())
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode("utf-8") == (
+        "Values\n"
+        "\n"
+        "Priority lexical (strict: a higher priority always wins; lower ones only break ties)\n"
+        "  1. a: Ay\n"
+        "  2. b: Bee\n"
+        "\n"
+        "Properties by rank, in no priority:\n"
+        "  rank 3. c: Cee\n"
+    )
+
+
+def test_example_refuses_other_inputs(node: str, tmp_path: Path) -> None:
+    newer = tmp_path / "newer.json"
+    newer.write_text(
+        json.dumps({"$schema": "https://constitution-compiler.dev/schemas/constitution/2.0.0/x"}),
+        encoding="utf-8",
+    )
+    run = read_priorities(node, str(newer))
+    assert run.returncode == 1
+    assert run.stderr.decode() == (
+        f"read-priorities: {newer} follows schema 2.0.0; this script reads 1.x\n"
+    )
+    other = tmp_path / "other.json"
+    other.write_text("[1]", encoding="utf-8")
+    run = read_priorities(node, str(other))
+    assert run.returncode == 1
+    assert run.stderr.decode() == (
+        f"read-priorities: {other} is not a compiled constitution (its $schema is undefined)\n"
+    )
+    run = read_priorities(node, str(tmp_path / "absent.json"))
+    assert run.returncode == 1 and b"cannot read" in run.stderr
+    run = read_priorities(node)
+    assert run.returncode == 2 and run.stderr.startswith(b"usage: ")
