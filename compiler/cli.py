@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "compiler.release_commands:history_command",
         "List the versions in which a node changed.",
     ),
+    "textconv": (
+        "compiler.textconv:textconv_command",
+        "Print a compiled JSON as readable lines, for git diff.",
+    ),
 }
 
 

@@ -1,0 +1,138 @@
+"""A readable, line-oriented rendering of a compiled constitution, for `git diff` (a textconv filter).
+
+One line per field and one sentence per line, with no source positions, so that a diff of two
+releases shows what changed in words and not where the text moved.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import click
+
+from .api import CompileError, Constitution, Node, load, loads
+from .diagnostics import render as render_diagnostics
+from .model import Attributes, Constraint, Definition, Priority, Property, Rationale, Section
+
+#: A sentence ends at . ! or ? (and any closing quotes or brackets) followed by a space and a
+#: capital, a digit or an opening quote.
+_SENTENCE_END = re.compile(r"([.!?][\"”’)\]]*)\s+(?=[A-Z0-9\"“‘(\[])")
+
+
+def sentences(text: str) -> Iterator[str]:
+    """The text's paragraphs, one sentence per line, with an empty line between paragraphs."""
+    for index, paragraph in enumerate(p for p in text.split("\n\n") if p.strip()):
+        if index:
+            yield ""
+        yield from _SENTENCE_END.sub("\\1\n", " ".join(paragraph.split())).split("\n")
+
+
+def _fields(pairs: Iterable[tuple[str, object]]) -> Iterator[str]:
+    for key, value in pairs:
+        if value is None or value == "" or value == ():
+            continue
+        if isinstance(value, tuple):
+            value = " ".join(map(str, value))
+        yield f"  {key}: {value}"
+
+
+def _attributes(attributes: Attributes) -> list[tuple[str, object]]:
+    return [
+        ("classes", attributes.classes),
+        ("attributes", tuple(f"{k}={v}" for k, v in attributes.values)),
+    ]
+
+
+def _text(text: str) -> Iterator[str]:
+    lines = list(sentences(text))
+    if lines:
+        yield "  text:"
+        yield from (f"    {line}" if line else "" for line in lines)
+
+
+def _node_fields(node: Node) -> list[tuple[str, object]]:
+    """The fields of a node worth reading, besides its id, attributes and text."""
+    match node:
+        case Section():
+            return [("title", node.title), ("level", node.level), ("parent", node.parent)]
+        case Property():
+            return [("rank", node.rank), ("title", node.title), ("section", node.section)]
+        case Priority():
+            order = " > ".join(node.order)
+            return [("mode", node.mode), ("order", order), ("section", node.section)]
+        case Constraint():
+            return [("kind", node.kind), ("concerns", node.concerns), ("section", node.section)]
+        case Definition():
+            return [("term", node.term), ("section", node.section)]
+        case Rationale():
+            return [("justifies", node.justifies), ("section", node.section)]
+    raise TypeError(f"not a node: {node!r}")
+
+
+def render(constitution: Constitution) -> str:
+    """The textconv rendering: the same constitution always gives the same text."""
+    c = constitution
+    out = [f"constitution: {c.title or '(untitled)'}"]
+    out += _fields([("version", c.version), ("schema", c.schema)])
+    out += _fields(
+        (f"metadata {key}", tuple(value) if isinstance(value, list | tuple) else value)
+        for key, value in sorted(c.metadata.items())
+        if key not in ("title", "version")
+    )
+    for chapter in c.chapters:
+        out.append(f"  source: {chapter.file}" + (f" ({chapter.title})" if chapter.title else ""))
+    nodes: tuple[Node, ...] = (
+        *c.sections,
+        *c.properties,
+        *c.priorities,
+        *c.constraints,
+        *c.definitions,
+        *c.rationales,
+    )
+    for node in nodes:
+        header = f"{type(node).__name__.lower()} {node.id}"
+        if isinstance(node, Section) and node.auto_id:
+            header += " (id made from the title)"
+        out += ["", header]
+        out += _fields(_node_fields(node))
+        out += _fields(_attributes(node.attributes))
+        out += _text(node.text)
+    if c.references:
+        out += ["", "references"]
+        out += [f"  {r.origin or '(top)'} -> {r.target}: {r.text}" for r in c.references]
+    return "\n".join(out) + "\n"
+
+
+@click.command("textconv")
+@click.argument("file", type=click.Path(allow_dash=True))
+def textconv_command(file: str) -> None:
+    """Print FILE, a compiled constitution (JSON, or - for stdin), as readable lines for `git diff`.
+
+    One line per field and one sentence per line; source positions are left out. A JSON file
+    that is not a valid compiled constitution is printed unchanged (with a note on stderr), so
+    that `git diff` still works. A spec directory or Markdown file is compiled first.
+    Setup: see "Diffing the JSON with git" in the README.
+    """
+    source = Path(file)
+    if file != "-" and (source.is_dir() or source.suffix.lower() == ".md"):
+        try:
+            text = render(load(source))
+        except CompileError as error:
+            click.echo(render_diagnostics(error.diagnostics, "text"), err=True, nl=False)
+            sys.exit(1)
+    else:
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else source.read_bytes()
+        except OSError as error:
+            raise click.FileError(file, error.strerror) from error
+        try:
+            text = render(loads(data, name="<stdin>" if file == "-" else file))
+        except CompileError as error:
+            note = error.diagnostics[0].format().splitlines()[0]
+            click.echo(f"constitution textconv: shown as it is: {note}", err=True)
+            sys.stdout.buffer.write(data)
+            return
+    sys.stdout.buffer.write(text.encode("utf-8"))

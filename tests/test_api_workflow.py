@@ -1,0 +1,329 @@
+"""Editor workflow: the pre-commit hook manifest, the `textconv` rendering and a real `git diff`
+through it, and the Python example a harness would start from."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import compiler
+from compiler.cli import COMMANDS, cli
+from compiler.textconv import render, sentences
+
+SMALL = """\
+    ---
+    title: Small
+    version: 0.1.0
+    ---
+
+    # Values {#values .core authority=platform}
+
+    ::: property {#safe rank=1}
+    **Safe**: first. It comes first! Does it? "Yes." Then e.g. this stays.
+    :::
+
+    ::: property {#kind rank=2}
+    **Kind**: second.
+
+    A second paragraph.
+    :::
+
+    ::: priority {#order mode=holistic order="safe kind"}
+    Safe [before](#kind) kind.
+    :::
+    """
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "small.md"
+    path.write_text(textwrap.dedent(SMALL), encoding="utf-8")
+    return path
+
+
+# -- pre-commit ---------------------------------------------------------------------------------
+
+
+def test_pre_commit_manifest_names_a_real_command(repo_root: Path) -> None:
+    hooks = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert isinstance(hooks, list) and hooks
+    ids = [hook["id"] for hook in hooks]
+    assert "constitution-check" in ids and len(ids) == len(set(ids))
+    scripts = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"
+    ]
+    for hook in hooks:
+        # The keys and types pre-commit's manifest schema requires or allows.
+        assert {"id", "name", "entry", "language"} <= set(hook)
+        assert all(isinstance(hook[key], str) for key in ("id", "name", "entry", "language"))
+        assert set(hook) <= {
+            "id", "name", "entry", "language", "files", "exclude", "types", "types_or",
+            "exclude_types", "always_run", "fail_fast", "verbose", "pass_filenames",
+            "require_serial", "description", "language_version", "log_file",
+            "minimum_pre_commit_version", "args", "stages", "alias",
+        }  # fmt: skip
+        assert hook["language"] == "python"
+        program, command, *_ = hook["entry"].split()
+        assert program in scripts, f"{program} is not a console script of the package"
+        assert command in COMMANDS
+        re.compile(hook.get("files", ""))
+    check = hooks[ids.index("constitution-check")]
+    assert check["pass_filenames"] is False  # the spec is checked as a whole
+    files = re.compile(check["files"])
+    assert files.search("spec/01-overview.md") and files.search("spec/part/02-x.md")
+    assert not files.search("README.md") and not files.search("spec/notes.txt")
+
+
+def test_pre_commit_entry_runs_in_the_repo(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooks = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    entry = hooks[0]["entry"].split()[1:]
+    monkeypatch.chdir(repo_root)
+    result = CliRunner().invoke(cli, entry)
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, [*entry, "--format", "github", "does-not-exist"])
+    assert result.exit_code == 2  # a usage error, as pre-commit shows it
+
+
+# -- textconv -----------------------------------------------------------------------------------
+
+
+def test_sentences_split_on_sentence_ends_only() -> None:
+    assert list(sentences('One. Two! Three? "Four." e.g. five.\n\nNew para.')) == [
+        "One.",
+        "Two!",
+        "Three?",
+        '"Four." e.g. five.',
+        "",
+        "New para.",
+    ]
+    assert list(sentences("")) == []
+
+
+def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "small.json"
+    assert CliRunner().invoke(cli, ["compile", str(small), "-o", str(out)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["textconv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout == (
+        "constitution: Small\n"
+        "  version: 0.1.0\n"
+        "  schema: https://constitution-compiler.dev/schemas/constitution/1.0.0/constitution.schema.json\n"
+        "  source: small.md (Values)\n"
+        "\n"
+        "section values\n"
+        "  title: Values\n"
+        "  level: 1\n"
+        "  classes: core\n"
+        "  attributes: authority=platform\n"
+        "  text:\n"
+        "    Safe: first.\n"
+        "    It comes first!\n"
+        "    Does it?\n"
+        '    "Yes."\n'
+        "    Then e.g. this stays.\n"
+        "\n"
+        "    Kind: second.\n"
+        "\n"
+        "    A second paragraph.\n"
+        "\n"
+        "    Safe before kind.\n"
+        "\n"
+        "property safe\n"
+        "  rank: 1\n"
+        "  title: Safe\n"
+        "  section: values\n"
+        "  text:\n"
+        "    Safe: first.\n"
+        "    It comes first!\n"
+        "    Does it?\n"
+        '    "Yes."\n'
+        "    Then e.g. this stays.\n"
+        "\n"
+        "property kind\n"
+        "  rank: 2\n"
+        "  title: Kind\n"
+        "  section: values\n"
+        "  text:\n"
+        "    Kind: second.\n"
+        "\n"
+        "    A second paragraph.\n"
+        "\n"
+        "priority order\n"
+        "  mode: holistic\n"
+        "  order: safe > kind\n"
+        "  section: values\n"
+        "  text:\n"
+        "    Safe before kind.\n"
+        "\n"
+        "references\n"
+        "  order -> kind: before\n"
+    )
+    # A spec renders the same as the JSON compiled from it, and stdin works too.
+    assert CliRunner().invoke(cli, ["textconv", str(small)]).stdout == result.stdout
+    piped = CliRunner().invoke(cli, ["textconv", "-"], input=out.read_bytes())
+    assert piped.stdout == result.stdout
+
+
+def test_textconv_of_the_real_spec_has_no_positions(repo_root: Path) -> None:
+    text = render(compiler.load(repo_root / "spec"))
+    assert text == render(compiler.load(repo_root / "spec"))
+    assert "01-overview.md:" not in text and '"line"' not in text
+    assert "priority core-priority\n  mode: holistic\n" in text
+    assert (
+        "  order: broadly-safe > broadly-ethical > compliant-with-guidelines > genuinely-helpful\n"
+        in text
+    )
+
+
+def test_textconv_passes_other_files_through(tmp_path: Path) -> None:
+    index = tmp_path / "index.json"
+    index.write_bytes(b'{"releases": []}\n')
+    result = CliRunner().invoke(cli, ["textconv", str(index)])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b'{"releases": []}\n'
+    assert result.stderr == (
+        f"constitution textconv: shown as it is: {index}:1:1: CC403 not a compiled "
+        "constitution: it has no '$schema' naming the constitution schema\n"
+    )
+    binary = tmp_path / "blob.json"
+    binary.write_bytes(b"\xff\x00")
+    result = CliRunner().invoke(cli, ["textconv", str(binary)])
+    assert result.exit_code == 0 and result.stdout_bytes == b"\xff\x00"
+
+
+def test_textconv_errors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["textconv", str(tmp_path / "absent.json")])
+    assert result.exit_code == 1
+    assert "No such file or directory" in result.stderr
+    bad = tmp_path / "bad.md"
+    bad.write_text("# T {#t}\n\nSee [x](#nope).\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["textconv", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{bad}:3:5: CC302 link to unknown id '#nope'\n")
+    assert result.stdout == ""
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(repo),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    run = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_git_diff_through_the_textconv_driver(repo_root: Path, small: Path, tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.fail("git is not installed")
+    repo = tmp_path / "repo"
+    (repo / "releases").mkdir(parents=True)
+    git(repo, "init", "-q")
+    shutil.copy(repo_root / ".gitattributes", repo / ".gitattributes")
+    # How the README says to set it up, with this interpreter's package.
+    git(repo, "config", "diff.constitution.textconv", f"{sys.executable} -m compiler textconv")
+    release = repo / "releases" / "1.0.0.json"
+    release.write_bytes(compiler.load(small).to_json().encode("utf-8"))
+    (repo / "releases" / "index.json").write_text('{"releases": ["1.0.0"]}\n', encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "1.0.0")
+
+    changed = textwrap.dedent(SMALL).replace("mode=holistic", "mode=strict")
+    changed = changed.replace("Does it?", "Does it really?")
+    # Blank lines move every node down without changing a word.
+    changed = changed.replace("---\n\n#", "---\n\n\n\n\n#")
+    small.write_text(changed, encoding="utf-8")
+    release.write_bytes(compiler.load(small).to_json().encode("utf-8"))
+    (repo / "releases" / "index.json").write_text('{"releases": ["1.0.1"]}\n', encoding="utf-8")
+
+    diff = git(repo, "diff", "--", "releases/1.0.0.json")
+    changes = [
+        line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    assert changes == [
+        "-    Does it?",
+        "+    Does it really?",
+        "-    Does it?",
+        "+    Does it really?",
+        "-  mode: holistic",
+        "+  mode: strict",
+    ], diff
+    # Moved lines changed every source position in the JSON, but the rendering has none.
+    raw = git(repo, "diff", "--no-textconv", "--", "releases/1.0.0.json")
+    assert '"line"' in raw
+    # Files the pattern does not name keep git's ordinary diff.
+    assert '+{"releases": ["1.0.1"]}' in git(repo, "diff", "--", "releases/index.json")
+
+
+# -- the Python example -------------------------------------------------------------------------
+
+
+def test_python_example_runs(repo_root: Path) -> None:
+    example = repo_root / "examples" / "weigh.py"
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(example),
+            str(repo_root / "spec"),
+            "genuinely-helpful",
+            "broadly-safe",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (
+        "broadly-safe (rank 1) has priority over genuinely-helpful (rank 4)\n"
+        "holistically: broadly-safe should generally dominate, but weigh both\n"
+        "hard constraint hard-constraints holds whatever the weighing\n"
+        "hard constraint hard-constraints-not-weighed holds whatever the weighing\n"
+    )
+    run = subprocess.run(
+        [sys.executable, str(example), str(repo_root / "spec"), "broadly-saf", "x"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert run.stderr == (
+        "weigh.py: no property 'broadly-saf' in the constitution; did you mean 'broadly-safe'?\n"
+    )
+
+
+def test_python_example_type_checks_strictly(repo_root: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            str(repo_root / "examples" / "weigh.py"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=repo_root,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
