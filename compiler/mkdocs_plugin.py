@@ -25,7 +25,9 @@ from .pipeline import CompileResult, compile_spec
 from .render import TocEntry, escape
 from .site import CSS_PATH, Site, extension_pages
 
-log = logging.getLogger("mkdocs.plugins.constitution")
+#: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
+#: them counting as build errors (which would stop a `strict` preview).
+log = logging.getLogger("constitution.site")
 
 
 class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]

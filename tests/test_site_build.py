@@ -1,0 +1,542 @@
+"""`constitution build` and the mkdocs plugin: the built site, its pages, links and published
+files, errors, determinism, the live preview's error page, and the extension point."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import types
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner, Result
+
+from compiler.cli import cli
+from compiler.site import GeneratedPage
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+SEED = Path("/work/shared/seeds/constitution-overview.txt")
+
+TEST_CONFIG = """\
+site_name: Test constitution
+docs_dir: docs
+site_dir: site
+strict: true
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - constitution
+"""
+
+GENERATED = ("index", "core-values", "constraints", "glossary", "tool-builders", "authoring")
+
+
+def make_project(root: Path, files: dict[str, str], config: str = TEST_CONFIG) -> Path:
+    """A mkdocs project in `root` with `files` in its docs directory; returns mkdocs.yml."""
+    for name, text in files.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(config, encoding="utf-8")
+    return config_file
+
+
+def build(config_file: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["build", "--config", str(config_file), *args])
+
+
+def copy_repo_project(repo_root: Path, target: Path) -> Path:
+    """The repository's own mkdocs.yml and spec/, copied so a build cannot touch the checkout."""
+    shutil.copy(repo_root / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(repo_root / "spec", target / "spec")
+    return target / "mkdocs.yml"
+
+
+@pytest.fixture(scope="module")
+def repo_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The repository's constitution built with `constitution build`, as on a fresh clone."""
+    root = tmp_path_factory.mktemp("repo-site")
+    result = build(copy_repo_project(repo_root, root))
+    assert result.exit_code == 0, result.output
+    yield root / "site"
+
+
+# --- reading the built HTML ------------------------------------------------------------------------
+
+
+BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "pre",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "details",
+        "summary",
+    ]
+)
+"""Tags whose text never runs into the text around them."""
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str, str]] = []
+        """(tag, attribute, url) of every href and src."""
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for name in ("href", "src"):
+            if values.get(name) is not None:
+                self.refs.append((tag, name, str(values[name])))
+        if tag in ("script", "style", "svg", "nav", "header", "footer"):
+            self._skip += 1
+        if tag in BLOCKS:
+            self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.text.append(" ")
+        if tag in ("script", "style", "svg", "nav", "header", "footer") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the repository's site --------------------------------------------------------------------------
+
+
+def test_every_sentence_of_the_seed_is_on_the_site(repo_site: Path) -> None:
+    if not SEED.exists():
+        pytest.skip(f"the seed text is not available at {SEED}")
+    text = squash(" ".join("".join(parse(p).text) for p in html_files(repo_site)))
+    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # The first two lines are front matter ("Chapter 1 • 12 min read") and the page heading.
+    body = lines[2:]
+    sentences = []
+    for line in body:
+        line = re.sub(r"^\d+\.\s+", "", line)  # the numbered list of core values
+        sentences += [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", line) if s]
+    assert len(sentences) > 40
+    missing = [s for s in sentences if squash(s) not in text]
+    assert not missing, missing[:5]
+    assert "Chapter 1 · 12 min read" in text
+    assert "Claude and the mission of Anthropic" in text
+
+
+def test_generated_pages_exist_with_their_content(repo_site: Path) -> None:
+    for name in GENERATED:
+        path = repo_site / ("index.html" if name == "index" else f"{name}/index.html")
+        assert path.is_file(), name
+    core = (repo_site / "core-values/index.html").read_text(encoding="utf-8")
+    assert core.index('id="broadly-safe"') < core.index('id="broadly-ethical"')
+    assert core.index('id="compliant-with-guidelines"') < core.index('id="genuinely-helpful"')
+    assert '<svg class="cc-diagram cc-diagram--holistic"' in core
+    assert "weighed together" in core.replace("</text><text", " ").replace(
+        ">together", "> together"
+    )
+    glossary = (repo_site / "glossary/index.html").read_text(encoding="utf-8")
+    for term in ("good values", "holistic prioritization", "supporting human oversight"):
+        assert f"<dfn>{term}</dfn>" in glossary
+    constraints = (repo_site / "constraints/index.html").read_text(encoding="utf-8")
+    for ident in (
+        "hard-constraints",
+        "safety-robust-to-reasoning",
+        "ethics-over-guidelines-exceptions",
+    ):
+        assert f'id="{ident}"' in constraints
+    tools = (repo_site / "tool-builders/index.html").read_text(encoding="utf-8")
+    assert 'href="../constitution.json"' in tools
+    assert 'href="../schemas/constitution.schema.json"' in tools
+    assert (
+        'id="def-property"' in tools
+        and "Name of the property, e.g. &#x27;Broadly safe&#x27;." in tools
+    )
+    authoring = (repo_site / "authoring/index.html").read_text(encoding="utf-8")
+    assert "Annotations" in authoring and 'id="cc302"' in authoring
+    home = (repo_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="01-overview/"' in home and "12 min read" in home
+
+
+def test_nav_lists_chapters_then_generated_pages(repo_site: Path) -> None:
+    html = (repo_site / "01-overview/index.html").read_text(encoding="utf-8")
+    nav = html[html.index('class="md-nav md-nav--primary"') :]
+    order = [
+        nav.index(title)
+        for title in (
+            "Overview",
+            "Core values",
+            "Constraints",
+            "Glossary",
+            "For tool builders",
+            "Authoring guide",
+        )
+    ]
+    assert order == sorted(order)
+
+
+def test_property_is_a_block_with_rank_and_permalink(repo_site: Path) -> None:
+    html = (repo_site / "01-overview/index.html").read_text(encoding="utf-8")
+    assert '<div class="cc-node cc-property" id="broadly-safe" data-rank="1">' in html
+    assert (
+        'href="../core-values/#broadly-safe" title="See all core values in priority order">Rank 1</a>'
+        in html
+    )
+    assert 'href="#broadly-safe" title="Permanent link">¶</a>' in html
+    # Every section id of the JSON is an HTML id, on the chapter's page.
+    document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
+    ids = parse(repo_site / "01-overview/index.html").ids
+    for kind in (
+        "sections",
+        "properties",
+        "priorities",
+        "constraints",
+        "definitions",
+        "rationales",
+    ):
+        for node in document[kind]:
+            assert node["id"] in ids, node["id"]
+
+
+def test_links_to_definitions_show_the_definition(repo_site: Path) -> None:
+    html = (repo_site / "01-overview/index.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<a href="#human-oversight" title="supporting human oversight: Supporting human oversight '
+        r'doesn’t mean[^"]*" class="cc-ref cc-ref--definition">human oversight</a>',
+        html,
+    )
+
+
+def test_every_internal_link_resolves(repo_site: Path) -> None:
+    check_links(repo_site)
+
+
+def check_links(site: Path) -> None:
+    pages = {path: parse(path) for path in html_files(site)}
+    broken = []
+    checked = 0
+    for path, page in pages.items():
+        for tag, attribute, url in page.refs:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                continue
+            if parts.path.startswith("/"):  # 404.html links from the site root
+                target = site / unquote(parts.path).lstrip("/")
+            else:
+                target = (path.parent / unquote(parts.path)) if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            target = target.resolve()
+            if not target.exists() or not target.is_relative_to(site.resolve()):
+                broken.append(f"{path.relative_to(site)}: <{tag} {attribute}={url!r}> (no file)")
+                continue
+            fragment = unquote(parts.fragment)
+            if fragment and target in pages and fragment not in pages[target].ids:
+                broken.append(f"{path.relative_to(site)}: {url!r} (no id {parts.fragment!r})")
+    assert checked > 50
+    assert not broken, "\n".join(broken[:20])
+
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+def assert_nothing_loads_from_other_hosts(site: Path) -> None:
+    problems = []
+    for path in html_files(site):
+        text = path.read_text(encoding="utf-8")
+        for tag, attribute, url in parse(path).refs:
+            if tag == "a":
+                continue  # a link the reader may follow, not something the page loads
+            if EXTERNAL.match(url.strip()) or url.strip().lower().startswith("data:text/html"):
+                problems.append(f"{path.relative_to(site)}: <{tag} {attribute}={url!r}>")
+        styles = re.findall(r"<style[^>]*>(.*?)</style>", text, re.DOTALL)
+        styles += re.findall(r'\sstyle="([^"]*)"', text)
+        for style in styles:
+            for match in re.finditer(
+                r"url\(\s*(?:['\"]|&quot;)?\s*((?:https?:)?//[^'\")&]+)", style
+            ):
+                problems.append(f"{path.relative_to(site)}: style url({match[1]})")
+    for path in list(site.rglob("*.css")) + list(site.rglob("*.js")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in re.finditer(r"@import\s+(?:url\()?['\"]?((?:https?:)?//[^'\")]+)", text):
+            problems.append(f"{path.relative_to(site)}: @import {match[1]}")
+        if path.suffix == ".css":
+            for match in re.finditer(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", text):
+                problems.append(f"{path.relative_to(site)}: url({match[1]})")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_no_page_loads_anything_from_another_host(repo_site: Path) -> None:
+    assert_nothing_loads_from_other_hosts(repo_site)
+    index = (repo_site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in index and "fonts.gstatic.com" not in index
+
+
+def test_published_json_and_schema_are_the_compiled_ones(repo_site: Path, repo_root: Path) -> None:
+    compiled = CliRunner().invoke(cli, ["compile", str(repo_root / "spec")])
+    assert compiled.exit_code == 0
+    assert (repo_site / "constitution.json").read_bytes() == compiled.stdout_bytes
+    schema = (repo_root / "compiler/schemas/constitution.schema.json").read_bytes()
+    assert (repo_site / "schemas/constitution.schema.json").read_bytes() == schema
+
+
+def test_search_index_has_the_text(repo_site: Path) -> None:
+    index = json.loads((repo_site / "search/search_index.json").read_text(encoding="utf-8"))
+    docs = [d for d in index["docs"] if "corrigibility" in d["text"]]
+    # The chapter's section holds the word; the glossary repeats the definition that uses it.
+    assert {d["location"] for d in docs} == {"01-overview/#core-values", "glossary/#letter-b"}
+
+
+def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> None:
+    result = build(copy_repo_project(repo_root, tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert [line.split()[0] for line in lines] == ["compile", "validate", "site"], lines
+    assert re.fullmatch(
+        r"compile   \S*spec -> 1 chapter, 4 sections, 4 properties, 4 constraints, "
+        r"4 definitions, 4 rationales \(\d+\.\d\ds\)",
+        lines[0],
+    )
+    assert not list(tmp_path.glob(".site.*")), "staging directories must not be left behind"
+
+
+def test_builds_are_byte_identical(tmp_path: Path, repo_root: Path) -> None:
+    outputs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        result = build(copy_repo_project(repo_root, tmp_path / name))
+        assert result.exit_code == 0, result.output
+        site = tmp_path / name / "site"
+        outputs.append(
+            {
+                p.relative_to(site).as_posix(): p.read_bytes()
+                for p in sorted(site.rglob("*"))
+                if p.is_file() and not p.name.startswith("sitemap.xml")
+            }
+        )
+    assert outputs[0].keys() == outputs[1].keys()
+    differing = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
+    assert not differing
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+BAD = {
+    "index.md": "# Home\n\nSee [nowhere](#missing).\n\n::: property {#p rank=x}\n**P**: text\n:::\n",
+}
+
+
+def test_errors_stop_the_build_and_leave_the_old_site(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n\nFine.\n"})
+    assert build(config).exit_code == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    make_project(tmp_path, BAD)
+    result = build(config)
+    assert result.exit_code == 1
+    shown = str(tmp_path / "docs" / "index.md")
+    assert f"{shown}:3:5: CC302 link to unknown id '#missing'" in result.stderr
+    assert f"{shown}:5:1: CC308 property 'p' has rank 'x'" in result.stderr
+    assert "Traceback" not in result.output
+    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".site.*"))
+
+
+def test_plain_mkdocs_build_fails_with_file_and_line(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    config_file = make_project(tmp_path, BAD)
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="build", dirty=False)
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Keep()
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        with pytest.raises(Abort):
+            mkdocs_build(config)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    message = "\n".join(records)
+    assert "the constitution has errors" in message
+    assert f"{tmp_path / 'docs' / 'index.md'}:3:5: CC302" in message
+
+
+def test_bad_config_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path, {"index.md": "# Home\n"}, TEST_CONFIG.replace("font: false", "font: [1")
+    )
+    result = build(config)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "mkdocs.yml" in result.output
+
+
+def test_preview_shows_errors_on_the_page_instead_of_stopping(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(make_project(tmp_path, BAD)))
+    config.plugins.on_startup(command="serve", dirty=False)
+    mkdocs_build(config)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "The spec has errors" in html
+    assert "index.md:3:5: CC302 link to unknown id &#x27;#missing&#x27;" in html
+    assert 'See <a href="#missing">nowhere</a>' in html  # the text is still shown
+    assert not (tmp_path / "site" / "constitution.json").exists()
+
+
+# --- other documents --------------------------------------------------------------------------
+
+
+def test_a_spec_with_index_and_folders(tmp_path: Path) -> None:
+    files = {
+        "index.md": "---\ntitle: Tiny\nversion: 2.0.0\n---\n\n# Welcome\n\nSee [b](part/02-b.md#bee).\n",
+        "part/02-b.md": "# B {#bee}\n\n::: property {#p rank=1}\n**P**: text\n:::\n\nBack [home](../index.md).\n",
+        "part/10-c.md": "# C\n\n[?](#bee)\n",
+    }
+    result = build(make_project(tmp_path, files))
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="part/02-b/#bee"' in home  # the spec's index.md is the home page
+    c = (site / "part/10-c/index.html").read_text(encoding="utf-8")
+    assert '<a href="../02-b/#bee">B</a>' in c
+    nav = c[c.index('class="md-nav md-nav--primary"') :]
+    # Spec order: numbers in names compare as numbers (02 before 10), index first.
+    assert nav.index("Welcome") < nav.index("B\n") < nav.index("C\n")
+    check_links(site)
+    assert (site / "core-values/index.html").exists()
+
+
+def test_a_chapter_named_like_a_generated_page_keeps_its_place(tmp_path: Path) -> None:
+    files = {"glossary.md": "# Our glossary\n\n::: definition {#t term=t}\nA term.\n:::\n"}
+    result = build(make_project(tmp_path, files))
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert "Our glossary" in (site / "glossary/index.html").read_text(encoding="utf-8")
+    assert "<dfn>t</dfn>" in (site / "glossary-2/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", ["2025-02-12", "2025-04-11"])
+def test_the_openai_model_spec_builds_and_reads_well(
+    tmp_path: Path, corpus_dir: Path, version: str
+) -> None:
+    source = corpus_dir / "openai-model-spec" / version / "model_spec.md"
+    if not source.exists():
+        pytest.skip(f"{source} is absent")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(source, docs / "model_spec.md")  # a temporary copy, never into the repository
+    config = make_project(tmp_path, {})
+    result = build(config)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    html = (site / "model_spec/index.html").read_text(encoding="utf-8")
+    assert '<div class="admonition meta">\n<p class="admonition-title">Commentary</p>' in html
+    assert ">?</a>" not in html  # `[?](#id)` placeholders show their target's title
+    assert re.search(
+        r'<a href="#letter_and_spirit">Respect the letter and spirit of instructions</a>', html
+    )
+    assert '<h2 id="follow_all_applicable_instructions" data-authority="platform">' in html
+    assert "&lt;assistant" in html and "<assistant" not in html  # code blocks escaped
+    check_links(site)
+    assert_nothing_loads_from_other_hosts(site)
+
+
+# --- the extension point ------------------------------------------------------------------------
+
+
+def test_release_pages_are_added_through_the_extension_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Path] = []
+
+    def site_pages(project_dir: Path) -> list[GeneratedPage]:
+        calls.append(project_dir)
+        return [
+            GeneratedPage(
+                "versions.md",
+                "Versions",
+                markdown="# Versions\n\n- [1.0.0](releases/1.0.0.json), see [P](#p)\n",
+                files={"releases/1.0.0.json": b"{}\n"},
+            ),
+            GeneratedPage("changes.md", "Changes", html='<h1 id="changes">Changes</h1>'),
+        ]
+
+    module = types.ModuleType("compiler.release_site")
+    module.site_pages = site_pages  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "compiler.release_site", module)
+    files = {"index.md": "# Home\n\n::: property {#p rank=1}\n**P**: text\n:::\n"}
+    result = build(make_project(tmp_path, files))
+    assert result.exit_code == 0, result.output
+    assert calls == [tmp_path.resolve()]
+    site = tmp_path / "site"
+    versions = (site / "versions/index.html").read_text(encoding="utf-8")
+    assert 'href="../releases/1.0.0.json"' in versions
+    assert 'href="../#p"' in versions
+    assert (site / "releases/1.0.0.json").read_bytes() == b"{}\n"
+    assert '<h1 id="changes">Changes</h1>' in (site / "changes/index.html").read_text(
+        encoding="utf-8"
+    )
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    assert nav.index("Authoring guide") < nav.index("Versions") < nav.index("Changes")
