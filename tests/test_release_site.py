@@ -1,0 +1,147 @@
+"""The release pages of the site (`compiler.release_site`): Versions, Changes, each release in full,
+released JSON at `releases/VERSION.json`; built with `constitution build` and read in Chromium;
+and the repository's own releases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import cli
+from compiler.release import load_index, make_release, verify_releases
+from compiler.release_site import site_pages
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+DATA = Path(__file__).resolve().parent / "data" / "diff"
+
+
+def release_versions(project: Path) -> None:
+    """Release the base spec as 1.0.0, then the reworded definition as 1.1.0."""
+    spec = project / "spec"
+    spec.mkdir(parents=True, exist_ok=True)
+    for version, source, date in (
+        ("1.0.0", DATA / "base.md", "2026-01-01"),
+        ("1.1.0", DATA / "reword-definition" / "new.md", "2026-02-01"),
+    ):
+        text = source.read_text("utf-8").replace("version: 1.0.0", f"version: {version}")
+        (spec / "01-base.md").write_text(text, "utf-8")
+        outcome = make_release(version, spec, project / "releases", date=date)
+        assert outcome.entry is not None, [d.format() for d in outcome.diagnostics]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    release_versions(tmp_path)
+    return tmp_path
+
+
+def test_no_releases_no_pages(tmp_path: Path) -> None:
+    assert site_pages(tmp_path) == []
+
+
+def test_pages(project: Path) -> None:
+    pages = {page.path: page for page in site_pages(project)}
+    assert list(pages) == [
+        "versions.md",
+        "changes.md",
+        "changes/1.1.0.md",
+        "versions/1.1.0.md",
+        "changes/1.0.0.md",
+        "versions/1.0.0.md",
+    ]
+    assert [p.path for p in pages.values() if p.nav] == ["versions.md", "changes.md"]
+    files = {path: data for page in pages.values() for path, data in page.files.items()}
+    for version in ("1.0.0", "1.1.0"):
+        artifact = (project / "releases" / f"{version}.json").read_bytes()
+        assert files[f"releases/{version}.json"] == artifact
+    assert files["releases/index.json"] == (project / "releases" / "index.json").read_bytes()
+
+    versions = pages["versions.md"].markdown or ""
+    index, _ = load_index(project / "releases")
+    for entry in index.entries:
+        assert f"`{entry.sha256}`" in versions
+        assert f"[{entry.version}.json](releases/{entry.version}.json)" in versions
+    assert "[0 breaking, 1 substantive, 0 editorial](changes/1.1.0.md)" in versions
+    assert "[first release](changes/1.0.0.md)" in versions
+    assert versions.index("1.1.0") < versions.index("1.0.0")  # newest first
+
+    changes = pages["changes/1.1.0.md"].html or ""
+    assert "Compared with 1.0.0." in changes
+    assert '<ins class="critic">, adjust</ins>' in changes
+    assert 'data-rule="definition-text-changed"' in changes
+
+    full = pages["versions/1.0.0.md"].html or ""
+    assert '<h2 id="overview">Overview</h2>' in full
+    assert '<div class="admonition note cc-released-properties" id="safe">' in full
+    assert "Property safe (rank 1)" in full
+    assert "understand and correct the model&#x27;s dispositions" in full
+    assert [entry.id for entry in pages["versions/1.0.0.md"].toc] == ["overview"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """A project with two releases, built with `constitution build`."""
+    root = tmp_path_factory.mktemp("release-site")
+    release_versions(root)
+    shutil.copy(repo_root / "mkdocs.yml", root / "mkdocs.yml")
+    result = CliRunner().invoke(cli, ["build", "--config", str(root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def test_released_json_at_stable_paths(built: Path) -> None:
+    for version in ("1.0.0", "1.1.0"):
+        published = built / "releases" / f"{version}.json"
+        assert (
+            published.read_bytes() == (built.parent / "releases" / f"{version}.json").read_bytes()
+        )
+    for page in ("versions", "changes", "changes/1.1.0", "versions/1.0.0", "versions/1.1.0"):
+        assert (built / page / "index.html").is_file()
+
+
+def test_versions_page_in_a_browser(built: Path, serve_dir, page) -> None:  # type: ignore[no-untyped-def]
+    base = serve_dir(built)
+    page.goto(f"{base}/versions/")
+    rows = page.locator("article table tbody tr")
+    assert rows.count() == 2
+    first = rows.nth(0).locator("td")
+    assert first.nth(0).inner_text() == "1.1.0"
+    assert first.nth(2).inner_text() == "0 breaking, 1 substantive, 0 editorial"
+    sha = first.nth(5).inner_text()
+    href = first.nth(4).locator("a").get_attribute("href")
+    data = page.request.get(f"{base}/versions/{href}").body()
+    assert hashlib.sha256(data).hexdigest() == sha
+    assert json.loads(data)["document"]["version"] == "1.1.0"
+
+    first.nth(2).locator("a").click()
+    page.wait_for_url(f"{base}/changes/1.1.0/")
+    inserted = page.locator("article ins.critic")
+    assert inserted.first.inner_text() == ", adjust"
+    assert page.locator("article li.cc-change").count() == 1
+
+    page.goto(f"{base}/versions/")
+    rows.nth(1).locator("td").nth(0).locator("a").click()
+    page.wait_for_url(f"{base}/versions/1.0.0/")
+    assert page.locator("article h1").first.inner_text().endswith("1.0.0")
+    assert "understand and correct" in page.locator("article #oversight").inner_text()
+
+
+def test_nav_lists_versions_and_changes(built: Path) -> None:
+    home = (built / "index.html").read_text("utf-8")
+    assert 'href="versions/"' in home and 'href="changes/"' in home
+
+
+# --- the repository's own releases ---------------------------------------------------------
+
+
+def test_the_repository_has_verified_releases(repo_root: Path) -> None:
+    entries, problems = verify_releases(repo_root / "releases")
+    assert [p.format() for p in problems] == []
+    assert "1.0.0" in [entry.version for entry in entries]
