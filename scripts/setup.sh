@@ -116,6 +116,50 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 
+# Every package that pyproject.toml pulls in (with the site and test extras, transitively) must be
+# pinned in requirements.lock; a dependency added without re-locking is installed unpinned.
+check_lock_covers_pyproject() {
+    .venv/bin/python - <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, distribution
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+pinned = set()
+with open("requirements.lock", encoding="utf-8") as lock:
+    for line in lock:
+        requirement = line.split("#", 1)[0].strip()
+        if requirement:
+            pinned.add(canonicalize_name(Requirement(requirement).name))
+
+unpinned, seen = [], set()
+todo = [("constitution-compiler", frozenset({"site", "test"}))]
+while todo:
+    name, extras = todo.pop()
+    if (name, extras) in seen:
+        continue
+    seen.add((name, extras))
+    try:
+        requires = distribution(name).requires or []
+    except PackageNotFoundError:
+        continue  # not installed for this platform or Python; pip check reports real gaps
+    for line in requires:
+        requirement = Requirement(line)
+        wanted_by = [{"extra": extra} for extra in extras] or [{"extra": ""}]
+        if requirement.marker and not any(requirement.marker.evaluate(e) for e in wanted_by):
+            continue
+        key = canonicalize_name(requirement.name)
+        if key not in pinned and key not in unpinned:
+            unpinned.append(key)
+        todo.append((key, frozenset(requirement.extras)))
+
+if unpinned:
+    print("not pinned in requirements.lock: " + ", ".join(sorted(unpinned)), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
 package_installed() {
     .venv/bin/python -c 'import importlib.metadata as m; m.distribution("constitution-compiler")' \
         >/dev/null 2>&1
@@ -134,6 +178,13 @@ else
     pip_quiet .venv/bin/python -m pip install -q --no-compile --no-build-isolation \
         -c requirements.lock -e '.[site,test]'
     .venv/bin/python -m pip check
+    if ! check_lock_covers_pyproject; then
+        # CI must not pass on unpinned packages; locally a warning keeps work going.
+        case "${CI:-}" in
+            ""|0|false|no) log "warning: requirements.lock is stale: run scripts/setup.sh --lock" ;;
+            *) die "requirements.lock is stale: run scripts/setup.sh --lock and commit it" ;;
+        esac
+    fi
     echo "$py_stamp" > .venv/.setup-stamp
     log "Python deps installed ($((SECONDS - started))s)"
 fi
