@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import doctest
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -452,3 +453,20 @@ def test_docstring_examples(repo_root: Path, monkeypatch: pytest.MonkeyPatch) ->
     for test in tests:
         runner.run(test)
     assert runner.failures == 0
+
+
+def test_tool_builders_page_examples(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The examples on the site's "For tool builders" page run as written, in one namespace."""
+    monkeypatch.chdir(repo_root)
+    page = (repo_root / "compiler" / "pages" / "tool-builders.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```pycon\n(.*?)^```$", page, flags=re.DOTALL | re.MULTILINE)
+    assert len(blocks) >= 4
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    namespace: dict[str, object] = {}
+    for number, block in enumerate(blocks, 1):
+        test = parser.get_doctest(block, namespace, f"tool-builders.md block {number}", None, 0)
+        runner.run(test, clear_globs=False)
+        namespace = test.globs  # DocTest copies its globals; carry them to the next block
+    assert runner.failures == 0
+    assert runner.tries >= 12
