@@ -96,6 +96,60 @@ def test_pre_commit_entry_runs_in_the_repo(
     assert result.exit_code == 2  # a usage error, as pre-commit shows it
 
 
+# -- check --format github / json, for CI and editors -------------------------------------------
+
+BAD = "# T {#t}\n\n::: propertty {#x}\nSee [nowhere](#nope).\n:::\n"
+
+
+def test_check_github_format_exact_and_escaped(tmp_path: Path) -> None:
+    # Commas, colons and percent signs would end or corrupt a workflow command's property.
+    spec = tmp_path / "a,b:c%.md"
+    spec.write_text(BAD, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--format", "github"])
+    assert result.exit_code == 1
+    escaped = str(spec).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"::error file={escaped},line=3,col=5,title=CC204::unknown annotation kind 'propertty' "
+        "(hint: did you mean 'property'?)\n"
+        f"::error file={escaped},line=4,col=5,title=CC302::link to unknown id '#nope' "
+        "(hint: link to the id of a heading ({#id}) or an annotation)\n"
+    )
+    clean = CliRunner().invoke(
+        cli, ["check", str(Path(__file__).parents[1] / "spec"), "--format", "github"]
+    )
+    assert (clean.exit_code, clean.stderr) == (0, "")
+
+
+def test_check_json_format_exact(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.md"
+    spec.write_text(BAD, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--format", "json"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "[\n"
+        "  {\n"
+        f'    "file": "{spec}",\n'
+        '    "line": 3,\n'
+        '    "column": 5,\n'
+        '    "code": "CC204",\n'
+        '    "severity": "error",\n'
+        '    "message": "unknown annotation kind \'propertty\'",\n'
+        '    "hint": "did you mean \'property\'?"\n'
+        "  },\n"
+        "  {\n"
+        f'    "file": "{spec}",\n'
+        '    "line": 4,\n'
+        '    "column": 5,\n'
+        '    "code": "CC302",\n'
+        '    "severity": "error",\n'
+        '    "message": "link to unknown id \'#nope\'",\n'
+        '    "hint": "link to the id of a heading ({#id}) or an annotation"\n'
+        "  }\n"
+        "]\n"
+    )
+
+
 # -- textconv -----------------------------------------------------------------------------------
 
 
