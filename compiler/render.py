@@ -554,7 +554,7 @@ def annotation_open(
         )
     return (
         f'<div class="{escape(classes)}"{id_attr}{data}>\n'
-        f'<div class="cc-node__head">{"".join(head)}</div>\n<div class="cc-node__body">\n'
+        f'<div class="cc-node__head" data-search-exclude>{"".join(head)}</div>\n<div class="cc-node__body">\n'
     )
 
 
@@ -582,7 +582,7 @@ def related_links(kind: str, ident: str | None, context: PageContext) -> str:
         )
     if not items:
         return ""
-    return f'<div class="cc-node__foot">{"".join(items)}</div>\n'
+    return f'<div class="cc-node__foot" data-search-exclude>{"".join(items)}</div>\n'
 
 
 def node_link(ident: str, context: PageContext) -> str:
