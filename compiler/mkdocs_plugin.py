@@ -90,7 +90,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         title = self.site.title(page.file.src_uri)
         if title is None:
             return markdown
-        page.meta["title"] = title
+        if not page.is_homepage:
+            # The chapter's title, not the document title its front matter may hold.
+            page.meta["title"] = title
         # The page is rendered from the compiler's tokens in on_page_content; Python-Markdown
         # gets nothing to parse, so it can neither disagree with the compiler nor cost time.
         return ""

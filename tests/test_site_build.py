@@ -439,7 +439,7 @@ def test_preview_shows_errors_on_the_page_instead_of_stopping(tmp_path: Path) ->
     config.plugins.on_startup(command="serve", dirty=False)
     mkdocs_build(config)
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert "The spec has errors" in html
+    assert "The constitution has errors" in html
     assert "index.md:3:5: CC302 link to unknown id &#x27;#missing&#x27;" in html
     assert 'See <a href="#missing">nowhere</a>' in html  # the text is still shown
     assert not (tmp_path / "site" / "constitution.json").exists()

@@ -150,7 +150,7 @@ class Site:
         """The nav: the home page, the chapters in spec order, then the generated pages."""
         entries: list[dict[str, str]] = []
         if "index.md" in self.pages:
-            entries.append({self.pages["index.md"].title: "index.md"})
+            entries.append({"Home": "index.md"})
         entries += [{self.title(path) or path: path} for path in self.chapters]
         entries += [
             {page.title: path}
@@ -222,8 +222,8 @@ def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
     text = render(diagnostics, "text")
     return (
         '<div class="admonition failure cc-problems" role="alert">'
-        '<p class="admonition-title">The spec has errors: this preview shows the last text that '
-        "could be read</p>"
+        '<p class="admonition-title">The constitution has errors: fix them and save, and this '
+        "page reloads</p>"
         f"<pre><code>{escape(text)}</code></pre></div>\n"
     )
 
