@@ -12,6 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import compiler
 import compiler.api
@@ -470,3 +472,66 @@ def test_tool_builders_page_examples(repo_root: Path, monkeypatch: pytest.Monkey
         namespace = test.globs  # DocTest copies its globals; carry them to the next block
     assert runner.failures == 0
     assert runner.tries >= 12
+
+
+# -- any JSON either loads or gives diagnostics ---------------------------------------------------
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_mutated_json_loads_or_raises_compile_error(compiled: bytes, data: st.DataObject) -> None:
+    document = json.loads(compiled)
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [p for p in _paths(document) if p]
+        path = data.draw(st.sampled_from(paths))
+        parent: object = document
+        for part in path[:-1]:
+            parent = parent[part]  # type: ignore[index]
+        action = data.draw(st.sampled_from(["replace", "delete", "duplicate"]))
+        if action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif action == "duplicate" and isinstance(parent, list):
+            parent.append(json.loads(json.dumps(parent[path[-1]])))  # type: ignore[index]
+        else:
+            parent[path[-1]] = data.draw(JSON_VALUES)  # type: ignore[index]
+    text = json.dumps(document, ensure_ascii=False, indent=data.draw(st.sampled_from([None, 2])))
+    try:
+        loaded = compiler.loads(text)
+    except CompileError as error:
+        assert error.diagnostics
+        for diagnostic in error.diagnostics:
+            assert diagnostic.line >= 1 and diagnostic.column >= 1, diagnostic
+            assert diagnostic.file == "<json>"
+    else:
+        assert [p.rank for p in loaded.properties] == sorted(p.rank for p in loaded.properties)
+        assert json.loads(loaded.to_json()) == document
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=60) | JSON_VALUES.map(json.dumps))
+def test_arbitrary_text_raises_compile_error(text: str) -> None:
+    with pytest.raises(CompileError) as caught:
+        compiler.loads(text)
+    assert caught.value.diagnostics[0].code in ("CC402", "CC403")
