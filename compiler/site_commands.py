@@ -69,13 +69,25 @@ def _mkdocs_logging(level: int) -> Iterator[None]:
 
 
 def _load_config(config_file: Path, **options: Any) -> Any:
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
+    """The mkdocs configuration, which must use the `constitution` plugin."""
     try:
-        return load_config(config_file=str(config_file), **options)
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import ConfigurationError
+    except ImportError as err:
+        raise click.ClickException(
+            f"building the site needs mkdocs and mkdocs-material ({err})\n"
+            "    hint: pip install 'constitution-compiler[site]' (or run scripts/setup.sh)"
+        ) from err
+    try:
+        config = load_config(config_file=str(config_file), **options)
     except ConfigurationError as err:
         raise click.ClickException(f"{config_file}: {err}") from err
+    if config.plugins.get("constitution") is None:
+        raise click.ClickException(
+            f"{config_file}: the site does not use the constitution plugin, so its pages would "
+            "not show the compiled spec\n    hint: add it to the plugins: 'plugins: [search, constitution]'"
+        )
+    return config
 
 
 def _shown(path: Path) -> str:

@@ -540,3 +540,13 @@ def test_release_pages_are_added_through_the_extension_point(
     )
     nav = (site / "index.html").read_text(encoding="utf-8")
     assert nav.index("Authoring guide") < nav.index("Versions") < nav.index("Changes")
+
+
+def test_a_config_without_the_plugin_is_refused(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path, {"index.md": "# Home\n"}, TEST_CONFIG.replace("  - constitution\n", "")
+    )
+    result = build(config)
+    assert result.exit_code == 1
+    assert "does not use the constitution plugin" in result.output
+    assert not (tmp_path / "site").exists()
