@@ -64,9 +64,13 @@ def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
 def check_command(spec: Path, fmt: str) -> None:
     """Check SPEC and report every problem in one pass; write nothing.
 
-    Fast enough for every save and a pre-commit hook. Exit 1 when there are errors.
+    SPEC may also be a compiled JSON (*.json): it is checked against the schema and for
+    consistency. Fast enough for every save and a pre-commit hook. Exit 1 when there are errors.
     """
-    result = compile_spec(spec)
+    from .api import read_document
+
+    document, diagnostics = read_document(spec)
+    result = CompileResult(diagnostics=diagnostics, document=document)
     report(result, fmt)
     if not result.ok:
         sys.exit(1)

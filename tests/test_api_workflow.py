@@ -150,6 +150,27 @@ def test_check_json_format_exact(tmp_path: Path) -> None:
     )
 
 
+def test_check_validates_a_compiled_json(repo_root: Path, tmp_path: Path) -> None:
+    good = tmp_path / "constitution.json"
+    good.write_bytes(compiler.load(repo_root / "spec").to_json().encode("utf-8"))
+    result = CliRunner().invoke(cli, ["check", str(good), "--format", "json"])
+    assert (result.exit_code, result.stderr) == (0, "[]\n")
+    bad = tmp_path / "bad.json"
+    bad.write_text(good.read_text(encoding="utf-8").replace('"rank": 2', '"rank": 1'), "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(bad), "--format", "github"])
+    assert result.exit_code == 1
+    line = next(
+        i
+        for i, text in enumerate(bad.read_text("utf-8").splitlines(), 1)
+        if '"id": "broadly-ethical"' in text
+    )
+    assert result.stderr.splitlines()[0] == (
+        f"::error file={str(bad).replace(':', '%3A')},line={line - 1},col=5,title=CC304::property "
+        "'broadly-ethical' has rank 1, like 'broadly-safe' (hint: give each property its own rank: "
+        "1 for the highest, then 2, 3, ...)"
+    )
+
+
 # -- textconv -----------------------------------------------------------------------------------
 
 
