@@ -277,3 +277,14 @@ def test_markdown_pages_outside_the_spec_get_unique_ids() -> None:
     page = render_markdown("# Guide\n\n## Step\n\n## Step\n", context)
     assert [e.id for e in page.toc[0].children] == ["step", "step-2"]
     assert page.title == "Guide"
+
+
+def test_authoring_guide_examples_compile() -> None:
+    from importlib import resources
+
+    guide = resources.files("compiler").joinpath("pages", "authoring.md").read_text("utf-8")
+    examples = re.findall(r"```markdown\n(.*?)```", guide, re.DOTALL)
+    assert len(examples) >= 4
+    for example in examples:
+        result = compile_files({"example.md": example})
+        assert result.ok, [d.format() for d in result.diagnostics]
