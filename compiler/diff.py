@@ -452,27 +452,45 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 def is_editorial(old: str, new: str) -> bool:
     """True when `old` and `new` differ only in wording: equal once normalised, or differing in
     one-for-one word replacements that are all spelling fixes."""
-    a, b = normalise_words(old), normalise_words(new)
+    old_middle, new_middle = _middles(old, new)
+    a, b = normalise_words(old_middle), normalise_words(new_middle)
     if a == b:
         return True
     if len(a) != len(b):
         return False
     differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     # A handful of fixes is copy-editing; rewriting many words is not, however alike they look.
-    return len(differing) <= max(3, len(a) // 20) and all(is_typo_fix(x, y) for x, y in differing)
+    limit = max(3, len(old.split()) // 20)
+    return len(differing) <= limit and all(is_typo_fix(x, y) for x, y in differing)
+
+
+def _middles(old: str, new: str) -> tuple[str, str]:
+    """`old` and `new` without their common head and tail (cut between tokens)."""
+    prefix, suffix = _common_ends(old, new)
+    return old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    prefix = _common_prefix(old, new)
+    return prefix, _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+
+
+#: Blocks of changed lines with more tokens than this are shown whole rather than word by word
+#: (word matching costs the product of the two blocks' lengths).
+_WORD_DIFF_TOKENS = 4000
 
 
 def redline(old: str, new: str) -> tuple[Segment, ...]:
-    """Word-level redline from `old` to `new` (words, punctuation and whitespace are tokens)."""
+    """Word-level redline from `old` to `new` (words, punctuation and whitespace are tokens).
+
+    Lines are matched first, then words within each changed block of lines, as ``git diff
+    --word-diff`` does; so the cost grows with the size of the changes, not of the text.
+    """
     if old == new:
         return (Segment("equal", old),) if old else ()
-    # Trim the common head and tail first: they are usually most of the text, and
-    # SequenceMatcher's cost grows with the product of the lengths it is given.
-    prefix = _common_prefix(old, new)
-    suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+    prefix, suffix = _common_ends(old, new)
     head, tail = old[:prefix], old[len(old) - suffix :]
-    a = _TOKEN.findall(old[prefix : len(old) - suffix])
-    b = _TOKEN.findall(new[prefix : len(new) - suffix])
+    old_middle, new_middle = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     segments: list[Segment] = []
 
     def add(op: str, text: str) -> None:
@@ -484,13 +502,26 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
             segments.append(Segment(op, text))
 
     add("equal", head)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    old_lines = old_middle.splitlines(keepends=True)
+    new_lines = new_middle.splitlines(keepends=True)
+    lines = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
         if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
-        else:
-            add("delete", "".join(a[i1:i2]))
-            add("insert", "".join(b[j1:j2]))
+            add("equal", "".join(old_lines[i1:i2]))
+            continue
+        a = _TOKEN.findall("".join(old_lines[i1:i2]))
+        b = _TOKEN.findall("".join(new_lines[j1:j2]))
+        if not a or not b or len(a) + len(b) > _WORD_DIFF_TOKENS:
+            add("delete", "".join(a))
+            add("insert", "".join(b))
+            continue
+        words = SequenceMatcher(None, a, b, autojunk=False)
+        for word_tag, k1, k2, m1, m2 in words.get_opcodes():
+            if word_tag == "equal":
+                add("equal", "".join(a[k1:k2]))
+            else:
+                add("delete", "".join(a[k1:k2]))
+                add("insert", "".join(b[m1:m2]))
     add("equal", tail)
     return tuple(segments)
 
@@ -501,13 +532,17 @@ def _common_prefix(a: str, b: str) -> int:
     n = 0
     while n < limit and a[n] == b[n]:
         n += 1
-    while 0 < n < limit and (a[n - 1].isalnum() or a[n - 1] == "_") and a[n].isalnum():
+
+    def splits_a_word(text: str) -> bool:
+        return n < len(text) and _is_word(text[n - 1]) and _is_word(text[n])
+
+    while n > 0 and (splits_a_word(a) or splits_a_word(b)):
         n -= 1
-    if n > 0 and n == limit and (len(a) > n or len(b) > n):
-        longer = a if len(a) > n else b
-        while n > 0 and longer[n].isalnum() and (a[n - 1].isalnum() or a[n - 1] == "_"):
-            n -= 1
     return n
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 # --- nodes ---------------------------------------------------------------------------------
@@ -554,9 +589,10 @@ def _nodes(document: Mapping[str, Any]) -> dict[str, dict[str, _Node]]:
         for data in document.get(key) or []:
             ident = str(data["id"])
             text = str(data.get("text") or "")
-            for inner in nested.get((kind, ident), ()):
+            inner_texts = nested.get((kind, ident), ())
+            for inner in inner_texts:
                 text = text.replace(inner, "", 1)
-            nodes[ident] = _Node(kind, ident, data, index, _tidy(text))
+            nodes[ident] = _Node(kind, ident, data, index, _tidy(text) if inner_texts else text)
             index += 1
         result[kind] = nodes
     return result
@@ -564,7 +600,10 @@ def _nodes(document: Mapping[str, Any]) -> dict[str, dict[str, _Node]]:
 
 def _tidy(text: str) -> str:
     """Collapse the blank lines left where nested text was taken out."""
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def _span(data: Mapping[str, Any]) -> tuple[str, int, int]:

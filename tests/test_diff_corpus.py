@@ -94,7 +94,10 @@ def test_the_two_versions(versions: dict[str, Path]) -> None:
 
     by_id = {c.id: c for c in result.changes}
     definitions = by_id["definitions"]
-    assert [(s.op, s.text) for s in definitions.redline if s.op != "equal"] == [("insert", "n")]
+    assert [(s.op, s.text) for s in definitions.redline if s.op != "equal"] == [
+        ("delete", "a"),
+        ("insert", "an"),
+    ]
     lie = by_id["do_not_lie"]
     inserted = "".join(s.text for s in lie.redline if s.op == "insert")
     deleted = "".join(s.text for s in lie.redline if s.op == "delete")
