@@ -202,7 +202,7 @@ def render_tokens(
     titles where missing)."""
     state = _State(context, deque(heading_ids), set())
     body = _renderer().render(tokens, parser().options, {"cc": state})
-    toc = _nest(state.headings)
+    toc = nest_toc(state.headings)
     title = next((t for level, _, t in state.headings if level == 1), None)
     return RenderedPage(body, toc, title)
 
@@ -212,7 +212,8 @@ def render_markdown(text: str, context: PageContext) -> RenderedPage:
     return render_tokens(parser().parse(text, {}), context)
 
 
-def _nest(headings: list[tuple[int, str, str]]) -> list[TocEntry]:
+def nest_toc(headings: Sequence[tuple[int, str, str]]) -> list[TocEntry]:
+    """A table of contents from (level, id, title) triples in page order."""
     root: list[TocEntry] = []
     stack: list[TocEntry] = []
     for level, ident, title in headings:
@@ -222,6 +223,9 @@ def _nest(headings: list[tuple[int, str, str]]) -> list[TocEntry]:
         (stack[-1].children if stack else root).append(entry)
         stack.append(entry)
     return root
+
+
+_nest = nest_toc  # the name compiler.release_site first imported
 
 
 def inline_text(token: Token) -> str:

@@ -133,15 +133,20 @@ def _block(inputs: PageInputs, context: PageContext, kind: str, ident: str) -> s
     )
 
 
+def _page_start(ident: str, title: str, intro: str) -> tuple[list[str], list[TocEntry]]:
+    """The page's title and introduction (escaped), and its table of contents so far."""
+    toc: list[TocEntry] = []
+    return [heading(1, ident, title, toc), f"<p>{escape(intro)}</p>\n"], toc
+
+
 def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
-    toc: list[TocEntry] = []
-    parts = [heading(1, "core-values-page", "Core values", toc)]
     count = len(spec.properties)
-    parts.append(
-        f"<p>The constitution names {count} core value{'s' if count != 1 else ''} "
-        "(properties), listed here in priority order. Each links to where the constitution "
-        "states it.</p>\n"
+    parts, toc = _page_start(
+        "core-values-page",
+        "Core values",
+        f"The constitution names {count} core value{'s' if count != 1 else ''} (properties), "
+        "listed here in priority order. Each links to where the constitution states it.",
     )
     titles = {p.id: p for p in spec.properties}
     for number, priority in enumerate(spec.priorities, start=1):
@@ -182,11 +187,11 @@ def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
 
 def constraints_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
-    toc: list[TocEntry] = []
-    parts = [heading(1, "constraints-page", "Constraints", toc)]
-    parts.append(
-        "<p>The hard lines of the constitution, and the rules about how firmly they hold, grouped "
-        "by kind. Each names the properties it concerns and links to where it is stated.</p>\n"
+    parts, toc = _page_start(
+        "constraints-page",
+        "Constraints",
+        "The hard lines of the constitution, and the rules about how firmly they hold, grouped "
+        "by kind. Each names the properties it concerns and links to where it is stated.",
     )
     kinds = sorted({c.kind for c in spec.constraints}, key=lambda k: (k != "hard", k))
     for kind in kinds:
@@ -201,9 +206,9 @@ def constraints_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
 
 def glossary_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
-    toc: list[TocEntry] = []
-    parts = [heading(1, "glossary-page", "Glossary", toc)]
-    parts.append("<p>The terms the constitution defines, in alphabetical order.</p>\n")
+    parts, toc = _page_start(
+        "glossary-page", "Glossary", "The terms the constitution defines, in alphabetical order."
+    )
     definitions = sorted(spec.definitions, key=lambda d: (d.term.casefold(), d.id))
     letter = ""
     for definition in definitions:
