@@ -78,7 +78,7 @@ def render(constitution: Constitution) -> str:
     out = [f"constitution: {c.title or '(untitled)'}"]
     out += _fields([("version", c.version), ("schema", c.schema)])
     out += _fields(
-        (f"metadata {key}", tuple(value) if isinstance(value, list | tuple) else value)
+        (f"metadata {key}", ", ".join(map(str, value)) if isinstance(value, tuple) else value)
         for key, value in sorted(c.metadata.items())
         if key not in ("title", "version")
     )

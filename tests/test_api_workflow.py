@@ -252,6 +252,21 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
     assert piped.stdout == result.stdout
 
 
+def test_textconv_shows_front_matter(tmp_path: Path) -> None:
+    spec = tmp_path / "meta.md"
+    spec.write_text(
+        "---\ntitle: T\nauthors: [Ada Lovelace, Alan Turing]\nchapter: 2\n---\n\n# T {#t}\n",
+        encoding="utf-8",
+    )
+    assert render(compiler.load(spec)).splitlines()[:5] == [
+        "constitution: T",
+        "  schema: https://constitution-compiler.dev/schemas/constitution/1.0.0/constitution.schema.json",
+        "  metadata authors: Ada Lovelace, Alan Turing",
+        "  metadata chapter: 2",
+        "  source: meta.md (T)",
+    ]
+
+
 def test_textconv_of_the_real_spec_has_no_positions(repo_root: Path) -> None:
     text = render(compiler.load(repo_root / "spec"))
     assert text == render(compiler.load(repo_root / "spec"))
