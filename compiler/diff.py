@@ -10,7 +10,7 @@ Levels answer "what does a consumer that pinned the old version have to do?":
   resolves (a node removed or renamed), the order of the core values changed (a rank or the
   priority order), the priority mode changed, a hard constraint was removed, weakened or reworded,
   a constraint's scope was narrowed, or who may override a rule (`authority`) changed;
-- **substantive**: the guidance changed but nothing it pinned broke: nodes added, text reworded,
+- **substantive*: the guidance changed but nothing it pinned broke: nodes added, text reworded,
   nodes moved, attributes changed;
 - **editorial**: the words are the same once whitespace, punctuation, typography and letter case
   are normalised (`normalise_text`), or the only differences are spelling fixes (`is_typo_fix`).
@@ -63,25 +63,24 @@ KINDS: dict[str, str] = {
     "rationale": "rationales",
 }
 
-#: Every rule: id -> (level, when it applies). A rule's level may be raised or lowered as noted
-#: (`*` marks a level that depends on the node); the authoring guide and `constitution diff
-#: --rules` print this table.
+#: Every rule: id -> (usual level, when it applies; where the level depends on the node, the
+#: description says so). `constitution diff --rules` and the site's Versions page print it.
 RULES: dict[str, tuple[Level, str]] = {
     "document-title-changed": (Level.SUBSTANTIVE, "the document's title changed"),
     "metadata-changed": (
         Level.EDITORIAL,
-        "front matter other than title and version changed (license: substantive*)",
+        "front matter other than title and version changed (license: substantive)",
     ),
     "section-added": (Level.SUBSTANTIVE, "a section was added"),
     "section-removed": (
         Level.BREAKING,
         "a section with an explicit id was removed (links to it break); "
-        "substantive* for a section whose id was made from its title",
+        "substantive for a section whose id was made from its title",
     ),
     "section-renamed": (
         Level.BREAKING,
         "a section's explicit id changed, its content kept (links to the old id break); "
-        "substantive* when the old id was made from the title",
+        "substantive when the old id was made from the title",
     ),
     "section-moved": (Level.SUBSTANTIVE, "a section moved to another parent or place"),
     "section-title-changed": (Level.SUBSTANTIVE, "a section's heading was reworded"),
@@ -119,11 +118,11 @@ RULES: dict[str, tuple[Level, str]] = {
     "constraint-renamed": (Level.BREAKING, "a constraint's id changed, its content kept"),
     "constraint-text-changed": (
         Level.BREAKING,
-        "a hard constraint was reworded; substantive* for other kinds",
+        "a hard constraint was reworded; substantive for other kinds",
     ),
     "constraint-kind-changed": (
         Level.BREAKING,
-        "a hard constraint became another kind; substantive* for other kind changes",
+        "a hard constraint became another kind; substantive for other kind changes",
     ),
     "constraint-concerns-narrowed": (
         Level.BREAKING,

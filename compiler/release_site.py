@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import read_document
-from .diff import LEVELS, DiffResult, diff_documents, render_html_fragment, side_of
+from .diff import LEVELS, DiffResult, diff_documents, render_html_fragment, rules_table, side_of
 from .release import DEFAULT_RELEASES_DIR, INDEX_FILE, ReleaseEntry, ReleaseIndex, load_index
 from .render import TocEntry, _nest, escape
 from .site import GeneratedPage
@@ -139,6 +139,9 @@ def versions_markdown(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffR
         "wording-only (editorial) ones a new patch version. Compare any two versions with "
         "`constitution diff OLD NEW`.",
         "",
+        "## How changes are classified",
+        "",
+        rules_table(),
     ]
     return "\n".join(lines)
 

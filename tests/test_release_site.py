@@ -109,7 +109,7 @@ def test_released_json_at_stable_paths(built: Path) -> None:
 def test_versions_page_in_a_browser(built: Path, serve_dir, page) -> None:  # type: ignore[no-untyped-def]
     base = serve_dir(built)
     page.goto(f"{base}/versions/")
-    rows = page.locator("article table tbody tr")
+    rows = page.locator("article table").first.locator("tbody tr")
     assert rows.count() == 2
     first = rows.nth(0).locator("td")
     assert first.nth(0).inner_text() == "1.1.0"
