@@ -9,12 +9,10 @@ from __future__ import annotations
 import copy
 import datetime
 import hashlib
-import io
 import json
 import os
 import re
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -309,22 +307,51 @@ def _git_side(argument: str, cwd: Path) -> LoadedSide:
             "name a commit, branch or tag: git:HEAD~1, git:main, git:v1.0.0",
         )
     commit = found.stdout.decode().strip()
-    archive = _git(["archive", "--format=tar", commit, "--", inner], root)
-    if archive.returncode != 0:
-        raise SideError(
-            f"'{inner}' does not exist at git revision '{revision}'",
-            "give the spec's path from the repository root: git:REV:PATH",
-        )
     with tempfile.TemporaryDirectory(prefix="constitution-git-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout), mode="r:") as tar:
-            tar.extractall(tmp, filter="data")
-        result = compile_spec(Path(tmp) / inner)
+        if not _extract(root, commit, inner, Path(tmp)):
+            raise SideError(
+                f"'{inner}' does not exist at git revision '{revision}'",
+                "give the spec's path from the repository root: git:REV:PATH",
+            )
+        document, problems = read_document(Path(tmp) / inner)
         prefix = f"git:{revision}:"
         diagnostics = [
             replace(d, file=prefix + os.path.relpath(d.file, tmp)) if d.file.startswith(tmp) else d
-            for d in result.diagnostics
+            for d in problems
         ]
-    return LoadedSide(argument, result.document, diagnostics)
+    return LoadedSide(argument, document, diagnostics)
+
+
+def _extract(root: Path, commit: str, inner: str, target: Path) -> bool:
+    """Write the files under `inner` at `commit` below `target`, as committed: read with
+    ``git ls-tree`` and ``git cat-file``, so no export filter or attribute changes them."""
+    listing = _git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", inner], root)
+    blobs: list[tuple[bytes, str, str]] = []
+    for entry in listing.stdout.split(b"\0"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if len(fields) == 3 and fields[1] == b"blob" and ".." not in path.split("/"):
+            blobs.append((fields[0], fields[2].decode(), path))
+    if listing.returncode != 0 or not blobs:
+        return False
+    request = "".join(f"{sha}\n" for _, sha, _ in blobs).encode()
+    batch = subprocess.run(
+        ["git", "cat-file", "--batch"], input=request, cwd=root, capture_output=True, check=False
+    )
+    data, offset = batch.stdout, 0
+    for mode, _, path in blobs:
+        header_end = data.index(b"\n", offset)
+        size = int(data[offset:header_end].split()[2])
+        content = data[header_end + 1 : header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+        destination = target / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if mode == b"120000":
+            os.symlink(content.decode("utf-8", "surrogateescape"), destination)
+        else:
+            destination.write_bytes(content)
+    return True
 
 
 def diff_sides(old: LoadedSide, new: LoadedSide) -> DiffResult:

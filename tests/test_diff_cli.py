@@ -236,3 +236,15 @@ def test_a_git_side_with_errors_names_the_revision(repo: Path) -> None:
     assert code == 1
     assert "git:HEAD:spec/01-base.md:3:1: CC302" in err
     assert os.sep + "tmp" not in err.split("CC302")[0]
+
+
+def test_git_sides_are_read_as_committed(repo: Path) -> None:
+    # `git archive` would leave out export-ignore'd files; the diff reads the tree itself.
+    (repo / ".gitattributes").write_text("spec/** export-ignore\n", "utf-8")
+    assert run("compile", "other.md", "-o", "other.json")[0] == 0
+    git(repo, "add", ".gitattributes", "other.json")
+    git(repo, "commit", "-q", "-m", "attributes and a compiled file")
+    code, out, _ = run("diff", "git:HEAD~2", "git:HEAD")
+    assert code == 0 and "definition-text-changed" in out
+    code, out, _ = run("diff", "git:HEAD:other.json", "other.md")
+    assert code == 0 and "0 changes" in out
