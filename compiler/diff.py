@@ -1365,35 +1365,33 @@ def render_html_fragment(result: DiffResult) -> str:
         )
         + f"; required version bump: <strong>{result.bump}</strong></p>",
     ]
-    if result.changes:
-        out.append('<ol class="cc-changes">')
     for change in result.changes:
+        level = change.level.value
         out.append(
-            f'<li class="cc-change cc-{change.level.value}" data-rule="{change.rule}">'
-            f'<span class="cc-level cc-{change.level.value}">{change.level.value}</span> '
-            f"<code>{change.rule}</code> {html.escape(change.message)}"
-            f' <span class="cc-where">{html.escape(_where(change))}</span>'
+            f'<div class="admonition {_ADMONITIONS[change.level]} cc-change cc-{level}" '
+            f'data-rule="{change.rule}" data-level="{level}">\n'
+            f'<p class="admonition-title">{level}: <code>{change.rule}</code></p>\n'
+            f"<p>{html.escape(change.message)}"
+            f' <span class="cc-where">{html.escape(_where(change))}</span></p>'
         )
         if change.redline:
-            out.append(
-                f'<blockquote class="cc-redline">{redline_html(change.redline)}</blockquote>'
-            )
-        out.append("</li>")
-    if result.changes:
-        out.append("</ol>")
+            out.append(f'<p class="cc-redline">{redline_html(change.redline)}</p>')
+        out.append("</div>")
     out.append("</div>")
     return "\n".join(out) + "\n"
 
 
+#: mkdocs-material admonition types, so the site colours each change by its level.
+_ADMONITIONS = {Level.BREAKING: "danger", Level.SUBSTANTIVE: "warning", Level.EDITORIAL: "info"}
+
 _HTML_STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 del { background: #fdd; color: #900; } ins { background: #dfd; color: #060; text-decoration: none; }
-.cc-level { font-weight: bold; text-transform: uppercase; font-size: .8em; }
-.cc-breaking .cc-level, .cc-level.cc-breaking { color: #b00; }
-.cc-substantive .cc-level, .cc-level.cc-substantive { color: #a60; }
-.cc-editorial .cc-level, .cc-level.cc-editorial { color: #067; }
+.admonition { border-left: 4px solid #888; margin: 1em 0; padding: .1em 1em; background: #fafafa; }
+.admonition-title { font-weight: bold; text-transform: capitalize; }
+.danger { border-color: #c00; } .warning { border-color: #d80; } .info { border-color: #08a; }
 .cc-where { color: #666; font-size: .9em; }
-blockquote { border-left: 3px solid #ccc; margin: .5em 0; padding-left: 1em; white-space: pre-wrap; }
+.cc-redline { white-space: pre-wrap; }
 """
 
 

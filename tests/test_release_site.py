@@ -124,7 +124,7 @@ def test_versions_page_in_a_browser(built: Path, serve_dir, page) -> None:  # ty
     page.wait_for_url(f"{base}/changes/1.1.0/")
     inserted = page.locator("article ins.critic")
     assert inserted.first.inner_text() == ", adjust"
-    assert page.locator("article li.cc-change").count() == 1
+    assert page.locator("article div.cc-change.admonition.warning").count() == 1
 
     page.goto(f"{base}/versions/")
     rows.nth(1).locator("td").nth(0).locator("a").click()
