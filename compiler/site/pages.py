@@ -96,11 +96,13 @@ class PageInputs:
         )
         return render_tokens(self.tokens[where.file][where.start : where.end], quiet).html
 
-    def where(self, node_section: str | None, context: PageContext) -> str:
-        """'Stated in <section>' with a link to it."""
-        if node_section is None:
+    def where(self, ident: str, section: str | None, context: PageContext, verb: str) -> str:
+        """'Stated in <section>', linking to the node where the chapter states it."""
+        url = context.url_of_id(ident)
+        place = context.index.title(section) if section else "the text"
+        if url is None:
             return ""
-        return f'<p class="cc-source">Stated in {node_link(node_section, context)}.</p>\n'
+        return f'<p class="cc-source">{verb} in <a href="{escape(url)}">{escape(place)}</a>.</p>\n'
 
 
 PageBuilder = Callable[[PageInputs, PageContext], RenderedPage]
@@ -179,7 +181,7 @@ def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     parts.append(heading(2, "properties", "The properties", toc))
     for prop in spec.properties:
         parts.append(_block(inputs, context, "property", prop.id))
-        parts.append(inputs.where(prop.section, context))
+        parts.append(inputs.where(prop.id, prop.section, context, "Stated"))
     if not spec.properties:
         parts.append("<p>This constitution names no properties.</p>\n")
     return RenderedPage("".join(parts), toc, "Core values")
@@ -198,7 +200,7 @@ def constraints_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
         parts.append(heading(2, f"kind-{kind}", f"{kind.capitalize()} constraints", toc))
         for constraint in (c for c in spec.constraints if c.kind == kind):
             parts.append(_block(inputs, context, "constraint", constraint.id))
-            parts.append(inputs.where(constraint.section, context))
+            parts.append(inputs.where(constraint.id, constraint.section, context, "Stated"))
     if not kinds:
         parts.append("<p>This constitution states no constraints.</p>\n")
     return RenderedPage("".join(parts), toc, "Constraints")
@@ -227,18 +229,13 @@ def glossary_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
             f'<dt id="{ident}"><dfn>{escape(definition.term)}</dfn><a class="headerlink" '
             f'href="#{ident}" title="Permanent link">¶</a></dt>\n'
             f"<dd>{inputs.body(definition.id, context)}"
-            f'<p class="cc-source">Defined in {node_link(definition.id, context)}'
-            f"{_section_suffix(definition.section, context)}.</p></dd>\n"
+            f"{inputs.where(definition.id, definition.section, context, 'Defined')}</dd>\n"
         )
     if letter:
         parts.append("</dl>\n")
     else:
         parts.append("<p>This constitution defines no terms.</p>\n")
     return RenderedPage("".join(parts), toc, "Glossary")
-
-
-def _section_suffix(section: str | None, context: PageContext) -> str:
-    return f", under {node_link(section, context)}" if section else ""
 
 
 def _package_page(name: str) -> str:
