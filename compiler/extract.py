@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import html
 import re
+import reprlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from .model import (
     Spec,
 )
 from .reader import SourceFile
-from .syntax import AttributeError_, parse_annotation_info
+from .syntax import MAX_NESTING, AttributeError_, parse_annotation_info
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
 PRIORITY_MODES = ("holistic", "strict")
@@ -55,6 +57,20 @@ _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _FENCE_ONLY = re.compile(r"^:{3,}$")
 _MD_LINK = re.compile(r"^(?P<file>[^:?#]+\.md)?(?:#(?P<fragment>.*))?$")
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def unsafe_scheme(href: str) -> str | None:
+    """The unsafe scheme (``'javascript:'``...) `href` could have in a browser, or None.
+
+    Judged after undoing what could hide it: entity and percent encoding, and the whitespace and
+    control characters that browsers strip from URLs (``java\tscript:``).
+    """
+    text = html.unescape(unquote(href))
+    text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
+    scheme = _SCHEME.match(text)
+    if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
+        return f"{scheme[1].lower()}:"
+    return None
 
 
 def slugify(title: str) -> str:
@@ -137,6 +153,7 @@ class Extractor:
         self.file_names: set[str] = set()
         self._pending_links: list[tuple[str | None, str, SourceFile, _LinkPlace]] = []
         self._priority_orders: dict[str, bool] = {}
+        self._suffixes: dict[str, int] = {}
 
     # --- one file -------------------------------------------------------------------------
 
@@ -164,9 +181,15 @@ class Extractor:
 
         index = 0
         count = len(tokens)
+        too_deep = False
         while index < count:
             token = tokens[index]
             kind = token.type
+            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and not too_deep:
+                # markdown-it skips what is nested deeper than its limit; say so, never drop silently.
+                too_deep = tokens[index + 1].nesting == -1
+                if too_deep:
+                    self._too_deep(source, _line(token))
             if kind == "inline":
                 text = self._inline_text(token, source, lines, annotations, stack)
                 if table_row is not None:
@@ -309,11 +332,26 @@ class Extractor:
 
     def _auto_id(self, title: str) -> str:
         base = slugify(title)
-        ident, n = base, 1
+        # Start from the last suffix given for this base: thousands of equal titles stay linear.
+        ident, n = base, self._suffixes.get(base, 1)
+        if n > 1:
+            ident = f"{base}-{n}"
         while ident in self.registry.kinds or ident in self.reserved:
             n += 1
             ident = f"{base}-{n}"
+        self._suffixes[base] = n
         return ident
+
+    def _too_deep(self, source: SourceFile, line: int) -> None:
+        self._error(
+            "CC104",
+            f"blocks are nested deeper than the limit of {MAX_NESTING} levels; "
+            "what is nested deeper is not read",
+            source,
+            line,
+            1,
+            "flatten the nesting of lists, block quotes and annotations",
+        )
 
     # --- annotations ----------------------------------------------------------------------
 
@@ -468,7 +506,8 @@ class Extractor:
         if value is None:
             self._missing(source, span, kind, ident, key, f"add {key}=N (1 is the highest)")
             return None
-        if not value.isdigit() or int(value) < 1 or len(value) > 9:
+        # isascii: str.isdigit() also accepts digits such as '²' that int() refuses.
+        if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
             self._error(
                 "CC308",
                 f"{kind} '{ident}' has {key} '{value}'; expected a whole number from 1",
@@ -553,7 +592,18 @@ class Extractor:
     def _front_matter(self, token: Token, source: SourceFile, first: bool) -> dict[str, object]:
         try:
             data = yaml.load(token.content, Loader=_YAML_LOADER)
-        except yaml.YAMLError as err:
+        except RecursionError:
+            self._error(
+                "CC104",
+                "front matter is nested too deeply to read",
+                source,
+                2,
+                1,
+                "front matter holds flat 'key: value' lines; remove the nested brackets",
+            )
+            return {}
+        except (yaml.YAMLError, ValueError) as err:
+            # ValueError: PyYAML turns an integer of more than 4300 digits into one via int().
             mark = getattr(err, "problem_mark", None)
             line = (mark.line + 2) if mark is not None else 1
             column = (mark.column + 1) if mark is not None else 1
@@ -605,7 +655,7 @@ class Extractor:
                     source,
                     line,
                     1,
-                    f'quote it: {key}: "{value}"' if types[0] is str else f"e.g. {key}: 1",
+                    f'quote it: {key}: "{_short(value)}"' if types[0] is str else f"e.g. {key}: 1",
                 )
                 continue
             if isinstance(value, datetime.date):
@@ -631,17 +681,18 @@ class Extractor:
         ids = self.registry.kinds
         known = list(ids)
         for origin, href, source, place in self._pending_links:
-            scheme = _SCHEME.match(href)
-            if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
+            unsafe = unsafe_scheme(href)
+            if unsafe is not None:
                 self._error(
                     "CC207",
                     f"unsafe link URL '{href[:60]}'",
                     source,
                     place.line,
                     place.column,
-                    f"'{scheme[1].lower()}:' links can run code or smuggle content into the site; link to an https: page or an #id",
+                    f"'{unsafe}' links can run code or smuggle content into the site; link to an https: page or an #id",
                 )
                 continue
+            scheme = _SCHEME.match(href)
             if scheme or href.startswith("//"):
                 continue
             match = _MD_LINK.match(href)
@@ -810,6 +861,15 @@ def _yaml_type(value: object) -> str:
     if value is None:
         return "empty"
     return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """`str(value)` cut to `limit` characters; bounded even for a YAML alias bomb."""
+    if isinstance(value, list | dict | set | tuple):
+        short = reprlib.Repr()
+        short.maxlevel, short.maxstring = 3, limit
+        return short.repr(value)[:limit]
+    return str(value)[:limit]
 
 
 def _int_or_none(value: object) -> int | None:

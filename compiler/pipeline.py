@@ -54,18 +54,40 @@ def _explicit_ids(tokens: list[Any]) -> set[str]:
     return ids
 
 
+def _resource_limit(source: SourceFile, err: BaseException) -> Diagnostic:
+    """A limit the parser ran into (recursion, memory) as a diagnostic, never a traceback."""
+    what = "nested too deeply" if isinstance(err, RecursionError) else "too large"
+    return Diagnostic(
+        "CC104",
+        f"file is {what} to compile ({type(err).__name__})",
+        source.display,
+        1,
+        1,
+        hint="split the file, and flatten deeply nested lists, quotes and annotations",
+    )
+
+
 def compile_sources(sources: list[SourceFile], *, validate_output: bool = True) -> CompileResult:
     """Compile already-read sources (the stage after `read_spec`)."""
     result = CompileResult(sources=sources)
     md = parser()
-    parsed = [(source, md.parse(source.text, {})) for source in sources]
+    limits: list[Diagnostic] = []
+    parsed = []
+    for source in sources:
+        try:
+            parsed.append((source, md.parse(source.text, {})))
+        except (RecursionError, MemoryError) as err:
+            limits.append(_resource_limit(source, err))
     reserved: set[str] = set()
     for _, tokens in parsed:
         reserved |= _explicit_ids(tokens)
     registry = IdRegistry()
     extractor = Extractor(registry, reserved)
     for position, (source, tokens) in enumerate(parsed):
-        extractor.extract_file(source, tokens, first=position == 0)
+        try:
+            extractor.extract_file(source, tokens, first=position == 0)
+        except (RecursionError, MemoryError) as err:
+            limits.append(_resource_limit(source, err))
         result.tokens[source.name] = tokens
     spec = extractor.finish()
     displays = {source.name: source.display for source in sources}
@@ -73,7 +95,7 @@ def compile_sources(sources: list[SourceFile], *, validate_output: bool = True) 
     def display(name: str) -> str:
         return displays.get(name, name)
 
-    diagnostics = extractor.diagnostics
+    diagnostics = extractor.diagnostics + limits
     diagnostics.extend(check_spec(spec, registry, display))
     result.spec = spec
     if not has_errors(diagnostics):

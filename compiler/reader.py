@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,8 +115,18 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
             path = base / entry
             if entry.startswith(".") or not path.is_symlink():
                 continue
-            target = path.resolve()
-            if not target.is_relative_to(root):
+            target = _link_target(path)
+            if target is None:
+                problems.append(
+                    Diagnostic(
+                        "CC106",
+                        "symbolic link loops back on itself",
+                        str(path),
+                        1,
+                        hint="remove the link, or point it at a file in the spec directory",
+                    )
+                )
+            elif not target.is_relative_to(root):
                 display = str(path)
                 problems.append(
                     Diagnostic(
@@ -130,8 +141,10 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
             if filename.startswith(".") or not filename.endswith(".md"):
                 continue
             path = base / filename
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                continue
+            if path.is_symlink():
+                target = _link_target(path)
+                if target is None or not target.is_relative_to(root):
+                    continue
             rel = path.relative_to(spec).as_posix()
             found.append((rel, path, str(path)))
     if len(found) > MAX_FILES:
@@ -160,13 +173,34 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     return files, problems + read_problems
 
 
+def _link_target(path: Path) -> Path | None:
+    """Where a symbolic link leads, or None when it loops (RuntimeError before Python 3.13)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
     total = 0
     for name, path, display in found:
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                # A FIFO or device named *.md would block the read or never end.
+                problems.append(
+                    Diagnostic(
+                        "CC106",
+                        "not a regular file (a device, pipe or socket)",
+                        display,
+                        1,
+                        hint="a spec holds ordinary Markdown files only",
+                    )
+                )
+                continue
+            size = info.st_size
             if size > MAX_FILE_BYTES:
                 problems.append(
                     Diagnostic(
@@ -190,7 +224,20 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
                     )
                 )
                 break
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                # Bounded: a file that grew since stat() is still refused instead of read whole.
+                data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                problems.append(
+                    Diagnostic(
+                        "CC104",
+                        f"file is more than the limit of {MAX_FILE_BYTES:,} bytes",
+                        display,
+                        1,
+                        hint="split the file into chapters",
+                    )
+                )
+                continue
         except OSError as err:
             problems.append(
                 Diagnostic(

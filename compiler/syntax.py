@@ -52,6 +52,7 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
     ident: str | None = None
     classes: list[str] = []
     values: list[tuple[str, str]] = []
+    keys: set[str] = set()
     errors: list[AttributeError_] = []
     pos = 0
     end = len(body)
@@ -97,7 +98,7 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
             key = match["key"]
             value = match["quoted"] if match["quoted"] is not None else match["bare"]
             value = re.sub(r"\\(.)", r"\1", value)
-            if any(k == key for k, _ in values):
+            if key in keys:  # a set: a list scan is quadratic in a hostile, huge attribute list
                 errors.append(AttributeError_(pos, f"attribute '{key}' given twice"))
             elif key in ("id", "class"):
                 errors.append(
@@ -107,6 +108,7 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
                 )
             else:
                 values.append((key, value))
+                keys.add(key)
         pos = match.end()
     return Attributes(ident, tuple(classes), tuple(values)), errors
 
@@ -167,6 +169,12 @@ def _is_annotation(params: str, markup: str) -> bool:
     return bool(params.strip())
 
 
+#: Deepest nesting of blocks (quotes, lists, annotations) and of inline markup that is parsed.
+#: markdown-it drops block content nested deeper than this, so the extractor reports it (CC104);
+#: it also bounds the parser's recursion, far below Python's recursion limit.
+MAX_NESTING = 50
+
+
 def _accept_every_link(url: str) -> bool:
     # Unsafe schemes are reported by the checks (CC207) instead of being silently left as text.
     return True
@@ -175,7 +183,8 @@ def _accept_every_link(url: str) -> bool:
 @cache
 def parser() -> MarkdownIt:
     """The one shared parser; markdown-it instances are reusable across documents."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(container_plugin, name="annotation", validate=_is_annotation)
     md.use(admon_plugin)
