@@ -749,6 +749,8 @@ class _Differ:
             removed = [n for i, n in old_nodes.items() if i not in new_nodes]
             added = [n for i, n in new_nodes.items() if i not in old_nodes]
             renames = match_renames(removed, added)
+            if kind == "section":
+                renames += self._renamed_parents(pairs + [_Pair(a, b, True) for a, b in renames])
             for old_node, new_node in renames:
                 pairs.append(_Pair(old_node, new_node, True))
                 self.renamed[old_node.id] = new_node.id
@@ -769,6 +771,36 @@ class _Differ:
         self._ranks()
         ordered = sorted(self.changes, key=lambda item: (LEVELS.index(item[1].level), item[0]))
         return [change for _, change in ordered]
+
+    def _renamed_parents(self, pairs: list[_Pair]) -> list[tuple[_Node, _Node]]:
+        """Sections left unmatched whose subsections all moved under one new section of the same
+        level: a heading retitled (so its id, made from the title, changed) with little or no
+        text of its own to recognise it by. Deepest first, so renames cascade upwards."""
+        old_sections, new_sections = self.old_nodes["section"], self.new_nodes["section"]
+        partner = {p.old.id: p.new.id for p in pairs}
+        taken = set(partner.values())
+        children: dict[str, list[str]] = defaultdict(list)
+        for node in old_sections.values():
+            parent = node.data.get("parent")
+            if parent is not None:
+                children[str(parent)].append(node.id)
+        found: list[tuple[_Node, _Node]] = []
+        unmatched = [n for i, n in old_sections.items() if i not in partner]
+        for node in sorted(unmatched, key=lambda n: -int(n.data.get("level", 1))):
+            kids = [partner[k] for k in children.get(node.id, ()) if k in partner]
+            parents = {new_sections[k].data.get("parent") for k in kids}
+            if len(kids) != len(children.get(node.id, ())) or len(parents) != 1:
+                continue
+            candidate = new_sections.get(str(parents.pop()))
+            if (
+                candidate is not None
+                and candidate.id not in taken
+                and candidate.data.get("level") == node.data.get("level")
+            ):
+                found.append((node, candidate))
+                partner[node.id] = candidate.id
+                taken.add(candidate.id)
+        return found
 
     # --- reporting ---------------------------------------------------------------------
 

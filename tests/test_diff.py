@@ -152,6 +152,12 @@ def test_a_nested_annotation_change_is_reported_once() -> None:
             {("section-renamed", "substantive"), ("section-title-changed", "substantive")},
         ),
         ("link-retargeted", {("link-changed", "substantive")}),
+        (
+            # No text of its own: recognised by its subsection and annotations.
+            "heading-retitled",
+            {("section-renamed", "substantive"), ("section-title-changed", "substantive")},
+        ),
+        ("property-renamed", {("property-renamed", "breaking")}),
         ("identical", set()),
     ],
 )
