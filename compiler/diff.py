@@ -784,11 +784,23 @@ class _Differ:
             parent = node.data.get("parent")
             if parent is not None:
                 children[str(parent)].append(node.id)
+        # Annotations count as children too: their ids are explicit, so they match by id.
+        held: dict[str, list[Any]] = defaultdict(list)
+        for kind in KINDS:
+            if kind == "section":
+                continue
+            new_nodes = self.new_nodes[kind]
+            for ident, node in self.old_nodes[kind].items():
+                section = node.data.get("section")
+                if section is not None:
+                    moved_to = new_nodes[ident].data.get("section") if ident in new_nodes else ""
+                    held[str(section)].append(moved_to)
         found: list[tuple[_Node, _Node]] = []
         unmatched = [n for i, n in old_sections.items() if i not in partner]
         for node in sorted(unmatched, key=lambda n: -int(n.data.get("level", 1))):
             kids = [partner[k] for k in children.get(node.id, ()) if k in partner]
             parents = {new_sections[k].data.get("parent") for k in kids}
+            parents.update(held.get(node.id, ()))
             if len(kids) != len(children.get(node.id, ())) or len(parents) != 1:
                 continue
             candidate = new_sections.get(str(parents.pop()))

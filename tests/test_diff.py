@@ -157,6 +157,10 @@ def test_a_nested_annotation_change_is_reported_once() -> None:
             "heading-retitled",
             {("section-renamed", "substantive"), ("section-title-changed", "substantive")},
         ),
+        (
+            "annotated-heading-retitled",  # recognised by the annotations it holds
+            {("section-renamed", "substantive"), ("section-title-changed", "substantive")},
+        ),
         ("property-renamed", {("property-renamed", "breaking")}),
         ("identical", set()),
     ],
