@@ -21,7 +21,12 @@ if _TESTS_DIR not in sys.path:
     sys.path.insert(0, _TESTS_DIR)
 
 from support.ajv import NODE_ENV, AjvCli, find_ajv, require_ajv  # noqa: E402
-from support.browser import CHROMIUM_ENV, DEFAULT_CHROMIUM, find_chromium, launch_chromium  # noqa: E402
+from support.browser import (  # noqa: E402
+    CHROMIUM_ENV,
+    DEFAULT_CHROMIUM,
+    find_chromium,
+    launch_chromium,
+)
 from support.paths import REPO_ROOT, find_corpus_dir  # noqa: E402
 from support.prereqs import is_required, missing  # noqa: E402
 from support.serve import serve_directory  # noqa: E402
