@@ -214,6 +214,14 @@ class Constitution:
         """The constraint with this id."""
         return self._lookup(ident, Constraint)
 
+    def priority(self, ident: str) -> Priority:
+        """The priority with this id."""
+        return self._lookup(ident, Priority)
+
+    def rationale(self, ident: str) -> Rationale:
+        """The rationale with this id."""
+        return self._lookup(ident, Rationale)
+
     def _lookup(self, ident: str, kind: type[_N]) -> _N:
         node = self._nodes.get(ident)
         if isinstance(node, kind):

@@ -140,6 +140,8 @@ def test_lookups_by_id(constitution: Constitution) -> None:
     assert constitution.definition("good-values").term == "good values"
     assert constitution.constraint("hard-constraints").kind == "hard"
     assert constitution.node("core-priority").id == "core-priority"
+    assert constitution.priority("core-priority").mode == "holistic"
+    assert constitution.rationale("why-safety-first").justifies == ("core-priority", "broadly-safe")
     assert "broadly-safe" in constitution
     assert "nothing-like-this" not in constitution
 

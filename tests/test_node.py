@@ -53,6 +53,8 @@ def test_spec_and_fixture_outputs_validate(ajv: AjvCli, repo_root: Path, tmp_pat
         expected = source.with_suffix(".json")
         if expected.exists():
             data.append(expected)
+    # Released artifacts too, once there are any.
+    data += sorted((repo_root / "releases").glob("[0-9]*.json"))
     assert_valid(ajv, data)
 
 
