@@ -31,10 +31,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from itertools import pairwise
 from typing import Any
+
+from .emit import packaged_schema
 
 SCHEMA_FILE = "diff.schema.json"
 
@@ -326,12 +326,9 @@ def _side_json(side: Side) -> dict[str, Any]:
     return {"label": side.label, "title": side.title, "version": side.version}
 
 
-@cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of `DiffResult.to_json`, as shipped in the package."""
-    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema(SCHEMA_FILE)
 
 
 def schema_id() -> str:

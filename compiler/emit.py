@@ -20,11 +20,16 @@ SCHEMA_FILE = "constitution.schema.json"
 
 
 @cache
-def schema() -> dict[str, Any]:
-    """The JSON Schema of compiled output, as shipped in the package."""
-    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+def packaged_schema(file_name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in the package's `schemas/` directory."""
+    text = resources.files("compiler").joinpath("schemas", file_name).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of compiled output, as shipped in the package."""
+    return packaged_schema(SCHEMA_FILE)
 
 
 def schema_id() -> str:
