@@ -6,15 +6,25 @@ with every released JSON published at `releases/VERSION.json`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .api import read_document
+from .diagnostics import has_errors, render
 from .diff import LEVELS, DiffResult, diff_documents, render_html_fragment, rules_table, side_of
-from .release import DEFAULT_RELEASES_DIR, INDEX_FILE, ReleaseEntry, ReleaseIndex, load_index
+from .release import (
+    DEFAULT_RELEASES_DIR,
+    INDEX_FILE,
+    ReleaseEntry,
+    ReleaseIndex,
+    verify_releases,
+)
 from .render import TocEntry, _nest, escape
 from .site import GeneratedPage
+
+log = logging.getLogger("mkdocs.plugins.constitution")
 
 VERSIONS_PAGE = "versions.md"
 CHANGES_PAGE = "changes.md"
@@ -34,18 +44,26 @@ def artifact_path(version: str) -> str:
 
 
 def site_pages(project_dir: Path) -> list[GeneratedPage]:
-    """The release pages for the releases in `project_dir/releases` (none when nothing is
-    released, or when the releases cannot be read: `constitution verify` reports why)."""
-    index, problems = load_index(project_dir / DEFAULT_RELEASES_DIR)
-    if problems or not index.entries:
+    """The release pages for the releases in `project_dir/releases`: none when nothing is
+    released; none, with a warning (an error in mkdocs' strict mode), when the releases do not
+    verify, so a tampered release is never published."""
+    directory = project_dir / DEFAULT_RELEASES_DIR
+    if not (directory / INDEX_FILE).exists():
         return []
+    entries, problems = verify_releases(directory)
+    if has_errors(problems):
+        log.warning(
+            "the releases do not verify; the Versions pages are left out:\n%s",
+            render(problems, "text").rstrip("\n"),
+        )
+        return []
+    index = ReleaseIndex(directory, list(entries))
     artifacts: dict[str, bytes] = {}
     documents: dict[str, dict[str, Any]] = {}
     for entry in index.entries:
-        data = (index.directory / entry.file).read_bytes()
-        artifacts[entry.version] = data
-        document, _ = read_document(index.directory / entry.file)
-        if document is None:
+        artifacts[entry.version] = (directory / entry.file).read_bytes()
+        document, _ = read_document(directory / entry.file)
+        if document is None:  # verified just now; only a concurrent change gets here
             return []
         documents[entry.version] = document
     return release_pages(index, artifacts, documents)

@@ -85,6 +85,20 @@ def test_pages(project: Path) -> None:
     assert [entry.id for entry in pages["versions/1.0.0.md"].toc] == ["overview"]
 
 
+def test_a_tampered_release_is_not_published(
+    project: Path, repo_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    artifact = project / "releases" / "1.0.0.json"
+    artifact.write_text(artifact.read_text("utf-8").replace("Safe", "Unsafe"), "utf-8")
+    assert site_pages(project) == []
+    assert "the releases do not verify" in caplog.text and "CC505" in caplog.text
+    # mkdocs' strict mode turns the warning into a failed build; the old site stays.
+    shutil.copy(repo_root / "mkdocs.yml", project / "mkdocs.yml")
+    result = CliRunner().invoke(cli, ["build", "--config", str(project / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert not (project / "site" / "releases").exists()
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
     """A project with two releases, built with `constitution build`."""
