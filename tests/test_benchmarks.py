@@ -1,0 +1,92 @@
+"""The benchmark runner and its corpus generator work (no timing is asserted: speed lives in
+benchmarks/, and its figures depend on the machine)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compiler.diff import diff_documents, side_of
+from compiler.pipeline import compile_spec
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+_spec = importlib.util.spec_from_file_location("benchmark_corpus", BENCHMARKS / "corpus.py")
+assert _spec is not None and _spec.loader is not None
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = corpus  # dataclasses look their module up there
+_spec.loader.exec_module(corpus)
+
+ROWS = (
+    "compile (parse..emit)",
+    "constitution check spec/",
+    "constitution --help",
+    "constitution build",
+    "diff of two versions",
+    "diff when the input doubles",
+    "compile when the input doubles",
+    "peak memory of the compile",
+)
+
+
+def test_generated_spec_compiles_without_errors(tmp_path: Path) -> None:
+    spec = corpus.generate(1_000_000, tmp_path / "spec")
+    files = sorted(spec.glob("*.md"))
+    assert len(files) > 5
+    assert sum(f.stat().st_size for f in files) >= 1_000_000
+    result = compile_spec(spec)
+    assert [d.format() for d in result.diagnostics] == []
+    assert result.spec is not None
+    # Copies of the real spec bring their properties, ranked 1..n without gaps or repeats.
+    ranks = [p.rank for p in result.spec.properties]
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert len(ranks) >= 8
+    assert len(result.spec.priorities) >= 2
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    one = corpus.generate(100_000, tmp_path / "one")
+    two = corpus.generate(100_000, tmp_path / "two")
+    assert [f.read_bytes() for f in sorted(one.glob("*.md"))] == [
+        f.read_bytes() for f in sorted(two.glob("*.md"))
+    ]
+
+
+def test_second_version_compiles_and_differs_realistically(tmp_path: Path) -> None:
+    spec = corpus.generate(600_000, tmp_path / "v1")
+    edited = corpus.edit_version(spec, tmp_path / "v2")
+    old, new = compile_spec(spec), compile_spec(edited)
+    assert [d.format() for d in new.diagnostics] == []
+    assert old.document is not None and new.document is not None
+    result = diff_documents(
+        old.document, new.document, side_of("v1", old.document), side_of("v2", new.document)
+    )
+    rules = {change.rule for change in result.changes}
+    assert "section-added" in rules
+    assert any("renamed" in rule or "moved" in rule for rule in rules), rules
+    assert any("text" in rule or "reworded" in rule for rule in rules), rules
+
+
+@pytest.mark.slow
+def test_quick_run_prints_every_row_and_the_summary(tmp_path: Path) -> None:
+    runner = BENCHMARKS / "run.py"
+    done = subprocess.run(
+        [sys.executable, str(runner), "--quick", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    # 0: every figure within target; 1: some figure missed it (the machine decides, not the test).
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    summary = lines[-1]
+    assert summary.startswith("summary: ")
+    for name in ROWS:
+        assert name in summary
+        assert any(line.startswith(name) for line in lines[:-1]), name
+    assert summary.endswith("/8 pass")
