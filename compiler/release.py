@@ -369,8 +369,11 @@ class ReleaseOutcome:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     entry: ReleaseEntry | None = None
+    """The index entry of the release (also on a dry run); None when it was refused."""
     diff: DiffResult | None = None
+    """The changes since the latest release; None for the first release."""
     path: Path | None = None
+    """The artifact written; None on a dry run or a refusal."""
 
 
 def release_date(date: str | None = None) -> str:
@@ -397,10 +400,16 @@ def valid_date(text: str) -> bool:
 
 
 def make_release(
-    version: str, spec: Path, releases_dir: Path, *, date: str | None = None
+    version: str,
+    spec: Path,
+    releases_dir: Path,
+    *,
+    date: str | None = None,
+    dry_run: bool = False,
 ) -> ReleaseOutcome:
     """Compile `spec`, diff it against the latest release and, if `version` is greater and big
-    enough for the changes, write `releases_dir/VERSION.json` and the updated index.
+    enough for the changes, write `releases_dir/VERSION.json` and the updated index (unless
+    `dry_run`: then every check runs and nothing is written).
 
     Refusals are diagnostics; `releases_dir` is untouched unless everything succeeded.
     """
@@ -467,6 +476,9 @@ def make_release(
         outcome.diff.bump if outcome.diff is not None else "none",
         counts,
     )
+    outcome.entry = entry
+    if dry_run:
+        return outcome
     index.entries.append(entry)
     atomic_write(target, data, overwrite=False)
     try:
@@ -474,7 +486,7 @@ def make_release(
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    outcome.entry, outcome.path = entry, target
+    outcome.path = target
     return outcome
 
 

@@ -141,9 +141,19 @@ def diff_command(
     "--date",
     help="Release date, YYYY-MM-DD (default: the day of $SOURCE_DATE_EPOCH, else today, UTC).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Run every check and show what the release would be; write nothing.",
+)
 @diagnostics_option
 def release_command(
-    version: str, spec: Path, releases_dir: Path, date: str | None, diagnostics_format: str
+    version: str,
+    spec: Path,
+    releases_dir: Path,
+    date: str | None,
+    dry_run: bool,
+    diagnostics_format: str,
 ) -> None:
     """Release SPEC (default: spec/) as VERSION (MAJOR.MINOR.PATCH).
 
@@ -152,14 +162,17 @@ def release_command(
     otherwise writes RELEASES_DIR/VERSION.json and adds it to RELEASES_DIR/index.json, atomically.
     """
     try:
-        outcome = make_release(version, spec, releases_dir, date=date)
+        outcome = make_release(version, spec, releases_dir, date=date, dry_run=dry_run)
     except SideError as error:
         _usage(error)
     _report(outcome.diagnostics, diagnostics_format)
-    if outcome.entry is None or outcome.path is None:
+    if outcome.entry is None:
         sys.exit(1)
     entry = outcome.entry
-    click.echo(f"released {entry.version} on {entry.date}: {outcome.path}")
+    if outcome.path is None:
+        click.echo(f"would release {entry.version} on {entry.date} (dry run: nothing written)")
+    else:
+        click.echo(f"released {entry.version} on {entry.date}: {outcome.path}")
     click.echo(f"    sha256 {entry.sha256}")
     if outcome.diff is not None:
         click.echo(f"    since {entry.previous}: {summary_line(outcome.diff)}")

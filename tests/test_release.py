@@ -313,3 +313,18 @@ def test_history_of_an_unknown_id(renamed: Path) -> None:
     assert code == 1
     assert "CC509 no release has a node with id 'oversigth'" in err
     assert "did you mean 'oversight'?" in err
+
+
+def test_dry_run(project: Path) -> None:
+    code, out, _ = run("release", "1.0.0", "--dry-run", "--date", "2026-01-02")
+    assert code == 0 and out.startswith("would release 1.0.0 on 2026-01-02 (dry run")
+    assert not (project / "releases").exists()
+    release("1.0.0")
+    before = snapshot(project / "releases")
+    write_spec(project, (DATA / "reorder-properties" / "new.md").read_text("utf-8"), "1.0.1")
+    code, _, err = run("release", "1.0.1", "--dry-run")
+    assert code == 1 and "CC503" in err and "release 2.0.0 instead" in err
+    write_spec(project, (DATA / "reorder-properties" / "new.md").read_text("utf-8"), "2.0.0")
+    code, out, _ = run("release", "2.0.0", "--dry-run")
+    assert code == 0 and "3 changes (3 breaking, 0 substantive, 0 editorial)" in out
+    assert snapshot(project / "releases") == before
