@@ -165,32 +165,69 @@ def test_id_of_another_kind_says_what_it_is(constitution: Constitution) -> None:
         constitution.section("broadly-safe")
 
 
-def test_constraints_for(constitution: Constitution) -> None:
-    assert [c.id for c in constitution.constraints_for("broadly-safe")] == [
-        "hard-constraints",
-        "hard-constraints-not-weighed",
-        "safety-robust-to-reasoning",
-        "ethics-over-guidelines-exceptions",
-    ]
-    assert [c.id for c in constitution.constraints_for("genuinely-helpful", kind="exception")] == []
-    assert [c.id for c in constitution.constraints_for("broadly-safe", kind="robustness")] == [
-        "safety-robust-to-reasoning"
-    ]
-    assert constitution.constraints_for("overview") == ()
-    with pytest.raises(UnknownIdError, match="did you mean 'broadly-safe'"):
-        constitution.constraints_for("broadly_safe")
+RELATIONS = """\
+    # Rules {#rules}
+
+    ::: property {#safe rank=1}
+    **Safe**: first.
+    :::
+
+    ::: property {#kind rank=2}
+    **Kind**: second, see [safe](#safe).
+    :::
+
+    ::: constraint {#never kind=hard concerns="safe kind"}
+    Never this, whatever [kind](#kind) says.
+    :::
+
+    ::: constraint {#robust kind=robustness concerns="safe"}
+    Hold firm.
+    :::
+
+    ::: constraint {#about-rules kind=exception concerns="rules"}
+    A constraint about a section.
+    :::
+
+    ::: rationale {#why justifies="safe never"}
+    Because.
+    :::
+    """
 
 
-def test_rationales_and_references(constitution: Constitution) -> None:
-    assert [r.id for r in constitution.rationales_for("core-priority")] == [
-        "why-safety-first",
-        "why-oversight-above-ethics",
-        "why-ethics-over-guidelines",
-    ]
-    assert [r.origin for r in constitution.references_to("hard-constraints")] == [
-        "hard-constraints-not-weighed",
-        "ethics-over-guidelines-exceptions",
-    ]
+def test_constraints_rationales_references(tmp_path: Path) -> None:
+    loaded = compiler.load(write_spec(tmp_path, RELATIONS))
+    assert [c.id for c in loaded.constraints_for("safe")] == ["never", "robust"]
+    assert [c.id for c in loaded.constraints_for("safe", kind="hard")] == ["never"]
+    assert [c.id for c in loaded.constraints_for("kind", kind="robustness")] == []
+    assert [c.id for c in loaded.constraints_for("rules")] == ["about-rules"]
+    assert loaded.constraints_for("why") == ()
+    assert [r.id for r in loaded.rationales_for("never")] == ["why"]
+    assert loaded.rationales_for("kind") == ()
+    assert [(r.origin, r.text) for r in loaded.references_to("kind")] == [("never", "kind")]
+    assert [r.origin for r in loaded.references_to("safe")] == ["kind"]
+    with pytest.raises(UnknownIdError, match="did you mean 'safe'"):
+        loaded.constraints_for("saf")
+    with pytest.raises(UnknownIdError, match=r"^no id 'nothing' in the constitution$"):
+        loaded.references_to("nothing")
+
+
+def test_relations_on_the_real_spec_agree_with_the_json(
+    constitution: Constitution, compiled: bytes
+) -> None:
+    document = json.loads(compiled)
+    for prop in constitution.properties:
+        expected = [c["id"] for c in document["constraints"] if prop.id in c["concerns"]]
+        assert [c.id for c in constitution.constraints_for(prop.id)] == expected
+        hard = [
+            c["id"]
+            for c in document["constraints"]
+            if prop.id in c["concerns"] and c["kind"] == "hard"
+        ]
+        assert [c.id for c in constitution.constraints_for(prop.id, kind="hard")] == hard
+    assert constitution.constraints_for("broadly-safe", kind="hard")
+    for priority in constitution.priorities:
+        expected = [r["id"] for r in document["rationales"] if priority.id in r["justifies"]]
+        assert [r.id for r in constitution.rationales_for(priority.id)] == expected
 
 
 # -- precedence ---------------------------------------------------------------------------------
