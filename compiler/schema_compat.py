@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Level = Literal["breaking", "addition", "editorial"]
@@ -375,3 +376,36 @@ def _accepts_more(old: Any, new: Any) -> bool:
 
 def _show(schema: Mapping[str, Any], keyword: str) -> str:
     return _canonical(schema[keyword]) if keyword in schema else "(absent)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m compiler.schema_compat OLD NEW``: list the changes from the published schema
+    OLD to NEW and whether NEW's version fits them. Exit 0 when it does, 1 when not, 2 on usage."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print(
+            "usage: python -m compiler.schema_compat OLD.schema.json NEW.schema.json",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        old, new = (json.loads(Path(path).read_text(encoding="utf-8")) for path in args)
+        problems = version_problems(old, new)
+    except (OSError, ValueError) as error:
+        print(f"schema_compat: {error}", file=sys.stderr)
+        return 1
+    changes = compare_schemas(old, new)
+    for change in changes:
+        print(change.format())
+    print(
+        f"needs: {required_bump(changes)} (from {_dotted(schema_version(old))} to {_dotted(schema_version(new))})"
+    )
+    for problem in problems:
+        print(f"error: {problem.splitlines()[0]}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -330,3 +330,26 @@ def test_changes_format_and_sort_breaking_first() -> None:
     assert changes[0].format() == (
         "breaking: property-removed at #/$defs/definition/term: the property was removed"
     )
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from compiler.schema_compat import main
+
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(base()), encoding="utf-8")
+    new.write_text(json.dumps(edited(lambda s: props(s, "definition").pop("term"))), "utf-8")
+    assert main([str(old), str(new)]) == 1
+    out, err = capsys.readouterr()
+    assert out == (
+        "breaking: property-removed at #/$defs/definition/term: the property was removed\n"
+        "needs: major (from 1.0.0 to 1.0.0)\n"
+    )
+    assert err == (
+        "error: breaking changes need a new major schema version (after 1.0.0, 2.0.0), "
+        "but $id names 1.0.0:\n"
+    )
+    assert main([str(old), str(old)]) == 0
+    assert capsys.readouterr().out == "needs: none (from 1.0.0 to 1.0.0)\n"
+    assert main([str(old)]) == 2
+    assert main([str(old), str(tmp_path / "absent.json")]) == 1
+    assert "No such file" in capsys.readouterr().err
