@@ -96,8 +96,9 @@ RULES: dict[str, tuple[Level, str]] = {
         "the relative rank of core values present in both versions changed",
     ),
     "rank-renumbered": (
-        Level.SUBSTANTIVE,
-        "a rank number changed but the relative order of existing core values did not",
+        Level.BREAKING,
+        "a rank number changed (a core value was inserted above it) but the relative order of "
+        "existing core values did not: a consumer that reads the number gets another value",
     ),
     "priority-added": (Level.SUBSTANTIVE, "a priority was added"),
     "priority-removed": (Level.BREAKING, "a priority was removed"),
@@ -105,11 +106,12 @@ RULES: dict[str, tuple[Level, str]] = {
     "priority-mode-changed": (Level.BREAKING, "a priority changed between holistic and strict"),
     "priority-order-changed": (
         Level.BREAKING,
-        "a priority's order changed: values present in both swapped places, or one was dropped",
+        "a priority's order changed: values swapped places, one was dropped, or one was "
+        "inserted above an existing one",
     ),
     "priority-order-extended": (
         Level.SUBSTANTIVE,
-        "values were added to a priority's order; the existing ones kept their relative order",
+        "values were appended to a priority's order, below all the existing ones",
     ),
     "priority-text-changed": (Level.SUBSTANTIVE, "a priority's text was reworded"),
     "priority-moved": (Level.SUBSTANTIVE, "a priority moved to another section"),
@@ -1060,14 +1062,8 @@ class _Differ:
         new_order = list(pair.new.data.get("order") or [])
         if old_order == new_order:
             return
-        common_new = [i for i in new_order if i in old_order]
-        common_old = [i for i in old_order if i in new_order]
-        dropped = len(common_old) < len(old_order)
-        rule = (
-            "priority-order-changed"
-            if dropped or common_new != common_old
-            else "priority-order-extended"
-        )
+        appended = new_order[: len(old_order)] == old_order
+        rule = "priority-order-extended" if appended else "priority-order-changed"
         self._emit(
             rule,
             pair.new,

@@ -162,6 +162,14 @@ def test_a_nested_annotation_change_is_reported_once() -> None:
             {("section-renamed", "substantive"), ("section-title-changed", "substantive")},
         ),
         ("property-renamed", {("property-renamed", "breaking")}),
+        (
+            "property-inserted-first",
+            {
+                ("property-added", "substantive"),
+                ("rank-renumbered", "breaking"),
+                ("priority-order-changed", "breaking"),
+            },
+        ),
         ("identical", set()),
     ],
 )
