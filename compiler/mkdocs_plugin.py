@@ -108,7 +108,12 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         rendered = self.site.render(page.file.src_uri, url_of_file)
         if rendered is None:
             return html
-        page.toc = TableOfContents(_anchor_links(rendered.toc))
+        toc = rendered.toc
+        if sum(entry.level == 1 for entry in toc) > 1:
+            # mkdocs-material lists only the first h1's children; a page with several h1s (one
+            # file holding many chapters) would lose most of its contents, so nest them under one.
+            toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
+        page.toc = TableOfContents(_anchor_links(toc))
         return rendered.html
 
     # --- helpers --------------------------------------------------------------------------------

@@ -499,6 +499,12 @@ def test_the_openai_model_spec_builds_and_reads_well(
     )
     assert '<h2 id="follow_all_applicable_instructions" data-authority="platform">' in html
     assert "&lt;assistant" in html and "<assistant" not in html  # code blocks escaped
+    # One file with many h1s: the table of contents lists them all, not the first one's only.
+    toc = html[html.index('class="md-nav md-nav--secondary"') :]
+    assert 'href="#stay_in_bounds"' in toc and 'href="#best_work"' in toc
+    # No annotations, so no empty pages for them.
+    assert not (site / "glossary").exists() and not (site / "core-values").exists()
+    assert (site / "tool-builders/index.html").exists()
     check_links(site)
     assert_nothing_loads_from_other_hosts(site)
 

@@ -108,7 +108,9 @@ class Site:
             taken.add("index.md")
         self.generated_paths: dict[str, str] = {}
         """Generated page's usual path -> the path it got (another if a chapter has that name)."""
-        for path, title, builder in GENERATED_PAGES:
+        for path, title, builder, wanted in GENERATED_PAGES:
+            if not wanted(spec):
+                continue
             free = _free_path(path, taken)
             taken.add(free)
             self.generated_paths[path] = free
@@ -164,9 +166,13 @@ class Site:
             self.index,
             path if path in self.chapters else None,
             url_of_file,
-            url_of_file(self.generated_paths["glossary.md"]),
-            url_of_file(self.generated_paths["core-values.md"]),
+            self._url(url_of_file, "glossary.md"),
+            self._url(url_of_file, "core-values.md"),
         )
+
+    def _url(self, url_of_file: Callable[[str], str | None], page: str) -> str | None:
+        path = self.generated_paths.get(page)
+        return url_of_file(path) if path is not None else None
 
     def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:
         """The page at `path`, or None if the site has no such page."""

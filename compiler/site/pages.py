@@ -320,11 +320,12 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     return RenderedPage("".join(parts), toc, title)
 
 
-#: The generated pages, in nav order: path, title, builder.
-GENERATED_PAGES: tuple[tuple[str, str, PageBuilder], ...] = (
-    ("core-values.md", "Core values", core_values_page),
-    ("constraints.md", "Constraints", constraints_page),
-    ("glossary.md", "Glossary", glossary_page),
-    ("tool-builders.md", "For tool builders", tool_builders_page),
-    ("authoring.md", "Authoring guide", authoring_page),
+#: The generated pages, in nav order: path, title, builder, and whether a spec needs the page
+#: (a spec without definitions gets no empty glossary).
+GENERATED_PAGES: tuple[tuple[str, str, PageBuilder, Callable[[Spec], bool]], ...] = (
+    ("core-values.md", "Core values", core_values_page, lambda s: bool(s.properties)),
+    ("constraints.md", "Constraints", constraints_page, lambda s: bool(s.constraints)),
+    ("glossary.md", "Glossary", glossary_page, lambda s: bool(s.definitions)),
+    ("tool-builders.md", "For tool builders", tool_builders_page, lambda s: True),
+    ("authoring.md", "Authoring guide", authoring_page, lambda s: True),
 )
