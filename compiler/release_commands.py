@@ -18,6 +18,7 @@ from .release import (
     DEFAULT_RELEASES_DIR,
     SideError,
     diff_sides,
+    load_index,
     load_side,
     make_release,
     node_history,
@@ -98,7 +99,8 @@ def diff_command(
 
     OLD and NEW may each be a spec directory or Markdown file, a compiled .json, a released
     version (1.0.0) or a git revision (git:REV reads spec/ at REV; git:REV:PATH reads PATH).
-    NEW defaults to spec/.
+    OLD defaults to the latest release, NEW to spec/: `constitution diff` alone shows what
+    changed since the last release.
 
     Exit status: 0, or 1 when a side has errors or --fail-on finds a change; 2 on usage errors.
     """
@@ -106,7 +108,13 @@ def diff_command(
         click.echo(rules_table(), nl=False)
         return
     if old is None:
-        raise click.UsageError("missing argument OLD (e.g. constitution diff 1.0.0 spec)")
+        latest = load_index(releases_dir)[0].latest
+        if latest is None:
+            raise click.UsageError(
+                "missing argument OLD, and nothing is released to compare with "
+                "(e.g. constitution diff git:HEAD spec)"
+            )
+        old = latest.version
     try:
         sides = [load_side(arg, releases_dir=releases_dir) for arg in (old, new or "spec")]
     except SideError as error:

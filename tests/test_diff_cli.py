@@ -146,8 +146,9 @@ def test_sides_that_name_nothing_are_usage_errors(side: str, message: str, tmp_p
     assert code == 2 and message in err and "Traceback" not in err
 
 
-def test_missing_old_is_a_usage_error() -> None:
-    assert run("diff")[0] == 2
+def test_without_releases_old_is_required(tmp_path: Path) -> None:
+    code, _, err = run("diff", "--releases-dir", tmp_path)
+    assert code == 2 and "nothing is released to compare with" in err
 
 
 def test_rules() -> None:

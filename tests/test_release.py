@@ -107,6 +107,10 @@ def test_minor_release_with_change_counts(project: Path) -> None:
     assert index["releases"][1]["bump"] == "minor"
     code, out, _ = run("diff", "1.0.0", "1.1.0")
     assert code == 0 and "definition-text-changed" in out
+    write_spec(project, reworded.replace("rank=1}", "rank=1 title=Safety}"), "1.1.0")
+    code, out, _ = run("diff")  # the latest release against spec/
+    assert code == 0 and out.startswith("diff 1.1.0 (version 1.1.0) → spec (version 1.1.0)")
+    assert "attribute-changed" not in out and "property-title-changed" in out
 
 
 # --- refusals ------------------------------------------------------------------------------
