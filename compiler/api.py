@@ -398,7 +398,7 @@ def read_document(
         return _read_json(source)
     from .pipeline import compile_spec
 
-    result = compile_spec(source)
+    result = compile_spec(source, keep_tokens=False)
     return (result.document if result.ok else None), result.diagnostics
 
 

@@ -46,7 +46,7 @@ def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
 
     Nothing is written when the input has errors, and an earlier OUTPUT is left as it was.
     """
-    result = compile_spec(spec)
+    result = compile_spec(spec, keep_tokens=False)
     report(result, fmt)
     if not result.ok:
         sys.exit(1)

@@ -67,8 +67,15 @@ def _resource_limit(source: SourceFile, err: BaseException) -> Diagnostic:
     )
 
 
-def compile_sources(sources: list[SourceFile], *, validate_output: bool = True) -> CompileResult:
-    """Compile already-read sources (the stage after `read_spec`)."""
+def compile_sources(
+    sources: list[SourceFile], *, validate_output: bool = True, keep_tokens: bool = True
+) -> CompileResult:
+    """Compile already-read sources (the stage after `read_spec`).
+
+    With `keep_tokens=False` the token streams are let go as soon as each file is extracted and
+    `result.tokens` stays empty: a caller that only wants the JSON or the diagnostics then needs
+    about half the memory (the tokens take about eight times the size of the text).
+    """
     result = CompileResult(sources=sources)
     md = parser()
     limits: list[Diagnostic] = []
@@ -88,7 +95,11 @@ def compile_sources(sources: list[SourceFile], *, validate_output: bool = True) 
             extractor.extract_file(source, tokens, first=position == 0)
         except (RecursionError, MemoryError) as err:
             limits.append(_resource_limit(source, err))
-        result.tokens[source.name] = tokens
+        if keep_tokens:
+            result.tokens[source.name] = tokens
+        else:
+            tokens.clear()
+    del parsed
     spec = extractor.finish()
     displays = {source.name: source.display for source in sources}
 
@@ -108,12 +119,14 @@ def compile_sources(sources: list[SourceFile], *, validate_output: bool = True) 
     return result
 
 
-def compile_spec(path: str | os.PathLike[str], *, validate_output: bool = True) -> CompileResult:
+def compile_spec(
+    path: str | os.PathLike[str], *, validate_output: bool = True, keep_tokens: bool = True
+) -> CompileResult:
     """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics."""
     sources, problems = read_spec(Path(path))
     if has_errors(problems) or not sources:
         return CompileResult(diagnostics=sort_diagnostics(problems), sources=sources)
-    result = compile_sources(sources, validate_output=validate_output)
+    result = compile_sources(sources, validate_output=validate_output, keep_tokens=keep_tokens)
     result.diagnostics = sort_diagnostics([*problems, *result.diagnostics])
     if has_errors(result.diagnostics):
         result.document = None
