@@ -203,7 +203,8 @@ class Extractor:
                             source,
                             line,
                             1,
-                            "remove this line, or open the block with '::: kind {#id}'",
+                            "remove this line, or open the block with '::: kind {#id}'; "
+                            "to nest blocks, give the outer fence more colons",
                         )
                     if annotations and not annotations[-1].seen_inline:
                         annotations[-1].seen_inline = True
@@ -379,11 +380,12 @@ class Extractor:
             )
         span = SourceSpan(source.name, line, column, end + 1)
         kind = info.kind
-        if kind not in ANNOTATION_KINDS:
+        if not kind and info.errors:
+            pass  # the header could not be read at all, which is reported above
+        elif kind not in ANNOTATION_KINDS:
             hint = suggest(kind, ANNOTATION_KINDS) or f"known kinds: {', '.join(ANNOTATION_KINDS)}"
-            self._error(
-                "CC204", f"unknown annotation kind '{kind}'", source, line, info_column + 1, hint
-            )
+            message = f"unknown annotation kind '{kind}'" if kind else "annotation has no kind"
+            self._error("CC204", message, source, line, info_column + 1, hint)
         elif info.attributes.id is None and not any(e.code == "CC208" for e in info.errors):
             self._error(
                 "CC306",
@@ -510,7 +512,7 @@ class Extractor:
         if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
             self._error(
                 "CC308",
-                f"{kind} '{ident}' has {key} '{value}'; expected a whole number from 1",
+                f"{kind} '{ident}' has {key} '{_short(value)}'; expected a whole number from 1",
                 source,
                 span.line,
                 span.column,
@@ -602,8 +604,18 @@ class Extractor:
                 "front matter holds flat 'key: value' lines; remove the nested brackets",
             )
             return {}
-        except (yaml.YAMLError, ValueError) as err:
-            # ValueError: PyYAML turns an integer of more than 4300 digits into one via int().
+        except ValueError:
+            # PyYAML reads an integer with int(), which refuses more than 4300 digits.
+            self._error(
+                "CC104",
+                "front matter holds a number of more than 4300 digits",
+                source,
+                2,
+                1,
+                "write the number as a quoted string, or remove it",
+            )
+            return {}
+        except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             line = (mark.line + 2) if mark is not None else 1
             column = (mark.column + 1) if mark is not None else 1
@@ -655,7 +667,7 @@ class Extractor:
                     source,
                     line,
                     1,
-                    f'quote it: {key}: "{_short(value)}"' if types[0] is str else f"e.g. {key}: 1",
+                    _type_hint(key, value, types[0]),
                 )
                 continue
             if isinstance(value, datetime.date):
@@ -701,9 +713,19 @@ class Extractor:
             file_part, fragment = match["file"], match["fragment"]
             if file_part is not None:
                 target_file = _join(source.name, file_part)
-                if target_file is None or target_file not in self.file_names:
+                if target_file is None:
                     self._error(
-                        "CC302" if target_file is not None else "CC105",
+                        "CC105",
+                        f"link leaves the spec directory: '{file_part}'",
+                        source,
+                        place.line,
+                        place.column,
+                        "link to a chapter inside the spec, or to an https: page",
+                    )
+                    continue
+                if target_file not in self.file_names:
+                    self._error(
+                        "CC302",
                         f"link to a file that is not in the spec: '{file_part}'",
                         source,
                         place.line,
@@ -863,13 +885,25 @@ def _yaml_type(value: object) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
+def _type_hint(key: str, value: object, expected: type) -> str:
+    if value is None:
+        return "give it a value, or remove the line"
+    if expected is str:
+        return f'quote it: {key}: "{_short(value)}"'
+    if expected is list:
+        return f'e.g. {key}: ["A. Author", "B. Author"]'
+    return f"e.g. {key}: 1"
+
+
 def _short(value: object, limit: int = 60) -> str:
     """`str(value)` cut to `limit` characters; bounded even for a YAML alias bomb."""
     if isinstance(value, list | dict | set | tuple):
         short = reprlib.Repr()
         short.maxlevel, short.maxstring = 3, limit
-        return short.repr(value)[:limit]
-    return str(value)[:limit]
+        text = short.repr(value)
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _int_or_none(value: object) -> int | None:
