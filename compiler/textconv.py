@@ -6,6 +6,7 @@ releases shows what changed in words and not where the text moved.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -42,8 +43,15 @@ def _fields(pairs: Iterable[tuple[str, object]]) -> Iterator[str]:
 def _attributes(attributes: Attributes) -> list[tuple[str, object]]:
     return [
         ("classes", attributes.classes),
-        ("attributes", tuple(f"{k}={v}" for k, v in attributes.values)),
+        ("attributes", tuple(f"{k}={_quoted(v)}" for k, v in attributes.values)),
     ]
+
+
+def _quoted(value: str) -> str:
+    """The value as written, quoted when a space or quote would make the line ambiguous."""
+    return (
+        value if value and not re.search(r'[\s"]', value) else json.dumps(value, ensure_ascii=False)
+    )
 
 
 def _text(text: str) -> Iterator[str]:

@@ -255,7 +255,8 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
 def test_textconv_shows_front_matter(tmp_path: Path) -> None:
     spec = tmp_path / "meta.md"
     spec.write_text(
-        "---\ntitle: T\nauthors: [Ada Lovelace, Alan Turing]\nchapter: 2\n---\n\n# T {#t}\n",
+        "---\ntitle: T\nauthors: [Ada Lovelace, Alan Turing]\nchapter: 2\n---\n\n"
+        '# T {#t a=1 b="two words"}\n',
         encoding="utf-8",
     )
     assert render(compiler.load(spec)).splitlines()[:5] == [
@@ -265,6 +266,7 @@ def test_textconv_shows_front_matter(tmp_path: Path) -> None:
         "  metadata chapter: 2",
         "  source: meta.md (T)",
     ]
+    assert '  attributes: a=1 b="two words"' in render(compiler.load(spec))
 
 
 def test_textconv_of_the_real_spec_has_no_positions(repo_root: Path) -> None:
