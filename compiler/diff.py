@@ -10,7 +10,7 @@ Levels answer "what does a consumer that pinned the old version have to do?":
   resolves (a node removed or renamed), the order of the core values changed (a rank or the
   priority order), the priority mode changed, a hard constraint was removed, weakened or reworded,
   a constraint's scope was narrowed, or who may override a rule (`authority`) changed;
-- **substantive*: the guidance changed but nothing it pinned broke: nodes added, text reworded,
+- **substantive**: the guidance changed but nothing it pinned broke: nodes added, text reworded,
   nodes moved, attributes changed;
 - **editorial**: the words are the same once whitespace, punctuation, typography and letter case
   are normalised (`normalise_text`), or the only differences are spelling fixes (`is_typo_fix`).
@@ -613,10 +613,11 @@ def _span(data: Mapping[str, Any]) -> tuple[str, int, int]:
 def _nested_texts(
     annotations: Sequence[tuple[str, Mapping[str, Any]]],
 ) -> dict[tuple[str, str], list[str]]:
-    """(kind, id) -> texts of the annotations written inside that node, longest first.
+    """(kind, id) -> texts of the annotations written directly inside that node.
 
     Annotations inside a section are part of the section's text, and nested annotations part of
-    the enclosing one's; each is diffed once, as itself.
+    the enclosing one's; each is diffed once, as itself. Only direct children are listed: a
+    grandchild's text goes with its parent's.
     """
     result: dict[tuple[str, str], list[str]] = defaultdict(list)
     ordered = sorted(
@@ -628,14 +629,12 @@ def _nested_texts(
         while enclosing and not (enclosing[-1][0][0] == span[0] and enclosing[-1][0][2] >= span[2]):
             enclosing.pop()
         text = str(data.get("text") or "")
-        if text:
-            for _, outer_kind, outer in enclosing:
-                result[(outer_kind, str(outer["id"]))].append(text)
-            if data.get("section") is not None:
-                result[("section", str(data["section"]))].append(text)
+        if text and enclosing:
+            _, outer_kind, outer = enclosing[-1]
+            result[(outer_kind, str(outer["id"]))].append(text)
+        elif text and data.get("section") is not None:
+            result[("section", str(data["section"]))].append(text)
         enclosing.append((span, kind, data))
-    for texts in result.values():
-        texts.sort(key=len, reverse=True)
     return result
 
 
@@ -688,16 +687,15 @@ def match_renames(removed: Sequence[_Node], added: Sequence[_Node]) -> list[tupl
     scored: list[tuple[float, int, int]] = []
     for r_position, node in enumerate(rest_removed):
         shingles = _shingles(_content_words(node))
-        shared: dict[int, int] = defaultdict(int)
+        near: set[int] = set()
         for shingle in shingles:
             holders = index.get(shingle, ())
             if len(holders) <= _COMMON_SHINGLE:
-                for a_position in holders:
-                    shared[a_position] += 1
-        for a_position, count in shared.items():
+                near.update(holders)
+        for a_position in sorted(near):
             total = len(shingles) + len(added_shingles[a_position])
             dice = 2 * len(shingles & added_shingles[a_position]) / total if total else 0.0
-            if dice >= RENAME_SIMILARITY and count:
+            if dice >= RENAME_SIMILARITY:
                 scored.append((dice, r_position, a_position))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     used_removed: set[int] = set()
