@@ -725,6 +725,9 @@ class _Pair:
     renamed: bool
 
 
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
+
+
 class _Differ:
     """One diff: matches nodes, then compares each matched pair field by field."""
 
@@ -846,12 +849,13 @@ class _Differ:
             redline=segments,
         )
         side = 0 if new_position is not None else 1
-        self.changes.append(((list(KINDS).index(node.kind), side, node.index), change))
+        kind_rank = _KIND_ORDER.get(node.kind, -1)  # the document itself comes first
+        self.changes.append(((kind_rank, side, node.index), change))
 
     def _document(self) -> None:
         old_info = self.old_doc.get("document") or {}
         new_info = self.new_doc.get("document") or {}
-        anchor = _Node("section", "", {}, -1, "")
+        anchor = _Node("document", "", {}, -1, "")
         old_title, new_title = str(old_info.get("title") or ""), str(new_info.get("title") or "")
         if old_title != new_title:
             self._text_change(

@@ -290,3 +290,11 @@ def test_rules_table_lists_every_rule_with_its_level() -> None:
     table = rules_table()
     for rule, (level, _) in RULES.items():
         assert f"| `{rule}` | {level.value} |" in table
+
+
+def test_document_changes_are_of_kind_document() -> None:
+    changes = diff_case("front-matter").changes
+    assert [(c.kind, c.id, c.field) for c in changes] == [
+        ("document", "", "title"),
+        ("document", "", "metadata.license"),
+    ]
