@@ -6,6 +6,7 @@ Every stage yields `Diagnostic`s instead of raising; the CLI and the mkdocs plug
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,7 +80,10 @@ class Diagnostic:
         head = f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
         if self.severity is Severity.WARNING:
             head = f"{self.file}:{self.line}:{self.column}: {self.code} warning: {self.message}"
-        return f"{head}\n    hint: {self.hint}" if self.hint else head
+        # Source text quoted in a message (an id, a path) may hold line breaks or control
+        # characters: escape them, so that one diagnostic stays one line plus its hint.
+        head, hint = _one_line(head), _one_line(self.hint)
+        return f"{head}\n    hint: {hint}" if hint else head
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -100,6 +104,13 @@ class Diagnostic:
             f"::{kind} file={_gh_escape(self.file, True)},line={max(self.line, 1)},"
             f"col={self.column},title={self.code}::{_gh_escape(message, False)}"
         )
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _gh_escape(text: str, in_property: bool) -> str:
