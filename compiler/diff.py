@@ -27,7 +27,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -1267,7 +1267,9 @@ def _elide(segments: Sequence[Segment], context: int) -> list[Segment]:
 _WORD_RUN = re.compile(r"\s*\S+\s*")
 
 
-def redline_text(segments: Sequence[Segment], *, color: bool = False, context: int = 12) -> str:
+def redline_text(
+    segments: Sequence[Segment], *, color: bool = False, context: int = CONTEXT_WORDS
+) -> str:
     """``[-deleted-]{+inserted+}`` (git's word-diff), in red and green when `color`."""
     import click
 
@@ -1460,9 +1462,3 @@ def rules_table() -> str:
     """The rules as a Markdown table (for the docs and `constitution diff --rules`)."""
     rows = [f"| `{rule}` | {level.value} | {text} |" for rule, (level, text) in RULES.items()]
     return "\n".join(["| rule | level | when |", "|---|---|---|", *rows]) + "\n"
-
-
-def changes_for(result: DiffResult, ids: Iterable[str]) -> list[Change]:
-    """The changes that concern any of `ids` (as the new or the old id)."""
-    wanted = set(ids)
-    return [c for c in result.changes if c.id in wanted or (c.old_id or "") in wanted]

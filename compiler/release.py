@@ -66,9 +66,9 @@ def bump_between(old: tuple[int, int, int], new: tuple[int, int, int]) -> str:
     return "patch"
 
 
-def required_bump(bump: str, allowed: str) -> bool:
-    """True when a release of bump `allowed` is enough for changes that require `bump`."""
-    return _BUMP_ORDER.index(allowed) >= _BUMP_ORDER.index(bump)
+def bump_suffices(required: str, allowed: str) -> bool:
+    """True when a release of bump `allowed` is enough for changes that require `required`."""
+    return _BUMP_ORDER.index(allowed) >= _BUMP_ORDER.index(required)
 
 
 # --- the index -----------------------------------------------------------------------------
@@ -462,7 +462,7 @@ def make_release(
         )
         outcome.diff = diff
         allowed = bump_between(latest.key, key)
-        if not required_bump(diff.bump, allowed):
+        if not bump_suffices(diff.bump, allowed):
             outcome.diagnostics = list(_bump_refusals(diff, version, allowed, latest, spec))
             return outcome
     data = dumps(document)
