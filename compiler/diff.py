@@ -644,6 +644,8 @@ def _nested_texts(
 RENAME_SIMILARITY = 0.6
 #: Word pairs found in more nodes than this say nothing about which node is which.
 _COMMON_SHINGLE = 40
+#: How many of the most similar-looking added nodes each removed node is compared with.
+_CANDIDATES = 8
 
 
 def _content_words(node: _Node) -> list[str]:
@@ -687,12 +689,15 @@ def match_renames(removed: Sequence[_Node], added: Sequence[_Node]) -> list[tupl
     scored: list[tuple[float, int, int]] = []
     for r_position, node in enumerate(rest_removed):
         shingles = _shingles(_content_words(node))
-        near: set[int] = set()
+        shared: dict[int, int] = defaultdict(int)
         for shingle in shingles:
             holders = index.get(shingle, ())
             if len(holders) <= _COMMON_SHINGLE:
-                near.update(holders)
-        for a_position in sorted(near):
+                for a_position in holders:
+                    shared[a_position] += 1
+        # Only the few nodes sharing the most word pairs can reach the threshold worth checking.
+        best = sorted(shared, key=lambda a_position: (-shared[a_position], a_position))
+        for a_position in best[:_CANDIDATES]:
             total = len(shingles) + len(added_shingles[a_position])
             dice = 2 * len(shingles & added_shingles[a_position]) / total if total else 0.0
             if dice >= RENAME_SIMILARITY:
