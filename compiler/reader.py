@@ -62,6 +62,17 @@ def normalise(text: str) -> str:
 def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     """Decode strict UTF-8 and refuse NUL bytes, reporting the line and column of each problem."""
     problems: list[Diagnostic] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Its NUL bytes and odd offsets would only add noise: name the encoding instead.
+        problem = Diagnostic(
+            "CC101",
+            "file is encoded as UTF-16, not UTF-8",
+            display,
+            1,
+            1,
+            hint="save the file as UTF-8; most editors offer it in 'Save with encoding'",
+        )
+        return None, [problem]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

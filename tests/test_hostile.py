@@ -1,0 +1,488 @@
+"""Hostile and broken input that cannot be a committed fixture: bytes that are not text, huge and
+deeply nested files, symlinks, odd file names, line endings; and the promise kept by every
+failure: a coded diagnostic with file and line, exit 1, no traceback, earlier outputs untouched.
+
+The committed cases are in tests/data/invalid (run by test_fixtures.py); this module also checks
+that there are enough of them and that each one's `.err` names a code and a line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import cli
+from compiler.diagnostics import CODES, render
+from compiler.pipeline import compile_spec
+from compiler.reader import MAX_FILE_BYTES
+from compiler.syntax import MAX_NESTING
+
+DATA = Path(__file__).parent / "data"
+INVALID = sorted((DATA / "invalid").glob("*.md"))
+GOOD = "# Good {#good}\n\n::: property {#p rank=1}\n**P**: a property.\n:::\n"
+HEADLINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>CC\d{3}) ")
+
+
+def check(path: Path | str) -> str:
+    """What `constitution check` prints for `path` (relative to the current directory)."""
+    return render(compile_spec(path).diagnostics, "text")
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+# --- the committed corpus ----------------------------------------------------------------------
+
+
+def test_the_invalid_corpus_is_large_and_every_case_is_coded() -> None:
+    assert len(INVALID) >= 60
+    for source in INVALID:
+        err = source.with_suffix(".err").read_text("utf-8")
+        heads = [HEADLINE.match(line) for line in err.splitlines() if not line.startswith(" ")]
+        heads = heads[:-1]  # the summary line
+        assert heads and all(heads), f"{source.name}: every diagnostic has file:line:col: CODE"
+        for head in heads:
+            assert head is not None
+            assert head["file"] == source.name
+            assert int(head["line"]) >= 1, f"{source.name}: a line number, not 0"
+            assert head["code"] in CODES
+
+
+# --- bytes that are not text -------------------------------------------------------------------
+
+UTF8_HINT = "    hint: save the file as UTF-8; most editors offer it in 'Save with encoding'\n"
+NUL_HINT = (
+    "    hint: a Markdown file holds text only; remove the NUL byte (is this a binary file?)\n"
+)
+
+BYTE_CASES: dict[str, tuple[bytes, str]] = {
+    "latin1": (
+        b"# Caf\xe9 {#cafe}\n\nText.\n",
+        "latin1.md:1:6: CC101 file is not valid UTF-8 (byte 0xe9 at offset 5)\n" + UTF8_HINT,
+    ),
+    "utf16": (
+        "# Title\n".encode("utf-16"),
+        "utf16.md:1:1: CC101 file is encoded as UTF-16, not UTF-8\n" + UTF8_HINT,
+    ),
+    "overlong": (
+        b"# A\n\nslash \xc0\xaf here\n",
+        "overlong.md:3:7: CC101 file is not valid UTF-8 (byte 0xc0 at offset 11)\n" + UTF8_HINT,
+    ),
+    "surrogate": (
+        b"# A\n\n\xed\xa0\x80\n",
+        "surrogate.md:3:1: CC101 file is not valid UTF-8 (byte 0xed at offset 5)\n" + UTF8_HINT,
+    ),
+    "truncated": (
+        b"# A\n\ncaf\xc3",
+        "truncated.md:3:4: CC101 file is not valid UTF-8 (byte 0xc3 at offset 8)\n" + UTF8_HINT,
+    ),
+    "nul": (b"# A\n\nab\x00c\n", "nul.md:3:3: CC102 file contains a NUL byte\n" + NUL_HINT),
+    "png": (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "png.md:1:1: CC101 file is not valid UTF-8 (byte 0x89 at offset 0)\n"
+        + UTF8_HINT
+        + "png.md:3:1: CC102 file contains a NUL byte\n"
+        + NUL_HINT,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BYTE_CASES)
+def test_bytes_that_are_not_text(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, expected = BYTE_CASES[name]
+    write(tmp_path / f"{name}.md", data)
+    monkeypatch.chdir(tmp_path)
+    errors = expected.count("\n    hint:")
+    summary = f"{errors} error{'s' if errors > 1 else ''}, 0 warnings\n"
+    assert check(f"{name}.md") == expected + summary
+
+
+def test_every_bad_file_of_a_directory_is_reported_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, (data, _) in BYTE_CASES.items():
+        write(tmp_path / "spec" / f"{name}.md", data)
+    write(tmp_path / "spec" / "0-good.md", GOOD)
+    monkeypatch.chdir(tmp_path)
+    output = check("spec")
+    for name in BYTE_CASES:
+        assert f"spec/{name}.md:" in output
+    assert output.endswith("8 errors, 0 warnings\n")
+
+
+# --- size and depth ----------------------------------------------------------------------------
+
+
+def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    with big.open("wb") as handle:
+        handle.write(b"# Big {#big}\n\n")
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing 50 MB
+    tracemalloc.start()
+    try:
+        result = compile_spec(big)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [d.format() for d in result.diagnostics] == [
+        f"{big}:1:1: CC104 file is 52,428,800 bytes, more than the limit of {MAX_FILE_BYTES:,}\n"
+        "    hint: split the file into chapters"
+    ]
+    assert peak < 5 * 1024 * 1024, "the file was read into memory"
+
+
+def test_extremely_long_lines_compile(tmp_path: Path) -> None:
+    words = "word " * 400_000  # a 2 MB line
+    path = write(tmp_path / "long.md", f"# Long {{#long}}\n\n{words}\n\n`{'x' * 100_000}`\n")
+    result = compile_spec(path)
+    assert result.ok, render(result.diagnostics, "text")
+    assert result.document is not None
+    assert result.document["sections"][0]["text"].startswith(words.strip())
+
+
+DEEP = 10_000
+NESTED: dict[str, str] = {
+    "block quotes": ">" * DEEP + " deep\n",
+    "block quote lines": "".join(">" * i + " x\n" for i in range(1, 2_000)),
+    "list markers": "- " * DEEP + "deep\n",
+    "indented lists": "".join("  " * i + "- x\n" for i in range(1_000)),
+    "ordered lists": "".join("   " * i + "1. x\n" for i in range(1_000)),
+    "annotations": "".join(
+        ":" * (3 + 1_000 - i) + f" rationale {{#r{i} justifies=r0}}\nText {i}.\n\n"
+        for i in range(1_000)
+    )
+    + "".join(":" * (4 + i) + "\n" for i in range(1_000)),
+    "emphasis": "*" * DEEP + "x" + "*" * DEEP + "\n",
+    "strong and em": "***_" * 2_500 + "x" + "_***" * 2_500 + "\n",
+    "links": "[" * DEEP + "x" + "](#a)" * DEEP + "\n",
+    "images": "![" * 2_000 + "x" + "](y.png)" * 2_000 + "\n",
+    "backticks": "`" * DEEP + "\n",
+    "html-like": "<" * DEEP + "\n",
+    "entities": "&#x61;" * DEEP + "\n",
+    "attribute list": "# T {" + " ".join(f"k{i}=v" for i in range(DEEP)) + "}\n",
+    "braces": "# T {" + "{" * DEEP + "}" * DEEP + "\n",
+    "table": "|a|\n|-|\n" + "|x|\n" * DEEP,
+    "front matter": "---\ntitle: " + "[" * DEEP + "]" * DEEP + "\n---\n# T\n",
+    "headings": "# Same\n\n" * 5_000,
+}
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_deep_nesting_compiles_or_reports_a_limit(name: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "deep.md", NESTED[name])
+    result = compile_spec(path)  # never a RecursionError, a hang or a memory blow-up
+    if not result.ok:
+        assert result.diagnostics
+        for diagnostic in result.diagnostics:
+            assert diagnostic.line >= 1 and diagnostic.code in CODES, diagnostic.format()
+
+
+def test_content_past_the_nesting_limit_is_reported_not_dropped(tmp_path: Path) -> None:
+    ok = write(tmp_path / "ok.md", "# T {#t}\n\n" + ">" * (MAX_NESTING - 1) + " kept\n")
+    assert compile_spec(ok).ok
+    deep = write(tmp_path / "deep.md", "# T {#t}\n\n" + ">" * MAX_NESTING + " lost\n")
+    assert [d.code for d in compile_spec(deep).diagnostics] == ["CC104"]
+
+
+def test_many_equal_titles_get_ids_in_linear_time(tmp_path: Path) -> None:
+    path = write(tmp_path / "same.md", "# Same\n\n" * 20_000)
+    result = compile_spec(path)
+    assert result.ok and result.document is not None
+    ids = [s["id"] for s in result.document["sections"]]
+    assert ids[:3] == ["same", "same-2", "same-3"] and ids[-1] == "same-20000"
+
+
+# --- files, directories, links -----------------------------------------------------------------
+
+
+def test_empty_directory_and_directories_without_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "other" / "notes.txt", "# Not Markdown")
+    write(tmp_path / "other" / ".hidden.md", GOOD)
+    write(tmp_path / "other" / ".git" / "x.md", GOOD)
+    monkeypatch.chdir(tmp_path)
+    for name in ("empty", "other"):
+        assert check(name) == (
+            f"{name}:1:1: CC103 no Markdown files (*.md) in the spec directory\n"
+            "    hint: add the constitution's chapters as .md files, or name the right directory\n"
+            "1 error, 0 warnings\n"
+        )
+
+
+def test_empty_files_in_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "spec" / "1-good.md", GOOD)
+    write(tmp_path / "spec" / "2-empty.md", b"")
+    write(tmp_path / "spec" / "3-blank.md", b"\xef\xbb\xbf\r\n  \r\n")
+    monkeypatch.chdir(tmp_path)
+    hint = "    hint: add the chapter's text, or delete the file\n"
+    assert check("spec") == (
+        "spec/2-empty.md:1:1: CC305 file is empty\n"
+        + hint
+        + "spec/3-blank.md:1:1: CC305 file is empty\n"
+        + hint
+        + "2 errors, 0 warnings\n"
+    )
+
+
+def test_symlinks_that_leave_the_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "outside.md", "# Secret {#secret}\n")
+    write(tmp_path / "outside-dir" / "more.md", "# More {#more}\n")
+    spec = tmp_path / "spec"
+    write(spec / "1-good.md", GOOD)
+    (spec / "2-file.md").symlink_to(tmp_path / "outside.md")
+    (spec / "dir").symlink_to(tmp_path / "outside-dir", target_is_directory=True)
+    (spec / "sub").mkdir()
+    (spec / "sub" / "rel.md").symlink_to(Path("..") / ".." / "outside.md")
+    (spec / "loop-a.md").symlink_to("loop-b.md")
+    (spec / "loop-b.md").symlink_to("loop-a.md")
+    (spec / "dangling.md").symlink_to("nowhere.md")
+    monkeypatch.chdir(tmp_path)
+    outside = "    hint: copy the file into the spec directory instead of linking to it\n"
+    loop = "    hint: remove the link, or point it at a file in the spec directory\n"
+    real = tmp_path.resolve()
+    assert check("spec") == (
+        f"spec/2-file.md:1:1: CC105 symbolic link points outside the spec directory (to {real}/outside.md)\n"
+        + outside
+        + "spec/dangling.md:1:1: CC106 cannot read file: No such file or directory\n"
+        "    hint: check that the file exists and is readable\n"
+        f"spec/dir:1:1: CC105 symbolic link points outside the spec directory (to {real}/outside-dir)\n"
+        + outside
+        + "spec/loop-a.md:1:1: CC106 symbolic link loops back on itself\n"
+        + loop
+        + "spec/loop-b.md:1:1: CC106 symbolic link loops back on itself\n"
+        + loop
+        + f"spec/sub/rel.md:1:1: CC105 symbolic link points outside the spec directory (to {real}/outside.md)\n"
+        + outside
+        + "6 errors, 0 warnings\n"
+    )
+
+
+def test_a_symlink_inside_the_spec_is_read(tmp_path: Path) -> None:
+    spec = tmp_path / "spec"
+    write(spec / "chapters" / "one.md", GOOD)
+    (spec / "index.md").symlink_to(Path("chapters") / "one.md")
+    result = compile_spec(spec)
+    # The same file twice: its ids are duplicates and its ranks tie, reported like any other.
+    assert [d.code for d in result.diagnostics] == ["CC301", "CC301", "CC304"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX-only")
+def test_a_named_pipe_is_refused_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "spec" / "1-good.md", GOOD)
+    os.mkfifo(tmp_path / "spec" / "2-pipe.md")
+    monkeypatch.chdir(tmp_path)
+    assert check("spec") == (
+        "spec/2-pipe.md:1:1: CC106 not a regular file (a device, pipe or socket)\n"
+        "    hint: a spec holds ordinary Markdown files only\n"
+        "1 error, 0 warnings\n"
+    )
+
+
+NAMES = ("01 Überblick.md", "02 安全 chapter.md", "03 — em dash & ampersand.md")
+
+
+def test_file_names_with_spaces_and_non_ascii(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number, name in enumerate(NAMES, start=1):
+        write(
+            tmp_path / "spec" / name,
+            f"# Chapter {number}\n\nSee [the next](#chapter-{number + 1}).\n",
+        )
+    monkeypatch.chdir(tmp_path)
+    result = compile_spec("spec")
+    assert [d.format() for d in result.diagnostics] == [
+        "spec/03 — em dash & ampersand.md:3:5: CC302 link to unknown id '#chapter-4'\n"
+        "    hint: did you mean 'chapter-3'?"
+    ]
+    write(
+        tmp_path / "spec" / NAMES[2],
+        "# Chapter 3\n\nSee [the first](01%20%C3%9Cberblick.md#chapter-1).\n",
+    )
+    result = compile_spec("spec")
+    assert result.ok and result.document is not None
+    assert [s["file"] for s in result.document["document"]["sources"]] == list(NAMES)
+    assert [r["to"] for r in result.document["references"]] == [
+        "chapter-2",
+        "chapter-3",
+        "chapter-1",
+    ]
+    runner = CliRunner()
+    printed = runner.invoke(cli, ["compile", "spec"])
+    assert printed.exit_code == 0
+    assert "02 安全 chapter.md" in printed.stdout  # UTF-8, not \u escapes
+
+
+def test_front_matter_title_in_a_later_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "spec" / "1.md", "---\ntitle: One\n---\n# One\n")
+    write(tmp_path / "spec" / "2.md", "---\ntitle: Two\nversion: 2.0.0\n---\n# Two\n")
+    monkeypatch.chdir(tmp_path)
+    hint = "    hint: the document's title and version are set once, in the first file\n"
+    assert check("spec") == (
+        "spec/2.md:2:1: CC202 front matter 'title' belongs in the first file of the spec\n"
+        + hint
+        + "spec/2.md:3:1: CC202 front matter 'version' belongs in the first file of the spec\n"
+        + hint
+        + "2 errors, 0 warnings\n"
+    )
+
+
+def test_duplicate_ids_across_files_point_at_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "spec" / "1 first.md", GOOD)
+    write(tmp_path / "spec" / "2 second.md", "# Again {#good}\n")
+    monkeypatch.chdir(tmp_path)
+    assert check("spec") == (
+        "spec/2 second.md:1:1: CC301 duplicate id 'good' (already the id of a section)\n"
+        "    hint: first defined at spec/1 first.md:1; ids must be unique across the spec\n"
+        "1 error, 0 warnings\n"
+    )
+
+
+# --- line endings ------------------------------------------------------------------------------
+
+LF = (
+    (DATA / "valid" / "bom-crlf.md")
+    .read_bytes()
+    .removeprefix(b"\xef\xbb\xbf")
+    .replace(b"\r\n", b"\n")
+)
+ENDINGS = {
+    "bom": b"\xef\xbb\xbf" + LF,
+    "crlf": LF.replace(b"\n", b"\r\n"),
+    "bom+crlf": b"\xef\xbb\xbf" + LF.replace(b"\n", b"\r\n"),
+    "cr": LF.replace(b"\n", b"\r"),
+}
+
+
+@pytest.mark.parametrize("variant", ENDINGS)
+def test_bom_and_line_endings_compile_to_the_same_json_as_lf(variant: str, tmp_path: Path) -> None:
+    lf = compile_spec(write(tmp_path / "lf" / "spec.md", LF))
+    other = compile_spec(write(tmp_path / variant / "spec.md", ENDINGS[variant]))
+    assert lf.ok and other.ok, render(other.diagnostics, "text")
+    assert other.to_json_bytes() == lf.to_json_bytes()
+
+
+def test_crlf_diagnostics_have_the_same_lines_and_columns(tmp_path: Path) -> None:
+    bad = b"# T {#t}\n\n::: property {#p rank=x}\n**P**: [x](#nope) <b>\n:::\n"
+    lf = compile_spec(write(tmp_path / "lf" / "spec.md", bad))
+    crlf = compile_spec(
+        write(tmp_path / "crlf" / "spec.md", b"\xef\xbb\xbf" + bad.replace(b"\n", b"\r\n"))
+    )
+    assert [(d.code, d.line, d.column) for d in crlf.diagnostics] == [
+        (d.code, d.line, d.column) for d in lf.diagnostics
+    ]
+    assert len(lf.diagnostics) == 3
+
+
+# --- every failure: exit 1, no traceback, earlier outputs untouched -----------------------------
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_every_invalid_case_fails_cleanly_and_keeps_the_earlier_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "good.md", GOOD)
+    for name, (data, _) in BYTE_CASES.items():
+        write(tmp_path / "bytes" / f"{name}.md", data)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["compile", "good.md", "-o", "out.json"]).exit_code == 0
+    before = Path("out.json").read_bytes()
+    cases = [*INVALID, *sorted((tmp_path / "bytes").glob("*.md"))]
+    for case in cases:
+        result = runner.invoke(cli, ["compile", str(case), "-o", "out.json"])
+        assert result.exit_code == 1, case.name
+        assert result.exception is None or isinstance(result.exception, SystemExit), case.name
+        assert "Traceback" not in result.output, case.name
+        assert HEADLINE.match(result.stderr), case.name
+        assert Path("out.json").read_bytes() == before, case.name
+        checked = runner.invoke(cli, ["check", str(case), "--format", "github"])
+        assert checked.exit_code == 1 and checked.stderr.startswith("::error file="), case.name
+    assert sorted(os.listdir(tmp_path)) == ["bytes", "good.md", "out.json"], "no stray temp files"
+
+
+def test_a_failed_build_leaves_the_earlier_site_untouched(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs / "index.md", GOOD)
+    config = write(
+        tmp_path / "mkdocs.yml",
+        "site_name: T\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\n  - constitution\n",
+    )
+    runner = CliRunner(env={"NO_MKDOCS_2_WARNING": "1"})
+    first = runner.invoke(cli, ["build", "--config", str(config)])
+    assert first.exit_code == 0, first.output
+    before = _digest(tmp_path / "site")
+    assert before
+    for case in INVALID[:10]:
+        write(docs / "index.md", case.read_bytes())
+        failed = runner.invoke(cli, ["build", "--config", str(config)])
+        assert failed.exit_code == 1, case.name
+        assert "Traceback" not in failed.output
+        assert HEADLINE.match(failed.stderr), case.name
+        assert _digest(tmp_path / "site") == before, case.name
+
+
+def test_a_failed_release_leaves_the_releases_untouched(tmp_path: Path) -> None:
+    spec = write(tmp_path / "spec" / "index.md", GOOD).parent
+    releases = tmp_path / "releases"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["release", "1.0.0", str(spec), "--releases-dir", str(releases)])
+    assert first.exit_code == 0, first.output
+    before = _digest(releases)
+    for case in INVALID[:10]:
+        write(spec / "index.md", case.read_bytes())
+        failed = runner.invoke(
+            cli, ["release", "2.0.0", str(spec), "--releases-dir", str(releases)]
+        )
+        assert failed.exit_code == 1, case.name
+        assert "Traceback" not in failed.output
+        assert _digest(releases) == before, case.name
+
+
+def test_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
+    spec = tmp_path / "spec"
+    for name, (data, _) in BYTE_CASES.items():
+        write(spec / f"{name}.md", data)
+    for name, text in NESTED.items():
+        write(spec / f"deep {name}.md", text)
+    done = subprocess.run(
+        [sys.executable, "-m", "compiler", "check", str(spec)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "CONSTITUTION_DEBUG": ""},
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr
+    assert HEADLINE.match(done.stderr)
