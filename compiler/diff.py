@@ -339,47 +339,23 @@ def schema_id() -> str:
 
 # --- text: normalising, typos, redlines ----------------------------------------------------
 
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u00ad": "",
-        "\u200b": "",
-    }
-)
+#: Characters that change nothing a reader sees: soft hyphens, zero-width spaces and joiners.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _NOT_WORD = re.compile(r"[^\w]+")
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
+#: Apostrophes (straight, curly, modifier letter, prime) inside a word: ``don’t`` = ``dont``.
+_APOSTROPHE_IN_WORD = re.compile("(?<=\\w)['\u2018\u2019\u02bc\u201b\u2032](?=\\w)")
 
 
 def normalise_words(text: str) -> list[str]:
     """The words of `text` with typography, punctuation and case normalised away.
 
-    NFKC; curly quotes, primes and guillemets become straight quotes; every dash becomes '-';
-    '…' becomes '...'; non-breaking spaces become spaces, soft hyphens vanish; apostrophes inside
-    words are dropped (``don’t`` = ``don't`` = ``dont``); every other run of punctuation or
-    whitespace separates words; letters are case-folded.
+    NFKC (non-breaking spaces, ellipses, ligatures, full-width forms become plain ones); soft
+    hyphens and zero-width characters vanish; apostrophes inside words, straight or curly, are
+    dropped (``don’t`` = ``don't`` = ``dont``); every other run of punctuation (quotes of any
+    kind, dashes of any length) or whitespace separates words; letters are case-folded.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     text = _APOSTROPHE_IN_WORD.sub("", text).casefold()
     return [word for word in _NOT_WORD.split(text) if word]
 
@@ -526,10 +502,14 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
 
 def _common_prefix(a: str, b: str) -> int:
     """Length of the common prefix, backed off to a token boundary so no word is split."""
-    limit = min(len(a), len(b))
-    n = 0
-    while n < limit and a[n] == b[n]:
-        n += 1
+    # Bisect on slice equality: a few comparisons done in C instead of a loop per character.
+    n, high = 0, min(len(a), len(b))
+    while n < high:
+        middle = (n + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            n = middle
+        else:
+            high = middle - 1
 
     def splits_a_word(text: str) -> bool:
         return n < len(text) and _is_word(text[n - 1]) and _is_word(text[n])
@@ -642,64 +622,82 @@ def _nested_texts(
 
 #: Two nodes with this much of their word pairs in common are the same node, renamed.
 RENAME_SIMILARITY = 0.6
+#: Sections at the same place under the same parent need only this much in common.
+ALIGNED_SIMILARITY = 0.3
 #: Word pairs found in more nodes than this say nothing about which node is which.
-_COMMON_SHINGLE = 40
+_COMMON_SHINGLE = 200
+#: How many of its rarest word pairs a removed node looks up to find its candidates.
+_PROBES = 24
 #: How many of the most similar-looking added nodes each removed node is compared with.
 _CANDIDATES = 8
 
 
-def _content_words(node: _Node) -> list[str]:
-    return normalise_words(f"{node.label}\n{node.own_text}")
+@dataclass(slots=True)
+class _Content:
+    """A node's normalised words, as a key for exact matches and word pairs for near ones."""
+
+    key: str
+    shingles: frozenset[str]
+    title: str
 
 
-def _shingles(words: Sequence[str]) -> set[str]:
-    if len(words) < 2:
-        return set(words)
-    return {f"{a} {b}" for a, b in pairwise(words)}
+def _content(node: _Node) -> _Content:
+    words = normalise_words(node.own_text)
+    title = normalise_text(node.label)
+    extra = str(node.data.get("kind") or node.data.get("mode") or "")
+    key = hashlib.sha256(f"{extra}\x00{title}\x00{' '.join(words)}".encode()).hexdigest()
+    every = title.split() + words
+    shingles = {f"{a} {b}" for a, b in pairwise(every)} if len(every) > 1 else set(every)
+    return _Content(key, frozenset(shingles), title)
 
 
-def match_renames(removed: Sequence[_Node], added: Sequence[_Node]) -> list[tuple[_Node, _Node]]:
+def _dice(a: _Content, b: _Content) -> float:
+    total = len(a.shingles) + len(b.shingles)
+    return 2 * len(a.shingles & b.shingles) / total if total else 0.0
+
+
+def match_renames(
+    removed: Sequence[_Node], added: Sequence[_Node], contents: Mapping[int, _Content]
+) -> list[tuple[_Node, _Node]]:
     """Pairs (old, new) of one kind that are the same node under a new id.
 
-    Equal normalised content pairs first (by hash, in document order); then the rest pair by
-    the Dice coefficient of their word pairs, at least `RENAME_SIMILARITY`, best first. Candidates
-    come from an index of word pairs, so the work grows with the size of the text, not with the
-    product of the number of removed and added nodes.
+    Equal normalised content pairs first (in document order); then the rest pair by the Dice
+    coefficient of their word pairs, at least `RENAME_SIMILARITY`, best first. Each removed node
+    looks up only its rarest word pairs in an index of the added ones and compares itself with the
+    few nodes that share the most, so the work grows with the size of the text, not with the
+    product of the numbers of removed and added nodes.
     """
     pairs: list[tuple[_Node, _Node]] = []
-    by_content: dict[str, list[_Node]] = defaultdict(list)
+    by_key: dict[str, list[_Node]] = defaultdict(list)
     for node in added:
-        by_content[_content_key(node)].append(node)
+        by_key[contents[id(node)].key].append(node)
     rest_removed: list[_Node] = []
     for node in removed:
-        candidates = by_content.get(_content_key(node))
-        if candidates:
-            pairs.append((node, candidates.pop(0)))
+        same = by_key.get(contents[id(node)].key)
+        if same:
+            pairs.append((node, same.pop(0)))
         else:
             rest_removed.append(node)
     taken = {id(new) for _, new in pairs}
     rest_added = [node for node in added if id(node) not in taken]
     if not rest_removed or not rest_added:
         return pairs
-    added_shingles = [_shingles(_content_words(node)) for node in rest_added]
     index: dict[str, list[int]] = defaultdict(list)
-    for position, shingles in enumerate(added_shingles):
-        for shingle in shingles:
+    for position, node in enumerate(rest_added):
+        for shingle in contents[id(node)].shingles:
             index[shingle].append(position)
     scored: list[tuple[float, int, int]] = []
     for r_position, node in enumerate(rest_removed):
-        shingles = _shingles(_content_words(node))
+        content = contents[id(node)]
+        known = [s for s in content.shingles if 0 < len(index.get(s, ())) <= _COMMON_SHINGLE]
+        probes = sorted(known, key=lambda s: (len(index[s]), s))[:_PROBES]
         shared: dict[int, int] = defaultdict(int)
-        for shingle in shingles:
-            holders = index.get(shingle, ())
-            if len(holders) <= _COMMON_SHINGLE:
-                for a_position in holders:
-                    shared[a_position] += 1
-        # Only the few nodes sharing the most word pairs can reach the threshold worth checking.
+        for shingle in probes:
+            for a_position in index[shingle]:
+                shared[a_position] += 1
         best = sorted(shared, key=lambda a_position: (-shared[a_position], a_position))
         for a_position in best[:_CANDIDATES]:
-            total = len(shingles) + len(added_shingles[a_position])
-            dice = 2 * len(shingles & added_shingles[a_position]) / total if total else 0.0
+            dice = _dice(content, contents[id(rest_added[a_position])])
             if dice >= RENAME_SIMILARITY:
                 scored.append((dice, r_position, a_position))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -712,12 +710,6 @@ def match_renames(removed: Sequence[_Node], added: Sequence[_Node]) -> list[tupl
         used_added.add(a_position)
         pairs.append((rest_removed[r_position], rest_added[a_position]))
     return pairs
-
-
-def _content_key(node: _Node) -> str:
-    extra = str(node.data.get("kind") or node.data.get("mode") or "")
-    content = f"{extra}\x00{normalise_text(node.label)}\x00{normalise_text(node.own_text)}"
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 # --- comparing -----------------------------------------------------------------------------
@@ -753,8 +745,10 @@ class _Differ:
             pairs = [_Pair(old_nodes[i], new_nodes[i], False) for i in old_nodes if i in new_nodes]
             removed = [n for i, n in old_nodes.items() if i not in new_nodes]
             added = [n for i, n in new_nodes.items() if i not in old_nodes]
-            renames = match_renames(removed, added)
+            contents = {id(node): _content(node) for node in (*removed, *added)}
+            renames = match_renames(removed, added, contents)
             if kind == "section":
+                renames += self._aligned_sections(pairs, renames, contents)
                 renames += self._renamed_parents(pairs + [_Pair(a, b, True) for a, b in renames])
             for old_node, new_node in renames:
                 pairs.append(_Pair(old_node, new_node, True))
@@ -776,6 +770,42 @@ class _Differ:
         self._ranks()
         ordered = sorted(self.changes, key=lambda item: (LEVELS.index(item[1].level), item[0]))
         return [change for _, change in ordered]
+
+    def _aligned_sections(
+        self,
+        pairs: Sequence[_Pair],
+        renames: Sequence[tuple[_Node, _Node]],
+        contents: Mapping[int, _Content],
+    ) -> list[tuple[_Node, _Node]]:
+        """Unmatched sections at the same place: under the same (matched) parent, after the same
+        matched sibling, at the same level, in the same order, and alike (same title, or at least
+        `ALIGNED_SIMILARITY`). Catches renames whose text changed too much, or is too common in
+        the document, to be recognised by content alone. Top-down, so parents pair first."""
+        partner = {p.old.id: p.new.id for p in pairs}
+        partner.update((a.id, b.id) for a, b in renames)
+        back = {new: old for old, new in partner.items()}
+        old_children: dict[str | None, list[_Node]] = defaultdict(list)
+        for node in self.old_nodes["section"].values():
+            old_children[node.data.get("parent")].append(node)
+        new_children: dict[str | None, list[_Node]] = defaultdict(list)
+        for node in self.new_nodes["section"].values():
+            new_children[node.data.get("parent")].append(node)
+        found: list[tuple[_Node, _Node]] = []
+        for new_parent in [None, *self.new_nodes["section"]]:
+            old_parent = back.get(new_parent) if new_parent is not None else None
+            if new_parent is not None and old_parent is None:
+                continue
+            old_runs = _unmatched_runs(old_children.get(old_parent, []), partner.get)
+            new_runs = _unmatched_runs(new_children.get(new_parent, []), back.get, same=True)
+            for anchor, old_run in old_runs.items():
+                for old, new in zip(old_run, new_runs.get(anchor, []), strict=False):
+                    a, b = contents[id(old)], contents[id(new)]
+                    if old.data.get("level") == new.data.get("level") and (
+                        (a.title and a.title == b.title) or _dice(a, b) >= ALIGNED_SIMILARITY
+                    ):
+                        found.append((old, new))
+                        partner[old.id], back[new.id] = new.id, old.id
+        return found
 
     def _renamed_parents(self, pairs: list[_Pair]) -> list[tuple[_Node, _Node]]:
         """Sections left unmatched whose subsections all moved under one new section of the same
@@ -1176,6 +1206,23 @@ class _Differ:
                 old_value=old,
                 new_value=new,
             )
+
+
+def _unmatched_runs(
+    children: Sequence[_Node], matched: Callable[[str], str | None], same: bool = False
+) -> dict[str | None, list[_Node]]:
+    """The unmatched children, grouped by the matched sibling before them (as a new id; None at
+    the start). `matched(id)` gives a child's partner, or None; `same` says the children are
+    already new ones, so a matched child is its own anchor."""
+    runs: dict[str | None, list[_Node]] = defaultdict(list)
+    anchor: str | None = None
+    for child in children:
+        partner = matched(child.id)
+        if partner is None:
+            runs[anchor].append(child)
+        else:
+            anchor = child.id if same else partner
+    return runs
 
 
 def _links_by_origin(document: Mapping[str, Any]) -> dict[str, list[str]]:
