@@ -163,6 +163,11 @@ def test_a_nested_annotation_change_is_reported_once() -> None:
         ),
         ("property-renamed", {("property-renamed", "breaking")}),
         (
+            # Nothing in common but the title and the place: still the same section.
+            "renamed-and-rewritten",
+            {("section-renamed", "breaking"), ("section-text-changed", "substantive")},
+        ),
+        (
             "property-inserted-first",
             {
                 ("property-added", "substantive"),
