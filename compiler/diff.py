@@ -623,7 +623,7 @@ def _nested_texts(
 #: Two nodes with this much of their word pairs in common are the same node, renamed.
 RENAME_SIMILARITY = 0.6
 #: Sections at the same place under the same parent need only this much in common.
-ALIGNED_SIMILARITY = 0.3
+ALIGNED_SIMILARITY = 0.5
 #: Word pairs found in more nodes than this say nothing about which node is which.
 _COMMON_SHINGLE = 200
 #: How many of its rarest word pairs a removed node looks up to find its candidates.

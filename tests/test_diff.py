@@ -168,6 +168,11 @@ def test_a_nested_annotation_change_is_reported_once() -> None:
             {("section-renamed", "breaking"), ("section-text-changed", "substantive")},
         ),
         (
+            # Another title and other words at the same place: a replacement, not a rename.
+            "section-replaced",
+            {("section-removed", "breaking"), ("section-added", "substantive")},
+        ),
+        (
             "property-inserted-first",
             {
                 ("property-added", "substantive"),
