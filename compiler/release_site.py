@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .api import read_document
 from .diagnostics import has_errors, render
-from .diff import LEVELS, DiffResult, diff_documents, render_html_fragment, rules_table, side_of
+from .diff import (
+    LEVELS,
+    SCHEMA_FILE,
+    DiffResult,
+    diff_documents,
+    render_html_fragment,
+    rules_table,
+    side_of,
+)
 from .release import (
     DEFAULT_RELEASES_DIR,
     INDEX_FILE,
@@ -86,6 +95,10 @@ def release_pages(
         previous = entry
     files = {artifact_path(version): data for version, data in artifacts.items()}
     files[f"releases/{INDEX_FILE}"] = index.to_bytes()
+    # The schema of `constitution diff --format json`, beside the constitution's own.
+    files[f"schemas/{SCHEMA_FILE}"] = (
+        resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes()
+    )
     newest_first = list(reversed(index.entries))
     pages = [
         GeneratedPage(VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs)),

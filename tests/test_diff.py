@@ -52,6 +52,11 @@ def rules_of(result: DiffResult) -> list[tuple[str, str]]:
     return [(change.rule, change.level.value) for change in result.changes]
 
 
+def test_the_diff_schema_is_a_valid_2020_12_schema() -> None:
+    Draft202012Validator.check_schema(schema())
+    assert schema()["$id"].endswith("/diff/1.0.0/diff.schema.json")
+
+
 def test_the_cases_are_found() -> None:
     assert len(CASES) >= 20
 

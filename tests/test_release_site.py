@@ -62,6 +62,8 @@ def test_pages(project: Path) -> None:
         artifact = (project / "releases" / f"{version}.json").read_bytes()
         assert files[f"releases/{version}.json"] == artifact
     assert files["releases/index.json"] == (project / "releases" / "index.json").read_bytes()
+    schema_file = Path(__file__).resolve().parent.parent / "schemas" / "diff.schema.json"
+    assert files["schemas/diff.schema.json"] == schema_file.read_bytes()
 
     versions = pages["versions.md"].markdown or ""
     index, _ = load_index(project / "releases")
