@@ -84,7 +84,8 @@ def interleaved(
 
 
 def run_process(argv: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "0"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # start as a user's would: from cached bytecode
     return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
@@ -104,6 +105,10 @@ def checked_process(argv: list[str], cwd: Path = REPO) -> Callable[[], None]:
 
 class StepFailed(Exception):
     """A measured step did not do its job; the row gets no figure."""
+
+
+class NotAvailable(Exception):
+    """The feature a row measures is not built yet."""
 
 
 def seconds(value: float) -> str:
@@ -183,22 +188,18 @@ def bare_parse(path: Path) -> None:
         md.parse(file.read_text("utf-8"))
 
 
-def row_compile(path: Path, repeat: int) -> tuple[Row, float]:
-    row = Row("compile (parse..emit)", "markdown-it bare parse", 1.5)
+def measure_compile(row: Row, path: Path, repeat: int) -> None:
     compile_to_bytes(path)  # warm: imports, the schema, compiled regexes
     measured, base = interleaved(lambda: compile_to_bytes(path), lambda: bare_parse(path), repeat)
     row.ratio = measured / base
     row.detail = f"{seconds(measured)} vs {seconds(base)} ({spec_size(path) / MB:.1f} MB)"
-    return row, measured
 
 
-def row_process(name: str, argv: list[str], target: float, runs: int) -> Row:
-    row = Row(name, 'python -c "import markdown_it"', target)
+def measure_process(row: Row, argv: list[str], runs: int) -> None:
     baseline = [sys.executable, "-c", "import markdown_it"]
     measured, base = interleaved(checked_process(argv), checked_process(baseline), runs)
     row.ratio = measured / base
     row.detail = f"{seconds(measured)} vs {seconds(base)} (median of {runs})"
-    return row
 
 
 def available(module: str) -> bool:
@@ -220,40 +221,29 @@ def diff_step(old: dict[str, Any], new: dict[str, Any]) -> Callable[[], object]:
     return step
 
 
-def median_time(step: Callable[[], object], repeat: int) -> float:
-    return statistics.median(_timed(step) for _ in range(repeat))
-
-
-def rows_diff(corpora: Corpora, compile_time: float, repeat: int) -> list[Row]:
-    diff_row = Row("diff of two versions", "one compile", 1.0)
-    scale_row = Row("diff when the input doubles", "diff of the undoubled input", 2.2)
+def measure_diff(diff_row: Row, scale_row: Row, corpora: Corpora, repeat: int) -> None:
+    """The diff of two compiled versions (computed and rendered as JSON, as `constitution diff
+    --format json` prints it) against one compile, then the same on the doubled spec."""
     if not available("compiler.diff"):
-        for row in (diff_row, scale_row):
-            row.detail = "not available (compiler.diff is not built yet)"
-        return [diff_row, scale_row]
+        raise NotAvailable("compiler.diff is not built yet")
     old, new = load_document(corpora.base), load_document(corpora.base_v2)
-    diff_step(old, new)()  # warm
-    one = median_time(diff_step(old, new), repeat)
+    one_diff = diff_step(old, new)
+    one_diff()  # warm
+    one, compile_time = interleaved(one_diff, lambda: compile_to_bytes(corpora.base), repeat)
     diff_row.ratio = one / compile_time
-    diff_row.detail = (
-        f"{seconds(one)} vs {seconds(compile_time)} (diff computed and rendered as JSON)"
-    )
-    del old, new
-    old, new = load_document(corpora.double), load_document(corpora.double_v2)
-    two = median_time(diff_step(old, new), repeat)
+    diff_row.detail = f"{seconds(one)} vs {seconds(compile_time)}"
+    old2, new2 = load_document(corpora.double), load_document(corpora.double_v2)
+    two, one = interleaved(diff_step(old2, new2), one_diff, repeat)
     scale_row.ratio = two / one
     scale_row.detail = f"{seconds(two)} vs {seconds(one)}"
-    return [diff_row, scale_row]
 
 
-def row_compile_scaling(corpora: Corpora, repeat: int) -> Row:
-    row = Row("compile when the input doubles", "compile of the undoubled input", 2.2)
-    one, two = interleaved(
+def measure_compile_scaling(row: Row, corpora: Corpora, repeat: int) -> None:
+    two, one = interleaved(
         lambda: compile_to_bytes(corpora.double), lambda: compile_to_bytes(corpora.base), repeat
     )
-    row.ratio = one / two
-    row.detail = f"{seconds(one)} vs {seconds(two)}"
-    return row
+    row.ratio = two / one
+    row.detail = f"{seconds(two)} vs {seconds(one)}"
 
 
 _PEAK_SCRIPT = textwrap.dedent(
@@ -283,13 +273,12 @@ _PEAK_SCRIPT = textwrap.dedent(
 )
 
 
-def row_memory(work: Path, path: Path) -> Row:
+def measure_memory(row: Row, work: Path, path: Path) -> None:
     """Peak resident memory of `constitution compile path -o FILE`.
 
     The figure is the peak resident set (VmHWM) of the whole process, interpreter and imports
     included, divided by the input's size in bytes; what the compile itself adds is shown beside.
     """
-    row = Row("peak memory of the compile", "input size", 20.0)
     output = work / "compiled.json"
     done = run_process([sys.executable, "-c", _PEAK_SCRIPT, str(path), str(output)])
     if done.returncode != 0:
@@ -304,7 +293,6 @@ def row_memory(work: Path, path: Path) -> Row:
         f"(interpreter and imports {peak['before'] / MB:.0f} MB; the compile adds "
         f"{(peak['after'] - peak['before']) / size:.1f}x)"
     )
-    return row
 
 
 _MKDOCS_YML = """\
@@ -320,11 +308,9 @@ plugins:
 {plugin}"""
 
 
-def row_build(work: Path, path: Path, runs: int) -> Row:
-    row = Row("constitution build", "plain mkdocs build", 1.25)
+def measure_build(row: Row, work: Path, path: Path, runs: int) -> None:
     if not (available("compiler.site_commands") and available("compiler.mkdocs_plugin")):
-        row.detail = "not available (the site build is not built yet)"
-        return row
+        raise NotAvailable("the site build is not built yet")
     configs = {}
     for name, plugin in (("with", "  - constitution\n"), ("plain", "")):
         config = work / f"mkdocs-{name}.yml"
@@ -341,19 +327,23 @@ def row_build(work: Path, path: Path, runs: int) -> Row:
         f"{seconds(measured)} vs {seconds(base)} ({spec_size(path) / MB:.1f} MB, {pages} pages, "
         f"median of {runs})"
     )
-    return row
 
 
 # --- the run ------------------------------------------------------------------------------
 
 
-def guarded(row: Row, measure: Callable[[], Row]) -> Row:
-    """`measure()`, or `row` with the reason when the step failed: a failure is a row, not a crash."""
+def measured(rows: list[Row], measure: Callable[[], None]) -> list[Row]:
+    """`rows` filled in by `measure()`; a step that failed, or a feature not built yet, leaves
+    them without a figure and says why (a fail in the summary, never a crash or a made-up number)."""
     try:
-        return measure()
+        measure()
+    except NotAvailable as err:
+        for row in rows:
+            row.detail = f"not available ({err})"
     except StepFailed as err:
-        row.detail = f"failed: {err}"
-        return row
+        for row in rows:
+            row.ratio, row.detail = None, f"failed: {err}"
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,65 +373,32 @@ def main(argv: list[str] | None = None) -> int:
     corpora = make_corpora(work, size, build_size)
     print(f"benchmarks on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}", flush=True)
 
-    rows: list[Row] = []
-
-    def add(row: Row) -> None:
-        rows.append(row)
-        print(row.line(), flush=True)
-
-    compile_seconds: list[float] = []
-
-    def measure_compile() -> Row:
-        row, measured = row_compile(corpora.base, repeat)
-        compile_seconds.append(measured)
-        return row
-
-    add(guarded(Row("compile (parse..emit)", "markdown-it bare parse", 1.5), measure_compile))
-    add(
-        guarded(
-            Row("constitution check spec/", 'python -c "import markdown_it"', 3.0),
-            lambda: row_process(
-                "constitution check spec/", [constitution, "check", "spec"], 3.0, runs
-            ),
-        )
-    )
-    add(
-        guarded(
-            Row("constitution --help", 'python -c "import markdown_it"', 2.0),
-            lambda: row_process("constitution --help", [constitution, "--help"], 2.0, runs),
-        )
-    )
-    add(
-        guarded(
-            Row("constitution build", "plain mkdocs build", 1.25),
-            lambda: row_build(work, corpora.build, repeat),
-        )
-    )
-    diff_rows = [
-        Row("diff of two versions", "one compile", 1.0),
-        Row("diff when the input doubles", "diff of the undoubled input", 2.2),
+    python_start = 'python -c "import markdown_it"'
+    compile_row = Row("compile (parse..emit)", "markdown-it bare parse", 1.5)
+    check_row = Row("constitution check spec/", python_start, 3.0)
+    help_row = Row("constitution --help", python_start, 2.0)
+    build_row = Row("constitution build", "plain mkdocs build", 1.25)
+    diff_row = Row("diff of two versions", "one compile", 1.0)
+    diff_scale_row = Row("diff when the input doubles", "diff of the undoubled input", 2.2)
+    compile_scale_row = Row("compile when the input doubles", "compile of the undoubled input", 2.2)
+    memory_row = Row("peak memory of the compile", "input size", 20.0)
+    steps: list[tuple[list[Row], Callable[[], None]]] = [
+        ([compile_row], lambda: measure_compile(compile_row, corpora.base, repeat)),
+        ([check_row], lambda: measure_process(check_row, [constitution, "check", "spec"], runs)),
+        ([help_row], lambda: measure_process(help_row, [constitution, "--help"], runs)),
+        ([build_row], lambda: measure_build(build_row, work, corpora.build, repeat)),
+        (
+            [diff_row, diff_scale_row],
+            lambda: measure_diff(diff_row, diff_scale_row, corpora, repeat),
+        ),
+        ([compile_scale_row], lambda: measure_compile_scaling(compile_scale_row, corpora, repeat)),
+        ([memory_row], lambda: measure_memory(memory_row, work, corpora.base)),
     ]
-    try:
-        if not compile_seconds:
-            raise StepFailed("no compile time to compare with")
-        diff_rows = rows_diff(corpora, compile_seconds[0], repeat)
-    except StepFailed as err:
-        for row in diff_rows:
-            row.detail = f"failed: {err}"
-    for row in diff_rows:
-        add(row)
-    add(
-        guarded(
-            Row("compile when the input doubles", "compile of the undoubled input", 2.2),
-            lambda: row_compile_scaling(corpora, repeat),
-        )
-    )
-    add(
-        guarded(
-            Row("peak memory of the compile", "input size", 20.0),
-            lambda: row_memory(work, corpora.base),
-        )
-    )
+    rows: list[Row] = []
+    for step_rows, measure in steps:
+        for done in measured(step_rows, measure):
+            rows.append(done)
+            print(done.line(), flush=True)
 
     failed = [row for row in rows if not row.ok]
     print(f"(took {time.perf_counter() - started:.0f} s)")
