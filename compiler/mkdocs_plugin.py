@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -36,7 +38,14 @@ _SPAN_TAG = re.compile(r"</?span[^>]*>")
 
 
 class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]
-    """The plugin has no options: the spec is the docs directory."""
+    """The spec is the docs directory. Options:
+
+    - ``highlight`` (default false): colour code blocks with Pygments at build time, the way
+      ``pymdownx.highlight`` does; like that extension it is opt-in, as it costs build time on
+      documents with many examples.
+    """
+
+    highlight = c.Type(bool, default=False)
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -74,7 +83,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
-        site = Site(result, extension_pages(project_dir))
+        site = Site(result, extension_pages(project_dir), highlight=self.config.highlight)
         for path in site.pages:
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=""))
@@ -84,7 +93,11 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
                 files.remove(existing)
             files.append(File.generated(config, path, content=data))
         if not config.nav:
-            config.nav = site.nav()
+            # Titles are the spec's words; the nav templates insert them unescaped.
+            config.nav = [
+                {markupsafe.escape(title): path for title, path in entry.items()}
+                for entry in site.nav()
+            ]
         self.site = site
         return files
 
@@ -93,12 +106,17 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     ) -> str:
         if self.site is None:
             return markdown
+        # mkdocs' templates insert page.meta values unescaped (the <title>, the header, the nav,
+        # <meta name="description">): the spec's words are text there too, never markup.
+        for key, value in page.meta.items():
+            if isinstance(value, str):
+                page.meta[key] = markupsafe.escape(value)
         title = self.site.title(page.file.src_uri)
         if title is None:
             return markdown
         if not page.is_homepage:
             # The chapter's title, not the document title its front matter may hold.
-            page.meta["title"] = title
+            page.meta["title"] = markupsafe.escape(title)
         if not self.site.searchable(page.file.src_uri):
             page.meta["search"] = {"exclude": True}
         # The page is rendered from the compiler's tokens in on_page_content; Python-Markdown
