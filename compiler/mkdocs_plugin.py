@@ -15,6 +15,7 @@ from typing import Any
 
 import markupsafe
 from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -37,7 +38,14 @@ _SPAN_TAG = re.compile(r"</?span[^>]*>")
 
 
 class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]
-    """The plugin has no options: the spec is the docs directory."""
+    """The spec is the docs directory. Options:
+
+    - ``highlight`` (default false): colour code blocks with Pygments at build time, the way
+      ``pymdownx.highlight`` does; like that extension it is opt-in, as it costs build time on
+      documents with many examples.
+    """
+
+    highlight = c.Type(bool, default=False)
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -75,7 +83,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
-        site = Site(result, extension_pages(project_dir))
+        site = Site(result, extension_pages(project_dir), highlight=self.config.highlight)
         for path in site.pages:
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=""))

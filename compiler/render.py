@@ -29,6 +29,7 @@ TOOLTIP_CHARS = 320
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _DATA_KEY = re.compile(r"[^a-z0-9_-]")
+_HOVER_KINDS = frozenset({"property", "definition"})
 _TARGET_LABELS = {"constraint": "Concerns", "rationale": "Justifies", "priority": "Order"}
 _KIND_LABELS = {
     "property": "Property",
@@ -155,6 +156,8 @@ class PageContext:
     """URL of the core values page relative to this page, if there is one."""
     anchors: bool = True
     """False to leave out ids and permalinks (when a block is shown again on a generated page)."""
+    highlight: bool = False
+    """Colour code blocks with Pygments at build time (costs time on code-heavy documents)."""
 
     def url_of_id(self, ident: str) -> str | None:
         node = self.index.nodes.get(ident)
@@ -252,17 +255,43 @@ def _lexer(language: str) -> Any:
         return None
 
 
-def highlight_code(code: str, language: str) -> str:
-    """A code block as mkdocs-material styles it, highlighted at build time (no script needed)."""
-    lang_class = f"language-{escape(language)} " if language else ""
-    lexer = _lexer(language.lower()) if language else None
-    if lexer is None:
-        inner = escape(code)
-    else:
-        from pygments import highlight  # type: ignore[import-untyped]
-        from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+@lru_cache(maxsize=512)
+def _token_class(token_type: Any) -> str:
+    """Pygments' short CSS class for a token type (the one mkdocs-material's theme colours)."""
+    from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]
 
-        inner = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    while token_type not in STANDARD_TYPES:
+        token_type = token_type.parent
+    return str(STANDARD_TYPES[token_type])
+
+
+def _highlight(code: str, lexer: Any) -> str:
+    """Pygments' tokens as `<span class=...>` runs: one span per run of a class, whitespace
+    folded into the run around it. The classes and colours are Pygments' own; the page has a
+    fraction of the tags its HtmlFormatter writes, for the browser and the search indexer."""
+    parts: list[str] = []
+    run: list[str] = []
+    run_class = ""
+    for token_type, value in lexer.get_tokens(code):
+        css = _token_class(token_type)
+        if css != run_class and not value.isspace():
+            if run:
+                text = escape("".join(run))
+                parts.append(f'<span class="{run_class}">{text}</span>' if run_class else text)
+            run, run_class = [], "" if css == "w" else css
+        run.append(value)
+    if run:
+        text = escape("".join(run))
+        parts.append(f'<span class="{run_class}">{text}</span>' if run_class else text)
+    return "".join(parts)
+
+
+def highlight_code(code: str, language: str, colour: bool = True) -> str:
+    """A code block as mkdocs-material styles it; with `colour`, highlighted at build time by
+    Pygments (no script needed)."""
+    lang_class = f"language-{escape(language)} " if language else ""
+    lexer = _lexer(language.lower()) if language and colour else None
+    inner = escape(code) if lexer is None else _highlight(code, lexer)
     return (
         f'<div class="{lang_class}highlight"><pre><span></span><code>{inner}</code></pre></div>\n'
     )
@@ -460,10 +489,11 @@ class ConstitutionRenderer(RendererHTML):
         language = (
             html.unescape(token.info.strip().split(maxsplit=1)[0]) if token.info.strip() else ""
         )
-        return highlight_code(token.content, language)
+        state: _State = env["cc"]
+        return highlight_code(token.content, language, colour=state.context.highlight)
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
-        return highlight_code(tokens[idx].content, "")
+        return highlight_code(tokens[idx].content, "", colour=False)
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         # The compiler refuses raw HTML (CC206); should any reach here, it is shown, never run.
@@ -558,13 +588,13 @@ def annotation_open(
         )
     return (
         f'<div class="{escape(classes)}"{id_attr}{data}>\n'
-        f'<div class="cc-node__head" data-search-exclude>{"".join(head)}</div>\n<div class="cc-node__body">\n'
+        f'<div class="cc-node__head" data-search-exclude>{"".join(head)}</div>\n'
     )
 
 
 def annotation_close(kind: str, ident: str | None, context: PageContext) -> str:
     """The end of an annotation block: its links to related nodes, both ways."""
-    return f"</div>\n{related_links(kind, ident, context)}</div>\n"
+    return f"{related_links(kind, ident, context)}</div>\n"
 
 
 def related_links(kind: str, ident: str | None, context: PageContext) -> str:
@@ -590,13 +620,15 @@ def related_links(kind: str, ident: str | None, context: PageContext) -> str:
 
 
 def node_link(ident: str, context: PageContext) -> str:
-    """A link to a node, named by its title, with its text on hover."""
+    """A link to a node, named by its title; a property or definition shows its text on hover
+    (constraints and rationales are long, and a block may list many of them)."""
     node = context.index.nodes.get(ident)
     url = context.url_of_id(ident)
     name = escape(node.title if node else ident)
     if url is None:
         return f"<span>{name}</span>"
-    tip = f' title="{escape(node.tooltip)}"' if node is not None and node.tooltip else ""
+    hover = node is not None and node.tooltip and node.kind in _HOVER_KINDS
+    tip = f' title="{escape(node.tooltip)}"' if node is not None and hover else ""
     return f'<a href="{escape(url)}"{tip}>{name}</a>'
 
 

@@ -28,9 +28,9 @@ def page_urls(path: str) -> str | None:
     return "../" + path
 
 
-def render_file(files: dict[str, str], name: str) -> str:
+def render_file(files: dict[str, str], name: str, highlight: bool = False) -> str:
     result = compile_files(files)
-    site = Site(result)
+    site = Site(result, highlight=highlight)
     page = site.render(name, page_urls)
     assert page is not None
     return page.html
@@ -199,12 +199,18 @@ def test_remote_images_become_links_and_local_images_resolve() -> None:
 
 def test_code_is_escaped_and_highlighted_at_build_time() -> None:
     text = "# T\n\n```python\nx = '<b>'  # &\n```\n\n```unknown-language\n<i>\n```\n"
-    html = render_file({"x.md": text}, "x.md")
+    html = render_file({"x.md": text}, "x.md", highlight=True)
     assert '<div class="language-python highlight"><pre><span></span><code>' in html
+    assert '<span class="n">x </span><span class="o">= </span>' in html
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert (
         '<div class="language-unknown-language highlight"><pre><span></span><code>&lt;i&gt;' in html
     )
+    plain = render_file({"x.md": text}, "x.md")
+    assert (
+        '<div class="language-python highlight"><pre><span></span><code>x = &#x27;&lt;b&gt;&#x27;'
+        "  # &amp;\n</code></pre></div>"
+    ) in plain
 
 
 def test_admonitions_render_as_material_admonitions() -> None:

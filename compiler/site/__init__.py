@@ -28,7 +28,14 @@ from ..render import (
     render_markdown,
     render_tokens,
 )
-from .pages import GENERATED_PAGES, PageBuilder, PageInputs, annotation_ranges, home_page
+from .pages import (
+    DERIVED_PAGES,
+    GENERATED_PAGES,
+    PageBuilder,
+    PageInputs,
+    annotation_ranges,
+    home_page,
+)
 
 JSON_PATH = "constitution.json"
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
@@ -75,6 +82,7 @@ class _Page:
     title: str
     build: Callable[[PageContext], RenderedPage]
     nav: bool = True
+    searchable: bool = True
 
 
 class Site:
@@ -84,8 +92,16 @@ class Site:
     its URL relative to the page being rendered (the host's URL scheme is its business).
     """
 
-    def __init__(self, result: CompileResult, extra_pages: Sequence[GeneratedPage] = ()) -> None:
+    def __init__(
+        self,
+        result: CompileResult,
+        extra_pages: Sequence[GeneratedPage] = (),
+        *,
+        highlight: bool = False,
+    ) -> None:
         self.result = result
+        self.highlight = highlight
+        """Colour code blocks at build time (see `render.PageContext.highlight`)."""
         spec = result.spec or Spec()
         self.spec = spec
         self.index = SiteIndex.from_spec(result.spec)
@@ -114,7 +130,7 @@ class Site:
             free = _free_path(path, taken)
             taken.add(free)
             self.generated_paths[path] = free
-            self._add(free, title, builder)
+            self._add(free, title, builder, searchable=path not in DERIVED_PAGES)
             self.inputs.page_titles[free] = title
         self.files: dict[str, bytes] = {
             SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
@@ -131,9 +147,16 @@ class Site:
             self.pages[page.path] = _Page(page.title, _extension_builder(page), page.nav)
             self.files.update(page.files)
 
-    def _add(self, path: str, title: str, builder: PageBuilder, nav: bool = True) -> None:
+    def _add(
+        self, path: str, title: str, builder: PageBuilder, nav: bool = True, searchable: bool = True
+    ) -> None:
         inputs = self.inputs
-        self.pages[path] = _Page(title, lambda context: builder(inputs, context), nav)
+        self.pages[path] = _Page(title, lambda context: builder(inputs, context), nav, searchable)
+
+    def searchable(self, path: str) -> bool:
+        """False for pages that only repeat the chapters (see `pages.DERIVED_PAGES`)."""
+        page = self.pages.get(path)
+        return page is None or page.searchable
 
     @property
     def ok(self) -> bool:
@@ -168,6 +191,7 @@ class Site:
             url_of_file,
             self._url(url_of_file, "glossary.md"),
             self._url(url_of_file, "core-values.md"),
+            highlight=self.highlight,
         )
 
     def _url(self, url_of_file: Callable[[str], str | None], page: str) -> str | None:

@@ -8,7 +8,7 @@ like the chapters, with their ids left out so that every id stays unique to its 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from markdown_it.token import Token
@@ -86,14 +86,7 @@ class PageInputs:
         where = self.ranges.get(ident)
         if where is None:
             return ""
-        quiet = PageContext(
-            context.index,
-            context.file,
-            context.url_of_file,
-            context.glossary_url,
-            context.core_values_url,
-            anchors=False,
-        )
+        quiet = replace(context, anchors=False)
         return render_tokens(self.tokens[where.file][where.start : where.end], quiet).html
 
     def where(self, ident: str, section: str | None, context: PageContext, verb: str) -> str:
@@ -319,6 +312,10 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     parts.append(f'<ul class="cc-links">{"".join(links)}</ul>\n')
     return RenderedPage("".join(parts), toc, title)
 
+
+#: Generated pages that repeat the chapters' text: kept out of the search index, so that a search
+#: leads to the chapter that says it (and indexing does not pay for the text twice).
+DERIVED_PAGES = frozenset({"core-values.md", "constraints.md", "glossary.md"})
 
 #: The generated pages, in nav order: path, title, builder, and whether a spec needs the page
 #: (a spec without definitions gets no empty glossary).
