@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_site_build import make_project
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 #: Two environments that differ in everything that must not matter.
@@ -29,17 +30,6 @@ ENVIRONMENTS = (
         "PYTHONHASHSEED": "4242",
     },
 )
-CONFIG = """\
-site_name: Determinism
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - constitution
-"""
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], epoch: int | None = EPOCH) -> None:
@@ -90,16 +80,14 @@ def test_compile_is_byte_identical_across_environments(repo_root: Path, tmp_path
 
 
 def test_build_gives_identical_site_files(repo_root: Path, tmp_path: Path) -> None:
-    spec = spec_copy(repo_root, tmp_path / "spec")
+    spec = repo_root / "spec"
+    files = {p.relative_to(spec).as_posix(): p.read_text("utf-8") for p in spec.rglob("*.md")}
     sites = []
     for number, env in enumerate(ENVIRONMENTS):
-        cwd = tmp_path / f"run{number}" / ("a" * (number + 1))
-        cwd.mkdir(parents=True)
-        site = tmp_path / f"site{number}"
-        config = cwd / "mkdocs.yml"
-        config.write_text(CONFIG.format(docs=spec, site=site), "utf-8")
-        run(["build", "--config", str(config)], cwd, env)
-        sites.append(site)
+        project = tmp_path / f"run{number}" / ("a" * (number + 1))
+        make_project(project, files)
+        run(["build", "--config", "mkdocs.yml"], project, env)
+        sites.append(project / "site")
     first, second = (digest_tree(site) for site in sites)
     assert len(first) > 10
     assert first == second
