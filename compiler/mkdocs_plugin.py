@@ -92,11 +92,20 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, path, content=data))
+        # Titles are the spec's words; the nav templates insert them unescaped.
+        entries = [
+            {markupsafe.escape(title): path for title, path in entry.items()}
+            for entry in site.nav()
+        ]
         if not config.nav:
-            # Titles are the spec's words; the nav templates insert them unescaped.
-            config.nav = [
-                {markupsafe.escape(title): path for title, path in entry.items()}
-                for entry in site.nav()
+            config.nav = entries
+        else:
+            # The project's own nav stays as written; generated pages it leaves out are added.
+            listed = _nav_paths(config.nav)
+            config.nav = list(config.nav) + [
+                entry
+                for entry in entries
+                if all(path in site.pages and path not in listed for path in entry.values())
             ]
         self.site = site
         return files
@@ -175,6 +184,17 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir)
+
+
+def _nav_paths(nav: Any) -> set[str]:
+    """Every page path a user-written nav names, at any depth."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_paths(value) for value in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(_nav_paths(item) for item in nav))
+    return set()
 
 
 def _anchor_links(entries: list[TocEntry]) -> list[Any]:

@@ -566,3 +566,20 @@ def test_a_config_without_the_plugin_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "does not use the constitution plugin" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_a_written_nav_is_kept_and_gets_the_generated_pages(tmp_path: Path) -> None:
+    files = {
+        "a.md": "# A\n\n::: definition {#t term=t}\nA term.\n:::\n",
+        "b.md": "# B\n",
+    }
+    config = (
+        TEST_CONFIG + "nav:\n  - Start: b.md\n  - Parts:\n      - a.md\n  - Words: glossary.md\n"
+    )
+    result = build(make_project(tmp_path, files, config))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "site" / "a" / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index('class="md-nav md-nav--primary"') :]
+    positions = [nav.index(title) for title in ("Start", "Parts", "Words", "For tool builders")]
+    assert positions == sorted(positions)
+    assert nav.count("Glossary") == 0  # listed once, under the project's own name
