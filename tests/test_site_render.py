@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from compiler.pipeline import compile_sources
 from compiler.reader import SourceFile
@@ -294,3 +296,60 @@ def test_authoring_guide_examples_compile() -> None:
     for example in examples:
         result = compile_files({"example.md": example})
         assert result.ok, [d.format() for d in result.diagnostics]
+
+
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "{#x}",
+        "{#y .c k=v}",
+        "::: ",
+        "::::",
+        ":::\n",
+        "property ",
+        "definition ",
+        "constraint ",
+        "rationale ",
+        "priority ",
+        "{#p rank=1}",
+        '{#d term="t"}',
+        "[a](#x)",
+        "[?](#p)",
+        "[b](other.md#y)",
+        "![i](https://e.org/i.png)",
+        "<script>",
+        "&lt;b&gt;",
+        "javascript:alert(1)",
+        "[j](javascript:alert(1))",
+        '!!! note "T"\n    ',
+        "??? ",
+        "```py\n",
+        "```\n",
+        "    ",
+        "- ",
+        "  - ",
+        "1. ",
+        "**B**: ",
+        "`c`",
+        "\n",
+        "\n\n",
+        "text ",
+        "---\ntitle: T\n---\n",
+        "| a | b |\n|---|---|\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MARKDOWN_BITS, max_size=40).map("".join), st.booleans())
+def test_any_input_renders_without_live_markup(text: str, highlight: bool) -> None:
+    result = compile_files({"a.md": text, "b.md": "# Other {#other}\n"})
+    site = Site(result, highlight=highlight)
+    for path in [*site.chapters, *site.pages]:
+        page = site.render(path, page_urls)
+        assert page is not None
+        lowered = page.html.lower()
+        assert "<script" not in lowered
+        assert 'href="javascript:' not in lowered and 'src="javascript:' not in lowered
+        assert '<img src="https:' not in lowered
