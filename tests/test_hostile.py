@@ -486,3 +486,70 @@ def test_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert "internal error" not in done.stderr
     assert HEADLINE.match(done.stderr)
+
+
+# --- unsafe URLs however they are spelled ------------------------------------------------------
+
+DISGUISED = [
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "[x](jav&#x61;script:alert(1))",
+    "[x](&#x6A;&#x61;vascript:alert(1))",
+    "[x](javascript&#58;alert(1))",
+    "[x](<\x01javascript:alert(1)>)",
+    "[x](<java\tscript:alert(1)>)",
+    "[x](<\u00a0javascript:alert(1)>)",
+    "[x](java%73cript:alert(1))",
+    "[x](%20javascript:alert(1))",
+    "[x](vbscript:msgbox(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    "[x](file:///etc/passwd)",
+    "<javascript:alert(1)>",
+    "<DATA:text/html,x>",
+    "![x](javascript:alert(1))",
+    "![x](data:image/svg+xml,%3Csvg%20onload=alert(1)%3E)",
+    "[x][r]\n\n[r]: javascript:alert(1)",
+    "[r]\n\n[r]: <javascript:alert(1)>",
+    "[![i](#t)](javascript:alert(1))",
+]
+
+
+@pytest.mark.parametrize("link", DISGUISED)
+def test_unsafe_urls_are_refused_however_disguised(link: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "spec.md", f"# T {{#t}}\n\n{link}\n")
+    assert [d.code for d in compile_spec(path).diagnostics] == ["CC207"]
+
+
+@pytest.mark.parametrize(
+    "link", ["[x](https://example.org/javascript:x)", "[x](#javascript)", "[x](javascript.md)"]
+)
+def test_safe_urls_that_mention_a_scheme_are_kept(link: str, tmp_path: Path) -> None:
+    write(tmp_path / "spec" / "javascript.md", "# J {#javascript}\n")
+    write(tmp_path / "spec" / "index.md", f"# T {{#t}}\n\n{link}\n")
+    result = compile_spec(tmp_path / "spec")
+    assert result.ok, render(result.diagnostics, "text")
+
+
+# --- limits of the interpreter -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [RecursionError, MemoryError])
+def test_the_interpreters_limits_become_cc104(
+    error: type[BaseException], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compiler import syntax
+
+    md = syntax.parser()
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(md, "parse", exhausted)
+    write(tmp_path / "spec" / "1.md", GOOD)
+    monkeypatch.chdir(tmp_path)
+    what = "nested too deeply" if error is RecursionError else "too large"
+    assert check("spec") == (
+        f"spec/1.md:1:1: CC104 file is {what} to compile ({error.__name__})\n"
+        "    hint: split the file, and flatten deeply nested lists, quotes and annotations\n"
+        "1 error, 0 warnings\n"
+    )
