@@ -11,13 +11,17 @@ from dataclasses import dataclass
 
 from ..render import escape, shorten
 
-WIDTH = 560
+WIDTH = 520
 BOX_HEIGHT = 52
 GAP = 30
 MARGIN = 8
-BRACKET = 88
+BRACKET = 84
 """Room on the right for the bracket that says how the priorities combine."""
-TITLE_CHARS = 38
+TITLE_CHARS = 60
+"""Longer titles are cut (the whole title is the box's tooltip)."""
+TITLE_SIZE = 16
+CHAR_WIDTH = 0.56 * TITLE_SIZE
+"""An average bold sans-serif character, to tell when a title needs squeezing into its box."""
 
 MODE_LABELS = {
     "holistic": ("weighed", "together"),
@@ -61,6 +65,13 @@ def priority_diagram(items: Sequence[DiagramItem], mode: str, label: str) -> str
         top = MARGIN + position * (BOX_HEIGHT + GAP)
         middle = top + BOX_HEIGHT / 2
         title = shorten(item.title, TITLE_CHARS)
+        room = box_width - 56 - 12
+        # Squeeze a title that would overflow its box (lengthAdjust keeps it on one line).
+        fit = (
+            f' textLength="{room}" lengthAdjust="spacingAndGlyphs"'
+            if len(title) * CHAR_WIDTH > room
+            else ""
+        )
         parts.append(
             f'<a href="{escape(item.href)}" class="cc-diagram__item">'
             f"<title>{escape(f'{item.rank}. {item.title}')}</title>"
@@ -70,7 +81,7 @@ def priority_diagram(items: Sequence[DiagramItem], mode: str, label: str) -> str
             f'<text class="cc-diagram__rank" x="{MARGIN + 28}" y="{middle:g}" '
             f'text-anchor="middle" dominant-baseline="central">{item.rank}</text>'
             f'<text class="cc-diagram__title" x="{MARGIN + 56}" y="{middle:g}" '
-            f'dominant-baseline="central">{escape(title)}</text></a>'
+            f'dominant-baseline="central"{fit}>{escape(title)}</text></a>'
         )
         if position + 1 < count:
             x = MARGIN + 28
