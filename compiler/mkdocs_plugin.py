@@ -26,7 +26,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from .diagnostics import render
 from .pipeline import CompileResult, compile_spec
 from .render import TocEntry, escape
-from .site import CSS_PATH, Site, extension_pages
+from .site import CSS_PATH, Site, extension_pages, problems_banner
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -110,11 +110,24 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.site = site
         return files
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        site = self.site
+        if site is None:
+            return None
+        path = page.file.src_uri
+        if site.title(path) is not None or (not site.ok and path.endswith(".md")):
+            # The compiler has read the file (and a preview with errors shows them, even for a
+            # file that is not UTF-8): mkdocs need not read, decode or parse it again.
+            return ""
+        return None
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         if self.site is None:
             return markdown
+        # The front matter as the compiler validated it (mkdocs was given no source to read).
+        page.meta.update(self.site.metadata(page.file.src_uri))
         # mkdocs' templates insert page.meta values unescaped (the <title>, the header, the nav,
         # <meta name="description">): the spec's words are text there too, never markup.
         for key, value in page.meta.items():
@@ -142,7 +155,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
 
         rendered = self.site.render(page.file.src_uri, url_of_file)
         if rendered is None:
-            return html
+            return html if self.site.ok else problems_banner(self.site.result.diagnostics)
         toc = rendered.toc
         if sum(entry.level == 1 for entry in toc) > 1:
             # mkdocs-material lists only the first h1's children; a page with several h1s (one

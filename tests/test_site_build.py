@@ -583,3 +583,25 @@ def test_a_written_nav_is_kept_and_gets_the_generated_pages(tmp_path: Path) -> N
     positions = [nav.index(title) for title in ("Start", "Parts", "Words", "For tool builders")]
     assert positions == sorted(positions)
     assert nav.count("Glossary") == 0  # listed once, under the project's own name
+
+
+def test_preview_survives_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config_file = make_project(tmp_path, {"index.md": "# Home\n\nFine.\n"})
+    (tmp_path / "docs" / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="serve", dirty=False)
+    mkdocs_build(config)
+    for page in ("index.html", "latin1/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert "latin1.md:1:6: CC101 file is not valid UTF-8 (byte 0xe9 at offset 5)" in html, page
+
+
+def test_front_matter_reaches_the_page_meta(tmp_path: Path) -> None:
+    files = {"index.md": '---\ntitle: T\ndescription: "A <b>bold</b> claim"\n---\n\n# Home\n'}
+    result = build(make_project(tmp_path, files))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="A &lt;b&gt;bold&lt;/b&gt; claim">' in html

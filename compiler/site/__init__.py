@@ -171,6 +171,11 @@ class Site:
             return None
         return chapter.title or Path(path).stem.replace("-", " ").replace("_", " ").strip()
 
+    def metadata(self, path: str) -> dict[str, object]:
+        """A chapter's front matter, as the compiler read and validated it ({} for other pages)."""
+        chapter = self.chapters.get(path)
+        return dict(chapter.metadata) if chapter is not None else {}
+
     def nav(self) -> list[dict[str, str]]:
         """The nav: the home page, the chapters in spec order, then the generated pages."""
         entries: list[dict[str, str]] = []
