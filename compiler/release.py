@@ -2,6 +2,8 @@
 
 A release is `releases/VERSION.json` (the compiled JSON, `document.version` = VERSION) listed in
 `releases/index.json` with its date, SHA-256 and change counts; nothing here ever overwrites one.
+The index reads ``{"format": 1, "releases": [{"version", "date", "sha256", "file", "previous",
+"bump", "changes": {"breaking", "substantive", "editorial"}}, ...]}``, oldest release first.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import read_document
-from .diagnostics import Diagnostic, Severity, has_errors
+from .diagnostics import Diagnostic, has_errors
 from .diff import LEVELS, Change, DiffResult, Level, Side, diff_documents, side_of
 from .emit import dumps
 from .extract import suggest
@@ -630,7 +632,6 @@ def verify_releases(releases_dir: Path) -> tuple[list[ReleaseEntry], list[Diagno
                     str(path),
                     0,
                     hint="release with 'constitution release VERSION'; remove files written by hand",
-                    severity=Severity.ERROR,
                 )
             )
     return index.entries, problems
