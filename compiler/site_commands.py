@@ -192,8 +192,9 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    pages = sum(1 for _ in target.rglob("index.html"))
-    _progress("site", f"{_shown(target)} -> {pages} pages", started)
+    site = plugin.site if plugin is not None else None
+    pages = len(site.chapters) + len(site.pages) if site is not None else 0
+    _progress("site", f"{_shown(target)} -> {pages} {'page' if pages == 1 else 'pages'}", started)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

@@ -605,3 +605,24 @@ def test_front_matter_reaches_the_page_meta(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert '<meta name="description" content="A &lt;b&gt;bold&lt;/b&gt; claim">' in html
+
+
+def test_file_urls_spaces_and_unicode_ids(tmp_path: Path) -> None:
+    files = {
+        "index.md": "# Welcome\n\nSee [b](part/02-b.md#bee), [über](#über), [sp](my%20chapter.md).\n\n## Über\n",
+        "part/02-b.md": "# B {#bee}\n\n::: definition {#d term=dee}\nDee.\n:::\n\nBack [home](../index.md).\n",
+        "my chapter.md": "# Spaced\n\n[?](#bee) and [d](#d)\n",
+    }
+    config = TEST_CONFIG + "use_directory_urls: false\n"
+    result = build(make_project(tmp_path, files, config))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].startswith("site      ")
+    assert " -> 6 pages (" in result.stderr  # 3 chapters, glossary, tool builders, authoring
+    site = tmp_path / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="part/02-b.html#bee"' in home and 'href="#über"' in home
+    assert 'href="my%20chapter.html"' in home
+    spaced = (site / "my chapter.html").read_text(encoding="utf-8")
+    assert '<a href="part/02-b.html#bee">B</a>' in spaced
+    assert 'href="part/02-b.html#d" title="dee: Dee."' in spaced
+    check_links(site)
