@@ -151,19 +151,27 @@ class Corpora:
 
 
 def make_corpora(work: Path, size: int, build_size: int) -> Corpora:
+    """The corpora, in directories named by their size, so runs of other sizes (a quick run, a
+    test) never replace the ones another run is reading."""
+
     def spec_of(n: int) -> Callable[[Path], Path]:
         return lambda out: corpus.generate(n, out)
 
-    base = prepared(work, "base", spec_of(size), size)
-    double = prepared(work, "double", spec_of(2 * size), 2 * size)
+    def name(kind: str, n: int) -> str:
+        return f"{kind}-{n / MB:g}MB"
+
+    base = prepared(work, name("spec", size), spec_of(size), size)
+    double = prepared(work, name("spec", 2 * size), spec_of(2 * size), 2 * size)
     return Corpora(
         base=base,
-        base_v2=prepared(work, "base-v2", lambda out: corpus.edit_version(base, out), size),
+        base_v2=prepared(
+            work, name("spec-v2", size), lambda out: corpus.edit_version(base, out), size
+        ),
         double=double,
         double_v2=prepared(
-            work, "double-v2", lambda out: corpus.edit_version(double, out), 2 * size
+            work, name("spec-v2", 2 * size), lambda out: corpus.edit_version(double, out), 2 * size
         ),
-        build=prepared(work, "build", spec_of(build_size), build_size),
+        build=prepared(work, name("spec", build_size), spec_of(build_size), build_size),
     )
 
 
@@ -279,7 +287,7 @@ def measure_memory(row: Row, work: Path, path: Path) -> None:
     The figure is the peak resident set (VmHWM) of the whole process, interpreter and imports
     included, divided by the input's size in bytes; what the compile itself adds is shown beside.
     """
-    output = work / "compiled.json"
+    output = work / f"compiled-{path.name}.json"
     done = run_process([sys.executable, "-c", _PEAK_SCRIPT, str(path), str(output)])
     if done.returncode != 0:
         raise StepFailed(f"the compile process failed: {done.stderr.strip()[-600:]}")
@@ -313,9 +321,10 @@ def measure_build(row: Row, work: Path, path: Path, runs: int) -> None:
         raise NotAvailable("the site build is not built yet")
     configs = {}
     for name, plugin in (("with", "  - constitution\n"), ("plain", "")):
-        config = work / f"mkdocs-{name}.yml"
+        config = work / f"mkdocs-{name}-{path.name}.yml"
         config.write_text(
-            _MKDOCS_YML.format(docs=path, site=work / f"site-{name}", plugin=plugin), "utf-8"
+            _MKDOCS_YML.format(docs=path, site=work / f"site-{name}-{path.name}", plugin=plugin),
+            "utf-8",
         )
         configs[name] = config
     build = [str(BIN / "constitution"), "build", "-f", str(configs["with"])]

@@ -23,7 +23,8 @@ theme:
   font: false
 plugins:
   - search
-  - constitution
+  - constitution:
+      highlight: true
 """
 
 CHAPTER = """\
