@@ -626,3 +626,19 @@ def test_file_urls_spaces_and_unicode_ids(tmp_path: Path) -> None:
     assert '<a href="part/02-b.html#bee">B</a>' in spaced
     assert 'href="part/02-b.html#d" title="dee: Dee."' in spaced
     check_links(site)
+
+
+def test_mkdocs_warnings_fail_a_strict_build_and_keep_the_old_site(tmp_path: Path) -> None:
+    relaxed = TEST_CONFIG.replace("strict: true\n", "")
+    config = make_project(tmp_path, {"index.md": "# Home\n"}, relaxed + "nav:\n  - missing.md\n")
+    result = build(config)  # a warning only
+    assert result.exit_code == 0, result.output
+    assert "warning: A reference to 'missing.md' is included in the 'nav'" in result.stderr
+    before = (tmp_path / "site" / "index.html").read_bytes()
+    make_project(tmp_path, {"index.md": "# Home, changed\n"}, relaxed + "nav:\n  - missing.md\n")
+    result = build(config, "--strict")
+    assert result.exit_code == 1
+    assert "Aborted with 1 warnings in strict mode!" in result.stderr
+    assert "was left as it was" in result.stderr
+    assert (tmp_path / "site" / "index.html").read_bytes() == before
+    assert not list(tmp_path.glob(".site.*"))
