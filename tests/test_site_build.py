@@ -642,3 +642,16 @@ def test_mkdocs_warnings_fail_a_strict_build_and_keep_the_old_site(tmp_path: Pat
     assert "was left as it was" in result.stderr
     assert (tmp_path / "site" / "index.html").read_bytes() == before
     assert not list(tmp_path.glob(".site.*"))
+
+
+def test_the_built_page_shows_what_the_compiler_read_not_python_markdown(tmp_path: Path) -> None:
+    # CommonMark nests a list indented by two spaces; Python-Markdown (mkdocs' own Markdown)
+    # would make it a sibling, and would read `1)` as text rather than an ordered list.
+    text = "# Lists\n\n- a\n  - b\n\n1) one\n2) two\n"
+    result = build(make_project(tmp_path, {"index.md": text}))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<li>a\s*<ul>\s*<li>b</li>\s*</ul>\s*</li>", html)
+    assert re.search(r"<ol>\s*<li>one</li>\s*<li>two</li>\s*</ol>", html)
+    document = json.loads((tmp_path / "site" / "constitution.json").read_text(encoding="utf-8"))
+    assert document["sections"][0]["text"].startswith("a")
