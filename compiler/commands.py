@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from .diagnostics import render
-from .fsutil import atomic_write
 from .pipeline import CompileResult, compile_spec
 
 FORMATS = click.Choice(["text", "json", "github"])
@@ -55,6 +54,8 @@ def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
+        from .fsutil import atomic_write  # imports tempfile, which `check` never needs
+
         atomic_write(output, data)
 
 
