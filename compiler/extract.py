@@ -195,17 +195,8 @@ class Extractor:
                 if table_row is not None:
                     table_row.append(text)
                 else:
-                    if _FENCE_ONLY.match(token.content.strip()):
-                        line = _line(token)
-                        self._error(
-                            "CC205",
-                            "closing annotation fence without an opening one",
-                            source,
-                            line,
-                            1,
-                            "remove this line, or open the block with '::: kind {#id}'; "
-                            "to nest blocks, give the outer fence more colons",
-                        )
+                    if ":::" in token.content:
+                        self._stray_fences(token, source, lines)
                     if annotations and not annotations[-1].seen_inline:
                         annotations[-1].seen_inline = True
                         annotations[-1].lead = _lead_phrase(token)
@@ -330,6 +321,24 @@ class Extractor:
                 "write the heading's title after the '#'",
             )
         return _SectionBuilder(title.strip(), level, ident, auto, None, attributes, span)
+
+    def _stray_fences(self, token: Token, source: SourceFile, lines: list[str]) -> None:
+        """A line of colons in a paragraph closes nothing: an opening fence is missing (and
+        without this check the colons would pass into the text silently)."""
+        first = _line(token)
+        for offset, text in enumerate(token.content.split("\n")):
+            if _FENCE_ONLY.match(text.strip()):
+                line = first + offset
+                raw = lines[line - 1] if 0 < line <= len(lines) else ""
+                self._error(
+                    "CC205",
+                    "closing annotation fence without an opening one",
+                    source,
+                    line,
+                    raw.find(":") + 1 or 1,
+                    "remove this line, or open the block with '::: kind {#id}'; "
+                    "to nest blocks, give the outer fence more colons",
+                )
 
     def _auto_id(self, title: str) -> str:
         base = slugify(title)
