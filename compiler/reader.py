@@ -114,7 +114,7 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Read every Markdown file of `spec` in the defined order; never raises for bad input."""
-    if spec.is_file() or not spec.exists():
+    if not spec.is_dir():  # a file, a missing path, or a pipe or device (refused when read)
         return _read_files([(spec.name, spec, str(spec))])
     root = spec.resolve()
     found: list[tuple[str, Path, str]] = []
@@ -184,6 +184,19 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     return files, problems + read_problems
 
 
+def _is_utf8(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (os.fsdecode keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _link_target(path: Path) -> Path | None:
     """Where a symbolic link leads, or None when it loops (RuntimeError before Python 3.13)."""
     try:
@@ -197,6 +210,18 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
     problems: list[Diagnostic] = []
     total = 0
     for name, path, display in found:
+        if not _is_utf8(name):
+            # The JSON records the name, and JSON is UTF-8: such a name cannot be written.
+            problems.append(
+                Diagnostic(
+                    "CC101",
+                    "file name is not valid UTF-8",
+                    _printable(display),
+                    1,
+                    hint="rename the file; names are recorded in the JSON, which is UTF-8",
+                )
+            )
+            continue
         try:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode):

@@ -553,3 +553,60 @@ def test_the_interpreters_limits_become_cc104(
         "    hint: split the file, and flatten deeply nested lists, quotes and annotations\n"
         "1 error, 0 warnings\n"
     )
+
+
+# --- names and counts --------------------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "spec"
+    write(spec / "good.md", GOOD)
+    with open(os.path.join(os.fsencode(spec), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"# Caf\xc3\xa9\n")
+    monkeypatch.chdir(tmp_path)
+    expected = (
+        "spec/caf\ufffd.md:1:1: CC101 file name is not valid UTF-8\n"
+        "    hint: rename the file; names are recorded in the JSON, which is UTF-8\n"
+        "1 error, 0 warnings\n"
+    )
+    assert check("spec") == expected
+    runner = CliRunner()
+    result = runner.invoke(cli, ["compile", "spec", "--format", "json"])
+    assert result.exit_code == 1 and "internal error" not in result.output
+
+
+def test_a_line_break_in_a_file_name_stays_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "spec" / "two\nlines.md", "# T {#t}\n\n[x](#nope)\n")
+    monkeypatch.chdir(tmp_path)
+    assert check("spec").splitlines()[0] == (
+        "spec/two\\nlines.md:3:1: CC302 link to unknown id '#nope'"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX-only")
+def test_a_named_pipe_as_the_spec_argument(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    assert [d.code for d in compile_spec(tmp_path / "pipe.md").diagnostics] == ["CC106"]
+
+
+def test_too_many_files_and_too_many_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compiler import reader
+
+    for number in range(4):
+        write(tmp_path / "spec" / f"{number}.md", f"# Chapter {number}\n\n{'word ' * 50}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(reader, "MAX_FILES", 3)
+    assert check("spec") == (
+        "spec:1:1: CC104 the spec has 4 Markdown files, more than the limit of 3\n"
+        "    hint: point the compiler at the directory that holds the constitution only\n"
+        "1 error, 0 warnings\n"
+    )
+    monkeypatch.setattr(reader, "MAX_FILES", 10)
+    monkeypatch.setattr(reader, "MAX_SPEC_BYTES", 600)
+    assert check("spec") == (
+        "spec/2.md:1:1: CC104 the spec is more than 600 bytes in all\n"
+        "    hint: compile a smaller spec, or split it into several\n"
+        "1 error, 0 warnings\n"
+    )
