@@ -44,6 +44,8 @@ reading_time: 3
 See [the first chapter](#hostile).
 """
 EXTRA = """
+# Title <img src=x onerror="window.__pwned=10"> `</title><script>window.__pwned=11</script>`
+
 # H {#h onclick="window.__pwned=1" style="x" .a}
 
 ::: property {#p rank=1 onclick="window.__pwned=2" title="\\"><script>window.__pwned=3</script>"}
@@ -193,3 +195,31 @@ def test_no_script_runs_on_the_hostile_but_valid_site(
     for path in pages:
         _visit_without_running_anything(page, f"{origin}/{path}")
     shutil.rmtree(site)
+
+
+def test_no_script_runs_on_a_preview_of_a_spec_full_of_injections(
+    page: Page, serve_dir: Callable[[str | Path], str], tmp_path: Path
+) -> None:
+    """A live preview renders the pages even while the spec has errors: the refused input itself
+    reaches the browser there, and must still be inert."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    files = {path.name: path.read_text("utf-8") for path in INJECTIONS}
+    files["index.md"] = "# Home {#home}\n\nInjections follow.\n"
+    files["zz-extra.md"] = EXTRA
+    config = load_config(config_file=str(make_project(tmp_path, files)))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    site = tmp_path / "site"
+    origin = serve_dir(site)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    assert len(pages) > len(INJECTIONS)
+    for path in pages:
+        html = (site / path).read_text("utf-8")
+        assert "The constitution has errors" in html, path
+        assert [f for f in live_markup(html) if f not in THEME_ELEMENTS] == [], path
+        _visit_without_running_anything(page, f"{origin}/{path}")
