@@ -238,6 +238,9 @@ FILE_NAMES = st.sampled_from(
         "Überblick.md",
         "安全.md",
         "a b/c.md",
+        "new\nline.md",
+        "quote'\"<b>.md",
+        "sub/index.md",
     ]
 )
 
