@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from .checks import check_spec
+from .collector import without_cycle_collection
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .emit import dumps, to_document, validate
 from .extract import Extractor, IdRegistry
@@ -70,32 +68,7 @@ def _resource_limit(source: SourceFile, err: BaseException) -> Diagnostic:
     )
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run `function` with Python's cycle collector paused.
-
-    A compile allocates millions of small objects (tokens, the model) that stay alive until it
-    ends and form no reference cycles; the collector would walk them again and again for nothing
-    (a tenth of a 10 MB compile, benchmarks/run.py). Reference counting still frees everything.
-    """
-
-    @functools.wraps(function)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if not gc.isenabled():
-            return function(*args, **kwargs)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
-
-
-@_without_cycle_collection
+@without_cycle_collection  # a tenth of a 10 MB compile
 def compile_sources(
     sources: list[SourceFile], *, validate_output: bool = True, keep_tokens: bool = True
 ) -> CompileResult:
