@@ -1,6 +1,6 @@
 """Speed benchmarks: each figure is a ratio against a baseline measured in the same run.
 
-    python benchmarks/run.py            # the full run: a 10 MB spec (about ten minutes)
+    python benchmarks/run.py            # the full run: a 10 MB spec (a few minutes)
     python benchmarks/run.py --quick    # a small smoke run (a test runs it)
 
 Rows, their baselines and targets (issue 6). The last line sums up every figure, its target and
