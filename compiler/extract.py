@@ -35,7 +35,7 @@ from .model import (
     Spec,
 )
 from .reader import SourceFile
-from .syntax import MAX_NESTING, AttributeError_, parse_annotation_info
+from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, parse_annotation_info
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
 PRIORITY_MODES = ("holistic", "strict")
@@ -545,6 +545,17 @@ class Extractor:
         annotations: list[_AnnotationBuilder],
         stack: list[_SectionBuilder],
     ) -> str:
+        too_long = token.meta.get("too_long") if token.meta else None
+        if too_long:
+            self._error(
+                "CC104",
+                f"a paragraph of {too_long:,} characters is longer than the limit of "
+                f"{MAX_INLINE_CHARS:,}; its text is not read",
+                source,
+                _line(token),
+                1,
+                "break the text into paragraphs, with a blank line between them",
+            )
         children = token.children or []
         parts: list[str] = []
         link: _LinkPlace | None = None

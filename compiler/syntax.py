@@ -172,7 +172,23 @@ def _is_annotation(params: str, markup: str) -> bool:
 #: Deepest nesting of blocks (quotes, lists, annotations) and of inline markup that is parsed.
 #: markdown-it drops block content nested deeper than this, so the extractor reports it (CC104);
 #: it also bounds the parser's recursion, far below Python's recursion limit.
-MAX_NESTING = 50
+MAX_NESTING = 32
+#: Longest paragraph (heading, table cell) whose inline markup is parsed. On hostile input such
+#: as ``[a[a[a...`` markdown-it's link parser takes up to 2 x MAX_NESTING steps per character, so
+#: a larger one is refused (CC104) instead of taking minutes. Real paragraphs are ~1,000.
+MAX_INLINE_CHARS = 100_000
+
+
+def _inline_limit_rule(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "inline" and len(token.content) > MAX_INLINE_CHARS:
+            token.meta["too_long"] = len(token.content)
+            token.content = ""
+
+
+def inline_limit_plugin(md: MarkdownIt) -> None:
+    """Leave inline text longer than MAX_INLINE_CHARS unparsed, marked for the extractor."""
+    md.core.ruler.before("inline", "inline_limit", _inline_limit_rule)
 
 
 def _accept_every_link(url: str) -> bool:
@@ -189,5 +205,6 @@ def parser() -> MarkdownIt:
     md.use(container_plugin, name="annotation", validate=_is_annotation)
     md.use(admon_plugin)
     md.use(heading_attributes_plugin)
+    md.use(inline_limit_plugin)
     md.validateLink = _accept_every_link  # type: ignore[method-assign]
     return md

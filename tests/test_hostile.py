@@ -23,7 +23,7 @@ from compiler.cli import cli
 from compiler.diagnostics import CODES, render
 from compiler.pipeline import compile_spec
 from compiler.reader import MAX_FILE_BYTES
-from compiler.syntax import MAX_NESTING
+from compiler.syntax import MAX_INLINE_CHARS, MAX_NESTING
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.md"))
@@ -146,13 +146,25 @@ def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert peak < 5 * 1024 * 1024, "the file was read into memory"
 
 
-def test_extremely_long_lines_compile(tmp_path: Path) -> None:
-    words = "word " * 400_000  # a 2 MB line
-    path = write(tmp_path / "long.md", f"# Long {{#long}}\n\n{words}\n\n`{'x' * 100_000}`\n")
+def test_long_lines_compile_up_to_the_paragraph_limit(tmp_path: Path) -> None:
+    words = "word " * (MAX_INLINE_CHARS // 5 - 1)  # one line just under the limit
+    code = "x" * 1_000_000  # code blocks are not parsed inline: no limit but the file's
+    path = write(tmp_path / "long.md", f"# Long {{#long}}\n\n{words}\n\n```\n{code}\n```\n")
     result = compile_spec(path)
     assert result.ok, render(result.diagnostics, "text")
     assert result.document is not None
     assert result.document["sections"][0]["text"].startswith(words.strip())
+
+
+@pytest.mark.parametrize("line", ["word " * 2_000_000, "[a" * 5_000_000, "[a\n" * 100_000])
+def test_a_paragraph_past_the_limit_is_refused_quickly(line: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "long.md", f"# Long {{#long}}\n\n{line}\n")
+    length = len(line.rstrip())
+    assert [d.format() for d in compile_spec(path).diagnostics] == [
+        f"{path}:3:1: CC104 a paragraph of {length:,} characters is longer than the limit of "
+        f"{MAX_INLINE_CHARS:,}; its text is not read\n"
+        "    hint: break the text into paragraphs, with a blank line between them"
+    ]
 
 
 DEEP = 10_000
