@@ -214,8 +214,14 @@ def available(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
+_compiled: dict[Path, bytes] = {}
+
+
 def load_document(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(compile_to_bytes(path))
+    """The compiled document of `path` (compiled once; each call returns a fresh copy)."""
+    if path not in _compiled:
+        _compiled[path] = compile_to_bytes(path)
+    document: dict[str, Any] = json.loads(_compiled[path])
     return document
 
 
@@ -229,21 +235,37 @@ def diff_step(old: dict[str, Any], new: dict[str, Any]) -> Callable[[], object]:
     return step
 
 
-def measure_diff(diff_row: Row, scale_row: Row, corpora: Corpora, repeat: int) -> None:
+def measure_diff(row: Row, corpora: Corpora, repeat: int) -> None:
     """The diff of two compiled versions (computed and rendered as JSON, as `constitution diff
-    --format json` prints it) against one compile, then the same on the doubled spec."""
+    --format json` prints it) against one compile of the spec."""
     if not available("compiler.diff"):
         raise NotAvailable("compiler.diff is not built yet")
     old, new = load_document(corpora.base), load_document(corpora.base_v2)
-    one_diff = diff_step(old, new)
-    one_diff()  # warm
-    one, compile_time = interleaved(one_diff, lambda: compile_to_bytes(corpora.base), repeat)
-    diff_row.ratio = one / compile_time
-    diff_row.detail = f"{seconds(one)} vs {seconds(compile_time)}"
-    old2, new2 = load_document(corpora.double), load_document(corpora.double_v2)
-    two, one = interleaved(diff_step(old2, new2), one_diff, repeat)
-    scale_row.ratio = two / one
-    scale_row.detail = f"{seconds(two)} vs {seconds(one)}"
+    diff = diff_step(old, new)
+    diff()  # warm
+    one, compile_time = interleaved(diff, lambda: compile_to_bytes(corpora.base), repeat)
+    row.ratio = one / compile_time
+    row.detail = f"{seconds(one)} vs {seconds(compile_time)}"
+
+
+def measure_diff_scaling(row: Row, corpora: Corpora, repeat: int) -> None:
+    """The diff of the doubled pair against the diff of the pair, alternating, with only the
+    pair being diffed in memory (as in a `constitution diff` process)."""
+    if not available("compiler.diff"):
+        raise NotAvailable("compiler.diff is not built yet")
+    pairs = {
+        "one": (corpora.base, corpora.base_v2),
+        "two": (corpora.double, corpora.double_v2),
+    }
+    times: dict[str, list[float]] = {"one": [], "two": []}
+    for _ in range(repeat):
+        for name, (old_path, new_path) in pairs.items():
+            old, new = load_document(old_path), load_document(new_path)
+            times[name].append(_timed(diff_step(old, new)))
+            del old, new
+    one, two = statistics.median(times["one"]), statistics.median(times["two"])
+    row.ratio = two / one
+    row.detail = f"{seconds(two)} vs {seconds(one)}"
 
 
 def measure_compile_scaling(row: Row, corpora: Corpora, repeat: int) -> None:
@@ -355,6 +377,64 @@ def measured(rows: list[Row], measure: Callable[[], None]) -> list[Row]:
     return rows
 
 
+PYTHON_START = 'python -c "import markdown_it"'
+
+#: Every row, in the order printed: name, baseline, target.
+ROWS: dict[str, tuple[str, str, float]] = {
+    "compile": ("compile (parse..emit)", "markdown-it bare parse", 1.5),
+    "check": ("constitution check spec/", PYTHON_START, 3.0),
+    "help": ("constitution --help", PYTHON_START, 2.0),
+    "build": ("constitution build", "plain mkdocs build", 1.25),
+    "diff": ("diff of two versions", "one compile", 1.0),
+    "diff-scaling": ("diff when the input doubles", "diff of the undoubled input", 2.2),
+    "compile-scaling": ("compile when the input doubles", "compile of the undoubled input", 2.2),
+    "memory": ("peak memory of the compile", "input size", 20.0),
+}
+
+
+@dataclass
+class Settings:
+    work: Path
+    size: int
+    build_size: int
+    repeat: int
+    runs: int
+
+
+def measure_row(key: str, settings: Settings) -> Row:
+    """Measure one row in this process."""
+    row = Row(*ROWS[key])
+    corpora = make_corpora(settings.work, settings.size, settings.build_size)
+    constitution = str(BIN / "constitution")
+    repeat, runs = settings.repeat, settings.runs
+    steps: dict[str, Callable[[], None]] = {
+        "compile": lambda: measure_compile(row, corpora.base, repeat),
+        "check": lambda: measure_process(row, [constitution, "check", "spec"], runs),
+        "help": lambda: measure_process(row, [constitution, "--help"], runs),
+        "build": lambda: measure_build(row, settings.work, corpora.build, repeat),
+        "diff": lambda: measure_diff(row, corpora, repeat),
+        "diff-scaling": lambda: measure_diff_scaling(row, corpora, repeat),
+        "compile-scaling": lambda: measure_compile_scaling(row, corpora, repeat),
+        "memory": lambda: measure_memory(row, settings.work, corpora.base),
+    }
+    return measured([row], steps[key])[0]
+
+
+def measure_in_fresh_process(key: str, argv: list[str]) -> Row:
+    """Measure one row in a process of its own, so what an earlier row left in memory (a heap
+    of documents, fragmented arenas) cannot slow it down."""
+    done = run_process([sys.executable, str(Path(__file__).resolve()), *argv, "--row", key])
+    try:
+        ratio, detail = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        row = Row(*ROWS[key])
+        row.detail = f"failed: the measuring process exited {done.returncode}: " + (
+            done.stderr.strip()[-600:] or "no output"
+        )
+        return row
+    return Row(*ROWS[key], ratio, detail)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
@@ -365,49 +445,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-size", type=float, help="site build size in MB (default 2)")
     parser.add_argument("--repeat", type=int, help="in-process repeats (default 3; quick 1)")
     parser.add_argument("--runs", type=int, help="process-start repeats (default 15; quick 3)")
+    parser.add_argument("--row", choices=list(ROWS), help="measure this row only; print JSON")
     args = parser.parse_args(argv)
-    size = int((args.size or (0.3 if args.quick else 10)) * MB)
-    build_size = int((args.build_size or (0.1 if args.quick else 2)) * MB)
-    repeat = args.repeat or (1 if args.quick else 3)
-    runs = args.runs or (3 if args.quick else 15)
-    constitution = str(BIN / "constitution")
-    if not Path(constitution).exists():
-        print(f"run.py: {constitution} not found; install the package first", file=sys.stderr)
+    settings = Settings(
+        work=args.work.resolve(),
+        size=int((args.size or (0.3 if args.quick else 10)) * MB),
+        build_size=int((args.build_size or (0.1 if args.quick else 2)) * MB),
+        repeat=args.repeat or (1 if args.quick else 3),
+        runs=args.runs or (3 if args.quick else 15),
+    )
+    if not (BIN / "constitution").exists():
+        print(
+            f"run.py: {BIN / 'constitution'} not found; install the package first", file=sys.stderr
+        )
         return 2
+    if args.row:
+        row = measure_row(args.row, settings)
+        print(json.dumps([row.ratio, row.detail]))
+        return 0
 
-    work = args.work.resolve()
-    work.mkdir(parents=True, exist_ok=True)
+    settings.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    size = settings.size
     print(f"preparing corpora ({size / MB:g} MB, doubled, two versions of each) ...", flush=True)
-    corpora = make_corpora(work, size, build_size)
+    make_corpora(settings.work, size, settings.build_size)
     print(f"benchmarks on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}", flush=True)
-
-    python_start = 'python -c "import markdown_it"'
-    compile_row = Row("compile (parse..emit)", "markdown-it bare parse", 1.5)
-    check_row = Row("constitution check spec/", python_start, 3.0)
-    help_row = Row("constitution --help", python_start, 2.0)
-    build_row = Row("constitution build", "plain mkdocs build", 1.25)
-    diff_row = Row("diff of two versions", "one compile", 1.0)
-    diff_scale_row = Row("diff when the input doubles", "diff of the undoubled input", 2.2)
-    compile_scale_row = Row("compile when the input doubles", "compile of the undoubled input", 2.2)
-    memory_row = Row("peak memory of the compile", "input size", 20.0)
-    steps: list[tuple[list[Row], Callable[[], None]]] = [
-        ([compile_row], lambda: measure_compile(compile_row, corpora.base, repeat)),
-        ([check_row], lambda: measure_process(check_row, [constitution, "check", "spec"], runs)),
-        ([help_row], lambda: measure_process(help_row, [constitution, "--help"], runs)),
-        ([build_row], lambda: measure_build(build_row, work, corpora.build, repeat)),
-        (
-            [diff_row, diff_scale_row],
-            lambda: measure_diff(diff_row, diff_scale_row, corpora, repeat),
-        ),
-        ([compile_scale_row], lambda: measure_compile_scaling(compile_scale_row, corpora, repeat)),
-        ([memory_row], lambda: measure_memory(memory_row, work, corpora.base)),
-    ]
+    passed = [
+        "--work", str(settings.work), "--size", str(size / MB), "--build-size",
+        str(settings.build_size / MB), "--repeat", str(settings.repeat), "--runs", str(settings.runs),
+    ]  # fmt: skip
     rows: list[Row] = []
-    for step_rows, measure in steps:
-        for done in measured(step_rows, measure):
-            rows.append(done)
-            print(done.line(), flush=True)
+    for key in ROWS:
+        row = measure_in_fresh_process(key, passed)
+        rows.append(row)
+        print(row.line(), flush=True)
 
     failed = [row for row in rows if not row.ok]
     print(f"(took {time.perf_counter() - started:.0f} s)")
