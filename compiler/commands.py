@@ -43,11 +43,19 @@ def report(result: CompileResult, fmt: str) -> None:
 def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
     """Compile SPEC (a directory of Markdown files or one file; default: spec/) to JSON.
 
-    Nothing is written when the input has errors, and an earlier OUTPUT is left as it was.
+    SPEC may also be a compiled JSON (*.json): it is checked like a spec and written out again
+    in canonical form. Nothing is written when the input has errors, and an earlier OUTPUT is
+    left as it was.
     """
-    result = compile_spec(spec, keep_tokens=False)
+    if spec.suffix.lower() == ".json" and not spec.is_dir():
+        from .api import read_document
+
+        document, diagnostics = read_document(spec)
+        result = CompileResult(diagnostics=diagnostics, document=document)
+    else:
+        result = compile_spec(spec, keep_tokens=False)
     report(result, fmt)
-    if not result.ok:
+    if not result.ok or result.document is None:
         sys.exit(1)
     data = result.to_json_bytes()
     if output is None:

@@ -147,3 +147,19 @@ def test_empty_directory(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["check", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{tmp_path}:1:1: CC103 no Markdown files")
+
+
+def test_compile_accepts_a_compiled_json_and_writes_it_canonically(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first = tmp_path / "a.json"
+    assert runner.invoke(cli, ["compile", str(ROOT / "spec"), "-o", str(first)]).exit_code == 0
+    result = runner.invoke(cli, ["compile", str(first)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == first.read_bytes()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"document": 1}\n')
+    result = runner.invoke(cli, ["compile", str(broken), "-o", str(tmp_path / "out.json")])
+    assert result.exit_code == 1
+    assert f"{broken}:1:" in result.stderr
+    assert not (tmp_path / "out.json").exists()
