@@ -165,12 +165,6 @@ def _validator() -> Any:
     return Draft202012Validator(schema())
 
 
-def schema_errors(document: Any) -> Iterator[Any]:
-    """Every violation of the schema in `document`, as jsonschema `ValidationError`s."""
-    errors: Iterator[Any] = _validator().iter_errors(document)
-    return errors
-
-
 @cache
 def _fast_validator() -> Any:
     import jsonschema_rs
@@ -178,8 +172,8 @@ def _fast_validator() -> Any:
     return jsonschema_rs.validator_for(schema())
 
 
-def validate(document: dict[str, Any], display: Callable[[str], str]) -> Iterator[Diagnostic]:
-    """Schema violations, each reported at the source of the nearest node that has one.
+def schema_errors(document: Any) -> Iterator[Any]:
+    """Every violation of the schema in `document`, as jsonschema `ValidationError`s.
 
     jsonschema-rs decides whether there are any: it checks a 10 MB document in milliseconds, where
     python-jsonschema takes seconds. Only then does python-jsonschema, the reference validator,
@@ -187,8 +181,14 @@ def validate(document: dict[str, Any], display: Callable[[str], str]) -> Iterato
     ECMA-262, whose `\\w` and `$` match less than Python's), so nothing is missed this way.
     """
     if _fast_validator().is_valid(document):
-        return
-    for error in _validator().iter_errors(document):
+        return iter(())
+    errors: Iterator[Any] = _validator().iter_errors(document)
+    return errors
+
+
+def validate(document: dict[str, Any], display: Callable[[str], str]) -> Iterator[Diagnostic]:
+    """Schema violations, each reported at the source of the nearest node that has one."""
+    for error in schema_errors(document):
         span = _nearest_source(document, list(error.absolute_path))
         pointer = "/" + "/".join(str(part) for part in error.absolute_path)
         yield Diagnostic(
