@@ -83,7 +83,12 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
-        site = Site(result, extension_pages(project_dir), highlight=self.config.highlight)
+        site = Site(
+            result,
+            extension_pages(project_dir),
+            highlight=self.config.highlight,
+            site_name=config.site_name,
+        )
         for path in site.pages:
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=""))

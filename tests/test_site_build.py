@@ -655,3 +655,16 @@ def test_the_built_page_shows_what_the_compiler_read_not_python_markdown(tmp_pat
     assert re.search(r"<ol>\s*<li>one</li>\s*<li>two</li>\s*</ol>", html)
     document = json.loads((tmp_path / "site" / "constitution.json").read_text(encoding="utf-8"))
     assert document["sections"][0]["text"].startswith("a")
+
+
+def test_home_page_title_is_the_front_matter_title_else_the_site_name(tmp_path: Path) -> None:
+    untitled = make_project(tmp_path / "a", {"01-x.md": "# First heading\n\nText.\n"})
+    assert build(untitled).exit_code == 0
+    html = (tmp_path / "a" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 id="home">Test constitution' in html
+    titled = make_project(
+        tmp_path / "b", {"01-x.md": "---\ntitle: The Rules\n---\n\n# First heading\n"}
+    )
+    assert build(titled).exit_code == 0
+    html = (tmp_path / "b" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 id="home">The Rules' in html

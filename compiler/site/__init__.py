@@ -98,6 +98,7 @@ class Site:
         extra_pages: Sequence[GeneratedPage] = (),
         *,
         highlight: bool = False,
+        site_name: str | None = None,
     ) -> None:
         self.result = result
         self.highlight = highlight
@@ -116,11 +117,12 @@ class Site:
             JSON_PATH,
             SCHEMA_PATH,
             list(self.chapters),
+            home_title=_home_title(spec, site_name),
         )
         self.pages: dict[str, _Page] = {}
         taken = set(self.chapters)
         if "index.md" not in taken:
-            self._add("index.md", spec.title or "Home", home_page, nav=True)
+            self._add("index.md", self.inputs.home_title, home_page, nav=True)
             taken.add("index.md")
         self.generated_paths: dict[str, str] = {}
         """Generated page's usual path -> the path it got (another if a chapter has that name)."""
@@ -279,3 +281,11 @@ def _free_path(path: str, taken: set[str]) -> str:
         n += 1
         candidate = path.replace(".md", f"-{n}.md")
     return candidate
+
+
+def _home_title(spec: Spec, site_name: str | None) -> str:
+    """The front matter's title; else the site's name; else the first heading."""
+    title = spec.metadata.get("title")
+    if isinstance(title, str) and title:
+        return title
+    return site_name or spec.title or "Home"

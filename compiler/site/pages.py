@@ -80,6 +80,8 @@ class PageInputs:
     chapter_paths: list[str] = field(default_factory=list)
     page_titles: dict[str, str] = field(default_factory=dict)
     """Generated page path -> title, for the home page's links."""
+    home_title: str = "Home"
+    """The home page's title: the document's title, or the site's name when the spec has none."""
 
     def body(self, ident: str, context: PageContext) -> str:
         """An annotation's body as HTML, with the ids of anything nested in it left out."""
@@ -272,7 +274,7 @@ def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
 
 def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
-    title = spec.title or "Constitution"
+    title = inputs.home_title
     toc: list[TocEntry] = []
     parts = [heading(1, "home", title, toc)]
     facts = []
