@@ -20,7 +20,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from .extract import UNSAFE_SCHEMES, slugify
+from .extract import slugify, unsafe_scheme
 from .model import Attributes, Spec
 from .syntax import parse_annotation_info, parser
 
@@ -299,8 +299,7 @@ def highlight_code(code: str, language: str, colour: bool = True) -> str:
 
 def safe_href(href: str) -> str | None:
     """The href if it is safe to publish, else None (script and data URLs never reach a page)."""
-    scheme = _SCHEME.match(href)
-    if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
+    if unsafe_scheme(href) is not None:
         return None
     if any(ord(ch) < 32 for ch in href):
         return None
