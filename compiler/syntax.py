@@ -33,7 +33,7 @@ _ATTRIBUTE = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 #: Trailing `{...}` on a heading; only taken as attributes when it starts like one.
-_TRAILING_ATTRIBUTES = re.compile(r"[ \t]*\{(?P<body>[^{}]*)\}[ \t]*$")
+_TRAILING_ATTRIBUTES = re.compile(r"[ \t]*\{(?P<colon>:[ \t]*)?(?P<body>[^{}]*)\}[ \t]*$")
 _LOOKS_LIKE_ATTRIBUTES = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
 _ANNOTATION_INFO = re.compile(r"^\s*(?P<kind>[^\s{}]+)?\s*(?:\{(?P<body>.*)\})?\s*$")
 
@@ -154,6 +154,10 @@ def _heading_attributes_rule(state: StateCore) -> None:
         if match is None or not _LOOKS_LIKE_ATTRIBUTES.match(match["body"]):
             continue
         attributes, errors = parse_attributes(match["body"])
+        if match["colon"]:
+            # attr_list's `{: #id}` form: error offsets count from the brace, colon included.
+            shift = len(match["colon"])
+            errors = [AttributeError_(e.offset + shift, e.message, e.code) for e in errors]
         inline.content = content[: match.start()]
         token.meta["attributes"] = attributes
         token.meta["attribute_errors"] = errors
