@@ -358,7 +358,17 @@ def test_any_input_renders_without_live_markup(text: str, highlight: bool) -> No
 def test_safe_href_refuses_every_disguise_of_an_unsafe_scheme() -> None:
     from compiler.render import safe_href
 
-    for href in ["java%09script:alert(1)", "jav&#x61;script:x", "JAVASCRIPT:x", " data:text/html,x"]:
+    for href in [
+        "java%09script:alert(1)",
+        "jav&#x61;script:x",
+        "JAVASCRIPT:x",
+        " data:text/html,x",
+    ]:
         assert safe_href(href) is None, href
-    for href in ["https://example.org/", "#broadly-safe", "../01-overview/#mission", "mailto:a@b.c"]:
+    for href in [
+        "https://example.org/",
+        "#broadly-safe",
+        "../01-overview/#mission",
+        "mailto:a@b.c",
+    ]:
         assert safe_href(href) == href
