@@ -113,7 +113,13 @@ fi
 if [ ! -x .venv/bin/python ]; then
     python=$(pick_python)
     log "creating .venv with $python ($("$python" --version 2>&1))"
-    "$python" -m venv .venv
+    if ! "$python" -m venv .venv 2>/dev/null; then
+        # Debian splits venv/ensurepip out of the interpreter: a fresh machine may lack it.
+        rm -rf .venv
+        log "the venv module is missing: installing Debian python3-venv"
+        apt_install python3-venv
+        "$python" -m venv .venv
+    fi
 fi
 
 # Every package that pyproject.toml pulls in (with the site and test extras, transitively) must be
