@@ -492,8 +492,7 @@ def test_the_openai_model_spec_builds_and_reads_well(
     tmp_path: Path, corpus_dir: Path, version: str
 ) -> None:
     source = corpus_dir / "openai-model-spec" / version / "model_spec.md"
-    if not source.exists():
-        pytest.skip(f"{source} is absent")
+    assert source.is_file(), f"{source} is missing from the corpus"
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(source, docs / "model_spec.md")  # a temporary copy, never into the repository
