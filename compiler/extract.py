@@ -35,7 +35,7 @@ from .model import (
     Spec,
 )
 from .reader import SourceFile
-from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, parse_annotation_info
+from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, annotation_info
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
 PRIORITY_MODES = ("holistic", "strict")
@@ -390,7 +390,7 @@ class Extractor:
     ) -> _AnnotationBuilder:
         line = _line(token)
         column = _indent(lines, line) + 1
-        info = parse_annotation_info(token.info)
+        info = annotation_info(token)
         info_column = column + len(token.markup)
         for error in info.errors:
             self._attribute_error(

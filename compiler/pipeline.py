@@ -17,7 +17,7 @@ from .emit import dumps, to_document, validate
 from .extract import Extractor, IdRegistry
 from .model import Spec
 from .reader import SourceFile, read_spec
-from .syntax import parse_annotation_info, parser
+from .syntax import annotation_info, parser
 
 
 @dataclass(slots=True)
@@ -49,7 +49,7 @@ def _explicit_ids(tokens: list[Any]) -> set[str]:
             if attributes is not None and attributes.id:
                 ids.add(attributes.id)
         elif token.type == "container_annotation_open":
-            info = parse_annotation_info(token.info)
+            info = annotation_info(token)
             if info.attributes.id:
                 ids.add(info.attributes.id)
     return ids

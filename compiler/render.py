@@ -22,7 +22,7 @@ from markdown_it.utils import OptionsDict
 
 from .extract import slugify, unsafe_scheme
 from .model import Attributes, Spec
-from .syntax import parse_annotation_info, parser
+from .syntax import annotation_info, parser
 
 #: Longest hover text for a link to a definition or property, in characters.
 TOOLTIP_CHARS = 320
@@ -373,7 +373,7 @@ class ConstitutionRenderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
     ) -> str:
         state: _State = env["cc"]
-        info = parse_annotation_info(tokens[idx].info)
+        info = annotation_info(tokens[idx])
         kind, ident = info.kind, info.attributes.id
         state.annotations.append(_Open(kind, ident, info.attributes))
         return annotation_open(kind, ident, info.attributes, state.context)

@@ -16,6 +16,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -140,11 +141,23 @@ def parse_annotation_info(info: str) -> AnnotationInfo:
     return AnnotationInfo(match["kind"] or "", attributes, tuple(errors), match.start("body"))
 
 
+def annotation_info(token: Token) -> AnnotationInfo:
+    """The parsed header of a ``container_annotation_open`` token (parsed once, at parse time)."""
+    info: AnnotationInfo | None = token.meta.get("annotation")
+    if info is None:
+        info = parse_annotation_info(token.info)
+        token.meta["annotation"] = info
+    return info
+
+
 def _heading_attributes_rule(state: StateCore) -> None:
-    """Move a heading's trailing ``{#id .class key=value}`` from its text into ``token.meta``."""
+    """Move a heading's trailing ``{#id .class key=value}`` from its text into ``token.meta``,
+    and parse each annotation header once, for every later reader of the tokens."""
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
+            if token.type == "container_annotation_open":
+                token.meta["annotation"] = parse_annotation_info(token.info)
             continue
         inline = tokens[index + 1]
         content = inline.content

@@ -27,7 +27,7 @@ from ..render import (
     render_markdown,
     render_tokens,
 )
-from ..syntax import parse_annotation_info
+from ..syntax import annotation_info
 from .diagram import DiagramItem, priority_diagram
 from .schema_doc import field_reference
 
@@ -60,7 +60,7 @@ def annotation_ranges(tokens_by_file: Mapping[str, Sequence[Token]]) -> dict[str
         stack: list[tuple[str | None, int]] = []
         for position, token in enumerate(tokens):
             if token.type == "container_annotation_open":
-                stack.append((parse_annotation_info(token.info).attributes.id, position))
+                stack.append((annotation_info(token).attributes.id, position))
             elif token.type == "container_annotation_close" and stack:
                 ident, start = stack.pop()
                 if ident is not None and ident not in ranges:
@@ -122,7 +122,7 @@ def _block(inputs: PageInputs, context: PageContext, kind: str, ident: str) -> s
     attributes = None
     if where is not None:
         opener = inputs.tokens[where.file][where.start - 1]
-        attributes = parse_annotation_info(opener.info).attributes
+        attributes = annotation_info(opener).attributes
     return (
         annotation_open(kind, ident, attributes or Attributes(), context)
         + inputs.body(ident, context)
