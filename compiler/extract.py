@@ -51,6 +51,7 @@ FRONT_MATTER: dict[str, tuple[type, ...]] = {
     "authors": (list,),
     "date": (str, datetime.date),
     "license": (str,),
+    "normative": (bool,),
 }
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -284,6 +285,7 @@ class Extractor:
                     attributes=section.attributes,
                     text="\n\n".join(section.chunks),
                     source=SourceSpan(span.file, span.line, span.column, max(end, span.line)),
+                    normative=metadata.get("normative") is not False,
                 )
             )
         self.spec.chapters.append(
@@ -692,7 +694,7 @@ class Extractor:
                 self._error("CC202", f"unknown front matter key '{key}'", source, line, 1, hint)
                 continue
             types = FRONT_MATTER[key]
-            ok = isinstance(value, types) and not isinstance(value, bool)
+            ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
             if key == "authors" and ok:
                 ok = all(isinstance(item, str) for item in value)
             if not ok:
@@ -700,6 +702,7 @@ class Extractor:
                     "str": "a string",
                     "int": "a whole number",
                     "list": "a list of strings",
+                    "bool": "true or false",
                 }[types[0].__name__]
                 self._error(
                     "CC202",
@@ -932,6 +935,8 @@ def _type_hint(key: str, value: object, expected: type) -> str:
         return f'quote it: {key}: "{_short(value)}"'
     if expected is list:
         return f'e.g. {key}: ["A. Author", "B. Author"]'
+    if expected is bool:
+        return f"write {key}: true or {key}: false (unquoted)"
     return f"e.g. {key}: 1"
 
 
