@@ -34,6 +34,7 @@ from .pages import (
     PageBuilder,
     PageInputs,
     annotation_ranges,
+    chapter_facts,
     home_page,
 )
 
@@ -235,11 +236,7 @@ class Site:
 
 
 def _chapter_meta(chapter: Chapter) -> str:
-    facts = []
-    if chapter.number is not None:
-        facts.append(f"Chapter {chapter.number}")
-    if chapter.reading_time is not None:
-        facts.append(f"{chapter.reading_time} min read")
+    facts = chapter_facts(chapter)
     return f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n' if facts else ""
 
 

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import CODES
 from ..emit import schema
-from ..model import Attributes, Spec
+from ..model import Attributes, Chapter, Spec
 from ..render import (
     PageContext,
     RenderedPage,
@@ -272,6 +272,19 @@ def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     return RenderedPage(written.html + codes, toc, written.title)
 
 
+def chapter_facts(chapter: Chapter) -> list[str]:
+    """What a chapter's page and the home page say about it (HTML): its number, reading time, and
+    that it is not part of the official text when its front matter says ``normative: false``."""
+    facts = []
+    if chapter.number is not None:
+        facts.append(f"Chapter {chapter.number}")
+    if chapter.reading_time is not None:
+        facts.append(f"{chapter.reading_time} min read")
+    if dict(chapter.metadata).get("normative") is False:
+        facts.append('<span class="cc-not-normative">Not part of the official text</span>')
+    return facts
+
+
 def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
     title = inputs.home_title
@@ -289,11 +302,7 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     items = []
     for chapter, path in zip(spec.chapters, inputs.chapter_paths, strict=False):
         chapter_url = context.url_of_file(path) or ""
-        meta = []
-        if chapter.number is not None:
-            meta.append(f"Chapter {chapter.number}")
-        if chapter.reading_time is not None:
-            meta.append(f"{chapter.reading_time} min read")
+        meta = chapter_facts(chapter)
         meta_html = f' <span class="cc-chapter-meta">{" · ".join(meta)}</span>' if meta else ""
         items.append(
             f'<li><a href="{escape(chapter_url)}">{escape(chapter.title or path)}</a>{meta_html}</li>'
