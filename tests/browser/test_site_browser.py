@@ -24,15 +24,9 @@ if TYPE_CHECKING:
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PAGES = (
     "",
-    "00-preface/",
-    "01-overview/",
-    "02-being-helpful/",
-    "03-following-anthropics-guidelines/",
-    "04-being-broadly-ethical/",
-    "05-being-broadly-safe/",
-    "06-claudes-nature/",
-    "07-concluding-thoughts/",
-    "08-acknowledgements/",
+    "00-preface/",  # not normative, no chapter number
+    "01-overview/",  # the annotations
+    "04-being-broadly-ethical/",  # the longest chapter, nested lists
     "core-values/",
     "constraints/",
     "glossary/",
