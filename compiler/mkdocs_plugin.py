@@ -82,6 +82,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
                 raise PluginError(f"the constitution has errors:\n{report}")
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
+        _publish_only_approved(files, config.docs_dir, result)
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
         site = Site(
             result,
@@ -198,6 +199,23 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir)
+
+
+def _publish_only_approved(files: Files, docs_dir: str, result: CompileResult) -> None:
+    """Drop every file of the docs directory that the compiler did not approve: mkdocs would
+    publish it as it is (an HTML page with its scripts, a `.markdown` file rendered by
+    Python-Markdown, whatever a symlinked folder holds). The theme's files and generated ones
+    stay."""
+    approved = result.files.published if result.files is not None else frozenset()
+    docs = Path(docs_dir).resolve()
+    in_docs: dict[str, bool] = {}
+    for file in list(files):
+        if file.generated_by is not None or file.src_uri in approved or file.src_dir is None:
+            continue
+        if file.src_dir not in in_docs:
+            in_docs[file.src_dir] = Path(file.src_dir).resolve() == docs
+        if in_docs[file.src_dir]:
+            files.remove(file)
 
 
 def _nav_paths(nav: Any) -> set[str]:
