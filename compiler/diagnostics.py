@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "CC310": "two files would be published at one address",
     "CC311": "file where the site publishes a generated page or file",
     "CC312": "link to a file the site does not publish",
+    "CC313": "id reserved for the site theme",
     "CC401": "compiled output does not match the schema",
     "CC402": "JSON input is not valid JSON",
     "CC403": "JSON input is not a compiled constitution of this schema version",
