@@ -27,17 +27,18 @@ CHAPTER_SUFFIX = ".md"
 #: The spec's declarations, beside the chapters; read by the compiler, never published.
 DECLARATIONS_FILE = "constitution.yaml"
 
-#: Image formats a spec may hold: extension -> the bytes such a file starts with (its magic
-#: number). The content decides, not the name: an HTML file named `x.png` is refused.
-IMAGE_SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
-    ".png": ((0, b"\x89PNG\r\n\x1a\n"),),
-    ".jpg": ((0, b"\xff\xd8\xff"),),
-    ".jpeg": ((0, b"\xff\xd8\xff"),),
-    ".gif": ((0, b"GIF87a"), (0, b"GIF89a")),
-    ".webp": ((0, b"RIFF"), (8, b"WEBP")),
-    ".avif": ((4, b"ftypavif"),),
+#: Image formats a spec may hold: extension -> the ways such a file may start (each a list of
+#: offset and bytes, all of which must match: its magic number). The content decides, not the
+#: name: an HTML file named `x.png` is refused.
+_JPEG = (((0, b"\xff\xd8\xff"),),)
+IMAGE_SIGNATURES: dict[str, tuple[tuple[tuple[int, bytes], ...], ...]] = {
+    ".png": (((0, b"\x89PNG\r\n\x1a\n"),),),
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".gif": (((0, b"GIF87a"),), ((0, b"GIF89a"),)),
+    ".webp": (((0, b"RIFF"), (8, b"WEBP")),),
+    ".avif": (((4, b"ftypavif"),), ((4, b"ftypavis"),)),  # an image, or an image sequence
 }
-_IMAGE_ALTERNATIVES = {".avif": ((4, b"ftypavis"),)}  # an image sequence
 SVG_SUFFIX = ".svg"
 
 #: What the site generates. A spec file where one of these is published would be overwritten
@@ -222,8 +223,8 @@ def _generated_addresses() -> dict[str, str]:
 _GENERATED = _generated_addresses()
 
 
-def _reserved(address: str) -> str | None:
-    """What the site publishes at `address` (folded), or None."""
+def generated_at(address: str) -> str | None:
+    """What the site generates at `address` (a path in the site, folded), or None."""
     if address in _GENERATED:
         return _GENERATED[address]
     return next((folder for folder in GENERATED_FOLDERS if address.startswith(folder)), None)
@@ -277,8 +278,7 @@ def check_asset(name: str, data: bytes, display: str) -> Diagnostic | None:
             "an SVG may hold drawing only: no script, event handler, foreignObject, animation, "
             "DTD or reference to another file; export it as plain SVG, or as PNG",
         )
-    signatures = IMAGE_SIGNATURES[suffix]
-    if _matches(data, signatures) or _matches(data, _IMAGE_ALTERNATIVES.get(suffix, ())):
+    if _matches(data, IMAGE_SIGNATURES[suffix]):
         return None
     actual = next((other for other, sig in IMAGE_SIGNATURES.items() if _matches(data, sig)), None)
     found = f"a {actual[1:].upper()} image" if actual else "not an image of any allowed format"
@@ -292,16 +292,18 @@ def check_asset(name: str, data: bytes, display: str) -> Diagnostic | None:
     )
 
 
-def _matches(data: bytes, signature: Sequence[tuple[int, bytes]]) -> bool:
-    return bool(signature) and all(
-        data[offset : offset + len(magic)] == magic for offset, magic in signature
+def _matches(data: bytes, signatures: Sequence[Sequence[tuple[int, bytes]]]) -> bool:
+    return any(
+        all(data[offset : offset + len(magic)] == magic for offset, magic in signature)
+        for signature in signatures
     )
 
 
 def svg_problem(data: bytes) -> str | None:
     """Why an SVG may not be published (one reason), or None. Parsed without DTDs or entities."""
+    target = _SvgTarget()
     parser = DefusedXMLParser(
-        target=ElementTree.TreeBuilder(insert_pis=True),
+        target=target,
         forbid_dtd=True,
         forbid_entities=True,
         forbid_external=True,
@@ -313,11 +315,12 @@ def svg_problem(data: bytes) -> str | None:
         return "it declares a DTD or entities"
     except ElementTree.ParseError as err:
         return f"it is not well-formed XML ({err})"
+    if target.instructions:
+        # `<?xml-stylesheet?>` loads a style sheet, or an XSLT that turns the file into HTML.
+        return "it holds a processing instruction (<?...?>)"
     if root.tag != f"{{{SVG_NS}}}svg":
         return "its root element is not <svg> in the SVG namespace"
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            return "it holds a processing instruction (<?...?>)"
         namespace, _, local = element.tag[1:].rpartition("}")
         if namespace != SVG_NS:
             return f"it holds an element outside SVG: <{local}> ({namespace or 'no namespace'})"
@@ -330,6 +333,30 @@ def svg_problem(data: bytes) -> str | None:
             if problem is not None:
                 return problem
     return None
+
+
+class _SvgTarget:
+    """Builds the tree, and counts processing instructions wherever they are (ElementTree keeps
+    none outside the root element)."""
+
+    def __init__(self) -> None:
+        self.builder = ElementTree.TreeBuilder()
+        self.instructions = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ElementTree.Element:
+        return self.builder.start(tag, attrs)
+
+    def end(self, tag: str) -> ElementTree.Element:
+        return self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self.builder.data(data)
+
+    def pi(self, target: str, text: str) -> None:
+        self.instructions += 1
+
+    def close(self) -> ElementTree.Element:
+        return self.builder.close()
 
 
 def _svg_attribute_problem(element: str, attribute: str, value: str) -> str | None:
@@ -406,7 +433,7 @@ def _address_problem(
 ) -> Diagnostic | None:
     for address in addresses:
         key = fold(address)
-        generated = _reserved(key)
+        generated = generated_at(key)
         if generated is not None:
             return Diagnostic(
                 "CC311",
