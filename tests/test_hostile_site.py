@@ -22,10 +22,10 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
+from support.markup import THEME_ELEMENTS, browser_scheme, live_markup, script_text
 from test_site_build import build, make_project
 
 from compiler.cli import cli
-from compiler.extract import UNSAFE_SCHEMES
 from compiler.release import make_release
 from compiler.render import PageContext, SiteIndex, render_markdown
 
@@ -67,55 +67,6 @@ EXTRA = """
 """
 
 
-THEME_ELEMENTS = {"<script>", "<svg>", "<form>"}
-
-
-class _LiveMarkup(HTMLParser):
-    """Collects what could run: script-capable elements, on* attributes, unsafe URLs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "iframe", "object", "embed", "svg", "math", "style", "base", "form"):
-            self.found.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on") or name in ("style", "srcdoc", "formaction"):
-                self.found.append(f"<{tag} {name}={value!r}>")
-            if name in ("href", "src", "action", "xlink:href") and browser_scheme(value or ""):
-                self.found.append(f"<{tag} {name}={value!r}>")
-            if name in FETCHING.get(tag, ("src", "srcset", "poster", "data")) and off_host(
-                value or ""
-            ):
-                self.found.append(f"<{tag} {name}={value!r}> fetches from another host")
-
-
-#: The attributes by which an element fetches something (the others: src, srcset, poster, data).
-FETCHING = {"link": ("href",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href")}
-
-
-def off_host(url: str) -> bool:
-    """Whether a browser would fetch `url` from another host than the page's."""
-    url = url.strip()
-    return url.startswith("//") or bool(re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE))
-
-
-def browser_scheme(url: str) -> str | None:
-    """The script-capable scheme a browser would see in an attribute value (WHATWG URL parsing:
-    leading and trailing C0 controls and spaces are stripped, tabs and newlines removed)."""
-    url = "".join(ch for ch in url.strip("".join(map(chr, range(33)))) if ch not in "\t\n\r")
-    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", url, re.IGNORECASE)
-    return scheme[1] if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES else None
-
-
-def live_markup(html: str) -> list[str]:
-    parser = _LiveMarkup()
-    parser.feed(html)
-    parser.close()
-    return parser.found
-
-
 def hostile_page() -> str:
     context = PageContext(SiteIndex(), "a.md", lambda name: None)
     parts = [path.read_text("utf-8") for path in INJECTIONS] + [EXTRA]
@@ -145,28 +96,8 @@ def test_the_built_site_of_hostile_but_valid_input_has_no_live_markup(tmp_path: 
         # source must show as escaped text, so no handler, unsafe URL or payload script appears.
         found = [f for f in live_markup(html) if f not in THEME_ELEMENTS]
         assert found == [], page
-        assert "__pwned" not in _script_text(html), page
-        assert "alert(" not in _script_text(html), page
-
-
-def _script_text(html: str) -> str:
-    class Scripts(HTMLParser):
-        text = ""
-        inside = False
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            self.inside = tag == "script"
-
-        def handle_endtag(self, tag: str) -> None:
-            self.inside = False
-
-        def handle_data(self, data: str) -> None:
-            if self.inside:
-                self.text += data
-
-    parser = Scripts()
-    parser.feed(html)
-    return parser.text
+        assert "__pwned" not in script_text(html), page
+        assert "alert(" not in script_text(html), page
 
 
 # --- in the browser ----------------------------------------------------------------------------
@@ -446,7 +377,7 @@ def test_payloads_in_every_attribute_stay_text_on_every_page_and_in_the_search_i
         text = page.read_text("utf-8")
         found = [f for f in live_markup(text) if f not in THEME_ELEMENTS]
         assert found == [], (page, found)
-        assert SENTINEL not in _script_text(text), page
+        assert SENTINEL not in script_text(text), page
         title = re.search(r"<title>(.*?)</title>", text, re.DOTALL)
         assert title is not None and "<" not in title[1], page
         shown += f"<script>{SENTINEL}=" in visible_text(text)
@@ -460,3 +391,26 @@ def test_payloads_in_every_attribute_stay_text_on_every_page_and_in_the_search_i
             assert live_markup(entry[key]) == [], entry
             assert "<img" not in entry[key] and "<script" not in entry[key], entry
         assert not browser_scheme(entry["location"]), entry
+
+
+def test_a_chapter_the_compiler_cannot_read_keeps_an_escaped_title_in_a_preview(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzzer: a preview shows a chapter that is not UTF-8 as an error page; mkdocs
+    named it after its file, unescaped, in the <h1>, the header and the nav."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    name = name_payload(1)
+    config_file = make_project(tmp_path, {"index.md": "# Home {#home}\n"})
+    (tmp_path / "docs" / f"{name}.md").write_bytes(b"\x89 not UTF-8")
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    for page in (tmp_path / "site").rglob("*.html"):
+        assert [f for f in live_markup(page.read_text("utf-8")) if f not in THEME_ELEMENTS] == []
+    page = (tmp_path / "site" / name / "index.html").read_text("utf-8")
+    assert "&lt;img src=x onerror=" in page and "CC101" in page

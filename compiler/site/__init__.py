@@ -113,9 +113,13 @@ class Site:
         self.chapters: dict[str, Chapter] = {
             c.file: c for c in spec.chapters if c.file not in unpublished
         }
-        for source in result.sources:
-            if source.name not in self.chapters and source.name not in unpublished:
-                self.chapters[source.name] = Chapter(source.name, "", None, None, None)
+        # Chapters the compiler could not read (a preview of a spec with errors) are pages too,
+        # named after their files: mkdocs must never make up a title of its own, unescaped.
+        names = [source.name for source in result.sources]
+        names += result.files.chapters if result.files is not None else ()
+        for name in names:
+            if name not in self.chapters and name not in unpublished:
+                self.chapters[name] = Chapter(name, "", None, None, None)
         self.inputs = PageInputs(
             spec,
             result.tokens,
