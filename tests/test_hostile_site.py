@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 from support.markup import THEME_ELEMENTS, browser_scheme, live_markup, script_text
+from support.preview import build_preview
 from test_site_build import build, make_project
 
 from compiler.cli import cli
@@ -155,19 +156,10 @@ def test_no_script_runs_on_a_preview_of_a_spec_full_of_injections(
 ) -> None:
     """A live preview renders the pages even while the spec has errors: the refused input itself
     reaches the browser there, and must still be inert."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     files = {path.name: path.read_text("utf-8") for path in INJECTIONS}
     files["index.md"] = "# Home {#home}\n\nInjections follow.\n"
     files["zz-extra.md"] = EXTRA
-    config = load_config(config_file=str(make_project(tmp_path, files)))
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
-    site = tmp_path / "site"
+    site = build_preview(make_project(tmp_path, files))
     origin = serve_dir(site)
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     assert len(pages) > len(INJECTIONS)
@@ -398,18 +390,10 @@ def test_a_chapter_the_compiler_cannot_read_keeps_an_escaped_title_in_a_preview(
 ) -> None:
     """Found by the fuzzer: a preview shows a chapter that is not UTF-8 as an error page; mkdocs
     named it after its file, unescaped, in the <h1>, the header and the nav."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     name = name_payload(1)
     config_file = make_project(tmp_path, {"index.md": "# Home {#home}\n"})
     (tmp_path / "docs" / f"{name}.md").write_bytes(b"\x89 not UTF-8")
-    config = load_config(config_file=str(config_file))
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
+    build_preview(config_file)
     for page in (tmp_path / "site").rglob("*.html"):
         assert [f for f in live_markup(page.read_text("utf-8")) if f not in THEME_ELEMENTS] == []
     page = (tmp_path / "site" / name / "index.html").read_text("utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.preview import build_preview
 from test_hostile_site import PNG, SVG, payload_site  # noqa: F401  (a fixture)
 from test_site_build import TEST_CONFIG, build, make_project
 
@@ -197,20 +198,6 @@ def test_links_must_lead_to_published_files(tmp_path: Path) -> None:
 # --- only what the compiler approved is published ----------------------------------------------
 
 
-def preview(config_file: Path) -> Path:
-    """Build as `constitution serve` does (errors shown on the pages, not fatal); the site."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    config = load_config(config_file=str(config_file))
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return config_file.parent / "site"
-
-
 def published(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
 
@@ -226,7 +213,7 @@ def test_a_live_preview_publishes_only_approved_files(tmp_path: Path) -> None:
         "a.md": "",
         "a/index.md": "",
     }
-    site = preview(write_spec(tmp_path, files))
+    site = build_preview(write_spec(tmp_path, files))
     assert "The constitution has errors" in (site / "index.html").read_text("utf-8")
     for name, data in IMAGES.items():
         assert (site / name).read_bytes() == data, name
@@ -244,7 +231,7 @@ def test_nothing_behind_a_link_to_a_folder_outside_the_spec_is_published(tmp_pat
     (outside / "secret.md").write_text("# Secret {#secret}\n", "utf-8")
     config = write_spec(tmp_path / "project", {"index.md": ""})
     (tmp_path / "project" / "docs" / "linked").symlink_to(outside, target_is_directory=True)
-    site = preview(config)
+    site = build_preview(config)
     assert "index.html" in published(site)
     assert not any(p.startswith("linked") for p in published(site)), published(site)
 

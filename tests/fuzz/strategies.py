@@ -420,9 +420,8 @@ def check_site(files: Sequence[tuple[str, bytes]]) -> None:
     """Compile `files` as a spec directory, hold it to the contract, then build its site as a
     live preview does (pages are built even when the spec has errors): no page and no search
     entry holds live markup, and the site holds no spec file the compiler did not approve."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
     from support.markup import THEME_ELEMENTS, live_markup, script_text
+    from support.preview import build_preview
 
     from compiler.spec_files import fold, generated_at, is_chapter, page_addresses
 
@@ -439,13 +438,7 @@ def check_site(files: Sequence[tuple[str, bytes]]) -> None:
         result = compile_spec(docs)
         check_diagnostics(result.diagnostics, {})
         (root / "mkdocs.yml").write_text(SITE_CONFIG, "utf-8")
-        config = load_config(config_file=str(root / "mkdocs.yml"))
-        config.plugins.on_startup(command="serve", dirty=False)
-        try:
-            mkdocs_build(config)
-        finally:
-            config.plugins.on_shutdown()
-        site = root / "site"
+        site = build_preview(root / "mkdocs.yml")
         approved = result.files.published if result.files is not None else frozenset()
         allowed = {
             fold(address)
