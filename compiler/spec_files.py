@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
@@ -134,7 +135,7 @@ SVG_ELEMENTS = frozenset(
 _CSS_LOAD = re.compile(r"@import|image-set\s*\(|url\s*\(\s*(?!['\"]?\s*#)", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpecFiles:
     """Every file of a spec directory, as the policy sorts them."""
 
@@ -151,11 +152,27 @@ class SpecFiles:
     names: frozenset[str] = field(default_factory=frozenset)
     """Every file name seen (hidden ones excepted), refused ones included."""
 
-    @property
+    @cached_property
     def published(self) -> frozenset[str]:
         """The spec files the site may publish: the chapters that collide with nothing, and the
         checked images. Whatever else is in the spec directory stays out of the site."""
         return frozenset(self.chapters).difference(self.unpublished).union(self.assets)
+
+    @cached_property
+    def _assets(self) -> frozenset[str]:
+        return frozenset(self.assets)
+
+    @cached_property
+    def _folders(self) -> frozenset[str]:
+        """Every folder that holds a file of the spec, at any depth."""
+        folders = set()
+        for name in self.names:
+            while "/" in name:
+                name = name.rsplit("/", 1)[0]
+                if name in folders:
+                    break
+                folders.add(name)
+        return frozenset(folders)
 
     def link_problem(self, from_file: str, href: str) -> tuple[str, str, str] | None:
         """(code, message, hint) when `href`, written in `from_file`, names a file of the spec
@@ -176,11 +193,11 @@ class SpecFiles:
                 f"link leaves the spec directory: '{shown}'",
                 "link to a file inside the spec, or to an https: page",
             )
-        if target in self.assets or _linkable(target):
+        if target in self._assets or _linkable(target):
             return None
         if target in self.names:
             why = "refused (see its own diagnostic)"
-        elif target + "/" in {posixpath.dirname(n) + "/" for n in self.names}:
+        elif target in self._folders:
             why = "a folder, not a file"
         else:
             why = "not in the spec"
