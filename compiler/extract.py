@@ -35,6 +35,7 @@ from .model import (
     Spec,
 )
 from .reader import SourceFile
+from .spec_files import SpecFiles
 from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, annotation_info
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
@@ -165,8 +166,12 @@ class _LinkPlace:
 class Extractor:
     """Builds the `Spec` of a whole spec, one file at a time."""
 
-    def __init__(self, registry: IdRegistry, reserved: set[str]) -> None:
+    def __init__(
+        self, registry: IdRegistry, reserved: set[str], files: SpecFiles | None = None
+    ) -> None:
         self.spec = Spec()
+        self.files = files
+        """The spec directory's files, to check links to images and other files against."""
         self.registry = registry
         self.reserved = reserved
         """Explicit ids, so that ids made from titles never take one."""
@@ -752,6 +757,10 @@ class Extractor:
                 continue
             match = _MD_LINK.match(href)
             if match is None:
+                problem = self.files.link_problem(source.name, href) if self.files else None
+                if problem is not None:
+                    code, message, hint = problem
+                    self._error(code, message, source, place.line, place.column, hint)
                 continue
             file_part, fragment = match["file"], match["fragment"]
             if file_part is not None:

@@ -453,13 +453,16 @@ def test_a_spec_with_index_and_folders(tmp_path: Path) -> None:
     assert (site / "core-values/index.html").exists()
 
 
-def test_a_chapter_named_like_a_generated_page_keeps_its_place(tmp_path: Path) -> None:
+def test_a_chapter_named_like_a_generated_page_is_refused(tmp_path: Path) -> None:
+    """It would be overwritten by the generated page (or take its place): reported, in `check`
+    as in `build`, and the previous site stays."""
     files = {"glossary.md": "# Our glossary\n\n::: definition {#t term=t}\nA term.\n:::\n"}
     result = build(make_project(tmp_path, files))
-    assert result.exit_code == 0, result.output
-    site = tmp_path / "site"
-    assert "Our glossary" in (site / "glossary/index.html").read_text(encoding="utf-8")
-    assert "<dfn>t</dfn>" in (site / "glossary-2/index.html").read_text(encoding="utf-8")
+    assert result.exit_code == 1, result.output
+    assert "glossary.md:1:1: CC311 'glossary.md' would be published at 'glossary.html'" in (
+        result.output
+    )
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.parametrize("version", ["2025-02-12", "2025-04-11"])

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import CODES
 from ..emit import schema
+from ..extract import slugify
 from ..model import Attributes, Chapter, Spec
 from ..render import (
     PageContext,
@@ -26,6 +27,7 @@ from ..render import (
     node_link,
     render_markdown,
     render_tokens,
+    unique_anchor,
 )
 from ..syntax import annotation_info
 from .diagram import DiagramItem, priority_diagram
@@ -191,8 +193,11 @@ def constraints_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
         "by kind. Each names the properties it concerns and links to where it is stated.",
     )
     kinds = sorted({c.kind for c in spec.constraints}, key=lambda k: (k != "hard", k))
+    anchors: set[str] = set()
     for kind in kinds:
-        parts.append(heading(2, f"kind-{kind}", f"{kind.capitalize()} constraints", toc))
+        # The kind is the author's free text: its anchor is a slug of it, unique on the page.
+        anchor = unique_anchor(f"kind-{slugify(kind)}", anchors)
+        parts.append(heading(2, anchor, f"{kind.capitalize()} constraints", toc))
         for constraint in (c for c in spec.constraints if c.kind == kind):
             parts.append(_block(inputs, context, "constraint", constraint.id))
             parts.append(inputs.where(constraint.id, constraint.section, context, "Stated"))
