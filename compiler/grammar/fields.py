@@ -20,7 +20,7 @@ from .types import (
     FieldType,
     FieldValue,
 )
-from .yamlnodes import YamlReader
+from .yamlnodes import Settings, YamlReader
 
 MAX_FIELDS = 32
 """Most fields of one kind."""
@@ -68,8 +68,6 @@ _APPLIES: dict[str, tuple[FieldType, ...]] = {
     "ordered": (_ENUM, _REFERENCE),
     "many": (_INTEGER, _ENUM, _REFERENCE),
 }
-
-Settings = dict[str, tuple[yaml.Node, yaml.Node]]
 
 
 class FieldReader:

@@ -26,10 +26,12 @@ from ..diagnostics import Diagnostic, Severity, sort_diagnostics
 from ..reader import read_spec
 from .fields import FieldReader
 from .types import (
+    FieldType,
     Form,
     Grammar,
     Granularity,
     KindSpec,
+    Mode,
     OrderSpec,
     PageSpec,
     PageView,
@@ -38,7 +40,7 @@ from .types import (
     TitleSource,
     TitleSpec,
 )
-from .yamlnodes import YamlReader, parse_yaml, plain
+from .yamlnodes import Settings, YamlReader, parse_yaml, plain
 
 GRAMMAR_FILE = "constitution.yaml"
 """The declarations file's name, at the root of a directory spec."""
@@ -301,9 +303,7 @@ class _Loader(YamlReader):
                 del changes["granularity"]
         self.kinds[kind.name] = dataclasses.replace(kind, **changes)
 
-    def _common(
-        self, name: str, settings: dict[str, tuple[yaml.Node, yaml.Node]], where: str
-    ) -> dict[str, Any]:
+    def _common(self, name: str, settings: Settings, where: str) -> dict[str, Any]:
         """The settings a declared kind and an extended built-in kind share."""
         changes: dict[str, Any] = {}
         for key, limit in (("label", MAX_LABEL), ("plural", MAX_LABEL)):
@@ -398,39 +398,47 @@ class _Loader(YamlReader):
         settings = self.settings(node, where, _PAGE)
         if settings is None:
             return None
-        if "title" not in settings:
-            self.error(node, "CC713", f"{where} has no title", 'add title: "..."')
-            return None
-        title = self.text(settings["title"][1], f"{where}.title", MAX_LABEL)
-        if title is None:
-            return None
-        slug_node = settings["slug"][1] if "slug" in settings else settings["title"][1]
-        if "slug" not in settings and not any(ch.isalnum() for ch in title):
-            self.error(slug_node, "CC713", f"{where}.title gives no file name", "add slug: name")
-            return None
-        slug = (
-            self.text(slug_node, f"{where}.slug", MAX_NAME)
-            if "slug" in settings
-            else extract.slugify(title)
-        )
-        if slug is None or not self._name(slug_node, slug, SLUG, "page slug", "principals"):
-            return None
-        page = PageSpec(title, slug)
+        title = self._page_title(node, settings, where)
+        slug = self._slug(settings, title, where)
+        view = PageView.LIST
         if "view" in settings:
-            view = self._choice(settings["view"][1], f"{where}.view", PageView)
-            page = dataclasses.replace(page, view=view or page.view)
+            view = self._choice(settings["view"][1], f"{where}.view", PageView) or view
+        columns: list[tuple[str, yaml.Node]] = []
         if "columns" in settings:
-            if page.view is not PageView.TABLE:
+            if view is not PageView.TABLE:
                 self.error(
                     settings["columns"][0],
                     "CC709",
                     f"{where}.columns applies to a table only",
                     "add view: table, or remove columns",
                 )
-            columns = self.words(settings["columns"][1], f"{where}.columns", MAX_FIELDS)
-            self.columns.extend((kind, word, item) for word, item in columns or [])
-            page = dataclasses.replace(page, columns=tuple(word for word, _ in columns or []))
-        return page
+            columns = self.words(settings["columns"][1], f"{where}.columns", MAX_FIELDS) or []
+            self.columns.extend((kind, word, item) for word, item in columns)
+        if title is None or slug is None:
+            return None
+        return PageSpec(title, slug, view, tuple(word for word, _ in columns))
+
+    def _page_title(self, node: yaml.Node, settings: Settings, where: str) -> str | None:
+        if "title" not in settings:
+            self.error(node, "CC713", f"{where} has no title", 'add title: "..."')
+            return None
+        return self.text(settings["title"][1], f"{where}.title", MAX_LABEL)
+
+    def _slug(self, settings: Settings, title: str | None, where: str) -> str | None:
+        if "slug" in settings:
+            node = settings["slug"][1]
+            slug = self.text(node, f"{where}.slug", MAX_NAME)
+        elif title is not None:
+            node = settings["title"][1]
+            if not any(ch.isalnum() for ch in title):
+                self.error(node, "CC713", f"{where}.title gives no file name", "add slug: name")
+                return None
+            slug = extract.slugify(title)
+        else:
+            return None
+        if slug is None or not self._name(node, slug, SLUG, "page slug", "principals"):
+            return None
+        return slug
 
     def _order(self, node: yaml.Node, where: str) -> OrderSpec | None:
         settings = self.settings(node, where, _ORDER)
@@ -479,6 +487,8 @@ class _Loader(YamlReader):
             place = self.places.get(spec.name)
             if place is None:
                 continue
+            if spec.order is not None:
+                self._order_fields(place, spec, spec.order)
             self._unique(place, spec, "key", RESERVED_KEYS)
             if spec.page is not None:
                 self._unique(place, spec, "page slug", RESERVED_SLUGS)
@@ -490,6 +500,19 @@ class _Loader(YamlReader):
                     f"kind '{spec.name}' has a field '{title}', the attribute that gives its title",
                     "rename the field, or give the title another attribute: title: {attribute: ...}",
                 )
+
+    def _order_fields(self, node: yaml.Node, spec: KindSpec, order: OrderSpec) -> None:
+        """The fields an order spec names exist and have the types orders need."""
+        levels, mode = spec.field(order.levels), spec.field(order.mode)
+        if levels is None or levels.type is not FieldType.REFERENCE or not levels.ordered:
+            self.error(node, "CC707", f"{spec.name}.order.levels names no ordered reference", "")
+        if mode is None or mode.type is not FieldType.ENUM or not set(mode.values) <= set(Mode):
+            self.error(node, "CC707", f"{spec.name}.order.mode names no enum of modes", "")
+        ranked = order.ranked_by
+        rank_kind = self.kinds.get(ranked.kind) if ranked is not None else None
+        rank_field = rank_kind.field(ranked.field) if rank_kind and ranked else None
+        if ranked is not None and (rank_field is None or rank_field.type is not FieldType.INTEGER):
+            self.error(node, "CC707", f"{spec.name}.order.ranked_by names no integer field", "")
 
     def _unique(self, node: yaml.Node, spec: KindSpec, what: str, reserved: frozenset[str]) -> None:
         """Report when `spec`'s key (or page slug) is reserved or another kind's."""

@@ -28,6 +28,9 @@ _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _BOOLEANS = yaml.constructor.SafeConstructor.bool_values
+
+Settings = dict[str, tuple[yaml.Node, yaml.Node]]
+"""A mapping's entries by key: (key node, value node)."""
 #: Integers are written in decimal here: YAML 1.1 also reads 0x1f, 0o17, 1_000 and 1:30 (90).
 _MAX_DIGITS = 20
 
@@ -200,14 +203,12 @@ class YamlReader:
             entries.append((key, key_node, value_node))
         return entries
 
-    def settings(
-        self, node: yaml.Node, where: str, known: Sequence[str]
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    def settings(self, node: yaml.Node, where: str, known: Sequence[str]) -> Settings | None:
         """A mapping whose keys must be among `known`: unknown ones are reported with a hint."""
         entries = self.items(node, where, len(known) + 64)
         if entries is None:
             return None
-        found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        found: Settings = {}
         for key, key_node, value_node in entries:
             if key not in known:
                 hint = extract.suggest(key, list(known)) or f"known keys: {', '.join(known)}"
