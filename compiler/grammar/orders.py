@@ -32,6 +32,9 @@ from types import MappingProxyType
 from .problems import ValueProblem, id_problem, split_values
 from .types import MODE_RULES, Mode
 
+_CHAIN = 8
+"""Most ids a contradiction's message names."""
+
 Levels = tuple[tuple[str, ...], ...]
 """An order's levels, highest first; the ids on one level are tied."""
 
@@ -142,57 +145,93 @@ def build_order(
     return Order(owner, next(iter(kinds)), mode, known), ()
 
 
+class _Ties:
+    """Ids that some order puts on one level, merged into groups (union-find)."""
+
+    def __init__(self, orders: Sequence[Order]) -> None:
+        self.parent: dict[str, str] = {}
+        self.tied_by: dict[str, list[str]] = defaultdict(list)
+        """Each tied id, with the orders that tie it."""
+        for order in orders:
+            for level in order.levels:
+                for ident in level[1:] if len(level) > 1 else ():
+                    self.union(level[0], ident)
+                for ident in level if len(level) > 1 else ():
+                    self.tied_by[ident].append(order.id)
+
+    def find(self, ident: str) -> str:
+        root = ident
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while ident != root:  # path compression keeps later finds short
+            self.parent[ident], ident = root, self.parent[ident]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+    def groups(self) -> dict[str, list[str]]:
+        """Each group's root, with the ids merged into it, sorted."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for ident in sorted({*self.parent, *self.parent.values()}):
+            found[self.find(ident)].append(ident)
+        return found
+
+
 def check_orders(orders: Sequence[Order]) -> list[tuple[str, ValueProblem]]:
     """Orders that contradict each other, as (id of the first order involved, problem).
 
     Two orders contradict when, taken together, a node would stand above itself: a over b in one
     and b over a in another (or through a chain of orders), or a tied with b in one and above it
-    in another. Tied ids are merged into one before the graph is sorted, so the cost stays
-    linear in the number of ids named.
+    in another. Tied ids are merged into one before the graph is sorted, and each pair of
+    adjacent levels is joined through one node, so the cost stays linear in the ids named.
     """
-    parent: dict[str, str] = {}
-
-    def find(ident: str) -> str:
-        root = ident
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while ident != root:
-            parent[ident], ident = root, parent[ident]
-        return root
-
-    for order in orders:
-        for level in order.levels:
-            for ident in level[1:]:
-                a, b = find(level[0]), find(ident)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    graph: dict[str, set[str]] = defaultdict(set)
+    ties = _Ties(orders)
+    lower_than: dict[str, set[str]] = defaultdict(set)
+    """Each node, with the nodes directly above it (graphlib's predecessors)."""
     where: dict[tuple[str, str], str] = {}
     for index, order in enumerate(orders):
-        # A node between two levels keeps the edges linear: each id links to it, not to every id.
         for number, (upper, lower) in enumerate(pairwise(order.levels)):
-            gate = f"\x00{index}:{number}"
+            gate = f"\x00{index}:{number}"  # not an id: ids hold no control characters
             for ident in upper:
-                graph[gate].add(find(ident))
-                where.setdefault((find(ident), gate), order.id)
+                lower_than[gate].add(ties.find(ident))
+                where.setdefault((ties.find(ident), gate), order.id)
             for ident in lower:
-                graph[find(ident)].add(gate)
-                where.setdefault((gate, find(ident)), order.id)
+                lower_than[ties.find(ident)].add(gate)
+                where.setdefault((gate, ties.find(ident)), order.id)
     try:
-        graphlib.TopologicalSorter(graph).prepare()
+        graphlib.TopologicalSorter(lower_than).prepare()
     except graphlib.CycleError as err:
-        cycle: list[str] = err.args[1]
-        names = sorted({where[pair] for pair in pairwise(cycle) if pair in where})
-        shown = [ident for ident in cycle if not ident.startswith("\x00")]
-        chain = " > ".join(reversed(shown)) if len(set(shown)) > 1 else f"{shown[0]} > itself"
-        problem = ValueProblem(
-            "CC728",
-            f"orders contradict each other: {chain}",
-            f"the orders {', '.join(repr(n) for n in names)} cannot all hold "
-            "(ids on one level are tied); make them agree",
-        )
-        return [(names[0], problem)]
+        return [_contradiction(err.args[1], where, ties)]
     return []
+
+
+def _contradiction(
+    cycle: list[str], where: dict[tuple[str, str], str], ties: _Ties
+) -> tuple[str, ValueProblem]:
+    # graphlib lists the cycle so that each node is a predecessor (here: above) of the next.
+    nodes = [node for node in cycle if not node.startswith("\x00")]
+    names = {where[pair] for pair in pairwise(cycle) if pair in where}
+    groups = ties.groups()
+    shown: list[str] = []
+    for node in dict.fromkeys(nodes):
+        group = groups.get(node, [node])
+        names.update(order for ident in group for order in ties.tied_by.get(ident, ()))
+        others = [ident for ident in group if ident != node][:3]
+        shown.append(f"{node} (tied with {', '.join(others)})" if others else node)
+    if len(shown) > _CHAIN:  # a contradiction through thousands of ids: name its ends
+        shown[_CHAIN // 2 : -_CHAIN // 2] = ["…"]
+    chain = " > ".join([*shown, nodes[0]]) if len(shown) > 1 else f"{shown[0]} is above itself"
+    ordered = sorted(names)
+    problem = ValueProblem(
+        "CC728",
+        f"orders contradict each other: {chain}",
+        f"the orders {', '.join(repr(n) for n in ordered)} cannot all hold "
+        "(ids on one level are tied); make them agree",
+    )
+    return ordered[0], problem
 
 
 class Relation(StrEnum):

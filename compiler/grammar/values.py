@@ -209,13 +209,16 @@ def read_fields(kind: KindSpec, attributes: Attributes) -> FieldValues:
                     ),
                 )
             )
+    written = attributes.as_dict()
     fields: dict[str, FieldValue] = {}
     for spec in kind.fields:
         if spec.name in given:
             fields[spec.name] = given[spec.name]
+        elif spec.name in written:
+            continue  # given with a problem, reported above: no default stands in for it
         elif spec.default is not None:
             fields[spec.name] = spec.default
-        elif spec.required and spec.name not in attributes.as_dict():
+        elif spec.required:
             problems.append((None, _missing(kind, spec)))
     return FieldValues(fields, title, tuple(extra), tuple(problems))
 
