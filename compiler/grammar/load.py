@@ -256,11 +256,9 @@ class _Loader(YamlReader):
         if settings is None:
             return spec
         changes: dict[str, Any] = {}
-        if "label" in settings and "plural" not in settings:
-            found = self.text(settings["label"][1], f"{where}.label", MAX_LABEL)
-            if found is not None:
-                changes["plural"] = _plural(found)
         changes.update(self._common(name, settings, where))
+        if "label" in changes and "plural" not in settings:
+            changes["plural"] = _plural(changes["label"])
         for key, read in self._kind_readers(name, where).items():
             if key in settings:
                 value = read(settings[key][1])

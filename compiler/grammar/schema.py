@@ -469,13 +469,28 @@ def spec_schema(grammar: Grammar) -> dict[str, Any]:
             "kinds": _described(
                 "The grammar the document was compiled with: this one.", {"const": described}
             ),
-            "node": {
-                "description": "A section or an annotation, of one of the grammar's kinds.",
-                "oneOf": [_ref(f"node-{kind.name}") for kind in kinds],
-            },
+            "node": _dispatch([kind.name for kind in kinds]),
         },
         defs,
     )
+
+
+def _dispatch(names: list[str]) -> dict[str, Any]:
+    """A node, checked against the schema of its kind: `if`/`then` on ``kind`` rather than a
+    `oneOf`, so that a validator reports the problems of the node's own kind only."""
+    known = {"properties": {"kind": {"enum": names}}}
+    return {
+        "description": "A section or an annotation, of one of the grammar's kinds.",
+        "type": "object",
+        "required": ["kind"],
+        "allOf": [
+            {"if": {"properties": {"kind": {"not": {"enum": names}}}}, "then": known},
+            *(
+                {"if": {"properties": {"kind": {"const": name}}}, "then": _ref(f"node-{name}")}
+                for name in names
+            ),
+        ],
+    }
 
 
 def _kind_node(kind: KindSpec) -> dict[str, Any]:
