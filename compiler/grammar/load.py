@@ -12,30 +12,33 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 
 from .. import extract
 from ..diagnostics import Diagnostic, Severity, sort_diagnostics
 from ..reader import read_spec
+from .consistency import check_kinds
 from .fields import FieldReader
+from .kind_settings import (
+    MAX_LABEL,
+    granularity,
+    kind_key,
+    order_spec,
+    page,
+    title_spec,
+)
 from .types import (
-    FieldType,
     Form,
     Grammar,
     Granularity,
     KindSpec,
-    Mode,
-    OrderSpec,
-    PageSpec,
-    PageView,
-    RankSpec,
     RawSection,
     TitleSource,
     TitleSpec,
@@ -50,40 +53,17 @@ MAX_DEPTH = 12
 """Deepest nesting of mappings and lists."""
 MAX_KINDS = 48
 """Most kinds a spec may declare."""
-MAX_FIELDS = 32
-"""Most fields of one kind."""
-MAX_NAME = 40
-"""Longest name of a kind, a field, a value or a page."""
-MAX_LABEL = 80
-"""Longest label or page title."""
 MAX_DESCRIPTION = 1000
 """Longest description."""
 
 KIND_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 """A kind's name: lower-case words joined by ``-``, as in ``::: safe-behavior``."""
-KEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-"""A kind's plural key: a Python identifier in lower case, as in ``constitution.behaviors``."""
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-"""A page's file name without ``.md``."""
-RESERVED_KEYS = frozenset(
-    {"chapters", "document", "kinds", "metadata", "modes", "nodes", "orders", "schema"}
-    | {"title", "version", "warnings"}
-)
-"""Names of the compiled document and of `Constitution` that no kind's key may take."""
-RESERVED_SLUGS = frozenset({"index", "authoring", "tool-builders", "versions", "schemas"})
-"""Pages the site writes whatever the grammar."""
-
 _TOP = ("kinds", "sections", "diff", "examples")
 _KIND = ("key", "label", "plural", "description", "title", "binding", "granularity", "page")
 _KIND_FIELDS = ("fields",)
 _BUILTIN_ONLY = ("form", "open", "order")
 #: What a spec may change of a built-in kind.
 _EXTEND = ("label", "plural", "description", "granularity", "page", "fields")
-_TITLE = ("from", "attribute", "required")
-_PAGE = ("title", "slug", "view", "columns")
-_ORDER = ("levels", "mode", "ranked_by")
-_RANKED_BY = ("kind", "field")
-_Choice = TypeVar("_Choice", Form, Granularity, PageView, TitleSource)
 
 
 def grammar_file(spec: Path) -> Path | None:
@@ -192,7 +172,7 @@ class _Loader(YamlReader):
                 "keep it if you prepare for that version; nothing in it is checked or used now",
                 Severity.WARNING,
             )
-        self._cross_check()
+        check_kinds(self, self.kinds, self.places, self.targets, self.columns)
         return Grammar(MappingProxyType(self.kinds), diff, examples)
 
     def _raw(self, entry: tuple[yaml.Node, yaml.Node] | None) -> RawSection | None:
@@ -217,7 +197,7 @@ class _Loader(YamlReader):
             if existing is not None and existing.builtin and not self.builtin:
                 self._extend(existing, key_node, value, where)
                 continue
-            if not self._name(key_node, name, KIND_NAME, "kind", "safe-behavior"):
+            if not self.name(key_node, name, KIND_NAME, "kind", "safe-behavior"):
                 continue
             declared += 1
             if declared > MAX_KINDS:
@@ -241,6 +221,7 @@ class _Loader(YamlReader):
             self.kinds[name] = self._kind(name, value, where)
 
     def _kind(self, name: str, node: yaml.Node, where: str) -> KindSpec:
+        """A new kind: its defaults, then what `node` declares."""
         known = _KIND + _KIND_FIELDS + (_BUILTIN_ONLY if self.builtin else ())
         label = name.replace("-", " ").capitalize()
         spec = KindSpec(
@@ -314,11 +295,13 @@ class _Loader(YamlReader):
             if found is not None:
                 changes["description"] = found
         if "granularity" in settings:
-            found_granularity = self._granularity(settings["granularity"][1], where)
+            found_granularity = granularity(
+                self, settings["granularity"][1], where, builtin=self.builtin
+            )
             if found_granularity is not None:
                 changes["granularity"] = found_granularity
         if "page" in settings:
-            changes["page"] = self._page(name, settings["page"][1], f"{where}.page")
+            changes["page"] = page(self, name, settings["page"][1], f"{where}.page", self.columns)
         if "fields" in settings:
             base = self.kinds.get(name)
             changes["fields"] = self.fields.read(
@@ -332,128 +315,13 @@ class _Loader(YamlReader):
     def _kind_readers(self, name: str, where: str) -> dict[str, Callable[[yaml.Node], Any]]:
         """Readers of the settings only a new kind (or the default grammar) gives."""
         return {
-            "key": lambda node: self._key(node, f"{where}.key"),
-            "title": lambda node: self._title(node, f"{where}.title"),
+            "key": lambda node: kind_key(self, node, f"{where}.key"),
+            "title": lambda node: title_spec(self, node, f"{where}.title"),
             "binding": lambda node: self.flag(node, f"{where}.binding"),
-            "form": lambda node: self._choice(node, f"{where}.form", Form),
+            "form": lambda node: self.choice(node, f"{where}.form", Form),
             "open": lambda node: self.flag(node, f"{where}.open"),
-            "order": lambda node: self._order(node, f"{where}.order"),
+            "order": lambda node: order_spec(self, node, f"{where}.order"),
         }
-
-    def _key(self, node: yaml.Node, where: str) -> str | None:
-        found = self.text(node, where, MAX_NAME)
-        if found is None or not self._name(node, found, KEY_NAME, "key", "safe_behaviors"):
-            return None
-        return found
-
-    def _granularity(self, node: yaml.Node, where: str) -> tuple[Granularity, ...] | None:
-        words = self.words(node, f"{where}.granularity", len(Granularity))
-        if words is None:
-            return None
-        found: list[Granularity] = []
-        for word, item in words:
-            value = self._member(item, word, f"{where}.granularity", Granularity)
-            if value is not None and value not in found:
-                found.append(value)
-        if not words and not self.builtin:
-            self.error(
-                node,
-                "CC709",
-                f"{where}.granularity is empty",
-                "name at least one of block, item, span",
-            )
-            return None
-        return tuple(found)
-
-    def _title(self, node: yaml.Node, where: str) -> TitleSpec | None:
-        settings = self.settings(node, where, _TITLE)
-        if settings is None:
-            return None
-        spec = TitleSpec()
-        if "from" in settings:
-            words = self.words(settings["from"][1], f"{where}.from", len(TitleSource))
-            sources = [
-                self._member(item, word, f"{where}.from", TitleSource) for word, item in words or []
-            ]
-            spec = dataclasses.replace(spec, sources=tuple(s for s in sources if s is not None))
-        if "attribute" in settings:
-            attribute = self.text(settings["attribute"][1], f"{where}.attribute", MAX_NAME)
-            if attribute is not None and self.fields.name(settings["attribute"][1], attribute):
-                spec = dataclasses.replace(spec, attribute=attribute)
-        if "required" in settings:
-            required = self.flag(settings["required"][1], f"{where}.required")
-            spec = dataclasses.replace(spec, required=bool(required))
-        if spec.required and not spec.sources:
-            self.error(
-                node,
-                "CC709",
-                f"{where} is required but has no source",
-                "add from: [attribute, lead], or drop required",
-            )
-        return spec
-
-    def _page(self, kind: str, node: yaml.Node, where: str) -> PageSpec | None:
-        settings = self.settings(node, where, _PAGE)
-        if settings is None:
-            return None
-        title = self._page_title(node, settings, where)
-        slug = self._slug(settings, title, where)
-        view = PageView.LIST
-        if "view" in settings:
-            view = self._choice(settings["view"][1], f"{where}.view", PageView) or view
-        columns: list[tuple[str, yaml.Node]] = []
-        if "columns" in settings:
-            if view is not PageView.TABLE:
-                self.error(
-                    settings["columns"][0],
-                    "CC709",
-                    f"{where}.columns applies to a table only",
-                    "add view: table, or remove columns",
-                )
-            columns = self.words(settings["columns"][1], f"{where}.columns", MAX_FIELDS) or []
-            self.columns.extend((kind, word, item) for word, item in columns)
-        if title is None or slug is None:
-            return None
-        return PageSpec(title, slug, view, tuple(word for word, _ in columns))
-
-    def _page_title(self, node: yaml.Node, settings: Settings, where: str) -> str | None:
-        if "title" not in settings:
-            self.error(node, "CC713", f"{where} has no title", 'add title: "..."')
-            return None
-        return self.text(settings["title"][1], f"{where}.title", MAX_LABEL)
-
-    def _slug(self, settings: Settings, title: str | None, where: str) -> str | None:
-        if "slug" in settings:
-            node = settings["slug"][1]
-            slug = self.text(node, f"{where}.slug", MAX_NAME)
-        elif title is not None:
-            node = settings["title"][1]
-            if not any(ch.isalnum() for ch in title):
-                self.error(node, "CC713", f"{where}.title gives no file name", "add slug: name")
-                return None
-            slug = extract.slugify(title)
-        else:
-            return None
-        if slug is None or not self._name(node, slug, SLUG, "page slug", "principals"):
-            return None
-        return slug
-
-    def _order(self, node: yaml.Node, where: str) -> OrderSpec | None:
-        settings = self.settings(node, where, _ORDER)
-        if settings is None:
-            return None
-        if "levels" not in settings or "mode" not in settings:
-            self.error(node, "CC713", f"{where} needs levels and mode", "add both")
-            return None
-        levels = self.text(settings["levels"][1], f"{where}.levels", MAX_NAME)
-        mode = self.text(settings["mode"][1], f"{where}.mode", MAX_NAME)
-        ranked_by = None
-        if "ranked_by" in settings:
-            ranked = self.settings(settings["ranked_by"][1], f"{where}.ranked_by", _RANKED_BY)
-            kind = self.text(ranked["kind"][1], "kind", MAX_NAME) if ranked else None
-            field = self.text(ranked["field"][1], "field", MAX_NAME) if ranked else None
-            ranked_by = RankSpec(kind, field) if kind and field else None
-        return OrderSpec(levels, mode, ranked_by) if levels and mode else None
 
     # --- sections -------------------------------------------------------------------------
 
@@ -468,106 +336,6 @@ class _Loader(YamlReader):
         self.kinds["section"] = dataclasses.replace(section, fields=fields)
 
     # --- what needs every kind ------------------------------------------------------------
-
-    def _cross_check(self) -> None:
-        nodes = [k for k, spec in self.kinds.items() if spec.form is not Form.LINK]
-        for kind, target, node in self.targets:
-            if target not in nodes:
-                what = "is not a kind of node" if target in self.kinds else "is not a kind"
-                hint = extract.suggest(target, nodes) or f"kinds: {', '.join(nodes)}"
-                self.error(node, "CC707", f"{kind} names '{target}', which {what}", hint)
-        for kind, column, node in self.columns:
-            names = [f.name for f in self.kinds[kind].fields]
-            if column not in names:
-                hint = extract.suggest(column, names) or f"fields: {', '.join(names) or 'none'}"
-                self.error(node, "CC707", f"'{column}' is not a field of {kind}", hint)
-        for spec in self.kinds.values():
-            place = self.places.get(spec.name)
-            if place is None:
-                continue
-            if spec.order is not None:
-                self._order_fields(place, spec, spec.order)
-            self._unique(place, spec, "key", RESERVED_KEYS)
-            if spec.page is not None:
-                self._unique(place, spec, "page slug", RESERVED_SLUGS)
-            title = spec.title.attribute if TitleSource.ATTRIBUTE in spec.title.sources else None
-            if title is not None and spec.field(title) is not None:
-                self.error(
-                    place,
-                    "CC714",
-                    f"kind '{spec.name}' has a field '{title}', the attribute that gives its title",
-                    "rename the field, or give the title another attribute: title: {attribute: ...}",
-                )
-
-    def _order_fields(self, node: yaml.Node, spec: KindSpec, order: OrderSpec) -> None:
-        """The fields an order spec names exist and have the types orders need."""
-        levels, mode = spec.field(order.levels), spec.field(order.mode)
-        if levels is None or levels.type is not FieldType.REFERENCE or not levels.ordered:
-            self.error(node, "CC707", f"{spec.name}.order.levels names no ordered reference", "")
-        if mode is None or mode.type is not FieldType.ENUM or not set(mode.values) <= set(Mode):
-            self.error(node, "CC707", f"{spec.name}.order.mode names no enum of modes", "")
-        ranked = order.ranked_by
-        rank_kind = self.kinds.get(ranked.kind) if ranked is not None else None
-        rank_field = rank_kind.field(ranked.field) if rank_kind and ranked else None
-        if ranked is not None and (rank_field is None or rank_field.type is not FieldType.INTEGER):
-            self.error(node, "CC707", f"{spec.name}.order.ranked_by names no integer field", "")
-
-    def _unique(self, node: yaml.Node, spec: KindSpec, what: str, reserved: frozenset[str]) -> None:
-        """Report when `spec`'s key (or page slug) is reserved or another kind's."""
-        value = _value(spec, what)
-        owner = next(
-            (
-                k
-                for k, other in self.kinds.items()
-                if k != spec.name and _value(other, what) == value
-            ),
-            None,
-        )
-        if value is None or (owner is None and value not in reserved):
-            return
-        whose = f"the {what} of kind '{owner}'" if owner else "reserved"
-        self.error(
-            node,
-            "CC714",
-            f"kind '{spec.name}' has the {what} '{value}', which is {whose}",
-            f"give it another {what}",
-        )
-
-    # --- small readers --------------------------------------------------------------------
-
-    def _name(
-        self, node: yaml.Node, value: str, pattern: re.Pattern[str], what: str, example: str
-    ) -> bool:
-        if len(value) <= MAX_NAME and pattern.match(value):
-            return True
-        fixed = re.sub(r"[^a-z0-9]+", "_" if "_" in example else "-", value.lower()).strip("-_")
-        hint = f"did you mean '{fixed}'?" if fixed and pattern.match(fixed) else f"e.g. {example}"
-        if len(value) > MAX_NAME:
-            hint = f"use at most {MAX_NAME} characters"
-        self.error(node, "CC706", f"'{value[:MAX_NAME]}' is not a valid {what} name", hint)
-        return False
-
-    def _choice(self, node: yaml.Node, where: str, enum: type[_Choice]) -> _Choice | None:
-        found = self.text(node, where, MAX_NAME)
-        return self._member(node, found, where, enum) if found is not None else None
-
-    def _member(
-        self, node: yaml.Node, word: str, where: str, enum: type[_Choice]
-    ) -> _Choice | None:
-        names: Sequence[str] = [str(member) for member in enum]
-        if word in names:
-            return enum(word)
-        hint = extract.suggest(word, names) or f"one of {', '.join(names)}"
-        self.error(
-            node, "CC709", f"{where} has '{word}', which is not one of {', '.join(names)}", hint
-        )
-        return None
-
-
-def _value(spec: KindSpec, what: str) -> str | None:
-    if what == "key":
-        return spec.key
-    return spec.page.slug if spec.page is not None else None
 
 
 def _plural(word: str) -> str:

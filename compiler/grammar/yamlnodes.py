@@ -7,8 +7,10 @@ constructors run), and nesting is bounded, so reading costs time linear in the f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 import yaml
 from yaml.events import (
@@ -29,10 +31,14 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _BOOLEANS = yaml.constructor.SafeConstructor.bool_values
 
+_Word = TypeVar("_Word", bound=StrEnum)
+
 Settings = dict[str, tuple[yaml.Node, yaml.Node]]
 """A mapping's entries by key: (key node, value node)."""
 #: Integers are written in decimal here: YAML 1.1 also reads 0x1f, 0o17, 1_000 and 1:30 (90).
 _MAX_DIGITS = 20
+MAX_NAME = 40
+"""Longest name of a kind, a key, a field, a value or a page."""
 
 
 def parse_yaml(
@@ -278,6 +284,44 @@ class YamlReader:
             if value is not None:
                 found.append((value, item))
         return found
+
+    def name(
+        self,
+        node: yaml.Node,
+        value: str,
+        pattern: re.Pattern[str],
+        what: str,
+        example: str,
+        why: str = "",
+    ) -> bool:
+        """True when `value` matches `pattern` in at most `MAX_NAME` characters; else reports it,
+        with the nearest valid spelling. `why` ends the hint."""
+        if len(value) <= MAX_NAME and pattern.match(value):
+            return True
+        joiner = "_" if "_" in example else "-"
+        fixed = re.sub(r"[^a-z0-9]+", joiner, value.lower()).strip("-_")
+        hint = f"did you mean '{fixed}'?" if fixed and pattern.match(fixed) else f"e.g. {example}"
+        if len(value) > MAX_NAME:
+            hint, why = f"use at most {MAX_NAME} characters", ""
+        shown = value if len(value) <= MAX_NAME else value[:MAX_NAME] + "…"
+        self.error(node, "CC706", f"'{shown}' is not a valid {what} name", hint + why)
+        return False
+
+    def choice(self, node: yaml.Node, where: str, enum: type[_Word]) -> _Word | None:
+        """One of an enumeration's words, written as text."""
+        found = self.text(node, where, MAX_NAME)
+        return self.member(node, found, where, enum) if found is not None else None
+
+    def member(self, node: yaml.Node, word: str, where: str, enum: type[_Word]) -> _Word | None:
+        """`word` as a member of `enum`, or None (reported)."""
+        names = [str(member) for member in enum]
+        if word in names:
+            return enum(word)
+        hint = extract.suggest(word, names) or f"one of {', '.join(names)}"
+        self.error(
+            node, "CC709", f"{where} has '{word}', which is not one of {', '.join(names)}", hint
+        )
+        return None
 
     def _wrong_type(self, node: yaml.Node, where: str, expected: str) -> None:
         scalar = isinstance(node, yaml.ScalarNode)
