@@ -7,8 +7,10 @@ import re
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -361,3 +363,27 @@ def test_the_default_grammar_file_is_package_data() -> None:
     for name in shipped:
         if name.endswith(".yaml"):
             assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def test_the_authoring_guide_s_examples_load() -> None:
+    """The guide's draft builds one declarations file step by step: together, its examples load
+    without a problem (each alone may name a kind an earlier one declares)."""
+    guide = (Path(load.__file__).parent / "AUTHORING-DRAFT.md").read_text("utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, re.DOTALL)
+    whole = [yaml.safe_load(block) for block in blocks if not block[0].isspace()]
+    assert len(whole) >= 5
+    combined: dict[str, Any] = {}
+    for block in whole:
+        _merge(combined, block)
+    grammar, problems = loads_grammar(yaml.safe_dump(combined), "constitution.yaml")
+    assert render(problems, "text") == ""
+    assert {"principal", "behavior"} <= set(grammar.kinds)
+    assert grammar.section_fields[0].name == "authority"
