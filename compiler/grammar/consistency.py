@@ -49,9 +49,9 @@ def check_kinds(
             continue
         if spec.order is not None:
             _order_fields(reader, kinds, place, spec, spec.order)
-        _unique(reader, kinds, place, spec, "key", RESERVED_KEYS)
+        _unique(reader, kinds, places, spec, "key", RESERVED_KEYS)
         if spec.page is not None:
-            _unique(reader, kinds, place, spec, "page slug", RESERVED_SLUGS)
+            _unique(reader, kinds, places, spec, "page slug", RESERVED_SLUGS)
         title = spec.title.attribute if TitleSource.ATTRIBUTE in spec.title.sources else None
         if title is not None and spec.field(title) is not None:
             reader.error(
@@ -85,12 +85,14 @@ def _order_fields(
 def _unique(
     reader: YamlReader,
     kinds: Mapping[str, KindSpec],
-    node: yaml.Node,
+    places: Mapping[str, yaml.Node],
     spec: KindSpec,
     what: str,
     reserved: frozenset[str],
 ) -> None:
-    """Report when `spec`'s key (or page slug) is reserved or another kind's."""
+    """Report when `spec`'s key (or page slug) is reserved or another kind's: once per pair, at
+    the declared kind rather than the built-in one, else at the later of the two."""
+    node = places[spec.name]
     value = _value(spec, what)
     owner = next(
         (k for k, other in kinds.items() if k != spec.name and _value(other, what) == value),
@@ -98,6 +100,12 @@ def _unique(
     )
     if value is None or (owner is None and value not in reserved):
         return
+    other = places.get(owner) if owner is not None else None
+    if owner is not None and other is not None:
+        later = other.start_mark.line > node.start_mark.line
+        builtin, other_builtin = spec.builtin, kinds[owner].builtin
+        if (builtin and not other_builtin) or (builtin == other_builtin and later):
+            return  # reported where the other kind is named
     whose = f"the {what} of kind '{owner}'" if owner else "reserved"
     reader.error(
         node,

@@ -98,6 +98,15 @@ def load_grammar(
                 hint="copy the file into the spec, or name it with --grammar",
             )
             return default_grammar(), [problem]
+    if path.is_dir():  # read_spec would read the Markdown files in it
+        problem = Diagnostic(
+            "CC106",
+            "cannot read the declarations file: it is a directory",
+            str(path),
+            1,
+            hint="name a YAML file, e.g. --grammar constitution.yaml",
+        )
+        return default_grammar(), [problem]
     sources, problems = read_spec(path)
     if not sources:
         return default_grammar(), problems
@@ -145,11 +154,10 @@ class _Loader(YamlReader):
 
     def __init__(self, display: str, base: Grammar | None) -> None:
         super().__init__(display)
-        self.base = base
         self.builtin = base is None
         self.kinds: dict[str, KindSpec] = dict(base.kinds) if base is not None else {}
         self.places: dict[str, yaml.Node] = {}
-        """Where each kind read from this file is declared."""
+        """Where each kind this file declares or extends is named."""
         self.fields = FieldReader(self, self.builtin)
         self.columns: list[tuple[str, str, yaml.Node]] = []
         self.targets: list[tuple[str, str, yaml.Node]] = []
@@ -261,6 +269,7 @@ class _Loader(YamlReader):
         settings = self.settings(node, where, _KIND + _KIND_FIELDS)
         if settings is None:
             return
+        self.places[kind.name] = key_node
         for key in settings:
             if key not in _EXTEND:
                 self.error(
@@ -334,8 +343,6 @@ class _Loader(YamlReader):
             settings["fields"][1], "sections.fields", section.fields, self.targets
         )
         self.kinds["section"] = dataclasses.replace(section, fields=fields)
-
-    # --- what needs every kind ------------------------------------------------------------
 
 
 def _plural(word: str) -> str:

@@ -387,3 +387,14 @@ def test_the_authoring_guide_s_examples_load() -> None:
     assert render(problems, "text") == ""
     assert {"principal", "behavior"} <= set(grammar.kinds)
     assert grammar.section_fields[0].name == "authority"
+
+
+def test_a_directory_is_not_a_declarations_file(tmp_path: Path) -> None:
+    (tmp_path / "chapter.md").write_text("kinds: {}\n")
+    grammar, problems = load_grammar(file=tmp_path)
+    assert grammar.kinds == default_grammar().kinds
+    assert [(p.code, p.message) for p in problems] == [
+        ("CC106", "cannot read the declarations file: it is a directory")
+    ]
+    (tmp_path / GRAMMAR_FILE).mkdir()
+    assert [p.code for p in load_grammar(tmp_path)[1]] == ["CC106"]
