@@ -60,6 +60,7 @@ def check_field(
         spec = dataclasses.replace(spec, ordered=False)
     if spec.type is _REFERENCE and spec.ordered:
         spec = dataclasses.replace(spec, many=True)
+    kept: list[tuple[str, str]] = []
     for alias, value in spec.aliases:
         place = places.get(alias, node)
         if value not in spec.values:
@@ -77,6 +78,9 @@ def check_field(
                 f"alias '{alias}' of {here} is also a value",
                 "an alias is another spelling of a value; remove it",
             )
+        else:
+            kept.append((alias, value))
+    spec = dataclasses.replace(spec, aliases=tuple(kept))
     if "diff" in settings:
         _diff_applies(reader, spec, settings["diff"][1], here)
     return _default(reader, spec, settings, node, here)
@@ -163,6 +167,9 @@ def _default(
         return spec
     found = [_one_default(reader, spec, item, f"{here}.default") for item in items]
     if any(value is None for value in found):
+        return spec
+    if len(set(found)) < len(found):
+        error(node, "CC704", f"{here}.default gives a value twice", "give each value once")
         return spec
     value: FieldValue = tuple(found) if spec.many else found[0]  # type: ignore[assignment]
     return dataclasses.replace(spec, default=value)

@@ -160,7 +160,7 @@ class FieldReader:
                 )
                 del settings[key]
         changes: dict[str, Any] = {}
-        for key, read in self._readers(here, spec, targets).items():
+        for key, read in self._readers(here, targets).items():
             if key in settings:
                 value = read(settings[key][1])
                 if value is not None:
@@ -182,8 +182,9 @@ class FieldReader:
         )
 
     def _readers(
-        self, here: str, spec: FieldSpec, targets: list[tuple[str, str, yaml.Node]]
+        self, here: str, targets: list[tuple[str, str, yaml.Node]]
     ) -> dict[str, Callable[[yaml.Node], Any]]:
+        """A reader for each setting of the field declared at `here`."""
         reader = self.reader
         return {
             "many": lambda node: reader.flag(node, f"{here}.many"),
@@ -200,8 +201,6 @@ class FieldReader:
             "inverse": lambda node: reader.text(node, f"{here}.inverse", 80),
             "description": lambda node: reader.text(node, f"{here}.description", MAX_TEXT),
         }
-
-    # --- settings -------------------------------------------------------------------------
 
 
 def field_name(reader: YamlReader, node: yaml.Node, name: str) -> bool:
