@@ -48,7 +48,7 @@ from .yamlnodes import Settings, YamlReader, parse_yaml, plain
 GRAMMAR_FILE = "constitution.yaml"
 """The declarations file's name, at the root of a directory spec."""
 MAX_BYTES = 256 * 1024
-"""A declarations file larger than this is refused."""
+"""A declarations file longer than this (in characters) is refused."""
 MAX_DEPTH = 12
 """Deepest nesting of mappings and lists."""
 MAX_KINDS = 48
@@ -110,21 +110,20 @@ def load_grammar(
     sources, problems = read_spec(path)
     if not sources:
         return default_grammar(), problems
-    source = sources[0]
-    if len(source.text) > MAX_BYTES:
-        problem = Diagnostic(
-            "CC710",
-            f"the declarations file is longer than the limit of {MAX_BYTES:,} characters",
-            source.display,
-            1,
-            hint="a grammar needs a few hundred lines; is this the right file?",
-        )
-        return default_grammar(), [problem]
-    return loads_grammar(source.text, source.display)
+    return loads_grammar(sources[0].text, sources[0].display)
 
 
 def loads_grammar(text: str, display: str) -> tuple[Grammar, list[Diagnostic]]:
     """The grammar declared by `text`, the content of the file `display`."""
+    if len(text) > MAX_BYTES:
+        problem = Diagnostic(
+            "CC710",
+            f"the declarations file is longer than the limit of {MAX_BYTES:,} characters",
+            display,
+            1,
+            hint="a grammar needs a few hundred lines; is this the right file?",
+        )
+        return dataclasses.replace(default_grammar(), file=display), [problem]
     grammar, problems = _read(text, display, default_grammar())
     return dataclasses.replace(grammar, file=display), problems
 

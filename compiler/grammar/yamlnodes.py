@@ -25,6 +25,9 @@ from yaml.events import (
 from .. import extract
 from ..diagnostics import Diagnostic, Severity
 
+#: libyaml's parser when PyYAML was built with it (ten times faster), else the Python one; both
+#: give the same events, nodes and marks.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -48,7 +51,7 @@ def parse_yaml(
     problems: list[Diagnostic] = []
     depth = documents = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -88,27 +91,21 @@ def parse_yaml(
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > max_depth:
-                    problems.append(
-                        _at(
-                            display,
-                            event,
-                            "CC710",
-                            f"the declarations file is nested deeper than {max_depth} levels",
-                            "kinds, fields and their settings need only a few levels",
-                        )
-                    )
+                    problems.append(_too_deep(display, event.start_mark, max_depth))
                     break
             elif isinstance(event, MappingEndEvent | SequenceEndEvent):
                 depth -= 1
         if problems:
             return None, problems
-        return yaml.compose(text, Loader=yaml.SafeLoader), []
+        return yaml.compose(text, Loader=_LOADER), []
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).split("\n", 1)[0]
         context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
         if context and start is not None and mark is not None and start.line != mark.line:
             problem += f" ({context} that starts on line {start.line + 1})"
+        if "nesting depth" in problem:  # libyaml's own limit, met while it reads ahead
+            return None, [*problems, _too_deep(display, mark, max_depth)]
         problems.append(
             Diagnostic(
                 "CC701",
@@ -120,6 +117,18 @@ def parse_yaml(
             )
         )
         return None, problems
+
+
+def _too_deep(display: str, mark: Any, max_depth: int) -> Diagnostic:
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Diagnostic(
+        "CC710",
+        f"the declarations file is nested deeper than {max_depth} levels",
+        display,
+        line,
+        column,
+        "kinds, fields and their settings need only a few levels",
+    )
 
 
 def _at(display: str, event: yaml.Event, code: str, message: str, hint: str) -> Diagnostic:

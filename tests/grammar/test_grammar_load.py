@@ -398,3 +398,9 @@ def test_a_directory_is_not_a_declarations_file(tmp_path: Path) -> None:
     ]
     (tmp_path / GRAMMAR_FILE).mkdir()
     assert [p.code for p in load_grammar(tmp_path)[1]] == ["CC106"]
+
+
+def test_text_beyond_the_limit_is_refused_whatever_its_source() -> None:
+    grammar, problems = loads_grammar("#" * (load.MAX_BYTES + 1), "big.yaml")
+    assert [(p.code, p.file) for p in problems] == [("CC710", "big.yaml")]
+    assert grammar.kinds == default_grammar().kinds
