@@ -274,5 +274,8 @@ def _ids(value: FieldValue) -> list[str]:
         return [value] if isinstance(value, str) else []
     found: list[str] = []
     for item in value:
-        found.extend(str(i) for i in item) if isinstance(item, tuple) else found.append(str(item))
+        if isinstance(item, tuple):  # a level of an order
+            found.extend(str(i) for i in item)
+        else:
+            found.append(str(item))
     return found
