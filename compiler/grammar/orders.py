@@ -29,7 +29,7 @@ from enum import StrEnum
 from itertools import pairwise
 from types import MappingProxyType
 
-from .problems import ValueProblem, id_problem, split_values
+from .problems import ValueProblem, id_problem, named_twice, split_values
 from .types import MODE_RULES, Mode
 
 _CHAIN = 8
@@ -64,11 +64,8 @@ def parse_levels(raw: str, name: str = "order") -> tuple[Levels, tuple[ValueProb
         for ident in ids:
             problem = id_problem(name, ident)
             if problem is None and ident in seen:
-                problem = ValueProblem(
-                    "CC725",
-                    f"{name} names '{ident}' twice",
-                    "name each node once; ids on one level are tied",
-                )
+                hint = "name each node once; ids on one level are tied"
+                problem = named_twice("CC725", name, ident, hint)
             if problem is not None:
                 problems.append(problem)
                 continue

@@ -35,6 +35,11 @@ def split_values(raw: str) -> list[str]:
     return [part for part in _SEPARATORS.split(raw) if part]
 
 
+def named_twice(code: str, name: str, value: str, hint: str) -> ValueProblem:
+    """The attribute `name` gives `value` twice."""
+    return ValueProblem(code, f"{name} names '{value}' twice", hint)
+
+
 def id_problem(name: str, ident: str) -> ValueProblem | None:
     """Why `ident` cannot be an id named by the attribute `name`, or None when it can."""
     if ID_PATTERN.match(ident):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .. import extract
 from ..model import Attributes
 from .orders import parse_levels
-from .problems import ValueProblem, id_problem, split_values
+from .problems import ValueProblem, id_problem, named_twice, split_values
 from .types import FieldSpec, FieldType, FieldValue, KindSpec, TitleSource
 
 _INTEGER = re.compile(r"^-?[0-9]+$", re.ASCII)
@@ -73,11 +73,7 @@ def _many(spec: FieldSpec, raw: str) -> tuple[FieldValue | None, tuple[ValueProb
     for item in items:
         value, problem = _one(spec, item)
         if problem is None and value in values:
-            problem = ValueProblem(
-                "CC723",
-                f"{spec.name} names '{item}' twice",
-                "give each value once",
-            )
+            problem = named_twice("CC723", spec.name, item, "give each value once")
         if problem is not None:
             problems.append(problem)
         elif value is not None:

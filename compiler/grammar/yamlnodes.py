@@ -185,13 +185,7 @@ class YamlReader:
         if not isinstance(node, yaml.MappingNode):
             self._wrong_type(node, where, "a mapping of names to settings")
             return None
-        if len(node.value) > limit:
-            self.error(
-                node,
-                "CC710",
-                f"{where} has {len(node.value)} entries, more than the limit of {limit}",
-                "declare fewer; the limits keep every spec cheap to compile",
-            )
+        if self._too_many(node, where, limit):
             return None
         entries: list[tuple[str, yaml.Node, yaml.Node]] = []
         seen: dict[str, yaml.Node] = {}
@@ -279,13 +273,7 @@ class YamlReader:
         if not isinstance(node, yaml.SequenceNode):
             self._wrong_type(node, where, "a list, e.g. [a, b]")
             return None
-        if len(node.value) > limit:
-            self.error(
-                node,
-                "CC710",
-                f"{where} has {len(node.value)} entries, more than the limit of {limit}",
-                "list fewer",
-            )
+        if self._too_many(node, where, limit):
             return None
         found: list[tuple[str, yaml.Node]] = []
         for item in node.value:
@@ -331,6 +319,17 @@ class YamlReader:
             node, "CC709", f"{where} has '{word}', which is not one of {', '.join(names)}", hint
         )
         return None
+
+    def _too_many(self, node: yaml.MappingNode | yaml.SequenceNode, where: str, limit: int) -> bool:
+        if len(node.value) <= limit:
+            return False
+        self.error(
+            node,
+            "CC710",
+            f"{where} has {len(node.value)} entries, more than the limit of {limit}",
+            "give fewer; the limits keep every spec cheap to compile",
+        )
+        return True
 
     def _wrong_type(self, node: yaml.Node, where: str, expected: str) -> None:
         scalar = isinstance(node, yaml.ScalarNode)
