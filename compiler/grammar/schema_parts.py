@@ -1,0 +1,296 @@
+"""The parts every 2.0.0 schema shares (blocks, references, orders, modes, the grammar's own
+description, a node's keys), and the helpers that build JSON Schema objects: each object strict
+(its keys listed, no others allowed) and described.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .types import FieldType, Form, Granularity, Mode
+
+KIND_NAME = "^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+FIELD_NAME = "^[a-z][a-z0-9_]*$"
+
+
+def ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def described(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, **schema}
+
+
+def nullable(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "anyOf": [schema, {"type": "null"}]}
+
+
+def object_schema(
+    description: str, properties: dict[str, Any], optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "additionalProperties": False,
+        "required": [key for key in properties if key not in optional],
+        "properties": properties,
+    }
+
+
+def array(description: str, items: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"type": "array", "description": description, "items": items, **more}
+
+
+@cache
+def published_schema() -> dict[str, Any]:
+    """The 1.0.0 schema: the parts 2.0.0 keeps as they were come from it, not from a copy."""
+    text = (
+        resources.files("compiler")
+        .joinpath("schemas", "constitution.schema.json")
+        .read_text("utf-8")
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def block_schema() -> dict[str, Any]:
+    blocks = array("Blocks, in document order.", ref("block"))
+    kinds = {
+        "paragraph": (
+            "A paragraph: its plain text; with spans annotated in it, also its parts.",
+            {
+                "text": described(
+                    "Plain text; a placeholder link reads as its target's title.",
+                    {"type": "string"},
+                ),
+                "parts": array(
+                    "The text cut where annotated spans start and end; the parts' texts joined make `text`.",
+                    object_schema(
+                        "A part of the paragraph's text.",
+                        {
+                            "text": described("The part's text.", {"type": "string"}),
+                            "node": nullable(
+                                "Id of the span node this part is, or null.", ref("id")
+                            ),
+                        },
+                    ),
+                ),
+            },
+            ("parts",),
+        ),
+        "list": (
+            "A list, with its items.",
+            {
+                "ordered": described("True for a numbered list.", {"type": "boolean"}),
+                "items": array(
+                    "The items, in order.",
+                    object_schema("One item: its blocks.", {"blocks": blocks}),
+                ),
+            },
+            (),
+        ),
+        "quote": ("A block quote.", {"blocks": blocks}, ()),
+        "admonition": (
+            "A call-out such as '!!! note' or the Model Spec's '!!! meta'.",
+            {
+                "variant": described("Its kind, e.g. 'note' or 'meta'.", {"type": "string"}),
+                "title": nullable("Its title, or null.", {"type": "string"}),
+                "blocks": blocks,
+            },
+            (),
+        ),
+        "code": (
+            "A code block, verbatim.",
+            {
+                "language": nullable("The info string's first word, or null.", {"type": "string"}),
+                "text": described("The code.", {"type": "string"}),
+            },
+            (),
+        ),
+        "table": (
+            "A table, as plain-text cells.",
+            {
+                "header": array("The header row's cells.", {"type": "string"}),
+                "rows": array("The body rows.", array("A row's cells.", {"type": "string"})),
+            },
+            (),
+        ),
+        "node": (
+            "Where a child node (an annotated block or list item) stands; its text is in that node.",
+            {"id": ref("id")},
+            (),
+        ),
+    }
+    return {
+        "description": "A block of a node's own content.",
+        "oneOf": [
+            object_schema(
+                description,
+                {"type": described("What the block is.", {"const": name}), **properties},
+                optional,
+            )
+            for name, (description, properties, optional) in kinds.items()
+        ],
+    }
+
+
+def reference_schema() -> dict[str, Any]:
+    return object_schema(
+        "A link from the text to an id, in document order.",
+        {
+            "origin": nullable("Id of the innermost node or section holding the link.", ref("id")),
+            "target": described("Id the link points at.", ref("id")),
+            "text": described(
+                "The link's text; for a placeholder, the target's title.", {"type": "string"}
+            ),
+            "placeholder": described(
+                "True when the link was written '[?](#id)'.", {"type": "boolean"}
+            ),
+            "source": ref("source"),
+        },
+    )
+
+
+def order_schema(kinds: list[str] | None) -> dict[str, Any]:
+    kind = {"enum": kinds} if kinds is not None else {"type": "string", "pattern": KIND_NAME}
+    return object_schema(
+        "An order over nodes of one kind, as a priority states it. Precedence of a over b: "
+        "ranks[a] < ranks[b]; equal ranks are tied; ids it does not hold are unrelated by it.",
+        {
+            "id": described("Id of the node that states the order.", ref("id")),
+            "kind": described("The kind of the nodes ordered.", kind),
+            "mode": described(
+                "How strictly it applies (see modes).", {"enum": [str(m) for m in Mode]}
+            ),
+            "levels": array(
+                "The ids, highest level first; ids on one level are tied.",
+                array("One level.", ref("id"), minItems=1, uniqueItems=True),
+                minItems=1,
+            ),
+            "ranks": {
+                "type": "object",
+                "description": "Each id's rank in this order: 1 for the first level.",
+                "propertyNames": ref("id"),
+                "additionalProperties": {"type": "integer", "minimum": 1},
+            },
+        },
+    )
+
+
+def modes_schema() -> dict[str, Any]:
+    rule = object_schema(
+        "The precedence rule of a mode.",
+        {
+            "decisive": described("True when the higher node always wins.", {"type": "boolean"}),
+            "rule": described("The rule in words.", {"type": "string"}),
+        },
+    )
+    return object_schema(
+        "Each mode's precedence rule.",
+        {str(mode): rule for mode in Mode},
+    )
+
+
+def kind_schema() -> dict[str, Any]:
+    value = {
+        "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "array"}]
+    }
+    field = object_schema(
+        "A typed field.",
+        {
+            "name": described(
+                "Its name, in attributes, JSON and Python.",
+                {"type": "string", "pattern": FIELD_NAME},
+            ),
+            "type": described("Its type.", {"enum": [str(t) for t in FieldType]}),
+            "many": described("True when it takes several values.", {"type": "boolean"}),
+            "required": described("True when every node gives it.", {"type": "boolean"}),
+            "label": described("How the site names it.", {"type": "string"}),
+            "description": described("What it means.", {"type": "string"}),
+            "default": described("Its value when a node gives none.", value),
+            "minimum": described("Integers: the smallest value.", {"type": "integer"}),
+            "maximum": described("Integers: the largest value.", {"type": "integer"}),
+            "values": array(
+                "Enumerations: the values, highest first when ordered.", {"type": "string"}
+            ),
+            "aliases": {
+                "type": "object",
+                "description": "Enumerations: other spellings, each with the value it stands for.",
+                "additionalProperties": {"type": "string"},
+            },
+            "ordered": described(
+                "Enumerations: the values are ranked, highest first. References: the value is an order's levels.",
+                {"type": "boolean"},
+            ),
+            "targets": array(
+                "References: the kinds it may name; empty for any.", {"type": "string"}
+            ),
+        },
+        ("default", "minimum", "maximum", "values", "aliases", "ordered", "targets"),
+    )
+    return object_schema(
+        "A kind of node, as the grammar declares it.",
+        {
+            "name": described(
+                "Its name: 'kind' of its nodes.", {"type": "string", "pattern": KIND_NAME}
+            ),
+            "key": described("Its plural key in the Python API.", {"type": "string"}),
+            "label": described("How the site names one node.", {"type": "string"}),
+            "plural": described("How the site names several.", {"type": "string"}),
+            "description": described("What it is.", {"type": "string"}),
+            "form": described("How it is written.", {"enum": [str(f) for f in Form]}),
+            "binding": described(
+                "True when its text is normative and binding.", {"type": "boolean"}
+            ),
+            "granularity": array(
+                "How much text one node may cover.", {"enum": [str(g) for g in Granularity]}
+            ),
+            "fields": array("Its typed fields.", field),
+        },
+    )
+
+
+def node_schema(
+    description: str,
+    kind: dict[str, Any],
+    granularity: dict[str, Any],
+    title: dict[str, Any],
+    level: dict[str, Any],
+    fields: dict[str, Any],
+    attributes: dict[str, Any],
+) -> dict[str, Any]:
+    return object_schema(
+        description,
+        {
+            "id": ref("id"),
+            "kind": described("Its kind (see kinds).", kind),
+            "parent": nullable("Id of the enclosing node or section; null at the top.", ref("id")),
+            "section": nullable(
+                "Id of the nearest enclosing section (for a section, its parent section); null before the first heading.",
+                ref("id"),
+            ),
+            "granularity": described(
+                "What it covers: a heading's section, a block, a list item or a span.", granularity
+            ),
+            "title": title,
+            "level": level,
+            "auto_id": described(
+                "True when the id was made from a heading's title, not written as {#id}.",
+                {"type": "boolean"},
+            ),
+            "text": described(
+                "Plain text of its own content, without its child nodes' blocks; paragraphs separated by a blank line, list items on lines of their own.",
+                {"type": "string"},
+            ),
+            "blocks": array("Its own content, in document order.", ref("block")),
+            "fields": fields,
+            "classes": array(
+                "Classes written as '.class', in source order.", {"type": "string", "minLength": 1}
+            ),
+            "attributes": attributes,
+            "source": ref("source"),
+        },
+    )
