@@ -86,9 +86,7 @@ def spec_commit(repo: Path, spec_entries: list[tuple[str, str, str]]) -> str:
     return commit(repo, tree(repo, [("40000", "spec", spec)]))
 
 
-def test_a_link_and_a_directory_of_the_same_name_write_nothing(
-    repo: Path, outside: Path
-) -> None:
+def test_a_link_and_a_directory_of_the_same_name_write_nothing(repo: Path, outside: Path) -> None:
     # The attack that worked: the link `a` -> outside is written first, then `a/evil.md`
     # through it. Read in memory, the link is a diagnostic and the file is never written.
     link = blob(repo, str(outside).encode())
@@ -204,7 +202,7 @@ def test_a_file_name_that_is_not_utf8(repo: Path) -> None:
     raw = b"# T\n\nText.\n"
     chapter = blob(repo, BASE.encode())
     entries = (
-        f"100644 01-base.md".encode()
+        b"100644 01-base.md"
         + b"\0"
         + bytes.fromhex(chapter)
         + b"100644 bad-\xff.md\0"
@@ -213,7 +211,9 @@ def test_a_file_name_that_is_not_utf8(repo: Path) -> None:
     spec = git(repo, "hash-object", "-t", "tree", "-w", "--literally", "--stdin", data=entries)
     rev = commit(repo, tree(repo, [("40000", "spec", spec)]))
     code, _, err = run("diff", f"git:{rev}", "spec")
-    assert code == 1 and f"git:{rev}:spec/bad-\ufffd.md:1:1: CC101 file name is not valid UTF-8" in err
+    assert (
+        code == 1 and f"git:{rev}:spec/bad-\ufffd.md:1:1: CC101 file name is not valid UTF-8" in err
+    )
 
 
 def test_a_git_side_writes_no_file(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
