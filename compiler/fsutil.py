@@ -161,16 +161,16 @@ class Busy(Exception):
 
 
 @contextmanager
-def locked(directory: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `directory` (flock on the directory itself: no lock file is
-    left behind, and the kernel lets go when the process dies). Raises `Busy` at once when
-    another process holds it."""
+def locked(directory: Path, *, shared: bool = False) -> Iterator[None]:
+    """Hold a lock on `directory`, exclusive unless `shared` (flock on the directory itself: no
+    lock file is left behind, and the kernel lets go when the process dies). Raises `Busy` at
+    once when another process holds it exclusively (or, for an exclusive lock, at all)."""
     import fcntl
 
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError as err:
             raise Busy(str(directory)) from err
         yield

@@ -67,6 +67,31 @@ def make_release(
     """
     key = require_version(version)
     when = release_date(date)
+    if releases_dir.is_symlink():
+        return ReleaseOutcome([_linked(releases_dir)])
+    if not releases_dir.is_dir():  # the first release: locked when the directory is made
+        return _release(version, key, when, spec, releases_dir, dry_run, locked_already=False)
+    try:
+        with locked(releases_dir, shared=dry_run):
+            return _release(version, key, when, spec, releases_dir, dry_run, locked_already=True)
+    except Busy:
+        return ReleaseOutcome(
+            [_busy(releases_dir / INDEX_FILE, "is being written by another release right now")]
+        )
+    except OSError as err:
+        return ReleaseOutcome([write_failure(releases_dir, err).diagnostic])
+
+
+def _release(
+    version: str,
+    key: Version,
+    when: str,
+    spec: Path,
+    releases_dir: Path,
+    dry_run: bool,
+    *,
+    locked_already: bool,
+) -> ReleaseOutcome:
     outcome = ReleaseOutcome()
     index, problems = load_index(releases_dir)
     documents, artifact_problems = verify_index(index)
@@ -122,7 +147,7 @@ def make_release(
     if dry_run:
         return outcome
     updated = index.with_release(entry)
-    refusal = _write(index, updated, version, data, adopt=adopt)
+    refusal = _write(index, updated, version, data, adopt=adopt, locked_already=locked_already)
     if refusal is not None:
         outcome.diagnostics.append(refusal)
         outcome.entry = None
@@ -141,26 +166,26 @@ def _holds(path: Path, data: bytes) -> bool:
 
 
 def _write(
-    index: ReleaseIndex, updated: ReleaseIndex, version: str, data: bytes, *, adopt: bool
+    index: ReleaseIndex,
+    updated: ReleaseIndex,
+    version: str,
+    data: bytes,
+    *,
+    adopt: bool,
+    locked_already: bool,
 ) -> Diagnostic | None:
-    """Write the artifact (unless adopted) and the index under the releases directory's lock;
-    a refusal or a failed write is returned as a diagnostic and leaves everything as it was."""
+    """Write the artifact (unless adopted) and the index, under the releases directory's lock
+    (taken here when the directory is new); a refusal or a failed write is returned as a
+    diagnostic and leaves everything as it was."""
     directory = index.directory
     target = directory / f"{version}.json"
-    if directory.is_symlink():
-        return OutputError(
-            "CC510",
-            f"will not write releases into {directory}: it is a symbolic link",
-            directory,
-            "releases are written into a directory of the project, never where a link leads",
-        ).diagnostic
     created = not directory.exists()
     writing = directory
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with locked(directory):
+        with contextlib.nullcontext() if locked_already else locked(directory):
             if _current(index.path) != index.raw:
-                return _busy(index, "changed while this release was prepared")
+                return _busy(index.path, "changed while this release was prepared")
             remove_stale_temp_files(directory, [INDEX_FILE, target.name])
             if adopt and not _holds(target, data):
                 return _unlisted_differs(version, target)
@@ -178,12 +203,21 @@ def _write(
                     target.unlink(missing_ok=True)
                 raise
     except Busy:
-        return _busy(index, "is being written by another release right now")
+        return _busy(index.path, "is being written by another release right now")
     except OSError as err:
         if created:
             _remove_if_empty(directory)
         return write_failure(writing, err).diagnostic
     return None
+
+
+def _linked(directory: Path) -> Diagnostic:
+    return OutputError(
+        "CC510",
+        f"will not write releases into {directory}: it is a symbolic link",
+        directory,
+        "releases are written into a directory of the project, never where a link leads",
+    ).diagnostic
 
 
 def _current(path: Path) -> bytes | None:
@@ -198,11 +232,11 @@ def _remove_if_empty(directory: Path) -> None:
         directory.rmdir()
 
 
-def _busy(index: ReleaseIndex, what: str) -> Diagnostic:
+def _busy(path: Path, what: str) -> Diagnostic:
     return Diagnostic(
         "CC515",
-        f"{index.path} {what}; nothing was written",
-        str(index.path),
+        f"{path} {what}; nothing was written",
+        str(path),
         0,
         hint="let the other release finish, then run 'constitution release' again: it checks "
         "the version against the new latest release",
