@@ -205,22 +205,59 @@ def _link_target(path: Path) -> Path | None:
         return None
 
 
+def name_problem(name: str, display: str) -> Diagnostic | None:
+    """CC101 for a file name that is not UTF-8: the JSON records names, and JSON is UTF-8."""
+    if _is_utf8(name):
+        return None
+    return Diagnostic(
+        "CC101",
+        "file name is not valid UTF-8",
+        _printable(display),
+        1,
+        hint="rename the file; names are recorded in the JSON, which is UTF-8",
+    )
+
+
+class SizeBudget:
+    """The size limits over the files of one spec, taken in reading order (also by sources
+    that are not directories, such as a git commit)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.exhausted = False
+        """True once the spec passed `MAX_SPEC_BYTES`: read no further file."""
+
+    def refuse(self, size: int, display: str) -> Diagnostic | None:
+        """CC104 when a file of `size` bytes may not be read, else None (and it is counted)."""
+        if size > MAX_FILE_BYTES:
+            return Diagnostic(
+                "CC104",
+                f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                display,
+                1,
+                hint="split the file into chapters",
+            )
+        self.total += size
+        if self.total <= MAX_SPEC_BYTES:
+            return None
+        self.exhausted = True
+        return Diagnostic(
+            "CC104",
+            f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
+            display,
+            1,
+            hint="compile a smaller spec, or split it into several",
+        )
+
+
 def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    total = 0
+    budget = SizeBudget()
     for name, path, display in found:
-        if not _is_utf8(name):
-            # The JSON records the name, and JSON is UTF-8: such a name cannot be written.
-            problems.append(
-                Diagnostic(
-                    "CC101",
-                    "file name is not valid UTF-8",
-                    _printable(display),
-                    1,
-                    hint="rename the file; names are recorded in the JSON, which is UTF-8",
-                )
-            )
+        problem = name_problem(name, display)
+        if problem is not None:
+            problems.append(problem)
             continue
         try:
             info = path.stat()
@@ -236,30 +273,12 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
                     )
                 )
                 continue
-            size = info.st_size
-            if size > MAX_FILE_BYTES:
-                problems.append(
-                    Diagnostic(
-                        "CC104",
-                        f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-                        display,
-                        1,
-                        hint="split the file into chapters",
-                    )
-                )
+            problem = budget.refuse(info.st_size, display)
+            if problem is not None:
+                problems.append(problem)
+                if budget.exhausted:
+                    break
                 continue
-            total += size
-            if total > MAX_SPEC_BYTES:
-                problems.append(
-                    Diagnostic(
-                        "CC104",
-                        f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
-                        display,
-                        1,
-                        hint="compile a smaller spec, or split it into several",
-                    )
-                )
-                break
             with path.open("rb") as handle:
                 # Bounded: a file that grew since stat() is still refused instead of read whole.
                 data = handle.read(MAX_FILE_BYTES + 1)

@@ -12,18 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.cli import run_cli as run
 
 from compiler.cli import cli
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
 BASE = DATA / "base.md"
 REWORDED = DATA / "reword-definition" / "new.md"
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 def expected_json() -> bytes:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.cli import run_cli as run
 
 from compiler.cli import cli
 from compiler.release import load_index, make_release, node_history, verify_releases
@@ -18,12 +19,6 @@ from compiler.release import make as make_module
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
 BASE = (DATA / "base.md").read_text("utf-8")
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

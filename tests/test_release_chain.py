@@ -11,21 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
+from support.cli import run_cli as run
 
-from compiler.cli import cli
 from compiler.release import load_index, make_release, verify_releases
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
 BASE = (DATA / "base.md").read_text("utf-8")
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "release-index.schema.json"
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -54,6 +47,17 @@ def edit_index(releases: Path, change: Callable[[dict[str, Any]], None]) -> None
     path.write_text(json.dumps(index, indent=2), "utf-8")
 
 
+def link(item: dict[str, Any], previous: str | None) -> str:
+    """The chain hash of an index entry, computed here independently of the compiler."""
+    fields = {k: v for k, v in item.items() if k != "entry_sha256"}
+    canonical = json.dumps(
+        {**fields, "format": 2, "previous_entry_sha256": previous},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
 def entry(index: dict[str, Any], version: str) -> dict[str, Any]:
     found: dict[str, Any] = next(e for e in index["releases"] if e["version"] == version)
     return found
@@ -64,13 +68,7 @@ def test_the_chain_links_every_entry_to_the_one_before(releases: Path) -> None:
     assert index["format"] == 2
     previous = None
     for item in index["releases"]:
-        fields = {k: v for k, v in item.items() if k != "entry_sha256"}
-        canonical = json.dumps(
-            {**fields, "format": 2, "previous_entry_sha256": previous},
-            sort_keys=True,
-            separators=(",", ":"),
-        )
-        assert item["entry_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+        assert item["entry_sha256"] == link(item, previous)
         previous = item["entry_sha256"]
     code, out, err = run("verify")
     assert (code, err, out) == (0, "", f"3 releases verified; chain head {previous}\n")
@@ -131,13 +129,7 @@ def test_rehashing_one_entry_shows_at_the_next(releases: Path) -> None:
     def change(index: dict[str, Any]) -> None:
         item = entry(index, "1.0.0")
         item["date"] = "2025-12-31"
-        fields = {k: v for k, v in item.items() if k != "entry_sha256"}
-        canonical = json.dumps(
-            {**fields, "format": 2, "previous_entry_sha256": None},
-            sort_keys=True,
-            separators=(",", ":"),
-        )
-        item["entry_sha256"] = hashlib.sha256(canonical.encode()).hexdigest()
+        item["entry_sha256"] = link(item, None)
 
     edit_index(releases, change)
     code, _, err = run("verify")

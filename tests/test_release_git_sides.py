@@ -10,20 +10,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli as run
 
-from compiler.cli import cli
 from compiler.release import load_side
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
 BASE = (DATA / "base.md").read_text("utf-8")
 SECRET = "TOP-SECRET-LINE-4242"
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 def git(repo: Path, *args: str, data: bytes | None = None) -> str:
@@ -177,9 +170,10 @@ def test_a_revision_that_looks_like_an_option_is_not_passed_to_git(repo: Path) -
 def test_a_huge_blob_is_refused_before_it_is_read(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from compiler import reader
     from compiler.release import sides as sides_module
 
-    monkeypatch.setattr(sides_module, "MAX_FILE_BYTES", 3000)
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 3000)
     asked: list[bytes] = []
     real = sides_module._git
 

@@ -13,21 +13,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli as run
 
-from compiler.cli import cli
 from compiler.release import load_index, make_release
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
 BASE = (DATA / "base.md").read_text("utf-8")
 REORDERED = (DATA / "reorder-properties" / "new.md").read_text("utf-8")
 EDITORIAL = BASE.replace("clear and direct.", "clear and direct!")
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 def write_spec(project: Path, text: str, version: str, name: str = "spec") -> Path:

@@ -19,7 +19,7 @@ from ..api import _parse_json, read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DiffResult, Side, diff_documents, side_of
 from ..pipeline import compile_sources
-from ..reader import MAX_FILE_BYTES, MAX_FILES, MAX_SPEC_BYTES, SourceFile, decode, natural_key
+from ..reader import MAX_FILES, SizeBudget, SourceFile, decode, name_problem, natural_key
 from ..versions import parse_version
 from .index import INDEX_FILE, load_index
 from .verify import check_artifact
@@ -313,44 +313,15 @@ def _read_blobs(
     that are not UTF-8 and blobs over the reader's limits before reading them."""
     problems: list[Diagnostic] = []
     readable: list[tuple[str, _TreeEntry]] = []
-    total = 0
+    budget = SizeBudget()
     for name, entry in wanted:
         display = prefix + _printable(entry.path)
-        if _printable(entry.path) != entry.path:
-            problems.append(
-                Diagnostic(
-                    "CC101",
-                    "file name is not valid UTF-8",
-                    display,
-                    1,
-                    hint="rename the file; names are recorded in the JSON, which is UTF-8",
-                )
-            )
+        problem = name_problem(entry.path, display) or budget.refuse(entry.size or 0, display)
+        if problem is not None:
+            problems.append(problem)
+            if budget.exhausted:
+                break
             continue
-        size = entry.size or 0
-        if size > MAX_FILE_BYTES:
-            problems.append(
-                Diagnostic(
-                    "CC104",
-                    f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-                    display,
-                    1,
-                    hint="split the file into chapters",
-                )
-            )
-            continue
-        total += size
-        if total > MAX_SPEC_BYTES:
-            problems.append(
-                Diagnostic(
-                    "CC104",
-                    f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
-                    display,
-                    1,
-                    hint="compile a smaller spec, or split it into several",
-                )
-            )
-            break
         readable.append((name, entry))
     if not readable:
         return [], problems
