@@ -62,17 +62,13 @@ def compile_command(spec: Path, output: str | None, fmt: str) -> None:
     if not result.ok or result.document is None:
         sys.exit(1)
     data = result.to_json_bytes()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        from .fsutil import OutputError, write_output  # imports tempfile: `check` never needs it
+    from .fsutil import OutputError, write_output  # imports tempfile: `check` never needs it
 
-        try:
-            write_output(output, data)
-        except OutputError as error:
-            click.echo(render([error.diagnostic], fmt), err=True, nl=False)
-            sys.exit(1)
+    try:
+        write_output("-" if output is None else output, data)
+    except OutputError as error:
+        click.echo(render([error.diagnostic], fmt), err=True, nl=False)
+        sys.exit(1)
 
 
 @click.command("check")

@@ -88,7 +88,7 @@ def write_output(path: str, data: bytes) -> None:
     read-only disk) is `OutputError` CC512, with the earlier file left as it was.
     """
     if path == "-":
-        _write_stream(sys.stdout.buffer, data, path)
+        _write_stream(sys.stdout.buffer, data, "<stdout>")
         return
     try:
         info = os.lstat(path)
@@ -115,6 +115,8 @@ def write_output(path: str, data: bytes) -> None:
         try:
             with open(path, "wb") as handle:  # a stream: no temp file, no rename
                 handle.write(data)
+        except BrokenPipeError:
+            raise
         except OSError as err:
             raise write_failure(path, err) from err
         return
@@ -149,6 +151,8 @@ def _write_stream(stream: object, data: bytes, path: str) -> None:
     try:
         stream.write(data)  # type: ignore[attr-defined]
         stream.flush()  # type: ignore[attr-defined]
+    except BrokenPipeError:
+        raise  # the reader went away: nothing to report (the CLI stops quietly)
     except OSError as err:
         raise write_failure(path, err) from err
 

@@ -150,3 +150,32 @@ def test_the_diagnostic_as_json(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "x")
     code, _, err = run("compile", BASE, "-o", link, "--format", "json")
     assert code == 1 and '"code": "CC510"' in err
+
+
+# --- stdout on a full disk, or closed -----------------------------------------------------
+
+
+def test_stdout_on_a_full_disk(tmp_path: Path) -> None:
+    with open("/dev/full", "wb") as full:  # every write fails with ENOSPC
+        compiled = constitution("compile", BASE, stdout=full)
+        diffed = constitution("diff", BASE, REWORDED, stdout=full)
+    assert compiled.returncode == 1
+    assert compiled.stderr.decode().startswith(
+        "<stdout>:0:1: CC512 cannot write <stdout>: No space left on device\n"
+    )
+    assert diffed.returncode == 1
+    assert diffed.stderr.decode() == (
+        "constitution: CC512 cannot write the output: No space left on device\n"
+        "    hint: free some disk space, or write where it is not read-only, and run again\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["compile", BASE], ["diff", BASE, REWORDED]])
+def test_a_reader_that_went_away(command: list[str | Path]) -> None:
+    read, write = os.pipe()
+    os.close(read)  # `constitution ... | head` after head has exited
+    try:
+        done = constitution(*command, stdout=write)
+    finally:
+        os.close(write)
+    assert done.returncode == 1 and done.stderr == b""
