@@ -230,12 +230,19 @@ def test_empty_directory_and_directories_without_markdown(
     write(tmp_path / "other" / ".hidden.md", GOOD)
     write(tmp_path / "other" / ".git" / "x.md", GOOD)
     monkeypatch.chdir(tmp_path)
-    for name in ("empty", "other"):
-        assert check(name) == (
-            f"{name}:1:1: CC103 no Markdown files (*.md) in the spec directory\n"
-            "    hint: add the constitution's chapters as .md files, or name the right directory\n"
-            "1 error, 0 warnings\n"
-        )
+    no_markdown = (
+        "{}:1:1: CC103 no Markdown files (*.md) in the spec directory\n"
+        "    hint: add the constitution's chapters as .md files, or name the right directory\n"
+    )
+    assert check("empty") == no_markdown.format("empty") + "1 error, 0 warnings\n"
+    assert check("other") == (
+        no_markdown.format("other")
+        + "other/notes.txt:1:1: CC110 'notes.txt' is not allowed in the spec: a '.txt' file "
+        "would bypass the compiler\n"
+        "    hint: a spec holds chapters (*.md), images (png, jpg, gif, webp, avif, svg) and "
+        "constitution.yaml; move anything else out of the spec directory\n"
+        "2 errors, 0 warnings\n"
+    )
 
 
 def test_empty_files_in_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
