@@ -68,6 +68,22 @@ def outside(tmp_path: Path) -> Path:
     return directory
 
 
+def forbid_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A git side is read in memory: making a temporary directory or a link fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a git side must not touch the disk")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(os, "symlink", refuse)
+
+
+@pytest.fixture
+def no_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    forbid_disk(monkeypatch)
+
+
 def listing(directory: Path) -> list[str]:
     return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
 
@@ -147,7 +163,9 @@ def test_a_name_listed_twice_is_reported(repo: Path) -> None:
     assert code == 1 and f"git:{rev}:spec/01-base.md:1:1: CC122" in err
 
 
-def test_dot_dot_and_hidden_entries_are_never_read(repo: Path, outside: Path) -> None:
+def test_dot_dot_and_hidden_entries_are_never_read(
+    repo: Path, outside: Path, no_disk: None
+) -> None:
     evil = tree(repo, [("100644", "x.md", blob(repo, b"# X\n\n[bad](#nowhere)\n"))])
     rev = spec_commit(repo, [("40000", "..", evil), ("40000", ".hidden", evil)])
     before = listing(outside)
@@ -160,11 +178,6 @@ def test_dot_dot_and_hidden_entries_are_never_read(repo: Path, outside: Path) ->
 def test_a_spec_path_that_climbs_is_a_usage_error(repo: Path, side: str) -> None:
     code, _, err = run("diff", side, "spec")
     assert code == 2 and "the path must lead down from the repository root" in err
-
-
-def test_a_revision_that_looks_like_an_option_is_not_passed_to_git(repo: Path) -> None:
-    code, _, err = run("diff", "git:--output=/tmp/x", "spec")
-    assert code == 2 and "unknown git revision '--output=/tmp/x'" in err
 
 
 def test_a_huge_blob_is_refused_before_it_is_read(
@@ -192,7 +205,7 @@ def test_a_huge_blob_is_refused_before_it_is_read(
     assert not any(big.encode() in data for data in asked)  # never read
 
 
-def test_a_file_name_that_is_not_utf8(repo: Path) -> None:
+def test_a_file_name_that_is_not_utf8(repo: Path, no_disk: None) -> None:
     raw = b"# T\n\nText.\n"
     chapter = blob(repo, BASE.encode())
     entries = (
@@ -210,23 +223,67 @@ def test_a_file_name_that_is_not_utf8(repo: Path) -> None:
     )
 
 
-def test_a_git_side_writes_no_file(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_git_side_writes_no_file(repo: Path, no_disk: None) -> None:
     (repo / "spec" / "01-base.md").write_text(BASE.replace("clear and direct.", "clear."), "utf-8")
     git(repo, "commit", "-q", "-am", "two")
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a git side must not touch the disk")
-
-    monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
-    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
-    monkeypatch.setattr(os, "symlink", refuse)
     code, out, err = run("diff", "git:HEAD~1", "git:HEAD")
     assert (code, err) == (0, "") and "1 change" in out
 
 
-def test_a_json_side_from_git_is_read_in_memory(repo: Path) -> None:
+def test_a_json_side_from_git_is_read_in_memory(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert run("compile", "spec", "-o", "spec.json")[0] == 0
     git(repo, "add", "spec.json")
     git(repo, "commit", "-q", "-m", "json")
+    forbid_disk(monkeypatch)
     code, out, _ = run("diff", "git:HEAD:spec.json", "spec")
     assert code == 0 and "0 changes" in out
+
+
+# --- the files policy: a git side is held to the rules of a spec directory ----------------------
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+POLICY_CASES: dict[str, dict[str, bytes]] = {
+    "files that skip the compiler": {
+        "evil.html": b"<script>alert(1)</script>",
+        "extra.markdown": b"# Extra\n",
+        "UP.MD": b"# Up\n",
+    },
+    "an image that is not one": {"logo.png": b"<html><script>alert(1)</script></html>"},
+    "an SVG with a script": {
+        "d.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    },
+    "collisions": {"a.md": b"# A {#a}\n", "a/index.md": b"# A2 {#a2}\n"},
+    "a README beside index.md": {"index.md": b"# Home {#home}\n", "README.md": b"# Read {#r}\n"},
+    "constitution.yaml that is not a mapping": {"constitution.yaml": b"- a\n- b\n"},
+    "links to an image that is there and one that is not": {
+        "logo.png": PNG,
+        "02-img.md": b"# Img {#img}\n\n![x](logo.png) ![y](missing.png)\n",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(POLICY_CASES))
+def test_a_git_side_reports_what_check_reports(
+    repo: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, data in POLICY_CASES[case].items():
+        path = repo / "spec" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    git(repo, "add", "-A", "spec")
+    git(repo, "commit", "-q", "-m", case)
+    code, _, checked = run("check", "spec")
+    forbid_disk(monkeypatch)
+    diff_code, _, diffed = run("diff", "git:HEAD", "spec")
+    # The git side says what `check` says of the same files, under its own name.
+    expected = [line for line in checked.splitlines() if ": CC" in line]
+    side = [line for line in diffed.splitlines() if line.startswith("git:HEAD:")]
+    assert side == ["git:HEAD:" + line for line in expected]
+    assert code == 1 and expected and diff_code == 1
+    assert "logo.png" not in diffed or case == "an image that is not one"

@@ -19,7 +19,19 @@ from ..api import _parse_json, read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DiffResult, Side, diff_documents, side_of
 from ..pipeline import compile_sources
-from ..reader import MAX_FILES, SizeBudget, SourceFile, decode, name_problem, natural_key
+from ..reader import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_SPEC_BYTES,
+    SizeBudget,
+    SourceFile,
+    decode,
+    name_problem,
+    natural_key,
+    other_too_large,
+    sort_files,
+)
+from ..spec_files import SpecFiles, is_chapter, refusal
 from ..versions import parse_version
 from .index import INDEX_FILE, load_index
 from .verify import check_artifact
@@ -194,7 +206,7 @@ def _git_side(argument: str, cwd: Path) -> LoadedSide:
         return LoadedSide(argument, None, sort_diagnostics(found_problems))
     if spec.kind == "tree":
         return _git_tree_side(argument, root, commit, spec, prefix)
-    sources, problems2 = _read_blobs(root, [(PurePosixPath(spec.path).name, spec)], prefix)
+    sources, _, problems2 = _read_blobs(root, [(PurePosixPath(spec.path).name, spec)], [], prefix)
     if not sources:
         return LoadedSide(argument, None, problems2)
     if spec.path.lower().endswith(".json"):
@@ -217,35 +229,47 @@ def _linked_ancestor(root: Path, commit: str, path: str) -> _TreeEntry | None:
 def _git_tree_side(
     argument: str, root: Path, commit: str, spec: _TreeEntry, prefix: str
 ) -> LoadedSide:
-    """Every Markdown blob below `spec`, by the reader's rules: hidden files and directories
-    are left out, a link or submodule is an error, names must be UTF-8, limits apply."""
+    """Every file below `spec`, by the rules of a spec directory (`reader.read_spec_files`):
+    hidden files and folders left out, chapters read, images and `constitution.yaml` checked,
+    anything else refused, names UTF-8, limits applied; and, git's own, a link or a submodule is
+    an error."""
     problems: list[Diagnostic] = []
-    wanted: dict[str, _TreeEntry] = {}
+    refused: list[Diagnostic] = []
+    names: set[str] = set()
+    chapters: list[tuple[str, _TreeEntry]] = []
+    others: list[tuple[str, _TreeEntry]] = []
     for entry in _ls_tree(root, commit, spec.path, recursive=True):
         if not entry.path.startswith(spec.path + "/"):
             continue
         name = entry.path[len(spec.path) + 1 :]
         if any(part.startswith(".") or not part for part in name.split("/")):
             continue  # hidden, as in a directory (also '.' and '..', which git never writes)
+        display = prefix + _printable(entry.path)
         problem = _entry_problem(entry, prefix)
+        if problem is None and name in names:
+            problem = _listed_twice(display)
         if problem is not None:
             problems.append(problem)
-        elif name in wanted:
-            problems.append(_listed_twice(prefix + entry.path))
-        elif name.endswith(".md"):
-            wanted[name] = entry
-    if len(wanted) > MAX_FILES:
+            continue
+        names.add(name)
+        if is_chapter(name):
+            chapters.append((name, entry))
+        elif (refused_ := refusal(name, display)) is not None:
+            refused.append(refused_)
+        else:
+            others.append((name, entry))
+    if len(chapters) > MAX_FILES:
         problems.append(
             Diagnostic(
                 "CC104",
-                f"the spec has {len(wanted)} Markdown files, more than the limit of {MAX_FILES}",
+                f"the spec has {len(chapters)} Markdown files, more than the limit of {MAX_FILES}",
                 prefix + spec.path,
                 1,
                 hint="point the compiler at the directory that holds the constitution only",
             )
         )
         return LoadedSide(argument, None, problems)
-    if not wanted and not problems:
+    if not chapters and not problems:
         problems.append(
             Diagnostic(
                 "CC103",
@@ -255,17 +279,27 @@ def _git_tree_side(
                 hint="add the constitution's chapters as .md files, or name the right directory",
             )
         )
-    ordered = sorted(wanted.items(), key=lambda item: natural_key(item[0]))
-    sources, read_problems = _read_blobs(root, ordered, prefix)
+    chapters.sort(key=lambda item: (natural_key(item[0]), item[0]))
+    others.sort(key=lambda item: (natural_key(item[0]), item[0]))
+    sources, other_files, read_problems = _read_blobs(root, chapters, others[:MAX_FILES], prefix)
+    listing = sort_files(
+        [(name, prefix + entry.path) for name, entry in chapters], other_files, refused, names
+    )
     problems.extend(read_problems)
     if has_errors(problems) or not sources:
-        return LoadedSide(argument, None, sort_diagnostics(problems))
-    return _compiled(argument, sources, problems)
+        return LoadedSide(argument, None, sort_diagnostics([*problems, *listing.problems]))
+    return _compiled(argument, sources, problems, listing)
 
 
-def _compiled(argument: str, sources: list[SourceFile], problems: list[Diagnostic]) -> LoadedSide:
-    result = compile_sources(sources, keep_tokens=False)
-    diagnostics = sort_diagnostics([*problems, *result.diagnostics])
+def _compiled(
+    argument: str,
+    sources: list[SourceFile],
+    problems: list[Diagnostic],
+    listing: SpecFiles | None = None,
+) -> LoadedSide:
+    result = compile_sources(sources, keep_tokens=False, files=listing)
+    policy = listing.problems if listing is not None else ()
+    diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
     document = result.document if not has_errors(diagnostics) else None
     return LoadedSide(argument, document, diagnostics)
 
@@ -307,14 +341,18 @@ def _printable(name: str) -> str:
 
 
 def _read_blobs(
-    root: Path, wanted: list[tuple[str, _TreeEntry]], prefix: str
-) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Read the blobs of `wanted` (name below the spec, entry) into sources, refusing names
-    that are not UTF-8 and blobs over the reader's limits before reading them."""
+    root: Path,
+    chapters: list[tuple[str, _TreeEntry]],
+    others: list[tuple[str, _TreeEntry]],
+    prefix: str,
+) -> tuple[list[SourceFile], list[tuple[str, str, bytes | Diagnostic]], list[Diagnostic]]:
+    """Read the chapters into sources and the other files as bytes (for `sort_files`), with one
+    ``git cat-file --batch``; names that are not UTF-8 and blobs over the reader's limits are
+    refused before anything is read."""
     problems: list[Diagnostic] = []
     readable: list[tuple[str, _TreeEntry]] = []
     budget = SizeBudget()
-    for name, entry in wanted:
+    for name, entry in chapters:
         display = prefix + _printable(entry.path)
         problem = name_problem(entry.path, display) or budget.refuse(entry.size or 0, display)
         if problem is not None:
@@ -323,32 +361,67 @@ def _read_blobs(
                 break
             continue
         readable.append((name, entry))
-    if not readable:
-        return [], problems
-    request = "".join(f"{entry.sha}\n" for _, entry in readable).encode("ascii")
-    batch = _git(["cat-file", "--batch"], root, request)
-    data, offset = batch.stdout, 0
+    other_files: list[tuple[str, str, bytes | Diagnostic]] = []
+    wanted: list[tuple[str, _TreeEntry]] = []
+    total = 0
+    for name, entry in others:
+        limit = min(MAX_FILE_BYTES, MAX_SPEC_BYTES - total)
+        if (entry.size or 0) > limit:
+            other_files.append(
+                (name, prefix + entry.path, other_too_large(prefix + entry.path, limit))
+            )
+            continue
+        total += entry.size or 0
+        wanted.append((name, entry))
+    contents = _cat_blobs(root, [entry.sha for _, entry in readable + wanted])
     sources: list[SourceFile] = []
     for name, entry in readable:
         display = prefix + entry.path
-        header_end = data.find(b"\n", offset)
-        header = data[offset:header_end].split() if header_end >= 0 else []
-        if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
-            problems.append(
-                Diagnostic(
-                    "CC106",
-                    "cannot read file from git: its object is missing or not a blob",
-                    display,
-                    1,
-                    hint="'git fsck' reports what is wrong with the repository",
-                )
-            )
-            break  # the rest of git's answer cannot be told apart any more
-        size = int(header[2])
-        content = data[header_end + 1 : header_end + 1 + size]
-        offset = header_end + 1 + size + 1
+        content = contents.get(entry.sha)
+        if content is None:
+            problems.append(_missing(display))
+            continue
         text, decode_problems = decode(content, display)
         problems.extend(decode_problems)
         if text is not None:
             sources.append(SourceFile(name, display, text))
-    return sources, problems
+    for name, entry in wanted:
+        display = prefix + entry.path
+        content = contents.get(entry.sha)
+        other_files.append((name, display, content if content is not None else _missing(display)))
+    return sources, other_files, problems
+
+
+def _cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
+    """The content of each blob that git has, by SHA (``git cat-file --batch``)."""
+    if not shas:
+        return {}
+    request = "".join(f"{sha}\n" for sha in shas).encode("ascii")
+    data = _git(["cat-file", "--batch"], root, request).stdout
+    contents: dict[str, bytes] = {}
+    offset = 0
+    while offset < len(data):
+        header_end = data.find(b"\n", offset)
+        if header_end < 0:
+            break
+        header = data[offset:header_end].split()
+        if len(header) != 3 or not header[2].isdigit():  # "<sha> missing"
+            offset = header_end + 1
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            contents[header[0].decode("ascii", "replace")] = data[
+                header_end + 1 : header_end + 1 + size
+            ]
+        offset = header_end + 1 + size + 1
+    return contents
+
+
+def _missing(display: str) -> Diagnostic:
+    return Diagnostic(
+        "CC106",
+        "cannot read file from git: its object is missing or not a blob",
+        display,
+        1,
+        hint="'git fsck' reports what is wrong with the repository",
+    )
