@@ -96,11 +96,6 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("constitution: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (`constitution diff | head`): stop quietly, and keep Python from
-        # complaining when it flushes stdout on the way out.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
     except Exception as err:
         if os.environ.get("CONSTITUTION_DEBUG"):
             raise

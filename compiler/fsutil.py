@@ -152,7 +152,7 @@ def _write_stream(stream: object, data: bytes, path: str) -> None:
         stream.write(data)  # type: ignore[attr-defined]
         stream.flush()  # type: ignore[attr-defined]
     except BrokenPipeError:
-        raise  # the reader went away: nothing to report (the CLI stops quietly)
+        raise  # the reader went away: click stops the command quietly
     except OSError as err:
         raise write_failure(path, err) from err
 

@@ -155,7 +155,7 @@ def test_the_diagnostic_as_json(tmp_path: Path) -> None:
 # --- stdout on a full disk, or closed -----------------------------------------------------
 
 
-def test_stdout_on_a_full_disk(tmp_path: Path) -> None:
+def test_stdout_on_a_full_disk_or_closed(tmp_path: Path) -> None:
     with open("/dev/full", "wb") as full:  # every write fails with ENOSPC
         compiled = constitution("compile", BASE, stdout=full)
         diffed = constitution("diff", BASE, REWORDED, stdout=full)
@@ -168,14 +168,11 @@ def test_stdout_on_a_full_disk(tmp_path: Path) -> None:
         "constitution: CC512 cannot write the output: No space left on device\n"
         "    hint: free some disk space, or write where it is not read-only, and run again\n"
     )
-
-
-@pytest.mark.parametrize("command", [["compile", BASE], ["diff", BASE, REWORDED]])
-def test_a_reader_that_went_away(command: list[str | Path]) -> None:
+    # A reader that went away (`constitution compile | head`) is no disk problem: a quiet exit.
     read, write = os.pipe()
-    os.close(read)  # `constitution ... | head` after head has exited
+    os.close(read)
     try:
-        done = constitution(*command, stdout=write)
+        closed = constitution("compile", BASE, stdout=write)
     finally:
         os.close(write)
-    assert done.returncode == 1 and done.stderr == b""
+    assert closed.returncode == 1 and closed.stderr == b""
