@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from test_site_build import TEST_CONFIG, make_project
 
 from compiler.cli import cli
 
@@ -30,26 +31,13 @@ version: 1.0.0
 :::
 """
 
-CONFIG = """\
-site_name: T
-docs_dir: docs
-site_dir: {site_dir}
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - constitution
-"""
 MARKER = ".constitution-build"
 
 
 def project(root: Path, site_dir: str = "site") -> Path:
-    (root / "docs").mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "index.md").write_text(CHAPTER, "utf-8")
-    config = root / "mkdocs.yml"
-    config.write_text(CONFIG.format(site_dir=site_dir), "utf-8")
-    return config
+    """test_site_build's project (one chapter), its site written to `site_dir`."""
+    config = TEST_CONFIG.replace("site_dir: site\n", f"site_dir: {site_dir}\n")
+    return make_project(root, {"index.md": CHAPTER}, config)
 
 
 def build(config: Path, *args: str, env: dict[str, str] | None = None) -> Result:
