@@ -5,6 +5,7 @@ Subcommands are imported only when run, so `constitution --help` starts fast.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -82,6 +83,10 @@ def cli() -> None:
     """
 
 
+#: Errors of a write that the user can fix (a full disk, a read-only one): never "a bug".
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: never lets a traceback reach the user (set CONSTITUTION_DEBUG=1 to see one)."""
     try:
@@ -94,6 +99,14 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as err:
         if os.environ.get("CONSTITUTION_DEBUG"):
             raise
+        if isinstance(err, OSError) and err.errno in _WRITE_ERRORS:
+            click.echo(
+                f"constitution: CC512 cannot write the output: {err.strerror}\n"
+                "    hint: free some disk space, or write where it is not read-only, and run "
+                "again",
+                err=True,
+            )
+            sys.exit(1)
         click.echo(
             f"constitution: internal error: {type(err).__name__}: {err}\n"
             "    hint: this is a bug; please report it with the input that caused it "

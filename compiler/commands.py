@@ -36,16 +36,20 @@ def report(result: CompileResult, fmt: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the JSON here (atomically) instead of to stdout.",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the JSON here (atomically; '-' is stdout) instead of to stdout.",
 )
 @format_option
-def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
+def compile_command(spec: Path, output: str | None, fmt: str) -> None:
     """Compile SPEC (a directory of Markdown files or one file; default: spec/) to JSON.
 
     SPEC may also be a compiled JSON (*.json): it is checked like a spec and written out again
     in canonical form. Nothing is written when the input has errors, and an earlier OUTPUT is
     left as it was.
+
+    OUTPUT is a regular file, replaced atomically; '-', /dev/stdout, a pipe or another character
+    device is written to as a stream. A symbolic link, a directory or a block device is refused
+    (CC510), never replaced; a write that fails (disk full, read-only) is CC512.
     """
     if spec.suffix.lower() == ".json" and not spec.is_dir():
         from .api import read_document
@@ -58,13 +62,13 @@ def compile_command(spec: Path, output: Path | None, fmt: str) -> None:
     if not result.ok or result.document is None:
         sys.exit(1)
     data = result.to_json_bytes()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        from .fsutil import atomic_write  # imports tempfile, which `check` never needs
+    from .fsutil import OutputError, write_output  # imports tempfile: `check` never needs it
 
-        atomic_write(output, data)
+    try:
+        write_output("-" if output is None else output, data)
+    except OutputError as error:
+        click.echo(render([error.diagnostic], fmt), err=True, nl=False)
+        sys.exit(1)
 
 
 @click.command("check")

@@ -225,18 +225,35 @@ def _sort_other_files(
     refused: list[Diagnostic],
     names: set[str],
 ) -> SpecFiles:
-    """The spec's files beside its chapters: images checked, `constitution.yaml` read, and the
-    addresses of everything the site would publish compared."""
-    problems = list(refused)
-    assets: list[str] = []
-    declarations: str | None = None
+    """The spec's files beside its chapters, read (bounded) and sorted by `sort_files`."""
+    contents: list[tuple[str, str, bytes | Diagnostic]] = []
     total = 0
     for name, path, display in others:
         data = _read_other(path, display, MAX_SPEC_BYTES - total)
+        if not isinstance(data, Diagnostic):
+            total += len(data)
+        contents.append((name, display, data))
+    chapters = [(name, shown) for name, _, shown in found]
+    return sort_files(chapters, contents, refused, names)
+
+
+def sort_files(
+    chapters: list[tuple[str, str]],
+    others: list[tuple[str, str, bytes | Diagnostic]],
+    refused: list[Diagnostic],
+    names: set[str],
+) -> SpecFiles:
+    """The spec's files beside its chapters (name, display), from what was read of each (name,
+    display, its bytes or why it could not be read): images checked, `constitution.yaml` read,
+    and the addresses of everything the site would publish compared. No I/O: a spec read from
+    elsewhere (a git commit) is sorted by the same rules."""
+    problems = list(refused)
+    assets: list[str] = []
+    declarations: str | None = None
+    for name, display, data in others:
         if isinstance(data, Diagnostic):
             problems.append(data)
             continue
-        total += len(data)
         if name == DECLARATIONS_FILE:
             problem = check_declarations(data, display)
             declarations = name if problem is None else None
@@ -246,11 +263,12 @@ def _sort_other_files(
                 assets.append(name)
         if problem is not None:
             problems.append(problem)
-    chapters = [name for name, _, _ in found]
-    displays = {name: shown for name, _, shown in found + others}
-    clashes, unpublished = collisions(chapters, assets, displays)
+    displays = {name: shown for name, shown in chapters}
+    displays.update({name: shown for name, shown, _ in others})
+    chapter_names = [name for name, _ in chapters]
+    clashes, unpublished = collisions(chapter_names, assets, displays)
     return SpecFiles(
-        tuple(chapters),
+        tuple(chapter_names),
         tuple(name for name in assets if name not in unpublished),
         declarations,
         frozenset(unpublished),
@@ -271,12 +289,19 @@ def _read_other(path: Path, display: str, budget: int) -> bytes | Diagnostic:
                 data = handle.read(limit + 1)
             if len(data) <= limit:
                 return data
-            problem = f"file is larger than the limit of {limit:,} bytes"
+            return other_too_large(display, limit)
     except OSError as err:
         problem = f"cannot read file: {err.strerror or err}"
-    code = "CC104" if problem.startswith("file is larger") else "CC106"
+    return Diagnostic("CC106", problem, display, 1, hint=_OTHER_HINT)
+
+
+_OTHER_HINT = "a spec holds ordinary, reasonably small files"
+
+
+def other_too_large(display: str, limit: int) -> Diagnostic:
+    """CC104 for an image or `constitution.yaml` of more than `limit` bytes."""
     return Diagnostic(
-        code, problem, display, 1, hint="a spec holds ordinary, reasonably small files"
+        "CC104", f"file is larger than the limit of {limit:,} bytes", display, 1, hint=_OTHER_HINT
     )
 
 
@@ -301,22 +326,59 @@ def _link_target(path: Path) -> Path | None:
         return None
 
 
+def name_problem(name: str, display: str) -> Diagnostic | None:
+    """CC101 for a file name that is not UTF-8: the JSON records names, and JSON is UTF-8."""
+    if _is_utf8(name):
+        return None
+    return Diagnostic(
+        "CC101",
+        "file name is not valid UTF-8",
+        _printable(display),
+        1,
+        hint="rename the file; names are recorded in the JSON, which is UTF-8",
+    )
+
+
+class SizeBudget:
+    """The size limits over the files of one spec, taken in reading order (also by sources
+    that are not directories, such as a git commit)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.exhausted = False
+        """True once the spec passed `MAX_SPEC_BYTES`: read no further file."""
+
+    def refuse(self, size: int, display: str) -> Diagnostic | None:
+        """CC104 when a file of `size` bytes may not be read, else None (and it is counted)."""
+        if size > MAX_FILE_BYTES:
+            return Diagnostic(
+                "CC104",
+                f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                display,
+                1,
+                hint="split the file into chapters",
+            )
+        self.total += size
+        if self.total <= MAX_SPEC_BYTES:
+            return None
+        self.exhausted = True
+        return Diagnostic(
+            "CC104",
+            f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
+            display,
+            1,
+            hint="compile a smaller spec, or split it into several",
+        )
+
+
 def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    total = 0
+    budget = SizeBudget()
     for name, path, display in found:
-        if not _is_utf8(name):
-            # The JSON records the name, and JSON is UTF-8: such a name cannot be written.
-            problems.append(
-                Diagnostic(
-                    "CC101",
-                    "file name is not valid UTF-8",
-                    _printable(display),
-                    1,
-                    hint="rename the file; names are recorded in the JSON, which is UTF-8",
-                )
-            )
+        problem = name_problem(name, display)
+        if problem is not None:
+            problems.append(problem)
             continue
         try:
             info = path.stat()
@@ -332,30 +394,12 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
                     )
                 )
                 continue
-            size = info.st_size
-            if size > MAX_FILE_BYTES:
-                problems.append(
-                    Diagnostic(
-                        "CC104",
-                        f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-                        display,
-                        1,
-                        hint="split the file into chapters",
-                    )
-                )
+            problem = budget.refuse(info.st_size, display)
+            if problem is not None:
+                problems.append(problem)
+                if budget.exhausted:
+                    break
                 continue
-            total += size
-            if total > MAX_SPEC_BYTES:
-                problems.append(
-                    Diagnostic(
-                        "CC104",
-                        f"the spec is more than {MAX_SPEC_BYTES:,} bytes in all",
-                        display,
-                        1,
-                        hint="compile a smaller spec, or split it into several",
-                    )
-                )
-                break
             with path.open("rb") as handle:
                 # Bounded: a file that grew since stat() is still refused instead of read whole.
                 data = handle.read(MAX_FILE_BYTES + 1)

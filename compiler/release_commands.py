@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,10 +14,12 @@ import click
 
 from .diagnostics import Diagnostic, has_errors, render
 from .diff import LEVELS, RENDERERS, Level, render_text, rules_table, summary_line
-from .fsutil import atomic_write
+from .fsutil import OutputError, write_output
 from .release import (
     DEFAULT_RELEASES_DIR,
     SideError,
+    VersionError,
+    chain_head,
     diff_sides,
     load_index,
     load_side,
@@ -49,8 +52,10 @@ def _report(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
         click.echo(text, err=True, nl=False)
 
 
-def _usage(error: SideError) -> NoReturn:
-    raise click.UsageError(error.message + (f"\n    hint: {error.hint}" if error.hint else ""))
+def _usage(error: SideError | VersionError) -> NoReturn:
+    code = f"{error.code} " if isinstance(error, VersionError) else ""
+    hint = f"\n    hint: {error.hint}" if error.hint else ""
+    raise click.UsageError(code + error.message + hint)
 
 
 @click.command("diff")
@@ -77,8 +82,8 @@ def _usage(error: SideError) -> NoReturn:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the diff here (atomically) instead of to stdout.",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the diff here (atomically; '-' is stdout) instead of to stdout.",
 )
 @click.option("--rules", is_flag=True, help="Print the table of rules and their levels, and exit.")
 @releases_option
@@ -89,7 +94,7 @@ def diff_command(
     fmt: str,
     color: bool | None,
     fail_on: str | None,
-    output: Path | None,
+    output: str | None,
     rules: bool,
     releases_dir: Path,
     diagnostics_format: str,
@@ -131,7 +136,11 @@ def diff_command(
         use_color = False
         text = RENDERERS[fmt](result)
     if output is not None:
-        atomic_write(output, text.encode("utf-8"))
+        try:
+            write_output(output, text.encode("utf-8"))
+        except OutputError as error:
+            _report([error.diagnostic], diagnostics_format)
+            sys.exit(1)
         click.echo(summary_line(result), err=True)
     else:
         click.echo(text, nl=False, color=use_color)
@@ -171,7 +180,7 @@ def release_command(
     """
     try:
         outcome = make_release(version, spec, releases_dir, date=date, dry_run=dry_run)
-    except SideError as error:
+    except VersionError as error:
         _usage(error)
     _report(outcome.diagnostics, diagnostics_format)
     if outcome.entry is None:
@@ -182,6 +191,8 @@ def release_command(
     else:
         click.echo(f"released {entry.version} on {entry.date}: {outcome.path}")
     click.echo(f"    sha256 {entry.sha256}")
+    if outcome.path is not None:
+        click.echo(f"    chain head {entry.entry_sha256}")
     if outcome.diff is not None:
         click.echo(f"    since {entry.previous}: {summary_line(outcome.diff)}")
     else:
@@ -190,15 +201,35 @@ def release_command(
 
 @click.command("verify")
 @releases_option
+@click.option(
+    "--head",
+    "pinned_head",
+    metavar="SHA256",
+    help="The chain head you expect (printed by an earlier verify or release, kept where "
+    "releases/ cannot change it): catches a rewritten index and cut-off releases.",
+)
 @diagnostics_option
-def verify_command(releases_dir: Path, diagnostics_format: str) -> None:
-    """Check every released artifact against RELEASES_DIR/index.json: present, unmodified (same
-    SHA-256), a valid compiled constitution of its version; and no unlisted artifact."""
-    entries, problems = verify_releases(releases_dir)
+def verify_command(releases_dir: Path, pinned_head: str | None, diagnostics_format: str) -> None:
+    """Check RELEASES_DIR/index.json and every released artifact: the index's structure and hash
+    chain (each entry bound to the one before it), every artifact present, unmodified (same
+    SHA-256) and a valid compiled constitution of its version, and no unlisted artifact.
+
+    Prints the chain head: pin it (--head) to also catch an index rewritten whole or releases
+    cut off the end, which no check of releases/ alone can tell.
+    """
+    if pinned_head is not None:
+        pinned_head = pinned_head.removeprefix("sha256:")
+        if not re.fullmatch(r"[0-9a-f]{64}", pinned_head, re.ASCII):
+            raise click.BadParameter(
+                "CC520 a chain head is 64 lower-case hex digits (optionally after 'sha256:')",
+                param_hint="'--head'",
+            )
+    entries, problems = verify_releases(releases_dir, pinned_head=pinned_head)
     _report(problems, diagnostics_format)
     if has_errors(problems):
         sys.exit(1)
-    click.echo(f"{len(entries)} release{'s' if len(entries) != 1 else ''} verified")
+    count = f"{len(entries)} release{'s' if len(entries) != 1 else ''}"
+    click.echo(f"{count} verified; chain head {chain_head(entries)}")
 
 
 @click.command("history")

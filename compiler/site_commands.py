@@ -6,23 +6,38 @@ swaps it in only on success; `serve` is mkdocs' live preview with the `constitut
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
-import shutil
+import re
+import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from .commands import format_option, report
-from .diagnostics import has_errors, sort_diagnostics
+from .diagnostics import Diagnostic, has_errors, render, sort_diagnostics
 from .emit import SCHEMA_FILE, validate
+from .fsutil import StagedDirectory, remove_stale, write_failure
 from .pipeline import CompileResult, compile_spec
+from .versions import VersionError, source_date_epoch
+
+#: The file `build` writes into every site it makes: a directory holding it is one `build` may
+#: replace (mkdocs never copies or cleans hidden files, so it stays).
+MARKER = ".constitution-build"
+MARKER_TEXT = (
+    b"This directory was written by 'constitution build', which replaces it whole on the next "
+    b"build.\n"
+)
+#: What a site built before the marker existed always holds (the plugin publishes them).
+_PUBLISHED = ("constitution.json", "schemas/constitution.schema.json")
+#: What the `site` extra brings: module -> distribution.
+SITE_EXTRA = {"mkdocs": "mkdocs", "material": "mkdocs-material"}
 
 config_option = click.option(
     "-f",
@@ -35,9 +50,33 @@ config_option = click.option(
 )
 
 
-def _quiet_mkdocs_notices() -> None:
+class UsageProblem(click.ClickException):
+    """A problem with how the command was run or installed: exit 2, with a code and a hint."""
+
+    exit_code = 2
+
+
+def _prepare_site_build() -> None:
+    """Refuse, before anything runs, an install without the `site` extra and a
+    $SOURCE_DATE_EPOCH that mkdocs would crash on or misread."""
     # mkdocs-material prints a banner about its future on import unless this is set.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    missing = []
+    for module, distribution in SITE_EXTRA.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(distribution)
+    if missing:
+        raise UsageProblem(
+            f"CC519 building the site needs {' and '.join(missing)}, which are not installed\n"
+            "    hint: install the site extra: pip install 'constitution-compiler[site]' "
+            "(or run scripts/setup.sh)"
+        )
+    try:
+        source_date_epoch()
+    except VersionError as err:
+        raise UsageProblem(f"{err.code} {err.message}\n    hint: {err.hint}") from err
 
 
 class _Echo(logging.Handler):
@@ -70,14 +109,9 @@ def _mkdocs_logging(level: int) -> Iterator[None]:
 
 def _load_config(config_file: Path, **options: Any) -> Any:
     """The mkdocs configuration, which must use the `constitution` plugin."""
-    try:
-        from mkdocs.config import load_config
-        from mkdocs.exceptions import ConfigurationError
-    except ImportError as err:
-        raise click.ClickException(
-            f"building the site needs mkdocs and mkdocs-material ({err})\n"
-            "    hint: pip install 'constitution-compiler[site]' (or run scripts/setup.sh)"
-        ) from err
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
     try:
         config = load_config(config_file=str(config_file), **options)
     except ConfigurationError as err:
@@ -131,14 +165,22 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
     """Compile and validate the spec, then build the site (default: mkdocs.yml -> site/).
 
     Prints one line per stage. On errors nothing is written and an earlier site is left as it was.
+
+    The site directory (the config's site_dir) must lie inside the directory of the config, and
+    is replaced only when it is missing, empty or a site this command built; a file, a link, a
+    device or a directory of other files is refused (CC510, CC511).
     """
-    _quiet_mkdocs_notices()
+    _prepare_site_build()
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     config = _load_config(config_file, strict=strict)
     docs_dir = Path(config.docs_dir)
     shown = _shown(docs_dir)
+    target = Path(config.site_dir)
+    refusal = _site_dir_refusal(config_file, target)
+    if refusal is not None:
+        _fail([refusal], fmt, f"site      {_shown(target)} was left as it was")
 
     started = time.monotonic()
     result = compile_spec(docs_dir, validate_output=False)
@@ -169,10 +211,15 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
     plugin = config.plugins.get("constitution")
     if plugin is not None:
         plugin.use_result(docs_dir, result)
-    target = Path(config.site_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    config.site_dir = str(staging)
+    left = f"site      {_shown(target)} was left as it was"
+    writing: Path | str = target.parent
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target, MARKER)
+        staged = StagedDirectory(target, MARKER, MARKER_TEXT)
+    except OSError as err:
+        _fail([write_failure(writing, err).diagnostic], fmt, left)
+    config.site_dir = str(staged.path)
     try:
         with _mkdocs_logging(logging.WARNING):
             config.plugins.on_startup(command="build", dirty=False)
@@ -180,33 +227,90 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
-        staging.chmod(0o755)
-        _swap_in(staging, target)
+        writing = target
+        staged.swap_in()
     except MkDocsException as err:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
         click.echo(
-            f"site      {err.format_message()}; {_shown(target)} was left as it was",
-            err=True,
+            f"site      {err.format_message()}; {_shown(target)} was left as it was", err=True
         )
         sys.exit(1)
+    except OSError as err:
+        staged.discard()
+        _fail([write_failure(err.filename or writing, err).diagnostic], fmt, left)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
         raise
+    finally:
+        staged.close()
     site = plugin.site if plugin is not None else None
     pages = len(site.chapters) + len(site.pages) if site is not None else 0
     _progress("site", f"{_shown(target)} -> {pages} {'page' if pages == 1 else 'pages'}", started)
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging`: two renames, so `target` is never half-written."""
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-        old.rmdir()
-        os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, target)
+def _fail(problems: list[Diagnostic], fmt: str, line: str) -> NoReturn:
+    text = render(problems, fmt)
+    click.echo(text or "[]\n", err=True, nl=False)
+    click.echo(line, err=True)
+    sys.exit(1)
+
+
+def _site_dir_refusal(config_file: Path, target: Path) -> Diagnostic | None:
+    """Why the build may not write `target` (the config's site_dir), or None: it must lie inside
+    the config's directory (the project), below it, and be missing, empty, or a site `build`
+    made; never a link, a file or a device, nor a directory of other files."""
+    project = Path(os.path.realpath(config_file.parent))
+    line = _config_line(config_file, "site_dir")
+    place = Path(os.path.realpath(target.parent)) / target.name
+    hint = "set site_dir to a directory of its own inside the project, e.g. 'site_dir: site'"
+    if not place.is_relative_to(project) or place == project:
+        where = "is the project directory itself" if place == project else "lies outside"
+        return Diagnostic(
+            "CC511",
+            f"site_dir {target} {where} the project ({project}); nothing is written outside it",
+            str(config_file),
+            line,
+            hint=hint,
+        )
+    why = _not_ours(target)
+    if why is None:
+        return None
+    return Diagnostic(
+        "CC510",
+        f"will not replace site_dir {target}: it is {why}",
+        str(config_file),
+        line,
+        hint=hint + f"; 'build' replaces only a directory it made (holding {MARKER})",
+    )
+
+
+def _not_ours(target: Path) -> str | None:
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return "a file" if stat.S_ISREG(info.st_mode) else "a device, pipe or socket"
+    if not any(target.iterdir()):
+        return None
+    marker = target / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return None
+    if all((target / name).is_file() for name in _PUBLISHED):
+        return None  # built before the marker existed
+    return "a directory of files 'build' did not write"
+
+
+def _config_line(config_file: Path, key: str) -> int:
+    """The line of a top-level `key:` in the config, or 0 when it is not set there."""
+    try:
+        text = config_file.read_text("utf-8", errors="replace")
+    except OSError:
+        return 0
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 @click.command("serve")
@@ -225,7 +329,7 @@ def serve_command(config_file: Path, dev_addr: str | None, open_in_browser: bool
     Errors in the spec are printed here and shown at the top of every page until they are fixed;
     the server keeps running.
     """
-    _quiet_mkdocs_notices()
+    _prepare_site_build()
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 

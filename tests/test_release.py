@@ -3,25 +3,22 @@ atomic writes, tampering, and a node followed through a rename."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.cli import run_cli as run
 
-from compiler import release as release_module
 from compiler.cli import cli
 from compiler.release import load_index, make_release, node_history, verify_releases
+from compiler.release import make as make_module
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
 BASE = (DATA / "base.md").read_text("utf-8")
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -55,28 +52,35 @@ def test_first_release(project: Path) -> None:
     assert (code, err) == (0, "")
     artifact = project / "releases" / "1.0.0.json"
     data = artifact.read_bytes()
+    fields = {
+        "version": "1.0.0",
+        "date": "2026-01-02",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "file": "1.0.0.json",
+        "previous": None,
+        "bump": "none",
+        "changes": {"breaking": 0, "substantive": 0, "editorial": 0},
+    }
+    # The chain link: canonical JSON of the fields, the format and the previous link.
+    canonical = json.dumps(
+        {**fields, "format": 2, "previous_entry_sha256": None},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    head = hashlib.sha256(canonical.encode("ascii")).hexdigest()
     assert out == (
         f"released 1.0.0 on 2026-01-02: releases/1.0.0.json\n"
         f"    sha256 {hashlib.sha256(data).hexdigest()}\n"
+        f"    chain head {head}\n"
         "    the first release\n"
     )
     # The spec says version 1.0.0 itself, so the artifact is exactly what `compile` writes.
     assert data == CliRunner().invoke(cli, ["compile", "spec"]).stdout_bytes
     assert json.loads((project / "releases" / "index.json").read_text("utf-8")) == {
-        "format": 1,
-        "releases": [
-            {
-                "version": "1.0.0",
-                "date": "2026-01-02",
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "file": "1.0.0.json",
-                "previous": None,
-                "bump": "none",
-                "changes": {"breaking": 0, "substantive": 0, "editorial": 0},
-            }
-        ],
+        "format": 2,
+        "releases": [{**fields, "entry_sha256": head}],
     }
-    assert run("verify") == (0, "1 release verified\n", "")
+    assert run("verify") == (0, f"1 release verified; chain head {head}\n", "")
 
 
 def test_the_artifact_states_its_version(project: Path) -> None:
@@ -202,16 +206,20 @@ def test_a_failed_index_write_leaves_releases_unchanged(
     release("1.0.0")
     write_spec(project, BASE, "1.0.1")
     before = snapshot(project / "releases")
-    real = release_module.atomic_write
+    real = make_module.atomic_write
 
     def failing(path: Path, data: bytes, *, overwrite: bool = True) -> None:
         if Path(path).name == "index.json":
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device")
         real(path, data, overwrite=overwrite)
 
-    monkeypatch.setattr(release_module, "atomic_write", failing)
-    with pytest.raises(OSError, match="disk full"):
-        make_release("1.0.1", Path("spec"), Path("releases"), date="2026-01-03")
+    monkeypatch.setattr(make_module, "atomic_write", failing)
+    outcome = make_release("1.0.1", Path("spec"), Path("releases"), date="2026-01-03")
+    assert outcome.entry is None and outcome.path is None
+    assert [d.format() for d in outcome.diagnostics] == [
+        "releases/index.json:0:1: CC512 cannot write releases/index.json: No space left on device"
+        "\n    hint: free some disk space and run again; earlier outputs were left as they were"
+    ]
     assert snapshot(project / "releases") == before
 
 
@@ -227,7 +235,10 @@ def released(project: Path) -> Path:
 
 
 def test_verify(released: Path) -> None:
-    assert run("verify") == (0, "2 releases verified\n", "")
+    code, out, err = run("verify")
+    assert (code, err) == (0, "")
+    head = load_index(released)[0].entries[-1].entry_sha256
+    assert out == f"2 releases verified; chain head {head}\n"
 
 
 def test_verify_catches_a_tampered_artifact(released: Path) -> None:
@@ -250,7 +261,15 @@ def test_verify_catches_a_missing_and_an_unlisted_artifact(released: Path) -> No
 def test_verify_catches_a_broken_index(released: Path) -> None:
     (released / "index.json").write_text('{"releases": [{"version": "1.0"}]}', "utf-8")
     code, _, err = run("verify")
-    assert code == 1 and "CC508 release index entry 0 is malformed" in err
+    assert code == 1
+    assert (
+        "releases/index.json:1:1: CC508 release index is malformed at the top: 'format' is a "
+        "required property" in err
+    )
+    assert (
+        "releases/index.json:1:27: CC508 release index is malformed at releases/0/version: "
+        '"1.0" is not a version (MAJOR.MINOR.PATCH)' in err
+    )
 
 
 def test_verify_without_releases(project: Path) -> None:
@@ -261,9 +280,9 @@ def test_verify_without_releases(project: Path) -> None:
 def test_verify_checks_the_artifact_is_a_constitution(released: Path) -> None:
     bogus = b'{"not": "a constitution"}\n'
     (released / "1.0.0.json").write_bytes(bogus)
-    index = json.loads((released / "index.json").read_text("utf-8"))
-    index["releases"][0]["sha256"] = hashlib.sha256(bogus).hexdigest()
-    (released / "index.json").write_text(json.dumps(index), "utf-8")
+    index, _ = load_index(released)
+    index.entries[0] = replace(index.entries[0], sha256=hashlib.sha256(bogus).hexdigest())
+    (released / "index.json").write_bytes(index.to_bytes())  # the chain recomputed, too
     entries, problems = verify_releases(released)
     assert len(entries) == 2 and [p.code for p in problems] == ["CC403"]
 
