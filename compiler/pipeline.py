@@ -83,6 +83,8 @@ def compile_sources(
     limits: list[Diagnostic] = []
     parsed = []
     for source in sources:
+        if not source.readable:
+            continue  # reported by the reader; the other files are still checked
         try:
             parsed.append((source, md.parse(source.text, {})))
         except (RecursionError, MemoryError) as err:
@@ -92,6 +94,8 @@ def compile_sources(
         reserved |= _explicit_ids(tokens)
     registry = IdRegistry()
     extractor = Extractor(registry, reserved)
+    # Links to a file that could not be read are not links to a missing file.
+    extractor.file_names.update(source.name for source in sources if not source.readable)
     for position, (source, tokens) in enumerate(parsed):
         try:
             extractor.extract_file(source, tokens, first=position == 0)
@@ -124,9 +128,13 @@ def compile_sources(
 def compile_spec(
     path: str | os.PathLike[str], *, validate_output: bool = True, keep_tokens: bool = True
 ) -> CompileResult:
-    """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics."""
+    """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics.
+
+    A file that cannot be read (or decoded) does not stop the others: every file that can be
+    read is checked, so one run reports every problem.
+    """
     sources, problems = read_spec(Path(path))
-    if has_errors(problems) or not sources:
+    if not any(source.readable for source in sources):
         return CompileResult(diagnostics=sort_diagnostics(problems), sources=sources)
     result = compile_sources(sources, validate_output=validate_output, keep_tokens=keep_tokens)
     result.diagnostics = sort_diagnostics([*problems, *result.diagnostics])
