@@ -80,11 +80,17 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def __post_init__(self) -> None:
-        # Messages quote the input (ids, values, headers): bounded here whatever a check quotes.
-        if len(self.message) > MAX_MESSAGE_CHARS:
-            object.__setattr__(self, "message", shorten(self.message, MAX_MESSAGE_CHARS))
-        if len(self.hint) > MAX_MESSAGE_CHARS:
-            object.__setattr__(self, "hint", shorten(self.hint, MAX_MESSAGE_CHARS))
+        # Messages quote the input (ids, values, headers, paths): bounded here whatever a check
+        # quotes, and printable: a lone surrogate (a file name that is not UTF-8, a "\\ud800"
+        # in JSON) cannot be written as UTF-8, so it is shown as its escape.
+        for name in ("file", "message", "hint"):
+            text = original = getattr(self, name)
+            if len(text) > MAX_MESSAGE_CHARS and name != "file":
+                text = shorten(text, MAX_MESSAGE_CHARS)
+            if not text.isascii():
+                text = _SURROGATE.sub(_escaped, text)
+            if text is not original:
+                object.__setattr__(self, name, text)
 
     def format(self) -> str:
         head = f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
@@ -128,6 +134,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-
 _CONTROL_BUT_LAYOUT = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -176,7 +185,7 @@ def render(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
         text = json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2)
         # JSON escapes C0 controls itself; C1 and bidirectional controls become \\u escapes too
         # (they can only stand inside strings), so the output is safe on a terminal.
-        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+        return _CONTROL_BUT_LAYOUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
     if fmt == "github":
         return "".join(d.format_github() + "\n" for d in diagnostics)
     if not diagnostics:
