@@ -72,9 +72,10 @@ def _listed_gaps(gaps: list[tuple[int, int]]) -> str:
         else f"{first} to {last}"
         for first, last in gaps[:MAX_LISTED_GAPS]
     ]
+    listed = ", ".join(parts)
     if len(gaps) > MAX_LISTED_GAPS:
-        parts.append(f"and {len(gaps) - MAX_LISTED_GAPS} more gaps")
-    return ", ".join(parts)
+        listed += f" and {len(gaps) - MAX_LISTED_GAPS} more gaps"
+    return listed
 
 
 def check_priorities(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:

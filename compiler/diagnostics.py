@@ -83,6 +83,14 @@ class Diagnostic:
         # Messages quote the input (ids, values, headers, paths): bounded here whatever a check
         # quotes, and printable: a lone surrogate (a file name that is not UTF-8, a "\\ud800"
         # in JSON) cannot be written as UTF-8, so it is shown as its escape.
+        if (
+            len(self.message) <= MAX_MESSAGE_CHARS
+            and len(self.hint) <= MAX_MESSAGE_CHARS
+            and self.message.isascii()
+            and self.hint.isascii()
+            and self.file.isascii()
+        ):
+            return  # the usual case, made cheap: a spec can have a hundred thousand problems
         for name in ("file", "message", "hint"):
             text = original = getattr(self, name)
             if len(text) > MAX_MESSAGE_CHARS and name != "file":
@@ -150,6 +158,8 @@ def escape_controls(text: str, *, keep_layout: bool = False) -> str:
     Everything the CLI prints that comes from the input (diagnostics, textconv, diff text) goes
     through this, so a spec cannot colour, move, hide or reorder what the reader sees.
     """
+    if text.isprintable():  # every character escaped here is one that is not printable
+        return text
     return (_CONTROL_BUT_LAYOUT if keep_layout else _CONTROL).sub(_escaped, text)
 
 

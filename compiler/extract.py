@@ -143,10 +143,11 @@ def _load_front_matter(content: str) -> tuple[Any, dict[str, int], list[_FrontMa
         aliased: list[_FrontMatterProblem] = []
         pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
         seen: set[int] = set()
+        may_alias = "*" in content  # an alias is written `*name`
         for key_node, value_node in pairs:
             if isinstance(key_node, yaml.ScalarNode):
                 lines.setdefault(key_node.value, key_node.start_mark.line + 2)
-            if _repeats(key_node, value_node, seen):
+            if may_alias and _repeats(key_node, value_node, seen):
                 aliased.append(
                     _FrontMatterProblem(
                         "CC130",
@@ -256,7 +257,8 @@ def _closest(
                 return None, compared
             compared += 1
             matcher.set_seq1(candidate)
-            if matcher.quick_ratio() < _CUTOFF:
+            # quick_ratio() bounds ratio() from above: skip what cannot beat the best so far.
+            if matcher.quick_ratio() < (best[0] if best else _CUTOFF):
                 continue
             score = matcher.ratio()
             if score >= _CUTOFF and (best is None or (score, candidate) > best):

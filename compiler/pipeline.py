@@ -137,7 +137,8 @@ def compile_spec(
     if not any(source.readable for source in sources):
         return CompileResult(diagnostics=sort_diagnostics(problems), sources=sources)
     result = compile_sources(sources, validate_output=validate_output, keep_tokens=keep_tokens)
-    result.diagnostics = sort_diagnostics([*problems, *result.diagnostics])
+    if problems:
+        result.diagnostics = sort_diagnostics([*problems, *result.diagnostics])
     if has_errors(result.diagnostics):
         result.document = None
     return result
