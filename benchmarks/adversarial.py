@@ -56,7 +56,10 @@ def links_to_unknown_ids(size: int) -> dict[str, str]:
 def ranks_far_apart(size: int) -> dict[str, str]:
     """Properties whose ranks skip most numbers up to the bound, and one far beyond it: the
     message about the gaps once listed every skipped number."""
-    unit = "::: property {{#p{i} rank={rank}}}\n**P{i}**: a property.\n:::\n\n"
+    unit = (
+        "::: property {{#p{i} rank={rank}}}\n**Value {i}**: what the value asks of the model, "
+        "in a sentence of ordinary length.\n:::\n\n"
+    )
     count = min(size // len(unit.format(i=10_000, rank=100_000)), 49_000)
     text = "".join(unit.format(i=i, rank=100_000 - 2 * i) for i in range(count))
     return {"spec.md": text + unit.format(i="far", rank=99_999_999)}
@@ -65,13 +68,13 @@ def ranks_far_apart(size: int) -> dict[str, str]:
 def unclosed_quotes(size: int) -> dict[str, str]:
     """A heading's attributes with quotes that never close: each attempt to read one once read
     the rest of the line."""
-    return {"spec.md": "# A {" + _repeat('k="a ', size) + "}\n"}
+    return {"spec.md": "# A {" + _repeat('title="never-closed-quote ', size) + "}\n"}
 
 
 def reference_links(size: int) -> dict[str, str]:
     """Long paragraphs of reference-style links, which have no `](` to find in the source: each
     once searched the rest of its paragraph for one."""
-    paragraph = _repeat("see [this][r] and [that][r], ", 90_000).strip()
+    paragraph = _repeat("see [the rule][r] over there, ", 90_000).strip()
     count = max(1, size // len(paragraph))
     return {"spec.md": "[r]: #a\n\n# A {#a}\n\n" + "\n\n".join([paragraph] * count) + "\n"}
 

@@ -12,7 +12,7 @@ import html
 import re
 import reprlib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -158,9 +158,36 @@ def _load_front_matter(content: str) -> tuple[Any, dict[str, int], list[_FrontMa
                 )
         if aliased:
             return None, lines, aliased
+        if isinstance(node, yaml.MappingNode) and not any(k.tag == _MERGE for k, _ in node.value):
+            return _known_values(loader, node), lines, []
         return loader.construct_document(node), lines, []
     finally:
         loader.dispose()
+
+
+_STR, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
+
+
+def _known_values(loader: Any, node: Any) -> dict[Any, Any]:
+    """The top-level mapping, with the value of each unknown key left unread (None): those are
+    reported by name, and reading their values was most of the cost of front matter holding
+    thousands of them. A key given twice is refused (YAML would keep the last one silently)."""
+    data: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
+            key = key_node.value
+        else:
+            key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "found unhashable key", key_node.start_mark
+            )
+        if key in data:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key '{shorten(str(key))}' is given twice", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True) if key in FRONT_MATTER else None
+    return data
 
 
 def _repeats(key: Any, value: Any, seen: set[int]) -> bool:
