@@ -343,6 +343,11 @@ def _attributes(data: Mapping[str, Any]) -> Attributes:
 
 #: Model fields whose JSON key is another word.
 _JSON_KEYS = {"origin": "from", "target": "to", "number": "chapter"}
+#: A constitution schema's $id, split around its version.
+_SCHEMA_VERSION = re.compile(  # at most 9 digits a part: int() of a longer one is slow or refused
+    r"(?P<base>.+/schemas/constitution/)(?P<major>\d{1,9})\.(?P<minor>\d{1,9})\.(?P<patch>\d{1,9})"
+    r"/constitution\.schema\.json"
+)
 
 #: The document's arrays and the model type of their items.
 _ARRAYS: tuple[tuple[str, type[Any]], ...] = (
@@ -571,6 +576,10 @@ def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
     """Schema violations, then model checks, each at its line and column in the JSON text."""
     ours = schema_id()
     found = document.get("$schema") if isinstance(document, dict) else None
+    if found != ours and _earlier_minor(found, ours):
+        # A minor version only adds optional fields: what it validates, ours validates too.
+        document = {**document, "$schema": ours}
+        found = ours
     if found != ours:
         other = isinstance(found, str) and "/schemas/constitution/" in found
         yield positions.at(
@@ -605,6 +614,19 @@ def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
         yield from bounds
         if not bounds:
             yield from _check_model(document, positions)
+
+
+def _earlier_minor(found: object, ours: str) -> bool:
+    """True when `found` names an earlier version of our schema with the same major version
+    (release 1.0.0 was written under schema 1.0.0 and stays readable under 1.1.0)."""
+    if not isinstance(found, str):
+        return False
+    old, new = _SCHEMA_VERSION.fullmatch(found), _SCHEMA_VERSION.fullmatch(ours)
+    if old is None or new is None or old["base"] != new["base"]:
+        return False
+    older = tuple(int(part) for part in old.group("major", "minor", "patch"))
+    newer = tuple(int(part) for part in new.group("major", "minor", "patch"))
+    return older[0] == newer[0] and older < newer
 
 
 def _unexpected_key(error: Any) -> list[str]:

@@ -171,8 +171,29 @@ def check_id_attributes(spec: Spec, registry: IdRegistry, display: Display) -> I
                 )
 
 
+#: Ids that name the site theme's own elements (mkdocs-material's `__config`, `__search`,
+#: `__drawer`...): a page element with one of them would stand in for the theme's, and the theme
+#: would read its settings from the spec's text.
+THEME_ID_PREFIX = "__"
+
+
+def check_reserved_ids(registry: IdRegistry) -> Iterator[Diagnostic]:
+    for ident, (where, span) in registry.places.items():
+        if ident.startswith(THEME_ID_PREFIX):
+            yield Diagnostic(
+                "CC313",
+                f"id '{ident}' is reserved: ids that start with '{THEME_ID_PREFIX}' are the site "
+                "theme's",
+                where,
+                span.line,
+                span.column,
+                f"rename it, e.g. '{ident.lstrip('_') or 'section'}'",
+            )
+
+
 def check_spec(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
     """Every whole-model check, in a fixed order."""
     yield from check_ranks(spec, display)
     yield from check_priorities(spec, registry, display)
     yield from check_id_attributes(spec, registry, display)
+    yield from check_reserved_ids(registry)

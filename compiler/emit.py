@@ -77,6 +77,7 @@ def to_document(spec: Spec) -> dict[str, Any]:
                 **_attributes(s.attributes),
                 "text": s.text,
                 "source": _source(s.source),
+                **({} if s.normative else {"normative": False}),
             }
             for s in spec.sections
         ],

@@ -35,6 +35,7 @@ from .model import (
     Spec,
 )
 from .reader import SourceFile
+from .spec_files import SpecFiles
 from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, annotation_info
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
@@ -51,6 +52,7 @@ FRONT_MATTER: dict[str, tuple[type, ...]] = {
     "authors": (list,),
     "date": (str, datetime.date),
     "license": (str,),
+    "normative": (bool,),
 }
 
 #: The whole numbers the input may give, and their bounds (stated in the authoring guide):
@@ -365,8 +367,12 @@ class _LinkPlace:
 class Extractor:
     """Builds the `Spec` of a whole spec, one file at a time."""
 
-    def __init__(self, registry: IdRegistry, reserved: set[str]) -> None:
+    def __init__(
+        self, registry: IdRegistry, reserved: set[str], files: SpecFiles | None = None
+    ) -> None:
         self.spec = Spec()
+        self.files = files
+        """The spec directory's files, to check links to images and other files against."""
         self.registry = registry
         self.reserved = reserved
         """Explicit ids, so that ids made from titles never take one."""
@@ -487,6 +493,7 @@ class Extractor:
                     attributes=section.attributes,
                     text="\n\n".join(section.chunks),
                     source=SourceSpan(span.file, span.line, span.column, max(end, span.line)),
+                    normative=metadata.get("normative") is not False,
                 )
             )
         self.spec.chapters.append(
@@ -912,7 +919,7 @@ class Extractor:
                 )
                 continue
             types = FRONT_MATTER[key]
-            ok = isinstance(value, types) and not isinstance(value, bool)
+            ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
             if key == "authors" and ok:
                 ok = all(isinstance(item, str) for item in value)
             if not ok:
@@ -920,6 +927,7 @@ class Extractor:
                     "str": "a string",
                     "int": "a whole number",
                     "list": "a list of strings",
+                    "bool": "true or false",
                 }[types[0].__name__]
                 self._error(
                     "CC202",
@@ -983,6 +991,10 @@ class Extractor:
                 continue
             match = _MD_LINK.match(href)
             if match is None:
+                problem = self.files.link_problem(source.name, href) if self.files else None
+                if problem is not None:
+                    code, message, hint = problem
+                    self._error(code, message, source, place.line, place.column, hint)
                 continue
             file_part, fragment = match["file"], match["fragment"]
             if file_part is not None:
@@ -1189,6 +1201,8 @@ def _type_hint(key: str, value: object, expected: type) -> str:
         return f'quote it: {key}: "{_short(value)}"'
     if expected is list:
         return f'e.g. {key}: ["A. Author", "B. Author"]'
+    if expected is bool:
+        return f"write {key}: true or {key}: false (unquoted)"
     return f"e.g. {key}: 1"
 
 

@@ -82,6 +82,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
                 raise PluginError(f"the constitution has errors:\n{report}")
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
+        _publish_only_approved(files, config.docs_dir, result)
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
         site = Site(
             result,
@@ -97,11 +98,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, path, content=data))
-        # Titles are the spec's words; the nav templates insert them unescaped.
-        entries = [
-            {markupsafe.escape(title): path for title, path in entry.items()}
-            for entry in site.nav()
-        ]
+        # Titles are the spec's words (or its file names); the nav templates insert them unescaped.
+        entries = [{as_text(title): path for title, path in entry.items()} for entry in site.nav()]
         if not config.nav:
             config.nav = entries
         else:
@@ -136,14 +134,13 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         # mkdocs' templates insert page.meta values unescaped (the <title>, the header, the nav,
         # <meta name="description">): the spec's words are text there too, never markup.
         for key, value in page.meta.items():
-            if isinstance(value, str):
-                page.meta[key] = markupsafe.escape(value)
+            page.meta[key] = as_text(value)
         title = self.site.title(page.file.src_uri)
         if title is None:
             return markdown
         if not page.is_homepage:
             # The chapter's title, not the document title its front matter may hold.
-            page.meta["title"] = markupsafe.escape(title)
+            page.meta["title"] = as_text(title)
         if not self.site.searchable(page.file.src_uri):
             page.meta["search"] = {"exclude": True}
         # The page is rendered from the compiler's tokens in on_page_content; Python-Markdown
@@ -204,6 +201,23 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         return compile_spec(docs_dir)
 
 
+def _publish_only_approved(files: Files, docs_dir: str, result: CompileResult) -> None:
+    """Drop every file of the docs directory that the compiler did not approve: mkdocs would
+    publish it as it is (an HTML page with its scripts, a `.markdown` file rendered by
+    Python-Markdown, whatever a symlinked folder holds). The theme's files and generated ones
+    stay."""
+    approved = result.files.published if result.files is not None else frozenset()
+    docs = Path(docs_dir).resolve()
+    in_docs: dict[str, bool] = {}
+    for file in list(files):
+        if file.generated_by is not None or file.src_uri in approved or file.src_dir is None:
+            continue
+        if file.src_dir not in in_docs:
+            in_docs[file.src_dir] = Path(file.src_dir).resolve() == docs
+        if in_docs[file.src_dir]:
+            files.remove(file)
+
+
 def _nav_paths(nav: Any) -> set[str]:
     """Every page path a user-written nav names, at any depth."""
     if isinstance(nav, str):
@@ -215,10 +229,26 @@ def _nav_paths(nav: Any) -> set[str]:
     return set()
 
 
+def as_text(value: Any) -> Any:
+    """A value from the spec made safe for mkdocs' templates, which insert titles, meta values
+    and table of contents entries (their text and their `#id` links) without escaping: strings,
+    also inside lists and mappings, become escaped `Markup` (which Jinja will not escape again)."""
+    if isinstance(value, markupsafe.Markup):
+        return value  # escaped already (a page whose events run twice)
+    if isinstance(value, str):
+        return markupsafe.Markup(escape(value))
+    if isinstance(value, list | tuple):
+        return [as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {as_text(key): as_text(item) for key, item in value.items()}
+    return value
+
+
 def _anchor_links(entries: list[TocEntry]) -> list[Any]:
     links = []
     for entry in entries:
-        link = AnchorLink(escape(entry.title), entry.id, entry.level)
+        # The theme writes `href="#{{ id }}"` and the title as they are: both are text.
+        link = AnchorLink(as_text(entry.title), as_text(entry.id), entry.level)
         link.children = _anchor_links(entry.children)
         links.append(link)
     if links:

@@ -86,6 +86,8 @@ class Section:
     text: str
     """Plain text of the section's own blocks (not its subsections'), paragraphs joined by a blank line."""
     source: SourceSpan
+    normative: bool = True
+    """False when its file's front matter says ``normative: false`` (not part of the official text)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .emit import dumps, to_document, validate
 from .extract import Extractor, IdRegistry
 from .model import Spec
-from .reader import SourceFile, read_spec
+from .reader import SourceFile, read_spec_files
+from .spec_files import SpecFiles
 from .syntax import annotation_info, parser
 
 
@@ -30,6 +31,8 @@ class CompileResult:
     sources: list[SourceFile] = field(default_factory=list)
     tokens: dict[str, list[Any]] = field(default_factory=dict)
     """Each file's markdown-it token stream, for renderers that must show what the compiler read."""
+    files: SpecFiles | None = None
+    """Every file of a spec directory as the policy sorts them (what the site may publish)."""
 
     @property
     def ok(self) -> bool:
@@ -70,7 +73,11 @@ def _resource_limit(source: SourceFile, err: BaseException) -> Diagnostic:
 
 @without_cycle_collection  # a tenth of a 10 MB compile
 def compile_sources(
-    sources: list[SourceFile], *, validate_output: bool = True, keep_tokens: bool = True
+    sources: list[SourceFile],
+    *,
+    validate_output: bool = True,
+    keep_tokens: bool = True,
+    files: SpecFiles | None = None,
 ) -> CompileResult:
     """Compile already-read sources (the stage after `read_spec`).
 
@@ -78,7 +85,7 @@ def compile_sources(
     `result.tokens` stays empty: a caller that only wants the JSON or the diagnostics then needs
     about half the memory (the tokens take about eight times the size of the text).
     """
-    result = CompileResult(sources=sources)
+    result = CompileResult(sources=sources, files=files)
     md = parser()
     limits: list[Diagnostic] = []
     parsed = []
@@ -93,7 +100,7 @@ def compile_sources(
     for _, tokens in parsed:
         reserved |= _explicit_ids(tokens)
     registry = IdRegistry()
-    extractor = Extractor(registry, reserved)
+    extractor = Extractor(registry, reserved, files)
     # Links to a file that could not be read are not links to a missing file.
     extractor.file_names.update(source.name for source in sources if not source.readable)
     for position, (source, tokens) in enumerate(parsed):
@@ -133,12 +140,17 @@ def compile_spec(
     A file that cannot be read (or decoded) does not stop the others: every file that can be
     read is checked, so one run reports every problem.
     """
-    sources, problems = read_spec(Path(path))
+    sources, files, problems = read_spec_files(Path(path))
+    # Files the spec may not hold are reported with the chapters' problems, never instead.
+    policy = files.problems if files is not None else ()
     if not any(source.readable for source in sources):
-        return CompileResult(diagnostics=sort_diagnostics(problems), sources=sources)
-    result = compile_sources(sources, validate_output=validate_output, keep_tokens=keep_tokens)
-    if problems:
-        result.diagnostics = sort_diagnostics([*problems, *result.diagnostics])
+        diagnostics = sort_diagnostics([*problems, *policy])
+        return CompileResult(diagnostics=diagnostics, sources=sources, files=files)
+    result = compile_sources(
+        sources, validate_output=validate_output, keep_tokens=keep_tokens, files=files
+    )
+    if problems or policy:
+        result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
     if has_errors(result.diagnostics):
         result.document = None
     return result

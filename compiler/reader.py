@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .spec_files import (
+    DECLARATIONS_FILE,
+    SpecFiles,
+    check_asset,
+    check_declarations,
+    collisions,
+    is_chapter,
+    refusal,
+)
 
 #: A file larger than this is refused (CC104) rather than risking an out-of-memory kill.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -126,12 +135,27 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Read every Markdown file of `spec` in the defined order; never raises for bad input."""
+    """Read every Markdown file of `spec` in the defined order; never raises for bad input. The
+    diagnostics include the files a spec may not hold (see `read_spec_files`)."""
+    files, listing, problems = read_spec_files(spec)
+    return files, problems + list(listing.problems if listing is not None else ())
+
+
+def read_spec_files(spec: Path) -> tuple[list[SourceFile], SpecFiles | None, list[Diagnostic]]:
+    """The Markdown files of `spec`, read in the defined order; every other file of it, sorted
+    by `spec_files` (images checked, the rest refused, collisions found); and the problems that
+    stop the compile. The listing's own problems (`SpecFiles.problems`) do not: the chapters are
+    still checked. Hidden files and folders (`.git`, `.DS_Store`) are left alone, and never
+    published. A single Markdown file has no listing (None)."""
     if not spec.is_dir():  # a file, a missing path, or a pipe or device (refused when read)
-        return _read_files([(spec.name, spec, str(spec))])
+        files, read_problems = _read_files([(spec.name, spec, str(spec))])
+        return files, None, read_problems
     root = spec.resolve()
     found: list[tuple[str, Path, str]] = []
     unread: list[SourceFile] = []
+    others: list[tuple[str, Path, str]] = []
+    refused: list[Diagnostic] = []
+    names: set[str] = set()
     problems: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(spec, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -163,16 +187,25 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                     )
                 )
         for filename in filenames:
-            if filename.startswith(".") or not filename.endswith(".md"):
+            if filename.startswith("."):
                 continue
             path = base / filename
             rel = path.relative_to(spec).as_posix()
             if path.is_symlink():
                 target = _link_target(path)
                 if target is None or not target.is_relative_to(root):
-                    unread.append(SourceFile(rel, str(path), "", readable=False))
+                    if is_chapter(rel):  # reported above: its name is known, its text is not
+                        unread.append(SourceFile(rel, str(path), "", readable=False))
                     continue
-            found.append((rel, path, str(path)))
+            names.add(rel)
+            if is_chapter(rel):
+                found.append((rel, path, str(path)))
+                continue
+            refusal_ = refusal(rel, _printable(str(path)))
+            if refusal_ is not None:
+                refused.append(refusal_)
+            else:
+                others.append((rel, path, str(path)))
     if len(found) > MAX_FILES:
         problems.append(
             Diagnostic(
@@ -183,7 +216,7 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                 hint="point the compiler at the directory that holds the constitution only",
             )
         )
-        return [], problems
+        return [], SpecFiles(names=frozenset(names)), problems
     if not found and not problems:
         problems.append(
             Diagnostic(
@@ -194,11 +227,77 @@ def read_spec(spec: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                 hint="add the constitution's chapters as .md files, or name the right directory",
             )
         )
-    found.sort(key=lambda item: natural_key(item[0]))
+    # The name itself breaks ties (`B.md`, `b.md`), whatever order the file system lists them in.
+    found.sort(key=lambda item: (natural_key(item[0]), item[0]))
+    others.sort(key=lambda item: (natural_key(item[0]), item[0]))
+    listing = _sort_other_files(found, others[:MAX_FILES], refused, names)
     files, read_problems = _read_files(found)
     if unread:
-        files = sorted([*files, *unread], key=lambda source: natural_key(source.name))
-    return files, problems + read_problems
+        files = sorted(
+            [*files, *unread], key=lambda source: (natural_key(source.name), source.name)
+        )
+    return files, listing, problems + read_problems
+
+
+def _sort_other_files(
+    found: list[tuple[str, Path, str]],
+    others: list[tuple[str, Path, str]],
+    refused: list[Diagnostic],
+    names: set[str],
+) -> SpecFiles:
+    """The spec's files beside its chapters: images checked, `constitution.yaml` read, and the
+    addresses of everything the site would publish compared."""
+    problems = list(refused)
+    assets: list[str] = []
+    declarations: str | None = None
+    total = 0
+    for name, path, display in others:
+        data = _read_other(path, display, MAX_SPEC_BYTES - total)
+        if isinstance(data, Diagnostic):
+            problems.append(data)
+            continue
+        total += len(data)
+        if name == DECLARATIONS_FILE:
+            problem = check_declarations(data, display)
+            declarations = name if problem is None else None
+        else:
+            problem = check_asset(name, data, display)
+            if problem is None:
+                assets.append(name)
+        if problem is not None:
+            problems.append(problem)
+    chapters = [name for name, _, _ in found]
+    displays = {name: shown for name, _, shown in found + others}
+    clashes, unpublished = collisions(chapters, assets, displays)
+    return SpecFiles(
+        tuple(chapters),
+        tuple(name for name in assets if name not in unpublished),
+        declarations,
+        frozenset(unpublished),
+        tuple(problems + clashes),
+        frozenset(names),
+    )
+
+
+def _read_other(path: Path, display: str, budget: int) -> bytes | Diagnostic:
+    """The bytes of an image or `constitution.yaml`, bounded like a chapter's; a diagnostic for
+    a file that is not a regular file, too large or unreadable."""
+    limit = min(MAX_FILE_BYTES, budget)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            problem = "not a regular file (a device, pipe or socket)"
+        else:
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+            if len(data) <= limit:
+                return data
+            problem = f"file is larger than the limit of {limit:,} bytes"
+    except OSError as err:
+        problem = f"cannot read file: {err.strerror or err}"
+    code = "CC104" if problem.startswith("file is larger") else "CC106"
+    return Diagnostic(
+        code, problem, display, 1, hint="a spec holds ordinary, reasonably small files"
+    )
 
 
 def _is_utf8(name: str) -> bool:

@@ -7,6 +7,7 @@ with every released JSON published at `releases/VERSION.json`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -133,7 +134,8 @@ def release_pages(
 
 
 def _anchor(version: str) -> str:
-    return "v" + version.replace(".", "-")
+    """`1.0.0` -> `v1-0-0`: letters, digits and `-` only, whatever the index holds."""
+    return "v" + re.sub(r"[^A-Za-z0-9]+", "-", version)
 
 
 def _counts(entry: ReleaseEntry, diff: DiffResult | None) -> str:

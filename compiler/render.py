@@ -45,6 +45,16 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def unique_anchor(base: str, used: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... if the page already has it; recorded in `used`."""
+    ident, n = base, 1
+    while ident in used:
+        n += 1
+        ident = f"{base}-{n}"
+    used.add(ident)
+    return ident
+
+
 def shorten(text: str, limit: int = TOOLTIP_CHARS) -> str:
     """One line of at most `limit` characters, cut at a word boundary."""
     line = " ".join(text.split())
@@ -358,14 +368,9 @@ class ConstitutionRenderer(RendererHTML):
     def _heading_id(self, state: _State, attributes: Attributes, title: str) -> str:
         if state.heading_ids:
             ident = state.heading_ids.popleft()
-        else:
-            ident = attributes.id or slugify(title)
-            base, n = ident, 1
-            while ident in state.used_ids:
-                n += 1
-                ident = f"{base}-{n}"
-        state.used_ids.add(ident)
-        return ident
+            state.used_ids.add(ident)
+            return ident
+        return unique_anchor(attributes.id or slugify(title), state.used_ids)
 
     # --- annotations --------------------------------------------------------------------------
 

@@ -67,7 +67,13 @@ def _node_fields(node: Node) -> list[tuple[str, object]]:
     """The fields of a node worth reading, besides its id, attributes and text."""
     match node:
         case Section():
-            return [("title", node.title), ("level", node.level), ("parent", node.parent)]
+            normative = None if node.normative else "false"
+            return [
+                ("title", node.title),
+                ("level", node.level),
+                ("parent", node.parent),
+                ("normative", normative),
+            ]
         case Property():
             return [("rank", node.rank), ("title", node.title), ("section", node.section)]
         case Priority():

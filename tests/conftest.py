@@ -89,6 +89,21 @@ def corpus_dir(repo_root: Path) -> Path:
     return corpus
 
 
+# --- the repository's site ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def repo_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The repository's constitution built with `constitution build`, as on a fresh clone (once
+    per session: read it, never change it)."""
+    from test_site_build import build, copy_repo_project
+
+    root = tmp_path_factory.mktemp("repo-site")
+    result = build(copy_repo_project(repo_root, root))
+    assert result.exit_code == 0, result.output
+    yield root / "site"
+
+
 # --- HTTP --------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -55,16 +56,25 @@ def write_spec(tmp_path: Path, text: str, name: str = "spec.md") -> Path:
 
 
 def test_spec_dir_markdown_file_and_json_give_equal_models(
-    spec_dir: Path, json_file: Path, constitution: Constitution
+    spec_dir: Path, json_file: Path, constitution: Constitution, tmp_path: Path, repo_root: Path
 ) -> None:
-    from_file = compiler.load(spec_dir / "01-overview.md")
-    from_json = compiler.load(json_file)
-    for other in (from_file, from_json):
+    # spec/ has several chapters that link to each other; a one-file spec shows that the file
+    # and the directory holding it give the same model.
+    one_file = tmp_path / "one-file"
+    one_file.mkdir()
+    source = repo_root / "tests" / "data" / "valid" / "annotations.md"
+    (one_file / source.name).write_bytes(source.read_bytes())
+    pairs = [
+        (compiler.load(json_file), constitution),
+        (compiler.load(one_file / source.name), compiler.load(one_file)),
+    ]
+    for other, expected in pairs:
+        assert expected.properties
         for name in ("title", "version", "schema", "chapters", "sections", "properties"):
-            assert getattr(other, name) == getattr(constitution, name), name
+            assert getattr(other, name) == getattr(expected, name), name
         for name in ("priorities", "constraints", "definitions", "rationales", "references"):
-            assert getattr(other, name) == getattr(constitution, name), name
-        assert dict(other.metadata) == dict(constitution.metadata)
+            assert getattr(other, name) == getattr(expected, name), name
+        assert dict(other.metadata) == dict(expected.metadata)
 
 
 def test_properties_are_in_rank_order(constitution: Constitution) -> None:
@@ -375,17 +385,49 @@ def test_json_that_is_not_a_constitution(tmp_path: Path) -> None:
     assert json_problems(tmp_path, '{"$schema": 3}') == [f"{expected}\n{hint}"]
 
 
-def test_json_of_another_schema_version(tmp_path: Path, compiled: bytes) -> None:
-    def bump(document: dict[str, object]) -> None:
-        document["$schema"] = str(document["$schema"]).replace("/1.0.0/", "/2.0.0/")
+SCHEMA_BASE = "https://constitution-compiler.dev/schemas/constitution/"
 
-    [problem] = json_problems(tmp_path, edited(compiled, bump))
+
+def with_schema_version(version: str) -> Callable[[dict[str, object]], None]:
+    def edit(document: dict[str, object]) -> None:
+        document["$schema"] = f"{SCHEMA_BASE}{version}/constitution.schema.json"
+
+    return edit
+
+
+@pytest.mark.parametrize("version", ["2.0.0", "1.2.0", "1.1.1", "0.9.0"])
+def test_json_of_another_schema_version(tmp_path: Path, compiled: bytes, version: str) -> None:
+    """A later version, or another major one, is refused (this package reads schema 1.1.0)."""
+    assert compiler.api.schema_id() == f"{SCHEMA_BASE}1.1.0/constitution.schema.json"
+    [problem] = json_problems(tmp_path, edited(compiled, with_schema_version(version)))
     assert problem.startswith(
         "in.json:2:14: CC403 the file follows schema "
-        "https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json, "
+        f"{SCHEMA_BASE}{version}/constitution.schema.json, "
         "but this constitution-compiler reads "
-        "https://constitution-compiler.dev/schemas/constitution/1.0.0/constitution.schema.json\n"
+        f"{SCHEMA_BASE}1.1.0/constitution.schema.json\n"
     )
+
+
+def test_json_of_an_earlier_minor_schema_version_is_read(
+    tmp_path: Path, compiled: bytes, repo_root: Path
+) -> None:
+    """Schema 1.1.0 only adds an optional field, so JSON written under 1.0.0 (release 1.0.0)
+    still loads, and is still checked: a damaged one is refused."""
+    path = tmp_path / "old.json"
+    path.write_text(edited(compiled, with_schema_version("1.0.0")), encoding="utf-8")
+    old = compiler.load(path)
+    assert old.schema == f"{SCHEMA_BASE}1.0.0/constitution.schema.json"
+    assert old.sections == compiler.load(repo_root / "spec").sections
+    released = compiler.load(repo_root / "releases" / "1.0.0.json")
+    assert [p.id for p in released.properties] == CORE
+    assert all(section.normative for section in released.sections)
+
+    def damage(document: dict[str, object]) -> None:
+        with_schema_version("1.0.0")(document)
+        document["extra"] = True
+
+    [problem] = json_problems(tmp_path, edited(compiled, damage))
+    assert "CC403 does not match the schema at /: Additional properties" in problem
 
 
 def test_schema_violations_are_all_reported_at_their_lines(tmp_path: Path, compiled: bytes) -> None:
@@ -536,12 +578,25 @@ def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object,
     return found
 
 
+@pytest.fixture(scope="module")
+def chapter_one(repo_root: Path) -> bytes:
+    """A real compiled document small enough to mutate 150 times: release 1.0.0 (the Overview
+    chapter alone; spec/ compiles to six times its size), under this schema's $id, its first
+    section marked not normative so that every field of the schema is there to mutate."""
+    document = json.loads((repo_root / "releases" / "1.0.0.json").read_bytes())
+    document["$schema"] = compiler.api.schema_id()
+    document["sections"][0]["normative"] = False
+    return compiler.loads(json.dumps(document)).to_json().encode("utf-8")
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_mutated_json_loads_or_raises_compile_error(compiled: bytes, data: st.DataObject) -> None:
-    document = json.loads(compiled)
+def test_mutated_json_loads_or_raises_compile_error(
+    chapter_one: bytes, data: st.DataObject
+) -> None:
+    document = json.loads(chapter_one)
     for _ in range(data.draw(st.integers(1, 3))):
         paths = [p for p in _paths(document) if p]
         path = data.draw(st.sampled_from(paths))

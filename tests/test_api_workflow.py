@@ -195,7 +195,7 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
     assert result.stdout == (
         "constitution: Small\n"
         "  version: 0.1.0\n"
-        "  schema: https://constitution-compiler.dev/schemas/constitution/1.0.0/constitution.schema.json\n"
+        "  schema: https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json\n"
         "  source: small.md (Values)\n"
         "\n"
         "section values\n"
@@ -261,12 +261,23 @@ def test_textconv_shows_front_matter(tmp_path: Path) -> None:
     )
     assert render(compiler.load(spec)).splitlines()[:5] == [
         "constitution: T",
-        "  schema: https://constitution-compiler.dev/schemas/constitution/1.0.0/constitution.schema.json",
+        "  schema: https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json",
         "  metadata authors: Ada Lovelace, Alan Turing",
         "  metadata chapter: 2",
         "  source: meta.md (T)",
     ]
     assert '  attributes: a=1 b="two words"' in render(compiler.load(spec))
+
+
+def test_textconv_shows_sections_that_are_not_normative(tmp_path: Path) -> None:
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    (spec / "1-preface.md").write_text("---\nnormative: false\n---\n\n# Preface {#p}\n", "utf-8")
+    (spec / "2-text.md").write_text("# Text {#t}\n\nBinding.\n", "utf-8")
+    lines = render(compiler.load(spec)).splitlines()
+    preface, text = lines.index("section p"), lines.index("section t")
+    assert "  normative: false" in lines[preface:text]
+    assert not [line for line in lines[text:] if "normative" in line]
 
 
 def test_textconv_of_the_real_spec_has_no_positions(repo_root: Path) -> None:

@@ -25,6 +25,7 @@ ROWS = (
     "constitution check spec/",
     "constitution --help",
     "constitution build",
+    "constitution build of spec/",
     "diff of two versions",
     "diff when the input doubles",
     "compile when the input doubles",

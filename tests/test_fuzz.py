@@ -10,9 +10,11 @@ from __future__ import annotations
 from fuzz.strategies import (
     FILE_NAMES,
     check_files,
+    check_site,
     check_texts,
     documents,
     mutated_seeds,
+    site_specs,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,3 +56,11 @@ def test_multi_file_specs_keep_the_contract(files: list[tuple[str, str]]) -> Non
 )
 def test_raw_bytes_through_the_reader_keep_the_contract(data: bytes, name: str) -> None:
     check_files([(name, data)])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(files=site_specs())
+def test_attribute_values_and_file_names_stay_text_through_a_site_build(
+    files: list[tuple[str, bytes]],
+) -> None:
+    check_site(files)

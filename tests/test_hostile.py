@@ -232,12 +232,19 @@ def test_empty_directory_and_directories_without_markdown(
     write(tmp_path / "other" / ".hidden.md", GOOD)
     write(tmp_path / "other" / ".git" / "x.md", GOOD)
     monkeypatch.chdir(tmp_path)
-    for name in ("empty", "other"):
-        assert check(name) == (
-            f"{name}:1:1: CC103 no Markdown files (*.md) in the spec directory\n"
-            "    hint: add the constitution's chapters as .md files, or name the right directory\n"
-            "1 error, 0 warnings\n"
-        )
+    no_markdown = (
+        "{}:1:1: CC103 no Markdown files (*.md) in the spec directory\n"
+        "    hint: add the constitution's chapters as .md files, or name the right directory\n"
+    )
+    assert check("empty") == no_markdown.format("empty") + "1 error, 0 warnings\n"
+    assert check("other") == (
+        no_markdown.format("other")
+        + "other/notes.txt:1:1: CC110 'notes.txt' is not allowed in the spec: a '.txt' file "
+        "would bypass the compiler\n"
+        "    hint: a spec holds chapters (*.md), images (png, jpg, gif, webp, avif, svg) and "
+        "constitution.yaml; move anything else out of the spec directory\n"
+        "2 errors, 0 warnings\n"
+    )
 
 
 def test_empty_files_in_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -837,3 +844,28 @@ def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]
     expected = f"did you mean '{match[0]}'?" if match else ""
     assert suggest(word, candidates) == expected
     assert Suggester(candidates)(word) == expected
+
+
+def test_priorities_without_an_order_may_not_multiply_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compiler import extract
+
+    # Each priority without an order lists every property in the JSON: with the limit at 10,
+    # four properties and three such priorities would make 12 entries from a few lines.
+    monkeypatch.setattr(extract, "MAX_DEFAULT_ORDER_ENTRIES", 10)
+    properties = "".join(
+        f"::: property {{#p{i} rank={i}}}\n**P{i}**: a property.\n:::\n\n" for i in range(1, 5)
+    )
+    priorities = "".join(f"::: priority {{#q{i} mode=strict}}\nAll.\n:::\n\n" for i in range(3))
+    path = write(tmp_path / "many.md", "# Many {#many}\n\n" + properties + priorities)
+    assert [d.format() for d in compile_spec(path).diagnostics] == [
+        f"{path}:27:1: CC104 3 priorities without an 'order' would each list all 4 properties, "
+        "more than the limit of 10 entries in all\n"
+        '    hint: give these priorities an explicit order="...", or merge them: without one, '
+        "each orders every property by rank"
+    ]
+    monkeypatch.setattr(extract, "MAX_DEFAULT_ORDER_ENTRIES", 12)
+    result = compile_spec(path)
+    assert result.ok and result.document is not None
+    assert [p["order"] for p in result.document["priorities"]] == [["p1", "p2", "p3", "p4"]] * 3

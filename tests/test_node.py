@@ -28,9 +28,9 @@ def compile_to(spec: Path, out: Path) -> Path:
     return out
 
 
-def assert_valid(ajv: AjvCli, data: list[Path]) -> None:
+def assert_valid(ajv: AjvCli, data: list[Path], schema_file: Path = SCHEMA) -> None:
     assert data
-    run = ajv.validate(SCHEMA, data)
+    run = ajv.validate(schema_file, data)
     assert run.returncode == 0, run.stdout + run.stderr
     reported = set(run.stdout.splitlines())
     assert {f"{path.resolve()} valid" for path in data} <= reported, run.stdout
@@ -53,9 +53,22 @@ def test_spec_and_fixture_outputs_validate(ajv: AjvCli, repo_root: Path, tmp_pat
         expected = source.with_suffix(".json")
         if expected.exists():
             data.append(expected)
-    # Released artifacts too, once there are any.
-    data += sorted((repo_root / "releases").glob("[0-9]*.json"))
     assert_valid(ajv, data)
+
+
+def test_releases_validate_against_the_schema_they_name(ajv: AjvCli, repo_root: Path) -> None:
+    """A release keeps the schema version it was written under (1.0.0 under schema 1.0.0): each
+    validates against the published copy of that version."""
+    published = {
+        json.loads(path.read_text(encoding="utf-8"))["$id"]: path
+        for path in (repo_root / "compiler" / "schemas" / "published").glob("*.json")
+    }
+    releases = sorted((repo_root / "releases").glob("[0-9]*.json"))
+    assert releases
+    for release in releases:
+        named = json.loads(release.read_text(encoding="utf-8"))["$schema"]
+        assert named in published, f"{release.name}: no published schema {named}"
+        assert_valid(ajv, [release], published[named])
 
 
 def test_corpus_outputs_validate(ajv: AjvCli, corpus_dir: Path, tmp_path: Path) -> None:
@@ -118,7 +131,7 @@ def test_example_prints_the_priorities_in_order(node: str, repo_root: Path, tmp_
         "weighed in an overall judgment)\n"
         "  1. broadly-safe: Broadly safe\n"
         "  2. broadly-ethical: Broadly ethical\n"
-        "  3. compliant-with-guidelines: Compliant with Anthropic’s guidelines\n"
+        "  3. compliant-with-guidelines: Compliant with Anthropic's guidelines\n"
         "  4. genuinely-helpful: Genuinely helpful\n"
         "\n"
         "Hard constraints (not weighed against the priorities):\n" + hard

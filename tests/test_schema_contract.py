@@ -4,6 +4,7 @@ needs a new major version, checked against the last published copy (compiler/sch
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -73,6 +74,19 @@ def test_current_schema_keeps_the_contract_of_the_last_published_one() -> None:
         # Same version: at most editorial changes (descriptions), no change to what validates.
         changes = compare_schemas(old, new)
         assert required_bump(changes) in ("none", "patch"), [c.format() for c in changes]
+
+
+def test_each_published_version_adds_to_the_one_before() -> None:
+    """1.1.0 added the optional `normative` of sections (and of the first file's front matter)."""
+    copies = [json.loads(path.read_text(encoding="utf-8")) for _, path in published()]
+    assert [schema_version(s) for s in copies][:2] == [(1, 0, 0), (1, 1, 0)]
+    for old, new in itertools.pairwise(copies):
+        assert version_problems(old, new) == []
+    changes = compare_schemas(copies[0], copies[1])
+    assert {(c.level, c.rule, c.path) for c in changes if c.level != "editorial"} == {
+        ("addition", "property-added", "#/$defs/section/normative"),
+        ("addition", "property-added", "/document/metadata/normative"),
+    }
 
 
 def test_a_compiled_document_of_the_published_version_still_validates(repo_root: Path) -> None:
@@ -267,11 +281,9 @@ def test_no_change_is_no_change() -> None:
 
 
 def test_the_version_bump_itself_is_not_a_change() -> None:
-    def bump(s: dict[str, Any]) -> None:
-        s["$id"] = s["$id"].replace("/1.0.0/", "/2.0.0/")
-        s["properties"]["$schema"]["const"] = s["$id"]
-
-    assert compare_schemas(base(), edited(bump)) == []
+    bumped = edited(lambda s: with_version(s, "2.0.0"))
+    assert bumped["$id"] != base()["$id"]
+    assert compare_schemas(base(), bumped) == []
 
 
 def with_version(s: dict[str, Any], version: str) -> dict[str, Any]:
@@ -342,14 +354,14 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out, err = capsys.readouterr()
     assert out == (
         "breaking: property-removed at #/$defs/definition/term: the property was removed\n"
-        "needs: major (from 1.0.0 to 1.0.0)\n"
+        "needs: major (from 1.1.0 to 1.1.0)\n"
     )
     assert err == (
-        "error: breaking changes need a new major schema version (after 1.0.0, 2.0.0), "
-        "but $id names 1.0.0:\n"
+        "error: breaking changes need a new major schema version (after 1.1.0, 2.0.0), "
+        "but $id names 1.1.0:\n"
     )
     assert main([str(old), str(old)]) == 0
-    assert capsys.readouterr().out == "needs: none (from 1.0.0 to 1.0.0)\n"
+    assert capsys.readouterr().out == "needs: none (from 1.1.0 to 1.1.0)\n"
     assert main([str(old)]) == 2
     assert main([str(old), str(tmp_path / "absent.json")]) == 1
     assert "No such file" in capsys.readouterr().err

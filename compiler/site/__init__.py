@@ -34,6 +34,7 @@ from .pages import (
     PageBuilder,
     PageInputs,
     annotation_ranges,
+    chapter_facts,
     home_page,
 )
 
@@ -41,6 +42,8 @@ JSON_PATH = "constitution.json"
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
 EXTENSION_MODULE = "compiler.release_site"
+#: A spec file that is the site's home page (mkdocs publishes README.md as its folder's index).
+HOME_PAGES = frozenset({"index.md", "README.md"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +109,18 @@ class Site:
         spec = result.spec or Spec()
         self.spec = spec
         self.index = SiteIndex.from_spec(result.spec)
-        self.chapters: dict[str, Chapter] = {c.file: c for c in spec.chapters}
-        for source in result.sources:
-            if source.name not in self.chapters:
-                self.chapters[source.name] = Chapter(source.name, "", None, None, None)
+        # A chapter that collides with another file is checked but not published (CC310).
+        unpublished = result.files.unpublished if result.files is not None else frozenset()
+        self.chapters: dict[str, Chapter] = {
+            c.file: c for c in spec.chapters if c.file not in unpublished
+        }
+        # Chapters the compiler could not read (a preview of a spec with errors) are pages too,
+        # named after their files: mkdocs must never make up a title of its own, unescaped.
+        names = [source.name for source in result.sources]
+        names += result.files.chapters if result.files is not None else ()
+        for name in names:
+            if name not in self.chapters and name not in unpublished:
+                self.chapters[name] = Chapter(name, "", None, None, None)
         self.inputs = PageInputs(
             spec,
             result.tokens,
@@ -121,19 +132,17 @@ class Site:
         )
         self.pages: dict[str, _Page] = {}
         taken = set(self.chapters)
-        if "index.md" not in taken:
+        if not taken.intersection(HOME_PAGES):
             self._add("index.md", self.inputs.home_title, home_page, nav=True)
             taken.add("index.md")
-        self.generated_paths: dict[str, str] = {}
-        """Generated page's usual path -> the path it got (another if a chapter has that name)."""
+        # No chapter has a generated page's path: the compiler refuses one (CC311), and a
+        # preview of a spec with errors leaves it out.
         for path, title, builder, wanted in GENERATED_PAGES:
             if not wanted(spec):
                 continue
-            free = _free_path(path, taken)
-            taken.add(free)
-            self.generated_paths[path] = free
-            self._add(free, title, builder, searchable=path not in DERIVED_PAGES)
-            self.inputs.page_titles[free] = title
+            taken.add(path)
+            self._add(path, title, builder, searchable=path not in DERIVED_PAGES)
+            self.inputs.page_titles[path] = title
         self.files: dict[str, bytes] = {
             SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
             CSS_PATH: resources.files("compiler")
@@ -202,8 +211,7 @@ class Site:
         )
 
     def _url(self, url_of_file: Callable[[str], str | None], page: str) -> str | None:
-        path = self.generated_paths.get(page)
-        return url_of_file(path) if path is not None else None
+        return url_of_file(page) if page in self.pages else None
 
     def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:
         """The page at `path`, or None if the site has no such page."""
@@ -235,11 +243,7 @@ class Site:
 
 
 def _chapter_meta(chapter: Chapter) -> str:
-    facts = []
-    if chapter.number is not None:
-        facts.append(f"Chapter {chapter.number}")
-    if chapter.reading_time is not None:
-        facts.append(f"{chapter.reading_time} min read")
+    facts = chapter_facts(chapter)
     return f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n' if facts else ""
 
 
@@ -272,15 +276,6 @@ def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedP
         return RenderedPage(page.html or "", list(page.toc), page.title)
 
     return build
-
-
-def _free_path(path: str, taken: set[str]) -> str:
-    """`path`, or a variant of it when a chapter already has that name."""
-    candidate, n = path, 1
-    while candidate in taken:
-        n += 1
-        candidate = path.replace(".md", f"-{n}.md")
-    return candidate
 
 
 def _home_title(spec: Spec, site_name: str | None) -> str:

@@ -15,7 +15,8 @@ from markdown_it.token import Token
 
 from ..diagnostics import CODES
 from ..emit import schema
-from ..model import Attributes, Spec
+from ..extract import slugify
+from ..model import Attributes, Chapter, Spec
 from ..render import (
     PageContext,
     RenderedPage,
@@ -26,6 +27,7 @@ from ..render import (
     node_link,
     render_markdown,
     render_tokens,
+    unique_anchor,
 )
 from ..syntax import annotation_info
 from .diagram import DiagramItem, priority_diagram
@@ -191,8 +193,11 @@ def constraints_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
         "by kind. Each names the properties it concerns and links to where it is stated.",
     )
     kinds = sorted({c.kind for c in spec.constraints}, key=lambda k: (k != "hard", k))
+    anchors: set[str] = set()
     for kind in kinds:
-        parts.append(heading(2, f"kind-{kind}", f"{kind.capitalize()} constraints", toc))
+        # The kind is the author's free text: its anchor is a slug of it, unique on the page.
+        anchor = unique_anchor(f"kind-{slugify(kind)}", anchors)
+        parts.append(heading(2, anchor, f"{kind.capitalize()} constraints", toc))
         for constraint in (c for c in spec.constraints if c.kind == kind):
             parts.append(_block(inputs, context, "constraint", constraint.id))
             parts.append(inputs.where(constraint.id, constraint.section, context, "Stated"))
@@ -272,6 +277,19 @@ def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     return RenderedPage(written.html + codes, toc, written.title)
 
 
+def chapter_facts(chapter: Chapter) -> list[str]:
+    """What a chapter's page and the home page say about it (HTML): its number, reading time, and
+    that it is not part of the official text when its front matter says ``normative: false``."""
+    facts = []
+    if chapter.number is not None:
+        facts.append(f"Chapter {chapter.number}")
+    if chapter.reading_time is not None:
+        facts.append(f"{chapter.reading_time} min read")
+    if dict(chapter.metadata).get("normative") is False:
+        facts.append('<span class="cc-not-normative">Not part of the official text</span>')
+    return facts
+
+
 def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
     title = inputs.home_title
@@ -289,11 +307,7 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     items = []
     for chapter, path in zip(spec.chapters, inputs.chapter_paths, strict=False):
         chapter_url = context.url_of_file(path) or ""
-        meta = []
-        if chapter.number is not None:
-            meta.append(f"Chapter {chapter.number}")
-        if chapter.reading_time is not None:
-            meta.append(f"{chapter.reading_time} min read")
+        meta = chapter_facts(chapter)
         meta_html = f' <span class="cc-chapter-meta">{" · ".join(meta)}</span>' if meta else ""
         items.append(
             f'<li><a href="{escape(chapter_url)}">{escape(chapter.title or path)}</a>{meta_html}</li>'

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PAGES = (
     "",
-    "01-overview/",
+    "00-preface/",  # not normative, no chapter number
+    "01-overview/",  # the annotations
+    "04-being-broadly-ethical/",  # the longest chapter, nested lists
     "core-values/",
     "constraints/",
     "glossary/",
@@ -110,7 +112,7 @@ def test_home_page_renders(visit: Visit) -> None:
     nav = page.locator("nav.md-nav--primary")
     for title in ("Overview", "Core values", "Constraints", "Glossary", "For tool builders"):
         assert nav.get_by_text(title, exact=True).first.count() == 1
-    assert page.locator("article").get_by_text("12 min read").first.is_visible()
+    assert page.locator("article").get_by_text("9 min read").first.is_visible()
 
 
 def test_every_page_loads_without_errors_or_foreign_requests(visit: Visit) -> None:
@@ -126,14 +128,17 @@ def test_search_finds_the_right_page(visit: Visit) -> None:
     page.keyboard.type("corrigibility")  # material searches on key events, not on fill()
     first = page.locator(".md-search-result__list a").first
     first.wait_for(state="visible")
-    # The best match is the chapter that says it, then its section.
-    assert (first.get_attribute("href") or "").startswith(f"{visit.origin}/01-overview/")
-    result = page.locator(".md-search-result__list a[href*='01-overview/'][href$='#core-values']")
+    # The best match is the chapter that explains it, then its section.
+    chapter = f"{visit.origin}/05-being-broadly-safe/"
+    assert (first.get_attribute("href") or "").startswith(chapter)
+    result = page.locator(
+        ".md-search-result__list a[href*='05-being-broadly-safe/'][href$='#corrigibility']"
+    )
     assert result.count() == 1
     assert "corrigibility" in result.inner_text()
     result.click()
-    page.wait_for_url("**/01-overview/**")
-    assert "corrigibility" in page.locator("#core-values").evaluate(
+    page.wait_for_url("**/05-being-broadly-safe/**")
+    assert "corrigibility" in page.locator("#corrigibility").evaluate(
         "h => { let t = ''; for (let n = h.nextElementSibling; n && n.tagName !== 'H2'; n = n.nextElementSibling) t += n.textContent; return t; }"
     )
 
@@ -164,7 +169,7 @@ def test_priority_diagram_is_visible(visit: Visit) -> None:
     assert [items.nth(i).locator("title").text_content() for i in range(4)] == [
         "1. Broadly safe",
         "2. Broadly ethical",
-        "3. Compliant with Anthropic’s guidelines",
+        "3. Compliant with Anthropic's guidelines",
         "4. Genuinely helpful",
     ]
     # Boxes link to the property on the page.

@@ -1,7 +1,7 @@
 """The long fuzz run: `python tests/fuzz/run.py --minutes 10`.
 
 Feeds generated constitutions, mutated real documents, multi-file specs and raw bytes to the
-compiler for as long as asked, in rounds with fresh seeds, holding every compile to the contract
+compiler, and attribute values and file names through site builds, for as long as asked, in rounds with fresh seeds, holding every compile to the contract
 in strategies.py. A failure is shrunk to a minimal input, saved under tests/fuzz/_corpus/ and
 printed; turn it into a named case in tests/data/invalid (or tests/test_hostile.py) and fix it.
 Exit status: 0 when nothing was found, 1 otherwise.
@@ -23,9 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fuzz.strategies import (
     FILE_NAMES,
     check_files,
+    check_site,
     check_texts,
     documents,
     mutated_seeds,
+    site_specs,
 )
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
@@ -45,6 +47,8 @@ TARGETS: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], object]]] = {
         st.tuples(FILE_NAMES, st.one_of(st.binary(max_size=2000), documents().map(str.encode))),
         lambda item: check_files([item]),
     ),
+    # Attribute values and file names through a whole site build (slower: a build per input).
+    "site": (site_specs(), check_site),
 }
 
 

@@ -7,6 +7,7 @@ is ever raised, and the same input always gives the same bytes.
 
 from __future__ import annotations
 
+import json
 import string
 import tempfile
 from collections.abc import Sequence
@@ -306,3 +307,155 @@ def check_files(files: Sequence[tuple[str, bytes]]) -> CompileResult:
         result = compile_spec(root)
         check_result(result, lines)
         return result
+
+
+# --- through a site build: attribute values and file names -------------------------------------
+
+#: Markup and URLs that would act if they became live on a page.
+MARKUP = st.sampled_from(
+    [
+        "\"'><img src=x onerror=window.__pwned=1>",
+        "<script>window.__pwned=2</script>",
+        "'><svg/onload=window.__pwned=3>",
+        "javascript:window.__pwned=4",
+        "</title><script>window.__pwned=5</script>",
+        "<img src=//off-host.invalid/x.png>",
+        "{{ config }}",
+        "&lt;script&gt;",
+        "&#x3c;img src=x onerror=alert(6)&#x3e;",
+        "\\",
+        '\\"',
+    ]
+)
+VALUE = st.lists(st.one_of(WORD, WEIRD, MARKUP, st.text(max_size=4)), max_size=5).map("".join)
+NAME_PART = st.lists(
+    st.one_of(
+        WORD,
+        MARKUP.map(lambda m: m.replace("/", "")),
+        st.text(st.characters(blacklist_characters="/\x00", codec="utf-8"), max_size=6),
+    ),
+    min_size=1,
+    max_size=3,
+).map("".join)
+EXTENSIONS = st.sampled_from(
+    [".md", ".md", ".md", ".MD", ".markdown", ".html", ".png", ".svg", ".js", ".yaml", ""]
+)
+SITE_FILE_NAMES = st.tuples(
+    st.lists(NAME_PART, min_size=1, max_size=2).map("/".join), EXTENSIONS
+).map("".join).filter(lambda n: all(p not in ("", ".", "..") for p in n.split("/")))  # fmt: skip
+
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+_HOSTILE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=7"/>'
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+@st.composite
+def payload_documents(draw: st.DrawFn) -> str:
+    """A chapter with a drawn value in every attribute slot of every kind, front matter title,
+    heading text and link titles: usually valid, so that the site shows the values."""
+
+    def value() -> str:
+        return _quoted(draw(VALUE))
+
+    key = draw(st.sampled_from(["onclick", "style", "href", "src", "x", "on:x", "data-x"]))
+    title = draw(VALUE).replace("\n", " ")
+    return f"""---
+title: {json.dumps(title)}
+version: 1.0.0
+description: "{value()}"
+---
+# {draw(VALUE).replace(chr(10), " ")} {{#top {key}="{value()}"}}
+
+::: property {{#p1 rank=1 title="{value()}" {key}="{value()}"}}
+**{draw(WORD)}**: text [x](#p1 "{value()}") [?](#d1).
+:::
+
+::: constraint {{#c1 kind="{value()}" concerns="p1" {key}="{value()}"}}
+Never.
+:::
+
+::: definition {{#d1 term="{value()}"}}
+A term.
+:::
+
+::: rationale {{#r1 justifies="p1" {key}="{value()}"}}
+Why.
+:::
+
+!!! note "{value()}"
+    Noted.
+"""
+
+
+@st.composite
+def site_specs(draw: st.DrawFn) -> list[tuple[str, bytes]]:
+    """A spec directory: a payload chapter, and files with drawn names (chapters, images, SVGs
+    with and without handlers, and files the spec may not hold)."""
+    files = {"index.md": draw(payload_documents()).encode()}
+    contents = st.sampled_from(
+        [b"# A chapter\n\nText.\n", _PNG, _SVG, _HOSTILE_SVG, b"<script>window.__pwned=8</script>"]
+    )
+    for name, content in draw(st.lists(st.tuples(SITE_FILE_NAMES, contents), max_size=4)):
+        files.setdefault(name, content)
+    return list(files.items())
+
+
+SITE_CONFIG = """\
+site_name: Fuzz
+docs_dir: docs
+site_dir: site
+theme: {name: material, font: false}
+plugins: [search, constitution]
+"""
+
+
+def check_site(files: Sequence[tuple[str, bytes]]) -> None:
+    """Compile `files` as a spec directory, hold it to the contract, then build its site as a
+    live preview does (pages are built even when the spec has errors): no page and no search
+    entry holds live markup, and the site holds no spec file the compiler did not approve."""
+    from support.markup import THEME_ELEMENTS, live_markup, script_text
+    from support.preview import build_preview
+
+    from compiler.spec_files import fold, generated_at, is_chapter, page_addresses
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        docs = root / "docs"
+        for name, data in files:
+            path = docs / name
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            except OSError:
+                continue  # a name this file system cannot hold (too long, a file as a folder)
+        result = compile_spec(docs)
+        check_diagnostics(result.diagnostics, {})
+        (root / "mkdocs.yml").write_text(SITE_CONFIG, "utf-8")
+        site = build_preview(root / "mkdocs.yml")
+        approved = result.files.published if result.files is not None else frozenset()
+        allowed = {
+            fold(address)
+            for name in approved
+            for address in (page_addresses(name) if is_chapter(name) else (name,))
+        }
+        for path in site.rglob("*"):
+            if not path.is_file():
+                continue
+            where = path.relative_to(site).as_posix()
+            assert where == "index.html" or fold(where) in allowed or generated_at(fold(where)), (
+                where
+            )
+            if path.suffix == ".html":
+                text = path.read_text("utf-8")
+                assert [f for f in live_markup(text) if f not in THEME_ELEMENTS] == [], where
+                assert "__pwned" not in script_text(text), where
+        index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+        for entry in index["docs"]:
+            assert live_markup(entry["title"]) == [] and live_markup(entry["text"]) == [], entry

@@ -1,0 +1,487 @@
+"""Which files a spec directory may hold, and where the site would publish each of them.
+
+The compiler owns every file of the spec: the chapters (`*.md`), images checked for what they
+hold, and the reserved `constitution.yaml`. Anything else is refused, and so are two files that
+the site would publish at one address, or a file where a generated page or file goes. Nothing
+refused is ever published. `check` and `build` apply the same policy, here, at the read stage.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
+
+import yaml
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from .diagnostics import Diagnostic
+
+CHAPTER_SUFFIX = ".md"
+#: The spec's declarations, beside the chapters; read by the compiler, never published.
+DECLARATIONS_FILE = "constitution.yaml"
+
+#: Image formats a spec may hold: extension -> the ways such a file may start (each a list of
+#: offset and bytes, all of which must match: its magic number). The content decides, not the
+#: name: an HTML file named `x.png` is refused.
+_JPEG = (((0, b"\xff\xd8\xff"),),)
+IMAGE_SIGNATURES: dict[str, tuple[tuple[tuple[int, bytes], ...], ...]] = {
+    ".png": (((0, b"\x89PNG\r\n\x1a\n"),),),
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".gif": (((0, b"GIF87a"),), ((0, b"GIF89a"),)),
+    ".webp": (((0, b"RIFF"), (8, b"WEBP")),),
+    ".avif": (((4, b"ftypavif"),), ((4, b"ftypavis"),)),  # an image, or an image sequence
+}
+SVG_SUFFIX = ".svg"
+
+#: What the site generates. A spec file where one of these is published would be overwritten
+#: (or overwrite it): generated pages (as Markdown paths), folders the site fills, and files.
+GENERATED_PAGES = (
+    "core-values.md",
+    "constraints.md",
+    "glossary.md",
+    "tool-builders.md",
+    "authoring.md",
+    "versions.md",
+    "changes.md",
+    "404.md",
+    "search.md",
+)
+GENERATED_FOLDERS = ("assets/", "changes/", "releases/", "schemas/", "search/", "versions/")
+GENERATED_FILES = ("constitution.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
+#: Published files a chapter may link to (the compiled spec, its schemas, the releases).
+LINKABLE_FILES = ("constitution.json",)
+LINKABLE_FOLDERS = ("releases/", "schemas/")
+
+_MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkdn?|mdwn|mdtxt|mdtext|rmd)$", re.I)
+
+# --- SVG: drawn, never run ------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+#: The static SVG elements. Left out on purpose: script, foreignObject (HTML inside), the
+#: animation elements (`<set attributeName="href" to="javascript:...">`), and anything in another
+#: namespace (an XHTML `<script>` runs in an SVG document too).
+SVG_ELEMENTS = frozenset(
+    [
+        "svg",
+        "g",
+        "defs",
+        "symbol",
+        "use",
+        "title",
+        "desc",
+        "metadata",
+        "switch",
+        "view",
+        "a",
+        "style",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "textPath",
+        "image",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "pattern",
+        "clipPath",
+        "mask",
+        "marker",
+        "filter",
+        "feBlend",
+        "feColorMatrix",
+        "feComponentTransfer",
+        "feComposite",
+        "feConvolveMatrix",
+        "feDiffuseLighting",
+        "feDisplacementMap",
+        "feDistantLight",
+        "feDropShadow",
+        "feFlood",
+        "feFuncA",
+        "feFuncB",
+        "feFuncG",
+        "feFuncR",
+        "feGaussianBlur",
+        "feImage",
+        "feMerge",
+        "feMergeNode",
+        "feMorphology",
+        "feOffset",
+        "fePointLight",
+        "feSpecularLighting",
+        "feSpotLight",
+        "feTile",
+        "feTurbulence",
+    ]
+)
+#: CSS that loads something: `url(...)` other than `url(#id)`, `@import`, `image-set(...)`.
+_CSS_LOAD = re.compile(r"@import|image-set\s*\(|url\s*\(\s*(?!['\"]?\s*#)", re.I)
+
+
+@dataclass(frozen=True)
+class SpecFiles:
+    """Every file of a spec directory, as the policy sorts them."""
+
+    chapters: tuple[str, ...] = ()
+    """Markdown files (`*.md`), spec-relative, in reading order."""
+    assets: tuple[str, ...] = ()
+    """Images that passed their checks: published as they are."""
+    declarations: str | None = None
+    """`constitution.yaml`, if the spec has one (read, never published)."""
+    unpublished: frozenset[str] = frozenset()
+    """Chapters that collide with another file or a generated page: checked, never published."""
+    problems: tuple[Diagnostic, ...] = ()
+    """Refused files, unsafe images and collisions."""
+    names: frozenset[str] = field(default_factory=frozenset)
+    """Every file name seen (hidden ones excepted), refused ones included."""
+
+    @cached_property
+    def published(self) -> frozenset[str]:
+        """The spec files the site may publish: the chapters that collide with nothing, and the
+        checked images. Whatever else is in the spec directory stays out of the site."""
+        return frozenset(self.chapters).difference(self.unpublished).union(self.assets)
+
+    @cached_property
+    def _assets(self) -> frozenset[str]:
+        return frozenset(self.assets)
+
+    @cached_property
+    def _folders(self) -> frozenset[str]:
+        """Every folder that holds a file of the spec, at any depth."""
+        folders = set()
+        for name in self.names:
+            while "/" in name:
+                name = name.rsplit("/", 1)[0]
+                if name in folders:
+                    break
+                folders.add(name)
+        return frozenset(folders)
+
+    def link_problem(self, from_file: str, href: str) -> tuple[str, str, str] | None:
+        """(code, message, hint) when `href`, written in `from_file`, names a file of the spec
+        that is not published (or no file at all); None for anything else. Links to chapters
+        (`*.md`) and to ids are the extractor's business."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path or href.startswith("//"):
+            return None
+        path = unquote(parts.path)
+        if path.endswith(CHAPTER_SUFFIX):
+            return None
+        base = "" if path.startswith("/") else posixpath.dirname(from_file)
+        target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        shown = parts.path[:80]
+        if target == ".." or target.startswith("../"):
+            return (
+                "CC105",
+                f"link leaves the spec directory: '{shown}'",
+                "link to a file inside the spec, or to an https: page",
+            )
+        if target in self._assets or _linkable(target):
+            return None
+        if target in self.names:
+            why = "refused (see its own diagnostic)"
+        elif target in self._folders:
+            why = "a folder, not a file"
+        else:
+            why = "not in the spec"
+        return (
+            "CC312",
+            f"link to '{shown}', which the site does not publish: it is {why}",
+            "link to a chapter (*.md), an image of the spec (png, jpg, gif, webp, avif, svg), "
+            "or an https: page",
+        )
+
+
+def _linkable(target: str) -> bool:
+    key = fold(target)
+    return key in LINKABLE_FILES or key.startswith(LINKABLE_FOLDERS)
+
+
+def fold(path: str) -> str:
+    """The key under which two paths are the same address on some file system or server: one
+    Unicode form (NFC) and one letter case."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def page_addresses(chapter: str) -> tuple[str, ...]:
+    """Where mkdocs writes a chapter, with and without `use_directory_urls` (`README.md` is its
+    folder's index page, as in mkdocs)."""
+    parent, filename = posixpath.split(chapter)
+    stem = filename[: -len(CHAPTER_SUFFIX)]
+    name = "index" if stem in ("index", "README") else stem
+    flat = posixpath.join(parent, f"{name}.html")
+    nested = flat if name == "index" else posixpath.join(parent, name, "index.html")
+    return (flat,) if flat == nested else (flat, nested)
+
+
+def _generated_addresses() -> dict[str, str]:
+    addresses = {fold(a): page for page in GENERATED_PAGES for a in page_addresses(page)}
+    addresses.update({fold(name): name for name in GENERATED_FILES})
+    return addresses
+
+
+_GENERATED = _generated_addresses()
+
+
+def generated_at(address: str) -> str | None:
+    """What the site generates at `address` (a path in the site, folded), or None."""
+    if address in _GENERATED:
+        return _GENERATED[address]
+    return next((folder for folder in GENERATED_FOLDERS if address.startswith(folder)), None)
+
+
+# --- sorting the files ----------------------------------------------------------------------------
+
+
+def is_chapter(name: str) -> bool:
+    return name.endswith(CHAPTER_SUFFIX)
+
+
+def is_asset(name: str) -> bool:
+    """An image the spec may hold (its content is checked when it is read)."""
+    suffix = posixpath.splitext(name)[1].lower()
+    return suffix in IMAGE_SIGNATURES or suffix == SVG_SUFFIX
+
+
+def refusal(name: str, display: str) -> Diagnostic | None:
+    """The diagnostic for a file the spec may not hold, by its name alone; None if it may."""
+    if is_chapter(name) or is_asset(name) or name == DECLARATIONS_FILE:
+        return None
+    stem, suffix = posixpath.splitext(name)
+    if _MARKDOWN_LIKE.search(name):
+        message = f"'{name}' is not read: chapters are Markdown files ending in '.md'"
+        hint = f"rename it to '{stem}.md' to make it a chapter, or move it out of the spec"
+    else:
+        kind = f"a '{suffix}' file" if suffix else "a file without an extension"
+        message = f"'{name}' is not allowed in the spec: {kind} would bypass the compiler"
+        hint = (
+            "a spec holds chapters (*.md), images (png, jpg, gif, webp, avif, svg) and "
+            f"{DECLARATIONS_FILE}; move anything else out of the spec directory"
+        )
+    return Diagnostic("CC110", message, display, 1, 1, hint)
+
+
+def check_asset(name: str, data: bytes, display: str) -> Diagnostic | None:
+    """A problem with an image's content, or None when it holds what its extension says (and,
+    for an SVG, nothing that could run or load)."""
+    suffix = posixpath.splitext(name)[1].lower()
+    if suffix == SVG_SUFFIX:
+        problem = svg_problem(data)
+        if problem is None:
+            return None
+        return Diagnostic(
+            "CC112",
+            f"SVG image refused: {problem}",
+            display,
+            1,
+            1,
+            "an SVG may hold drawing only: no script, event handler, foreignObject, animation, "
+            "DTD or reference to another file; export it as plain SVG, or as PNG",
+        )
+    if _matches(data, IMAGE_SIGNATURES[suffix]):
+        return None
+    actual = next((other for other, sig in IMAGE_SIGNATURES.items() if _matches(data, sig)), None)
+    found = f"a {actual[1:].upper()} image" if actual else "not an image of any allowed format"
+    return Diagnostic(
+        "CC111",
+        f"'{posixpath.basename(name)}' is named as a {suffix[1:].upper()} image but is {found}",
+        display,
+        1,
+        1,
+        "save the image in the format its extension names, or rename it to match its content",
+    )
+
+
+def _matches(data: bytes, signatures: Sequence[Sequence[tuple[int, bytes]]]) -> bool:
+    return any(
+        all(data[offset : offset + len(magic)] == magic for offset, magic in signature)
+        for signature in signatures
+    )
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG may not be published (one reason), or None. Parsed without DTDs or entities."""
+    target = _SvgTarget()
+    parser = DefusedXMLParser(
+        target=target,
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+    )
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException:
+        return "it declares a DTD or entities"
+    except ElementTree.ParseError as err:
+        return f"it is not well-formed XML ({err})"
+    if target.instructions:
+        # `<?xml-stylesheet?>` loads a style sheet, or an XSLT that turns the file into HTML.
+        return "it holds a processing instruction (<?...?>)"
+    if root.tag != f"{{{SVG_NS}}}svg":
+        return "its root element is not <svg> in the SVG namespace"
+    for element in root.iter():
+        namespace, _, local = element.tag[1:].rpartition("}")
+        if namespace != SVG_NS:
+            return f"it holds an element outside SVG: <{local}> ({namespace or 'no namespace'})"
+        if local not in SVG_ELEMENTS:
+            return f"it holds a <{local}> element"
+        if local == "style" and _CSS_LOAD.search(element.text or ""):
+            return "its style sheet loads a file (url(), @import)"
+        for attribute, value in element.attrib.items():
+            problem = _svg_attribute_problem(local, attribute, value)
+            if problem is not None:
+                return problem
+    return None
+
+
+class _SvgTarget:
+    """Builds the tree, and counts processing instructions wherever they are (ElementTree keeps
+    none outside the root element)."""
+
+    def __init__(self) -> None:
+        self.builder = ElementTree.TreeBuilder()
+        self.instructions = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ElementTree.Element:
+        return self.builder.start(tag, attrs)
+
+    def end(self, tag: str) -> ElementTree.Element:
+        return self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self.builder.data(data)
+
+    def pi(self, target: str, text: str) -> None:
+        self.instructions += 1
+
+    def close(self) -> ElementTree.Element:
+        return self.builder.close()
+
+
+def _svg_attribute_problem(element: str, attribute: str, value: str) -> str | None:
+    namespace, _, local = (
+        attribute[1:].rpartition("}") if attribute[0] == "{" else ("", "", attribute)
+    )
+    if local.lower().startswith("on"):
+        return f"<{element}> has an event handler ({local})"
+    if namespace not in ("", XLINK_NS, XML_NS):
+        return f"<{element}> has an attribute outside SVG ({local}, {namespace})"
+    if local == "href" and not value.strip().startswith("#"):
+        return f"<{element}> refers to another file or URL ({value.strip()[:60]!r})"
+    if namespace == XML_NS and local == "base":
+        return f"<{element}> has xml:base"
+    if _CSS_LOAD.search(value):
+        return f"<{element}> {local} loads a file ({value.strip()[:60]!r})"
+    return None
+
+
+def check_declarations(data: bytes, display: str) -> Diagnostic | None:
+    """`constitution.yaml` must be a YAML mapping (its keys are the subject of a later version)."""
+    try:
+        document: Any = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError) as err:
+        mark = getattr(err, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return Diagnostic(
+            "CC113",
+            f"{DECLARATIONS_FILE} is not valid YAML",
+            display,
+            line,
+            column,
+            "write it as YAML: one 'key: value' per line",
+        )
+    if document is None or isinstance(document, dict):
+        return None
+    return Diagnostic(
+        "CC113",
+        f"{DECLARATIONS_FILE} holds a {type(document).__name__}, not a mapping of keys to values",
+        display,
+        1,
+        1,
+        "write it as YAML: one 'key: value' per line",
+    )
+
+
+# --- addresses ------------------------------------------------------------------------------------
+
+
+def collisions(
+    chapters: Iterable[str], assets: Iterable[str], display: dict[str, str]
+) -> tuple[list[Diagnostic], set[str]]:
+    """Two files at one address (in either URL style, in any letter case), or a file where the
+    site generates something: a diagnostic at the later file, which is left unpublished. Files
+    come in reading order; the first one keeps its address."""
+    problems: list[Diagnostic] = []
+    losers: set[str] = set()
+    taken: dict[str, tuple[str, str]] = {}
+    named = [(name, page_addresses(name)) for name in chapters]
+    named += [(name, (name,)) for name in assets]
+    for name, addresses in named:
+        problem = _address_problem(name, addresses, taken, display.get(name, name))
+        if problem is not None:
+            problems.append(problem)
+            losers.add(name)
+            continue
+        for address in addresses:
+            taken.setdefault(fold(address), (name, address))
+    return problems, losers
+
+
+def _address_problem(
+    name: str, addresses: Sequence[str], taken: dict[str, tuple[str, str]], where: str
+) -> Diagnostic | None:
+    for address in addresses:
+        key = fold(address)
+        generated = generated_at(key)
+        if generated is not None:
+            return Diagnostic(
+                "CC311",
+                f"'{name}' would be published at '{address}', where the site puts its "
+                f"generated '{generated}'",
+                where,
+                1,
+                1,
+                "rename the file or its folder; these names are the site's: "
+                + ", ".join(page.removesuffix(CHAPTER_SUFFIX) for page in GENERATED_PAGES)
+                + ", "
+                + ", ".join(GENERATED_FOLDERS + GENERATED_FILES),
+            )
+        if key in taken:
+            first, first_address = taken[key]
+            if first_address != address:
+                hint = (
+                    "names that differ only in letter case (or Unicode form) are one file on "
+                    "macOS and Windows: rename one"
+                )
+            elif "README.md" in (posixpath.basename(name), posixpath.basename(first)):
+                hint = "README.md is its folder's index page, like index.md: keep one of them"
+            else:
+                hint = "'a.md' and 'a/index.md' are both the page 'a/': keep one, or rename one"
+            where_first = "" if first_address == address else f" (as '{first_address}')"
+            return Diagnostic(
+                "CC310",
+                f"'{name}' and '{first}' would both be published at '{address}'{where_first}",
+                where,
+                1,
+                1,
+                hint,
+            )
+    return None
