@@ -314,7 +314,8 @@ class Suggester:
     all (a spec with thousands of links to unknown ids stays fast; later ones get no hint)."""
 
     def __init__(self, candidates: Iterable[str]) -> None:
-        self._by_length = _by_length(candidates)
+        self._candidates = candidates
+        self._by_length: dict[int, list[str]] | None = None  # made when first asked
         self._found: dict[str, str] = {}
         self._budget = MAX_SUGGESTION_COMPARISONS
 
@@ -323,6 +324,8 @@ class Suggester:
         if found is None:
             found = ""
             if self._budget > 0:
+                if self._by_length is None:
+                    self._by_length = _by_length(self._candidates)
                 match, compared = _closest(word, self._by_length, self._budget)
                 self._budget -= compared
                 found = f"did you mean '{match}'?" if match else ""
@@ -797,7 +800,7 @@ class Extractor:
         children = token.children or []
         parts: list[str] = []
         link: _LinkPlace | None = None
-        cursor = _Cursor(_line(token))
+        cursor: _Cursor | None = None  # made for the first link, image or raw HTML
         for child in children:
             kind = child.type
             if kind == "text" or kind == "code_inline":
@@ -812,6 +815,7 @@ class Extractor:
                 parts.append("\n")
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
+                cursor = cursor or _Cursor(_line(token))
                 line, column = _locate(lines, cursor, "](", token)
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
                 column = raw.rfind("[", 0, column - 1) + 1 or column
@@ -828,12 +832,14 @@ class Extractor:
                 link = None
             elif kind == "image":
                 src = str(child.attrs.get("src", ""))
+                cursor = cursor or _Cursor(_line(token))
                 line, column = _locate(lines, cursor, "![", token)
                 alt = child.content
                 parts.append(alt)
                 self._pending_links.append((None, src, source, _LinkPlace(src, alt, line, column)))
             elif kind == "html_inline":
                 parts.append(child.content)
+                cursor = cursor or _Cursor(_line(token))
                 line, column = _locate(lines, cursor, child.content, token)
                 self._raw_html(source, line, column, child.content)
         return "".join(parts)
