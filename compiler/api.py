@@ -36,9 +36,9 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .checks import check_spec
-from .diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics
+from .diagnostics import Diagnostic, Severity, has_errors, shorten, sort_diagnostics
 from .emit import dumps, schema_errors, schema_id
-from .extract import IdRegistry, suggest
+from .extract import NUMBER_BOUNDS, IdRegistry, suggest
 from .model import (
     Attributes,
     Chapter,
@@ -344,8 +344,8 @@ def _attributes(data: Mapping[str, Any]) -> Attributes:
 #: Model fields whose JSON key is another word.
 _JSON_KEYS = {"origin": "from", "target": "to", "number": "chapter"}
 #: A constitution schema's $id, split around its version.
-_SCHEMA_VERSION = re.compile(
-    r"(?P<base>.+/schemas/constitution/)(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)"
+_SCHEMA_VERSION = re.compile(  # at most 9 digits a part: int() of a longer one is slow or refused
+    r"(?P<base>.+/schemas/constitution/)(?P<major>\d{1,9})\.(?P<minor>\d{1,9})\.(?P<patch>\d{1,9})"
     r"/constitution\.schema\.json"
 )
 
@@ -444,7 +444,7 @@ def _read_json(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
 def _parse_json(text: str, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     positions = _Positions(text, display)
     try:
-        document = json.loads(text)
+        document = _DECODER.decode(text)
         problems = list(_check_json(document, positions))
     except json.JSONDecodeError as err:
         problems = [
@@ -471,6 +471,107 @@ def _parse_json(text: str, display: str) -> tuple[dict[str, Any] | None, list[Di
     return (None if has_errors(problems) else document), problems
 
 
+class _Number:
+    """A number in JSON input that the compiler never writes (a fraction, an exponent, NaN,
+    Infinity, or more digits than any bound allows), kept as its text for the diagnostic."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+#: An integer with more digits than this is not read as a number at all: Python's int() takes
+#: time quadratic in the digits and refuses more than 4,300 of them.
+_MAX_INTEGER_DIGITS = 20
+#: The largest integer the compiler writes anywhere (JavaScript reads larger ones inexactly).
+_MAX_INTEGER = 2**53 - 1
+
+
+def _parse_int(text: str) -> int | _Number:
+    return int(text) if len(text.lstrip("-")) <= _MAX_INTEGER_DIGITS else _Number(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_float=_Number, parse_constant=_Number)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_INPUT_HINT = "give the JSON that 'constitution compile' writes, unchanged"
+
+
+def _unwritable_values(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
+    """Values no compiled constitution holds, and that would break whatever reads them next:
+    strings with a lone surrogate (``"\\ud800"``: not Unicode text, so not writable as UTF-8)
+    and numbers that are not whole or not within the bounds any field has. Checked before
+    anything else reads the document; iterative, so any depth json accepted is fine."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not key.isascii() and (found := _SURROGATE.search(key)):
+                    yield _surrogate(positions, (*path, key), found[0], "a key")
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            if not value.isascii() and (found := _SURROGATE.search(value)):
+                yield _surrogate(positions, path, found[0], "a string")
+        elif isinstance(value, _Number):
+            yield positions.at(
+                "CC410",
+                list(path),
+                f"the number {shorten(value.text)} is not a whole number of at most "
+                f"{_MAX_INTEGER_DIGITS} digits, the only numbers a compiled constitution holds",
+                _INPUT_HINT,
+            )
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INTEGER:
+            yield positions.at(
+                "CC410",
+                list(path),
+                f"the number {value} is larger than any a compiled constitution holds "
+                f"(at most {_MAX_INTEGER:,})",
+                _INPUT_HINT,
+            )
+
+
+def _surrogate(positions: _Positions, path: tuple[Any, ...], found: str, what: str) -> Diagnostic:
+    return positions.at(
+        "CC411",
+        list(path),
+        f"{what} holds the lone surrogate \\u{ord(found):04x}, which is not a Unicode character",
+        "a \\u escape of a surrogate is followed by the other half of its pair "
+        "(\\ud83d\\ude00); " + _INPUT_HINT,
+    )
+
+
+def _out_of_bounds(document: dict[str, Any], positions: _Positions) -> Iterator[Diagnostic]:
+    """The numbers whose bounds the compiler enforces on its input (`NUMBER_BOUNDS`)."""
+    head = document["document"]
+    places: list[tuple[list[Any], str, Any]] = [
+        *(
+            (["properties", i, "rank"], "rank", p["rank"])
+            for i, p in enumerate(document["properties"])
+        ),
+        *(
+            (["document", "sources", i, key], key, source[key])
+            for i, source in enumerate(head["sources"])
+            for key in ("chapter", "reading_time")
+        ),
+        *(
+            (["document", "metadata", key], key, head["metadata"].get(key))
+            for key in ("chapter", "reading_time")
+        ),
+    ]
+    for pointer, key, value in places:
+        low, high = NUMBER_BOUNDS[key]
+        if value is not None and not low <= value <= high:
+            yield positions.at(
+                "CC410",
+                pointer,
+                f"{key} {value} is outside the bounds the compiler accepts, {low} to {high:,}",
+                _INPUT_HINT,
+            )
+
+
 def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
     """Schema violations, then model checks, each at its line and column in the JSON text."""
     ours = schema_id()
@@ -493,6 +594,10 @@ def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
             else "give the JSON that 'constitution compile' writes, or the spec it was compiled from",
         )
         return
+    unwritable = list(_unwritable_values(document, positions))
+    if unwritable:
+        yield from unwritable  # the schema validators cannot read such values
+        return
     failed = False
     for error in schema_errors(document):
         failed = True
@@ -505,7 +610,10 @@ def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
             "give the JSON that 'constitution compile' writes, unchanged",
         )
     if not failed:
-        yield from _check_model(document, positions)
+        bounds = list(_out_of_bounds(document, positions))
+        yield from bounds
+        if not bounds:
+            yield from _check_model(document, positions)
 
 
 def _earlier_minor(found: object, ours: str) -> bool:
@@ -560,7 +668,6 @@ def _check_model(document: dict[str, Any], positions: _Positions) -> Iterator[Di
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 
 
 class _Positions:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 from .diagnostics import Diagnostic
-from .extract import IdRegistry, suggest
+from .extract import IdRegistry, Suggester
 from .model import SourceSpan, Spec
 
 Display = Callable[[str], str]
@@ -34,20 +34,53 @@ def check_ranks(spec: Spec, display: Display) -> Iterator[Diagnostic]:
         else:
             seen[prop.rank] = prop.id
     ranks = sorted(seen)
-    if ranks and ranks != list(range(1, len(ranks) + 1)):
-        missing = sorted(set(range(1, max(ranks) + 1)) - set(ranks))
+    gaps = _gaps(ranks)
+    if gaps:
         prop = next(p for p in spec.properties if p.rank == ranks[-1])
         yield _at(
             display,
             prop.source,
             "CC304",
-            f"property ranks skip {', '.join(map(str, missing))}",
+            f"property ranks skip {_listed_gaps(gaps)}",
             "number the ranks 1, 2, 3, ... without gaps",
         )
 
 
+#: Gaps in the ranks a message names; the rest are counted. Ranks are bounded (see
+#: `extract.NUMBER_BOUNDS`), but a message must not grow with them anyway.
+MAX_LISTED_GAPS = 10
+
+
+def _gaps(ranks: list[int]) -> list[tuple[int, int]]:
+    """The runs of numbers missing from 1 up to the highest of `ranks` (sorted, unique), as
+    (first, last) pairs: linear in the number of ranks, whatever their size."""
+    gaps: list[tuple[int, int]] = []
+    expected = 1
+    for rank in ranks:
+        if rank > expected:
+            gaps.append((expected, rank - 1))
+        expected = max(expected, rank + 1)
+    return gaps
+
+
+def _listed_gaps(gaps: list[tuple[int, int]]) -> str:
+    parts = [
+        str(first)
+        if first == last
+        else f"{first}, {last}"
+        if last == first + 1
+        else f"{first} to {last}"
+        for first, last in gaps[:MAX_LISTED_GAPS]
+    ]
+    listed = ", ".join(parts)
+    if len(gaps) > MAX_LISTED_GAPS:
+        listed += f" and {len(gaps) - MAX_LISTED_GAPS} more gaps"
+    return listed
+
+
 def check_priorities(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
     ranks = {p.id: p.rank for p in spec.properties}
+    suggest_property = Suggester(ranks)
     graph: dict[str, set[str]] = {}
     where: dict[tuple[str, str], str] = {}
     for priority in spec.priorities:
@@ -69,7 +102,7 @@ def check_priorities(spec: Spec, registry: IdRegistry, display: Display) -> Iter
                 if kind == "property":
                     continue  # a property with errors of its own, reported where it stands
                 what = f"a {kind}, not a property" if kind else "not defined anywhere"
-                hint = suggest(ident, list(ranks)) or f"properties: {', '.join(ranks) or 'none'}"
+                hint = suggest_property(ident) or _properties_hint(list(ranks))
                 yield _at(
                     display,
                     priority.source,
@@ -107,8 +140,21 @@ def check_priorities(spec: Spec, registry: IdRegistry, display: Display) -> Iter
         )
 
 
+def _properties_hint(ids: list[str]) -> str:
+    """'properties: a, b, c': the first few, so that the hint stays short in a spec of many."""
+    if not ids:
+        return "properties: none"
+    shown = ", ".join(ids[:MAX_LISTED_PROPERTIES])
+    more = len(ids) - MAX_LISTED_PROPERTIES
+    return f"properties: {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+#: Property ids a hint lists.
+MAX_LISTED_PROPERTIES = 10
+
+
 def check_id_attributes(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
-    known = list(registry.kinds)
+    suggest_id = Suggester(registry.kinds)
     named: list[tuple[str, str, tuple[str, ...], SourceSpan]] = [
         *((c.id, "concerns", c.concerns, c.source) for c in spec.constraints),
         *((r.id, "justifies", r.justifies, r.source) for r in spec.rationales),
@@ -121,7 +167,7 @@ def check_id_attributes(spec: Spec, registry: IdRegistry, display: Display) -> I
                     span,
                     "CC309",
                     f"'{owner}' {key} '{ident}', which is not an id in the spec",
-                    suggest(ident, known) or "name the id of a property, section or annotation",
+                    suggest_id(ident) or "name the id of a property, section or annotation",
                 )
 
 

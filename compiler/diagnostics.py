@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "CC120": "symbolic link in a git revision (not followed)",
     "CC121": "submodule in a git revision (not read)",
     "CC122": "a git tree lists a name twice",
+    "CC130": "front matter repeats a value with a YAML alias",
     "CC201": "front matter is not valid YAML",
     "CC202": "front matter has a wrong key or type",
     "CC203": "malformed attributes",
@@ -56,6 +57,8 @@ CODES: dict[str, str] = {
     "CC401": "compiled output does not match the schema",
     "CC402": "JSON input is not valid JSON",
     "CC403": "JSON input is not a compiled constitution of this schema version",
+    "CC410": "JSON input holds a number the compiler never writes",
+    "CC411": "JSON input holds a string that is not Unicode text",
     "CC501": "release already exists",
     "CC502": "release version is not greater than the latest",
     "CC503": "release version bump is smaller than the changes require",
@@ -125,6 +128,27 @@ class Diagnostic:
     """How to fix it."""
     severity: Severity = Severity.ERROR
 
+    def __post_init__(self) -> None:
+        # Messages quote the input (ids, values, headers, paths): bounded here whatever a check
+        # quotes, and printable: a lone surrogate (a file name that is not UTF-8, a "\\ud800"
+        # in JSON) cannot be written as UTF-8, so it is shown as its escape.
+        if (
+            len(self.message) <= MAX_MESSAGE_CHARS
+            and len(self.hint) <= MAX_MESSAGE_CHARS
+            and self.message.isascii()
+            and self.hint.isascii()
+            and self.file.isascii()
+        ):
+            return  # the usual case, made cheap: a spec can have a hundred thousand problems
+        for name in ("file", "message", "hint"):
+            text = original = getattr(self, name)
+            if len(text) > MAX_MESSAGE_CHARS and name != "file":
+                text = shorten(text, MAX_MESSAGE_CHARS)
+            if not text.isascii():
+                text = _SURROGATE.sub(_escaped, text)
+            if text is not original:
+                object.__setattr__(self, name, text)
+
     def format(self) -> str:
         head = f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
         if self.severity is Severity.WARNING:
@@ -149,17 +173,53 @@ class Diagnostic:
         """A GitHub Actions workflow command, shown as an annotation on the pull request."""
         kind = "error" if self.severity is Severity.ERROR else "warning"
         message = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        file, message = escape_controls(self.file), escape_controls(message)
         return (
-            f"::{kind} file={_gh_escape(self.file, True)},line={max(self.line, 1)},"
+            f"::{kind} file={_gh_escape(file, True)},line={max(self.line, 1)},"
             f"col={self.column},title={self.code}::{_gh_escape(message, False)}"
         )
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Longest message or hint a diagnostic keeps; longer ones are cut, with an ellipsis.
+MAX_MESSAGE_CHARS = 500
+
+#: Characters a terminal would act on instead of showing: C0 and C1 controls (ANSI escape
+#: sequences start with ESC or CSI), DEL, line and paragraph separators, and the bidirectional
+#: controls that reorder what is shown (Trojan Source: U+061C, U+200E-U+200F, U+202A-U+202E,
+#: U+2066-U+2069).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_CONTROL_BUT_LAYOUT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
+
+def escape_controls(text: str, *, keep_layout: bool = False) -> str:
+    """`text` safe to print on a terminal: each control character shown as an escape
+    (``\\x1b``, ``\\u202e``, ``\\n``). With `keep_layout`, line breaks and tabs are kept.
+
+    Everything the CLI prints that comes from the input (diagnostics, textconv, diff text) goes
+    through this, so a spec cannot colour, move, hide or reorder what the reader sees.
+    """
+    if text.isprintable():  # every character escaped here is one that is not printable
+        return text
+    return (_CONTROL_BUT_LAYOUT if keep_layout else _CONTROL).sub(_escaped, text)
 
 
 def _one_line(text: str) -> str:
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return escape_controls(text)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis where it was cut: for quoting
+    input in a message without repeating a line of any length."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _gh_escape(text: str, in_property: bool) -> str:
@@ -181,7 +241,10 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 def render(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
     """Render diagnostics as ``text``, ``json`` or ``github``; text ends with a summary line."""
     if fmt == "json":
-        return json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; C1 and bidirectional controls become \\u escapes too
+        # (they can only stand inside strings), so the output is safe on a terminal.
+        return _CONTROL_BUT_LAYOUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
     if fmt == "github":
         return "".join(d.format_github() + "\n" for d in diagnostics)
     if not diagnostics:

@@ -203,8 +203,15 @@ def validate(document: dict[str, Any], display: Callable[[str], str]) -> Iterato
 
 
 def _nearest_source(document: Any, path: list[Any]) -> SourceSpan | None:
+    """The source of the deepest node on `path` that has one; for the document's metadata and
+    sources (which have none), the first line of the file they come from."""
     node: Any = document
     found: SourceSpan | None = None
+    if path[:2] == ["document", "sources"] or path[:2] == ["document", "metadata"]:
+        sources = document["document"]["sources"]
+        index = path[2] if path[1] == "sources" and len(path) > 2 else 0
+        if isinstance(index, int) and 0 <= index < len(sources):
+            return SourceSpan(str(sources[index]["file"]), 1, 1)
     for part in path:
         try:
             node = node[part]

@@ -12,7 +12,7 @@ import html
 import re
 import reprlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import yaml
 from markdown_it.token import Token
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, shorten
 from .model import (
     Attributes,
     Chapter,
@@ -55,6 +55,21 @@ FRONT_MATTER: dict[str, tuple[type, ...]] = {
     "normative": (bool,),
 }
 
+#: The whole numbers the input may give, and their bounds (stated in the authoring guide):
+#: checked where they are read, so no output holds a number no reader can use, and no message
+#: or check grows with a number's size.
+NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
+    "rank": (1, 100_000),
+    "chapter": (0, 100_000),
+    "reading_time": (0, 100_000),
+}
+#: Priorities without an `order` each order every property: at most this many entries in all.
+MAX_DEFAULT_ORDER_ENTRIES = 100_000
+#: A number in front matter may have at most this many characters (a longer one is refused
+#: before Python's int() reads it: that takes time quadratic in its length, and refuses more
+#: than 4,300 digits).
+MAX_NUMBER_CHARS = 30
+
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _FENCE_ONLY = re.compile(r"^:{3,}$")
 _MD_LINK = re.compile(r"^(?P<file>[^:?#]+\.md)?(?:#(?P<fragment>.*))?$")
@@ -77,8 +92,122 @@ class _YamlLoader(_BASE_LOADER):  # type: ignore[misc]
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        if len(node.value) > MAX_NUMBER_CHARS:
+            raise _FrontMatterProblem(
+                "CC104",
+                f"front matter holds a number of {len(node.value):,} characters, more than the "
+                f"limit of {MAX_NUMBER_CHARS}",
+                node.start_mark,
+                "write the number as a quoted string, or remove it",
+            )
+        return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as err:
+            raise _FrontMatterProblem(
+                "CC202",
+                f"front matter value '{shorten(node.value)}' is not a real date: {err}",
+                node.start_mark,
+                "write a date that exists, as YYYY-MM-DD, or quote the value to keep it as text",
+            ) from err
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:int", _YamlLoader.construct_yaml_int)
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _YamlLoader.construct_yaml_timestamp)
 _YAML_LOADER: Any = _YamlLoader
+
+
+class _FrontMatterProblem(Exception):
+    """A value that YAML reads but the compiler refuses, with where it stands."""
+
+    def __init__(self, code: str, message: str, mark: Any, hint: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+        self.line, self.column = mark.line + 2, mark.column + 1  # the `---` line is line 1
+
+
+def _load_front_matter(content: str) -> tuple[Any, dict[str, int], list[_FrontMatterProblem]]:
+    """The front matter's data, the line of each top-level key, and the keys whose value
+    repeats another with a YAML alias (`*name`); with any of those, the data is None.
+
+    Aliases are refused: each one repeats a whole value, so a few lines could make a list of a
+    million long strings in the JSON and on the site.
+    """
+    loader = _YAML_LOADER(content)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, []
+        lines: dict[str, int] = {}
+        aliased: list[_FrontMatterProblem] = []
+        pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
+        seen: set[int] = set()
+        may_alias = "*" in content  # an alias is written `*name`
+        for key_node, value_node in pairs:
+            if isinstance(key_node, yaml.ScalarNode):
+                lines.setdefault(key_node.value, key_node.start_mark.line + 2)
+            if may_alias and _repeats(key_node, value_node, seen):
+                aliased.append(
+                    _FrontMatterProblem(
+                        "CC130",
+                        "front matter repeats a value with a YAML alias (*name)",
+                        key_node.start_mark,
+                        "write the value out where it is needed; front matter takes no aliases",
+                    )
+                )
+        if aliased:
+            return None, lines, aliased
+        if isinstance(node, yaml.MappingNode) and not any(k.tag == _MERGE for k, _ in node.value):
+            return _known_values(loader, node), lines, []
+        return loader.construct_document(node), lines, []
+    finally:
+        loader.dispose()
+
+
+_STR, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
+
+
+def _known_values(loader: Any, node: Any) -> dict[Any, Any]:
+    """The top-level mapping, with the value of each unknown key left unread (None): those are
+    reported by name, and reading their values was most of the cost of front matter holding
+    thousands of them. A key given twice is refused (YAML would keep the last one silently)."""
+    data: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
+            key = key_node.value
+        else:
+            key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "found unhashable key", key_node.start_mark
+            )
+        if key in data:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key '{shorten(str(key))}' is given twice", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True) if key in FRONT_MATTER else None
+    return data
+
+
+def _repeats(key: Any, value: Any, seen: set[int]) -> bool:
+    """True when the nodes under `key` and `value` hold one already in `seen` (an alias);
+    adds them to `seen`. Linear: each node is visited once."""
+    repeated = False
+    stack = [value] if key is value else [key, value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            repeated = True
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(part for pair in item.value for part in pair)
+    return repeated
 
 
 def unsafe_scheme(href: str) -> str | None:
@@ -125,10 +254,83 @@ class IdRegistry:
         return None
 
 
+#: Words longer than this get no suggestion: comparing two strings costs the product of their
+#: lengths, and a typo in a word this long is better found by eye.
+MAX_SUGGESTED_CHARS = 100
+#: How many candidates one `Suggester` compares in all, over every word it is asked about. A
+#: comparison costs up to ~20 µs, so hints for thousands of unknown ids in a spec of thousands
+#: of ids could take minutes; past this budget, hints leave out the suggestion.
+MAX_SUGGESTION_COMPARISONS = 20_000
+_CUTOFF = 0.6
+
+
+def _closest(
+    word: str, by_length: dict[int, list[str]], budget: int | None = None
+) -> tuple[str | None, int]:
+    """The candidate `difflib.get_close_matches(word, candidates, n=1)` picks, and how many
+    candidates were compared; None when there is none, or when `budget` comparisons did not
+    suffice. Only candidates of a length that could reach the cutoff are compared (difflib's
+    `real_quick_ratio` test, applied to whole lengths at once)."""
+    if len(word) > MAX_SUGGESTED_CHARS:
+        return None, 0
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    compared = 0
+    for length, candidates in by_length.items():
+        total = length + len(word)
+        if total and 2.0 * min(length, len(word)) / total < _CUTOFF:
+            continue
+        for candidate in candidates:
+            if budget is not None and compared >= budget:
+                return None, compared
+            compared += 1
+            matcher.set_seq1(candidate)
+            # quick_ratio() bounds ratio() from above: skip what cannot beat the best so far.
+            if matcher.quick_ratio() < (best[0] if best else _CUTOFF):
+                continue
+            score = matcher.ratio()
+            if score >= _CUTOFF and (best is None or (score, candidate) > best):
+                best = (score, candidate)
+    return (best[1] if best else None), compared
+
+
+def _by_length(candidates: Iterable[str]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for candidate in candidates:
+        grouped.setdefault(len(candidate), []).append(candidate)
+    return grouped
+
+
 def suggest(word: str, candidates: Sequence[str]) -> str:
     """' Did you mean X?' for the nearest candidate, or ''."""
-    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+    match, _ = _closest(word, _by_length(candidates))
+    return f"did you mean '{match}'?" if match else ""
+
+
+class Suggester:
+    """`suggest` for many words against one set of candidates, at a bounded cost: each distinct
+    word is looked up once, and at most `MAX_SUGGESTION_COMPARISONS` comparisons are made in
+    all (a spec with thousands of links to unknown ids stays fast; later ones get no hint)."""
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self._candidates = candidates
+        self._by_length: dict[int, list[str]] | None = None  # made when first asked
+        self._found: dict[str, str] = {}
+        self._budget = MAX_SUGGESTION_COMPARISONS
+
+    def __call__(self, word: str) -> str:
+        found = self._found.get(word)
+        if found is None:
+            found = ""
+            if self._budget > 0:
+                if self._by_length is None:
+                    self._by_length = _by_length(self._candidates)
+                match, compared = _closest(word, self._by_length, self._budget)
+                self._budget -= compared
+                found = f"did you mean '{match}'?" if match else ""
+            self._found[word] = found
+        return found
 
 
 @dataclass(slots=True)
@@ -161,6 +363,8 @@ class _LinkPlace:
     text: str
     line: int
     column: int
+    parts: list[str] = field(default_factory=list)
+    """The link text while it is read (joined once at the end: `+=` on a string is quadratic)."""
 
 
 class Extractor:
@@ -180,11 +384,13 @@ class Extractor:
         self._pending_links: list[tuple[str | None, str, SourceFile, _LinkPlace]] = []
         self._priority_orders: dict[str, bool] = {}
         self._suffixes: dict[str, int] = {}
+        self._displays: dict[str, str] = {}
 
     # --- one file -------------------------------------------------------------------------
 
     def extract_file(self, source: SourceFile, tokens: Sequence[Token], first: bool) -> None:
         self.file_names.add(source.name)
+        self._displays[source.name] = source.display
         lines = source.text.split("\n")
         sections: list[_SectionBuilder] = []
         stack: list[_SectionBuilder] = []
@@ -420,7 +626,9 @@ class Extractor:
             pass  # the header could not be read at all, which is reported above
         elif kind not in ANNOTATION_KINDS:
             hint = suggest(kind, ANNOTATION_KINDS) or f"known kinds: {', '.join(ANNOTATION_KINDS)}"
-            message = f"unknown annotation kind '{kind}'" if kind else "annotation has no kind"
+            message = (
+                f"unknown annotation kind '{shorten(kind)}'" if kind else "annotation has no kind"
+            )
             self._error("CC204", message, source, line, info_column + 1, hint)
         elif info.attributes.id is None and not any(e.code == "CC208" for e in info.errors):
             self._error(
@@ -476,7 +684,7 @@ class Extractor:
             elif mode not in PRIORITY_MODES:
                 self._error(
                     "CC308",
-                    f"priority '{ident}' has mode '{mode}'; expected 'holistic' or 'strict'",
+                    f"priority '{ident}' has mode '{shorten(mode)}'; expected 'holistic' or 'strict'",
                     source,
                     span.line,
                     span.column,
@@ -544,11 +752,17 @@ class Extractor:
         if value is None:
             self._missing(source, span, kind, ident, key, f"add {key}=N (1 is the highest)")
             return None
+        low, high = NUMBER_BOUNDS[key]
         # isascii: str.isdigit() also accepts digits such as '²' that int() refuses.
-        if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
+        if (
+            not (value.isascii() and value.isdigit())
+            or len(value) > MAX_NUMBER_CHARS
+            or not low <= int(value) <= high
+        ):
             self._error(
                 "CC308",
-                f"{kind} '{ident}' has {key} '{_short(value)}'; expected a whole number from 1",
+                f"{kind} '{ident}' has {key} '{_short(value)}'; "
+                f"expected a whole number from {low} to {high:,}",
                 source,
                 span.line,
                 span.column,
@@ -586,26 +800,29 @@ class Extractor:
         children = token.children or []
         parts: list[str] = []
         link: _LinkPlace | None = None
-        cursor = [_line(token), 0]
+        cursor: _Cursor | None = None  # made for the first link, image or raw HTML
         for child in children:
             kind = child.type
             if kind == "text" or kind == "code_inline":
                 parts.append(child.content)
                 if link is not None:
-                    link.text += child.content
+                    link.parts.append(child.content)
             elif kind == "softbreak":
                 parts.append(" ")
                 if link is not None:
-                    link.text += " "
+                    link.parts.append(" ")
             elif kind == "hardbreak":
                 parts.append("\n")
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
+                cursor = cursor or _Cursor(_line(token))
                 line, column = _locate(lines, cursor, "](", token)
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
                 column = raw.rfind("[", 0, column - 1) + 1 or column
                 link = _LinkPlace(href, "", line, column)
             elif kind == "link_close" and link is not None:
+                link.text = "".join(link.parts)
+                link.parts = []
                 origin = (
                     annotations[-1].attributes.id
                     if annotations
@@ -615,12 +832,14 @@ class Extractor:
                 link = None
             elif kind == "image":
                 src = str(child.attrs.get("src", ""))
+                cursor = cursor or _Cursor(_line(token))
                 line, column = _locate(lines, cursor, "![", token)
                 alt = child.content
                 parts.append(alt)
                 self._pending_links.append((None, src, source, _LinkPlace(src, alt, line, column)))
             elif kind == "html_inline":
                 parts.append(child.content)
+                cursor = cursor or _Cursor(_line(token))
                 line, column = _locate(lines, cursor, child.content, token)
                 self._raw_html(source, line, column, child.content)
         return "".join(parts)
@@ -640,7 +859,7 @@ class Extractor:
 
     def _front_matter(self, token: Token, source: SourceFile, first: bool) -> dict[str, object]:
         try:
-            data = yaml.load(token.content, Loader=_YAML_LOADER)
+            data, key_lines, aliased = _load_front_matter(token.content)
         except RecursionError:
             self._error(
                 "CC104",
@@ -651,15 +870,20 @@ class Extractor:
                 "front matter holds flat 'key: value' lines; remove the nested brackets",
             )
             return {}
-        except ValueError:
-            # PyYAML reads an integer with int(), which refuses more than 4300 digits.
+        except _FrontMatterProblem as refused:
             self._error(
-                "CC104",
-                "front matter holds a number of more than 4300 digits",
+                refused.code, refused.message, source, refused.line, refused.column, refused.hint
+            )
+            return {}
+        except (ValueError, OverflowError) as err:
+            # Whatever else PyYAML's constructors refuse (they raise these, not YAMLError).
+            self._error(
+                "CC201",
+                f"front matter holds a value that cannot be read: {shorten(str(err))}",
                 source,
                 2,
                 1,
-                "write the number as a quoted string, or remove it",
+                "front matter is YAML between two '---' lines; quote values that contain ':' or '#'",
             )
             return {}
         except yaml.YAMLError as err:
@@ -676,6 +900,8 @@ class Extractor:
                 "front matter is YAML between two '---' lines; quote values that contain ':' or '#'",
             )
             return {}
+        for alias in aliased:
+            self._error(alias.code, alias.message, source, alias.line, alias.column, alias.hint)
         if data is None:
             return {}
         if not isinstance(data, dict):
@@ -689,14 +915,14 @@ class Extractor:
             )
             return {}
         result: dict[str, object] = {}
+        suggest_key = Suggester(FRONT_MATTER)
         for key, value in data.items():
-            line = _yaml_key_line(token.content, key)
+            line = key_lines.get(str(key), 1)
             if key not in FRONT_MATTER:
-                hint = (
-                    suggest(str(key), list(FRONT_MATTER))
-                    or f"known keys: {', '.join(FRONT_MATTER)}"
+                hint = suggest_key(str(key)) or f"known keys: {', '.join(FRONT_MATTER)}"
+                self._error(
+                    "CC202", f"unknown front matter key '{_short(key)}'", source, line, 1, hint
                 )
-                self._error("CC202", f"unknown front matter key '{key}'", source, line, 1, hint)
                 continue
             types = FRONT_MATTER[key]
             ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
@@ -718,6 +944,19 @@ class Extractor:
                     _type_hint(key, value, types[0]),
                 )
                 continue
+            if key in NUMBER_BOUNDS and isinstance(value, int):
+                low, high = NUMBER_BOUNDS[key]
+                if not low <= value <= high:
+                    self._error(
+                        "CC202",
+                        f"front matter '{key}' is {value}; expected a whole number from {low} "
+                        f"to {high:,}",
+                        source,
+                        line,
+                        1,
+                        f"e.g. {key}: {max(low, 1)}",
+                    )
+                    continue
             if isinstance(value, datetime.date):
                 value = value.isoformat()
             if key in ("title", "version") and not first:
@@ -739,13 +978,14 @@ class Extractor:
         """Resolve what needs the whole spec: links, and default priority orders."""
         spec = self.spec
         ids = self.registry.kinds
-        known = list(ids)
+        suggest_id = Suggester(ids)
+        suggest_file = Suggester(sorted(self.file_names))
         for origin, href, source, place in self._pending_links:
             unsafe = unsafe_scheme(href)
             if unsafe is not None:
                 self._error(
                     "CC207",
-                    f"unsafe link URL '{href[:60]}'",
+                    f"unsafe link URL '{shorten(href)}'",
                     source,
                     place.line,
                     place.column,
@@ -768,7 +1008,7 @@ class Extractor:
                 if target_file is None:
                     self._error(
                         "CC105",
-                        f"link leaves the spec directory: '{file_part}'",
+                        f"link leaves the spec directory: '{shorten(file_part)}'",
                         source,
                         place.line,
                         place.column,
@@ -778,12 +1018,11 @@ class Extractor:
                 if target_file not in self.file_names:
                     self._error(
                         "CC302",
-                        f"link to a file that is not in the spec: '{file_part}'",
+                        f"link to a file that is not in the spec: '{shorten(file_part)}'",
                         source,
                         place.line,
                         place.column,
-                        suggest(file_part, sorted(self.file_names))
-                        or "link to a chapter of the spec by its file name",
+                        suggest_file(file_part) or "link to a chapter of the spec by its file name",
                     )
                     continue
             if fragment is None or fragment == "":
@@ -792,12 +1031,11 @@ class Extractor:
             if target not in ids:
                 self._error(
                     "CC302",
-                    f"link to unknown id '#{target}'",
+                    f"link to unknown id '#{shorten(target)}'",
                     source,
                     place.line,
                     place.column,
-                    suggest(target, known)
-                    or "link to the id of a heading ({#id}) or an annotation",
+                    suggest_id(target) or "link to the id of a heading ({#id}) or an annotation",
                 )
                 continue
             spec.references.append(
@@ -808,11 +1046,30 @@ class Extractor:
                     SourceSpan(source.name, place.line, place.column, place.line),
                 )
             )
-        by_rank = [p.id for p in sorted(spec.properties, key=lambda p: p.rank)]
-        spec.priorities = [
-            p if self._priority_orders.get(p.id, True) else _with_order(p, tuple(by_rank))
-            for p in spec.priorities
-        ]
+        by_rank = tuple(p.id for p in sorted(spec.properties, key=lambda p: p.rank))
+        defaults = [p for p in spec.priorities if not self._priority_orders.get(p.id, True)]
+        if len(defaults) * len(by_rank) > MAX_DEFAULT_ORDER_ENTRIES:
+            # Each such priority lists every property in the JSON: the output would grow with
+            # the product of two counts, not with the input.
+            at = defaults[MAX_DEFAULT_ORDER_ENTRIES // len(by_rank)]
+            self.diagnostics.append(
+                Diagnostic(
+                    "CC104",
+                    f"{len(defaults):,} priorities without an 'order' would each list all "
+                    f"{len(by_rank):,} properties, more than the limit of "
+                    f"{MAX_DEFAULT_ORDER_ENTRIES:,} entries in all",
+                    self._displays.get(at.source.file, at.source.file),
+                    at.source.line,
+                    at.source.column,
+                    'give these priorities an explicit order="...", or merge them: without '
+                    "one, each orders every property by rank",
+                )
+            )
+        else:
+            spec.priorities = [
+                p if self._priority_orders.get(p.id, True) else _with_order(p, by_rank)
+                for p in spec.priorities
+            ]
         spec.properties.sort(key=lambda p: p.rank)
         return spec
 
@@ -888,19 +1145,33 @@ def _indent(lines: list[str], line: int) -> int:
     return 0
 
 
-def _locate(lines: list[str], cursor: list[int], needle: str, token: Token) -> tuple[int, int]:
+@dataclass(slots=True)
+class _Cursor:
+    """Where `_locate` goes on searching in a block's source lines."""
+
+    line: int
+    offset: int = 0
+    missing: set[str] = field(default_factory=set)
+    """Needles not found from an earlier place to the end of the block, so not from here either:
+    each is searched for once (a paragraph of reference links `[a][r]`, which have no `](`,
+    searched the rest of the paragraph for each link: quadratic)."""
+
+
+def _locate(lines: list[str], cursor: _Cursor, needle: str, token: Token) -> tuple[int, int]:
     """Find `needle` in the block's source lines from `cursor` on; best effort, for columns."""
-    last = token.map[1] if token.map else cursor[0]
-    line, offset = cursor
-    while 0 < line <= len(lines) and line <= max(last, line):
+    needle = needle.split("\n", 1)[0]  # raw HTML can span lines; its first line is enough
+    last = token.map[1] if token.map else cursor.line
+    line, offset = cursor.line, cursor.offset
+    while needle not in cursor.missing and 0 < line <= len(lines) and line <= max(last, line):
         found = lines[line - 1].find(needle, offset)
         if found >= 0:
-            cursor[0], cursor[1] = line, found + len(needle)
+            cursor.line, cursor.offset = line, found + len(needle)
             return line, found + 1
         line, offset = line + 1, 0
         if line > last:
             break
-    return cursor[0], cursor[1] + 1
+    cursor.missing.add(needle)
+    return cursor.line, cursor.offset + 1
 
 
 def _join(base: str, relative: str) -> str | None:
@@ -914,14 +1185,6 @@ def _join(base: str, relative: str) -> str | None:
         elif part not in ("", "."):
             parts.append(part)
     return "/".join(parts)
-
-
-def _yaml_key_line(content: str, key: object) -> int:
-    """Line of a top-level key in the front matter (the `---` line is line 1)."""
-    for number, text in enumerate(content.split("\n"), start=2):
-        if text.startswith(f"{key}:"):
-            return number
-    return 1
 
 
 def _yaml_type(value: object) -> str:
@@ -957,7 +1220,7 @@ def _short(value: object, limit: int = 60) -> str:
         text = short.repr(value)
     else:
         text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def _int_or_none(value: object) -> int | None:

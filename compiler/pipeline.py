@@ -90,6 +90,8 @@ def compile_sources(
     limits: list[Diagnostic] = []
     parsed = []
     for source in sources:
+        if not source.readable:
+            continue  # reported by the reader; the other files are still checked
         try:
             parsed.append((source, md.parse(source.text, {})))
         except (RecursionError, MemoryError) as err:
@@ -99,6 +101,8 @@ def compile_sources(
         reserved |= _explicit_ids(tokens)
     registry = IdRegistry()
     extractor = Extractor(registry, reserved, files)
+    # Links to a file that could not be read are not links to a missing file.
+    extractor.file_names.update(source.name for source in sources if not source.readable)
     for position, (source, tokens) in enumerate(parsed):
         try:
             extractor.extract_file(source, tokens, first=position == 0)
@@ -131,17 +135,22 @@ def compile_sources(
 def compile_spec(
     path: str | os.PathLike[str], *, validate_output: bool = True, keep_tokens: bool = True
 ) -> CompileResult:
-    """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics."""
+    """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics.
+
+    A file that cannot be read (or decoded) does not stop the others: every file that can be
+    read is checked, so one run reports every problem.
+    """
     sources, files, problems = read_spec_files(Path(path))
     # Files the spec may not hold are reported with the chapters' problems, never instead.
     policy = files.problems if files is not None else ()
-    if has_errors(problems) or not sources:
+    if not any(source.readable for source in sources):
         diagnostics = sort_diagnostics([*problems, *policy])
         return CompileResult(diagnostics=diagnostics, sources=sources, files=files)
     result = compile_sources(
         sources, validate_output=validate_output, keep_tokens=keep_tokens, files=files
     )
-    result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
+    if problems or policy:
+        result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
     if has_errors(result.diagnostics):
         result.document = None
     return result

@@ -41,6 +41,11 @@ class SourceFile:
     """Path as the user would type it (the spec argument joined with `name`); what diagnostics show."""
     text: str
     """Normalised text: no byte-order mark, LF line endings."""
+    readable: bool = True
+    """False for a file of the spec that could not be read at all (a diagnostic says why): its
+    name is known, so links to it are not reported as links to a missing file, but it has no
+    text. A file that is not valid UTF-8 is read, its bad bytes replaced, so that its content is
+    checked in the same pass."""
 
 
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -114,6 +119,14 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     return (normalise(text) if text is not None else None), problems
 
 
+def decode_leniently(data: bytes) -> str:
+    """The text of a file `decode` refused, for checking the rest of it in the same pass: bytes
+    that are not UTF-8 and NUL bytes become U+FFFD, and a UTF-16 file is read as UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return normalise(data.decode("utf-16", errors="replace").replace("\x00", "\ufffd"))
+    return normalise(data.decode("utf-8", errors="replace").replace("\x00", "\ufffd"))
+
+
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     line_start = data.rfind(b"\n", 0, offset) + 1
     line = data.count(b"\n", 0, offset) + 1
@@ -139,6 +152,7 @@ def read_spec_files(spec: Path) -> tuple[list[SourceFile], SpecFiles | None, lis
         return files, None, read_problems
     root = spec.resolve()
     found: list[tuple[str, Path, str]] = []
+    unread: list[SourceFile] = []
     others: list[tuple[str, Path, str]] = []
     refused: list[Diagnostic] = []
     names: set[str] = set()
@@ -176,11 +190,13 @@ def read_spec_files(spec: Path) -> tuple[list[SourceFile], SpecFiles | None, lis
             if filename.startswith("."):
                 continue
             path = base / filename
+            rel = path.relative_to(spec).as_posix()
             if path.is_symlink():
                 target = _link_target(path)
                 if target is None or not target.is_relative_to(root):
+                    if is_chapter(rel):  # reported above: its name is known, its text is not
+                        unread.append(SourceFile(rel, str(path), "", readable=False))
                     continue
-            rel = path.relative_to(spec).as_posix()
             names.add(rel)
             if is_chapter(rel):
                 found.append((rel, path, str(path)))
@@ -216,6 +232,10 @@ def read_spec_files(spec: Path) -> tuple[list[SourceFile], SpecFiles | None, lis
     others.sort(key=lambda item: (natural_key(item[0]), item[0]))
     listing = _sort_other_files(found, others[:MAX_FILES], refused, names)
     files, read_problems = _read_files(found)
+    if unread:
+        files = sorted(
+            [*files, *unread], key=lambda source: (natural_key(source.name), source.name)
+        )
     return files, listing, problems + read_problems
 
 
@@ -372,61 +392,68 @@ class SizeBudget:
 
 
 def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Read each file; one that cannot be read is reported and the others are still read (and
+    it is returned unreadable, so that its name is known), so one pass reports every problem."""
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
     budget = SizeBudget()
     for name, path, display in found:
         problem = name_problem(name, display)
         if problem is not None:
+            # The JSON records the name, and JSON is UTF-8: such a name cannot be written. The
+            # file is still read and checked, under a printable name.
+            name, display = _printable(name), _printable(display)
             problems.append(problem)
+        if budget.exhausted:  # reported once, at the file that went over the limit
+            files.append(SourceFile(name, display, "", readable=False))
             continue
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                # A FIFO or device named *.md would block the read or never end.
-                problems.append(
-                    Diagnostic(
-                        "CC106",
-                        "not a regular file (a device, pipe or socket)",
-                        display,
-                        1,
-                        hint="a spec holds ordinary Markdown files only",
-                    )
-                )
-                continue
-            problem = budget.refuse(info.st_size, display)
-            if problem is not None:
-                problems.append(problem)
-                if budget.exhausted:
-                    break
-                continue
-            with path.open("rb") as handle:
-                # Bounded: a file that grew since stat() is still refused instead of read whole.
-                data = handle.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                problems.append(
-                    Diagnostic(
-                        "CC104",
-                        f"file is more than the limit of {MAX_FILE_BYTES:,} bytes",
-                        display,
-                        1,
-                        hint="split the file into chapters",
-                    )
-                )
-                continue
-        except OSError as err:
-            problems.append(
-                Diagnostic(
-                    "CC106",
-                    f"cannot read file: {err.strerror or err}",
-                    display,
-                    1,
-                    hint="check that the file exists and is readable",
-                )
-            )
+        data, problem = _read_file(path, display, budget)
+        if data is None:
+            problems.extend([problem] if problem else [])
+            files.append(SourceFile(name, display, "", readable=False))
             continue
         text, decode_problems = decode(data, display)
         problems.extend(decode_problems)
-        if text is not None:
-            files.append(SourceFile(name, display, text))
+        files.append(SourceFile(name, display, decode_leniently(data) if text is None else text))
     return files, problems
+
+
+def _read_file(
+    path: Path, display: str, budget: SizeBudget
+) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of one file, or the problem that kept it from being read; the spec's size
+    limits are taken from `budget`."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device named *.md would block the read or never end.
+            return None, Diagnostic(
+                "CC106",
+                "not a regular file (a device, pipe or socket)",
+                display,
+                1,
+                hint="a spec holds ordinary Markdown files only",
+            )
+        problem = budget.refuse(info.st_size, display)
+        if problem is not None:
+            return None, problem
+        with path.open("rb") as handle:
+            # Bounded: a file that grew since stat() is still refused instead of read whole.
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        return None, Diagnostic(
+            "CC106",
+            f"cannot read file: {err.strerror or err}",
+            display,
+            1,
+            hint="check that the file exists and is readable",
+        )
+    if len(data) > MAX_FILE_BYTES:
+        return None, Diagnostic(
+            "CC104",
+            f"file is more than the limit of {MAX_FILE_BYTES:,} bytes",
+            display,
+            1,
+            hint="split the file into chapters",
+        )
+    return data, None

@@ -21,6 +21,7 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .diagnostics import shorten
 from .model import Attributes
 
 #: What an id may contain: letters, digits, `-` and `_`.
@@ -33,10 +34,13 @@ _ATTRIBUTE = re.compile(
     re.VERBOSE,
 )
 _SPACE = re.compile(r"\s+")
-#: Trailing `{...}` on a heading; only taken as attributes when it starts like one.
-_TRAILING_ATTRIBUTES = re.compile(r"[ \t]*\{(?P<colon>:[ \t]*)?(?P<body>[^{}]*)\}[ \t]*$")
+#: `key="` whose quote is never closed: the rest of the attribute list is inside the quote.
+_UNCLOSED_QUOTE = re.compile(r'[A-Za-z_][\w:-]*="')
 _LOOKS_LIKE_ATTRIBUTES = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
-_ANNOTATION_INFO = re.compile(r"^\s*(?P<kind>[^\s{}]+)?\s*(?:\{(?P<body>.*)\})?\s*$")
+#: The kind of an annotation header and the white space around it. Every part is a run of
+#: characters the next part cannot start with, so a match never backtracks (a regular expression
+#: with optional parts between `\s*` runs took quadratic time on a header padded with spaces).
+_ANNOTATION_KIND = re.compile(r"\s*(?P<kind>[^\s{}]*)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +61,22 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
     errors: list[AttributeError_] = []
     pos = 0
     end = len(body)
+    # Once a quoted value runs to the end unclosed, no later quote can close (its opening quote
+    # would have closed this one), so later attempts stop at the next space: each failed attempt
+    # re-reading the rest of the list made `k="a k="a ...` quadratic.
+    stop_at: int | None = None
     while pos < end:
         space = _SPACE.match(body, pos)
         if space:
             pos = space.end()
             continue
-        match = _ATTRIBUTE.match(body, pos)
+        limit = end
+        if stop_at is not None:
+            next_space = _SPACE.search(body, pos)
+            limit = next_space.start() if next_space else end
+        match = _ATTRIBUTE.match(body, pos, limit)
+        if match is None and stop_at is None and _UNCLOSED_QUOTE.match(body, pos):
+            stop_at = pos
         if match is None or (match.end() < end and not body[match.end()].isspace()):
             stop = _SPACE.search(body, pos)
             bad = body[pos : stop.start() if stop else end]
@@ -70,24 +84,26 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
                 errors.append(
                     AttributeError_(
                         pos,
-                        f"invalid id '{bad[1:]}'",
+                        f"invalid id '{shorten(bad[1:])}'",
                         "CC208",
                     )
                 )
             else:
-                errors.append(AttributeError_(pos, f"cannot read attribute {bad!r}"))
+                errors.append(AttributeError_(pos, f"cannot read attribute {shorten(bad)!r}"))
             pos = stop.end() if stop else end
             continue
         if match["id"] is not None:
             if ident is not None:
                 errors.append(
-                    AttributeError_(pos, f"second id '#{match['id']}' (already '#{ident}')")
+                    AttributeError_(
+                        pos, f"second id '#{shorten(match['id'])}' (already '#{shorten(ident)}')"
+                    )
                 )
             elif not ID_PATTERN.match(match["id"]):
                 errors.append(
                     AttributeError_(
                         pos,
-                        f"invalid id '{match['id']}'",
+                        f"invalid id '{shorten(match['id'])}'",
                         "CC208",
                     )
                 )
@@ -100,11 +116,11 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
             value = match["quoted"] if match["quoted"] is not None else match["bare"]
             value = re.sub(r"\\(.)", r"\1", value)
             if key in keys:  # a set: a list scan is quadratic in a hostile, huge attribute list
-                errors.append(AttributeError_(pos, f"attribute '{key}' given twice"))
+                errors.append(AttributeError_(pos, f"attribute '{shorten(key)}' given twice"))
             elif key in ("id", "class"):
                 errors.append(
                     AttributeError_(
-                        pos, f"write '{'#' if key == 'id' else '.'}{value}', not '{key}='"
+                        pos, f"write '{'#' if key == 'id' else '.'}{shorten(value)}', not '{key}='"
                     )
                 )
             else:
@@ -126,19 +142,21 @@ class AnnotationInfo:
 
 
 def parse_annotation_info(info: str) -> AnnotationInfo:
-    match = _ANNOTATION_INFO.match(info)
-    if match is None:
+    """Read ``kind {attributes}``: an optional kind, then optional attributes in braces."""
+    match = _ANNOTATION_KIND.match(info)
+    assert match is not None  # every part of the pattern may be empty
+    kind, start, end = match["kind"], match.end(), len(info.rstrip())
+    if start >= end:
+        return AnnotationInfo(kind, Attributes(), (), 0)
+    if info[start] != "{" or info[end - 1] != "}" or end - start < 2:
         return AnnotationInfo(
             "",
             Attributes(),
-            (AttributeError_(0, f"cannot read annotation header {info.strip()!r}"),),
+            (AttributeError_(0, f"cannot read annotation header {shorten(info.strip())!r}"),),
             0,
         )
-    body = match["body"]
-    if body is None:
-        return AnnotationInfo(match["kind"] or "", Attributes(), (), 0)
-    attributes, errors = parse_attributes(body)
-    return AnnotationInfo(match["kind"] or "", attributes, tuple(errors), match.start("body"))
+    attributes, errors = parse_attributes(info[start + 1 : end - 1])
+    return AnnotationInfo(kind, attributes, tuple(errors), start + 1)
 
 
 def annotation_info(token: Token) -> AnnotationInfo:
@@ -163,18 +181,39 @@ def _heading_attributes_rule(state: StateCore) -> None:
         content = inline.content
         if not content.endswith("}"):
             continue
-        match = _TRAILING_ATTRIBUTES.search(content)
-        if match is None or not _LOOKS_LIKE_ATTRIBUTES.match(match["body"]):
+        found = _trailing_attributes(content)
+        if found is None:
             continue
-        attributes, errors = parse_attributes(match["body"])
-        if match["colon"]:
+        start, colon, body = found
+        attributes, errors = parse_attributes(body)
+        if colon:
             # attr_list's `{: #id}` form: error offsets count from the brace, colon included.
-            shift = len(match["colon"])
-            errors = [AttributeError_(e.offset + shift, e.message, e.code) for e in errors]
-        inline.content = content[: match.start()]
+            errors = [AttributeError_(e.offset + len(colon), e.message, e.code) for e in errors]
+        inline.content = content[:start]
         token.meta["attributes"] = attributes
         token.meta["attribute_errors"] = errors
-        token.meta["attribute_source"] = match.group(0).strip()
+        token.meta["attribute_source"] = content[start:].strip()
+
+
+def _trailing_attributes(content: str) -> tuple[int, str, str] | None:
+    """A heading's trailing ``{body}`` or ``{: body}`` (no braces inside), taken as attributes
+    only when it starts like them: (where the braces and the blanks before them start, the colon
+    with its blanks, the body). Found with `rfind`, in linear time: a regular expression searched
+    from each blank of a long run of them took quadratic time."""
+    closing = len(content.rstrip(" \t")) - 1
+    opening = content.rfind("{", 0, closing)
+    if closing < 0 or content[closing] != "}" or opening < 0:
+        return None
+    if "}" in content[opening + 1 : closing]:
+        return None
+    body = content[opening + 1 : closing]
+    colon = ""
+    if body.startswith(":"):
+        colon = body[: len(body) - len(body[1:].lstrip(" \t"))]
+        body = body[len(colon) :]
+    if not _LOOKS_LIKE_ATTRIBUTES.match(body):
+        return None
+    return len(content[:opening].rstrip(" \t")), colon, body
 
 
 def heading_attributes_plugin(md: MarkdownIt) -> None:

@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 
 from .api import CompileError, Constitution, Node, load, loads
+from .diagnostics import escape_controls
 from .diagnostics import render as render_diagnostics
 from .model import Attributes, Constraint, Definition, Priority, Property, Rationale, Section
+from .reader import normalise
 
 #: A sentence ends at . ! or ? (and any closing quotes or brackets) followed by a space and a
 #: capital, a digit or an opening quote.
@@ -117,7 +119,9 @@ def render(constitution: Constitution) -> str:
     if c.references:
         out += ["", "references"]
         out += [f"  {r.origin or '(top)'} -> {r.target}: {r.text}" for r in c.references]
-    return "\n".join(out) + "\n"
+    # One line per entry, and nothing a terminal or pager would act on (ANSI escapes, bidi
+    # controls): what the spec holds is shown, escaped, never obeyed.
+    return "\n".join(map(escape_controls, out)) + "\n"
 
 
 @click.command("textconv")
@@ -126,8 +130,9 @@ def textconv_command(file: str) -> None:
     """Print FILE, a compiled constitution (JSON, or - for stdin), as readable lines for `git diff`.
 
     One line per field and one sentence per line; source positions are left out. A JSON file
-    that is not a valid compiled constitution is printed unchanged (with a note on stderr), so
-    that `git diff` still works. A spec directory or Markdown file is compiled first.
+    that is not a valid compiled constitution is printed as it is (with a note on stderr), so
+    that `git diff` still works. A spec directory or Markdown file is compiled first. Control
+    characters from the input (ANSI escapes, bidi controls) are always shown escaped.
     Setup: see "Diffing the JSON with git" in the README.
     """
     source = Path(file)
@@ -147,6 +152,7 @@ def textconv_command(file: str) -> None:
         except CompileError as error:
             note = error.diagnostics[0].format().splitlines()[0]
             click.echo(f"constitution textconv: shown as it is: {note}", err=True)
-            sys.stdout.buffer.write(data)
+            raw = normalise(data.decode("utf-8", errors="replace"))
+            sys.stdout.buffer.write(escape_controls(raw, keep_layout=True).encode("utf-8"))
             return
     sys.stdout.buffer.write(text.encode("utf-8"))

@@ -558,8 +558,24 @@ def test_tool_builders_page_examples(repo_root: Path, monkeypatch: pytest.Monkey
 # -- any JSON either loads or gives diagnostics ---------------------------------------------------
 
 
+#: Values no compiled constitution holds, and that once crashed `loads` or what came after it:
+#: a lone surrogate, numbers beyond 64 bits or with a fraction, NaN, terminal controls.
+HOSTILE_VALUES = st.sampled_from(
+    [
+        10**30,
+        -(10**25),
+        1.0,
+        1e308,
+        float("nan"),
+        float("inf"),
+        "\ud800",
+        "a\udfffb",
+        "\u202e\x1b[2J",
+    ]
+)
+
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=5),
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=5) | HOSTILE_VALUES,
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
     ),

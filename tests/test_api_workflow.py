@@ -301,10 +301,11 @@ def test_textconv_passes_other_files_through(tmp_path: Path) -> None:
         f"constitution textconv: shown as it is: {index}:1:1: CC403 not a compiled "
         "constitution: it has no '$schema' naming the constitution schema\n"
     )
+    # Shown as text, with what a terminal would act on escaped (git diff prints it there).
     binary = tmp_path / "blob.json"
-    binary.write_bytes(b"\xff\x00")
+    binary.write_bytes(b"\xff\x00\x1b[2J\n")
     result = CliRunner().invoke(cli, ["textconv", str(binary)])
-    assert result.exit_code == 0 and result.stdout_bytes == b"\xff\x00"
+    assert result.exit_code == 0 and result.stdout == "\ufffd\\x00\\x1b[2J\n"
 
 
 def test_textconv_errors(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ ROWS = (
     "diff when the input doubles",
     "compile when the input doubles",
     "peak memory of the compile",
+    "adversarial inputs when they double",
 )
 
 
@@ -69,6 +70,33 @@ def test_second_version_compiles_and_differs_realistically(tmp_path: Path) -> No
     assert "section-added" in rules
     assert any("renamed" in rule or "moved" in rule for rule in rules), rules
     assert any("text" in rule or "reworded" in rule for rule in rules), rules
+
+
+def test_adversarial_cases_are_of_their_size_and_exercise_their_command(tmp_path: Path) -> None:
+    _adversarial_spec = importlib.util.spec_from_file_location(
+        "benchmark_adversarial", BENCHMARKS / "adversarial.py"
+    )
+    assert _adversarial_spec is not None and _adversarial_spec.loader is not None
+    adversarial = importlib.util.module_from_spec(_adversarial_spec)
+    sys.modules[_adversarial_spec.name] = adversarial
+    _adversarial_spec.loader.exec_module(adversarial)
+    size = 100_000
+    assert len(adversarial.CASES) >= 8
+    for case in adversarial.CASES:
+        files = case.make(size)
+        assert files == case.make(size), f"{case.name}: not deterministic"
+        written = sum(len(text.encode("utf-8")) for text in files.values())
+        assert size * 0.8 <= written <= size * 1.3, (case.name, written)
+        directory = tmp_path / case.make.__name__
+        directory.mkdir()
+        for name, text in files.items():
+            (directory / name).write_text(text, "utf-8")
+        if case.command == "check":
+            compile_spec(directory / "spec.md")
+        else:
+            old, new = (compile_spec(directory / f"{side}.md") for side in ("old", "new"))
+            assert old.document is not None and new.document is not None, case.name
+            assert old.document["sections"][0]["text"] != new.document["sections"][0]["text"]
 
 
 @pytest.mark.slow

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler.cli import cli
 from compiler.diagnostics import CODES, render
@@ -629,3 +631,241 @@ def test_too_many_files_and_too_many_bytes(tmp_path: Path, monkeypatch: pytest.M
         "    hint: compile a smaller spec, or split it into several\n"
         "1 error, 0 warnings\n"
     )
+
+
+# --- cost and crashes: bounded numbers and messages, one pass, terminal controls (issue 10) -----
+
+
+def test_one_file_that_cannot_be_read_does_not_hide_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "spec"
+    # Not UTF-8: reported, and its text still checked (with U+FFFD for the bad byte).
+    write(spec / "1-latin1.md", b"# Caf\xe9 {#cafe}\n\n[x](#nowhere)\n")
+    write(spec / "2-good.md", "# Two {#two}\n\n[a](#cafe) [b](3-outside.md) <b>raw</b>\n")
+    write(tmp_path / "outside.md", "# Secret {#secret}\n")
+    (spec / "3-outside.md").symlink_to(tmp_path / "outside.md")
+    write(spec / "4-last.md", "# Four {#four}\n\n[c](#missing)\n")
+    monkeypatch.chdir(tmp_path)
+    raw = (
+        "    hint: the text is published on a public site; write it as `code` or in a fenced "
+        "code block, or use Markdown\n"
+    )
+    unknown = "    hint: link to the id of a heading ({#id}) or an annotation\n"
+    assert check("spec") == (
+        "spec/1-latin1.md:1:6: CC101 file is not valid UTF-8 (byte 0xe9 at offset 5)\n"
+        + UTF8_HINT
+        + "spec/1-latin1.md:3:1: CC302 link to unknown id '#nowhere'\n"
+        + unknown
+        + "spec/2-good.md:3:30: CC206 raw HTML is not allowed: '<b>'\n"
+        + raw
+        + "spec/2-good.md:3:36: CC206 raw HTML is not allowed: '</b>'\n"
+        + raw
+        + f"spec/3-outside.md:1:1: CC105 symbolic link points outside the spec directory (to "
+        f"{tmp_path.resolve()}/outside.md)\n"
+        "    hint: copy the file into the spec directory instead of linking to it\n"
+        "spec/4-last.md:3:1: CC302 link to unknown id '#missing'\n"
+        + unknown
+        + "6 errors, 0 warnings\n"
+    )
+
+
+def test_a_file_too_large_does_not_hide_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compiler import reader
+
+    write(tmp_path / "spec" / "1-big.md", "# Big {#big}\n\n" + "word " * 100)
+    write(tmp_path / "spec" / "2-small.md", "# Small {#small}\n\n[b](1-big.md) [x](#nope)\n")
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 200)
+    monkeypatch.chdir(tmp_path)
+    assert [line for line in check("spec").splitlines() if not line.startswith(" ")] == [
+        "spec/1-big.md:1:1: CC104 file is 514 bytes, more than the limit of 200",
+        "spec/2-small.md:3:15: CC302 link to unknown id '#nope'",
+        "2 errors, 0 warnings",
+    ]
+
+
+#: Characters a terminal acts on: ESC (ANSI sequences), CSI, DEL, bidirectional overrides.
+TERMINAL_CONTROLS = ["\x1b", "\x9b", "\x7f", "\u202e", "\u2066", "\u200f", "\u061c"]
+
+
+def test_terminal_controls_in_the_input_are_escaped_in_every_diagnostic_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "# Title {#t}\n\n"
+        "::: prop\x1b[2Jerty\x9b31m {#x}\nText.\n:::\n\n"
+        "[a](#n\u202eo\u2066p\u200fe\u061c) [b](#del\x7f)\n"
+    )
+    write(tmp_path / "evil\u202e.md", text)
+    monkeypatch.chdir(tmp_path)
+    diagnostics = compile_spec("evil\u202e.md").diagnostics
+    assert {d.code for d in diagnostics} == {"CC204", "CC302"}
+    for fmt in ("text", "json", "github"):
+        output = render(diagnostics, fmt)
+        assert not [c for c in TERMINAL_CONTROLS if c in output], fmt
+    text_output = render(diagnostics, "text")
+    assert "unknown annotation kind 'prop\\x1b[2Jerty\\x9b31m'" in text_output
+    assert "evil\\u202e.md:" in text_output
+    assert "'#n\\u202eo\\u2066p\\u200fe\\u061c'" in text_output
+    assert "\\u202e" in render(diagnostics, "json")
+    result = CliRunner().invoke(cli, ["check", "evil\u202e.md"])
+    assert result.exit_code == 1
+    assert not [c for c in TERMINAL_CONTROLS if c in result.stderr]
+
+
+def test_textconv_shows_terminal_controls_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        tmp_path / "spec.md",
+        '---\ndescription: "two\\nlines \\e[8m"\n---\n'
+        "# Ti\u202etle {#t}\n\nRed \x1b[31mtext\x1b[0m, and \x9b2J here.\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["textconv", "spec.md"])
+    assert result.exit_code == 0, result.output
+    assert not [c for c in TERMINAL_CONTROLS if c in result.stdout]
+    assert "  metadata description: two\\nlines \\x1b[8m\n" in result.stdout
+    assert "  title: Ti\\u202etle\n" in result.stdout
+    assert "    Red \\x1b[31mtext\\x1b[0m, and \\x9b2J here.\n" in result.stdout
+
+
+HUGE = 200_000
+#: Inputs that quote a long piece of themselves in a diagnostic.
+LONG_QUOTES: dict[str, str] = {
+    "annotation header": "::: property" + " " * HUGE + "x\n:::\n",
+    "annotation kind": "::: " + "k" * HUGE + " {#a}\ntext\n:::\n",
+    "attribute": "# T {#t " + "a" * HUGE + "}\n",
+    "invalid id": "# T {#" + "é." * HUGE + "}\n",
+    "link target": "# T {#t}\n\n[x](#" + "n" * 90_000 + ")\n",
+    "link to a file": "# T {#t}\n\n[x](" + "f" * 90_000 + ".md)\n",
+    "front matter key": "---\n" + "k" * HUGE + ": 1\n---\n# T\n",
+    "rank": "::: property {#p rank=" + "9" * HUGE + "}\n**P**: x.\n:::\n",
+    "mode": "::: priority {#p mode=" + "m" * HUGE + "}\nx\n:::\n",
+}
+
+
+@pytest.mark.parametrize("name", LONG_QUOTES)
+def test_messages_stay_short_whatever_they_quote(name: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "long.md", LONG_QUOTES[name])
+    diagnostics = compile_spec(path).diagnostics
+    assert diagnostics
+    for diagnostic in diagnostics:
+        assert len(diagnostic.message) <= 500 and len(diagnostic.hint) <= 500, diagnostic.code
+
+
+def test_many_links_to_unknown_ids_compare_a_bounded_number_of_candidates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import difflib
+
+    from compiler.extract import MAX_SUGGESTION_COMPARISONS
+
+    count = 400
+    text = "".join(
+        f"## Section {i} {{#section-{i}}}\n\n[x](#section-{i}x)\n\n" for i in range(count)
+    )
+    text += "[y](#sectoin-0)\n\n" * count  # one unknown id many times: looked up once
+    calls = 0
+    quick_ratio = difflib.SequenceMatcher.quick_ratio
+
+    def counted(self: difflib.SequenceMatcher[str]) -> float:
+        nonlocal calls
+        calls += 1
+        return quick_ratio(self)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "quick_ratio", counted)
+    diagnostics = compile_spec(write(tmp_path / "links.md", text)).diagnostics
+    assert len(diagnostics) == 2 * count
+    # Every one of them compared with every id: 160,000 comparisons, minutes on a large spec.
+    assert calls <= MAX_SUGGESTION_COMPARISONS
+    assert diagnostics[0].hint == "did you mean 'section-0'?"
+
+
+def test_front_matter_problems_point_at_their_key_however_it_is_written(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "fm.md",
+        '---\n"titel": A\n? reading_tme\n: 3\nchapter: -5\n---\n# T {#t}\n',
+    )
+    assert [(d.line, d.code, d.message) for d in compile_spec(path).diagnostics] == [
+        (2, "CC202", "unknown front matter key 'titel'"),
+        (3, "CC202", "unknown front matter key 'reading_tme'"),
+        (5, "CC202", "front matter 'chapter' is -5; expected a whole number from 0 to 100,000"),
+    ]
+
+
+def test_schema_violations_in_the_metadata_point_at_the_file(tmp_path: Path) -> None:
+    from compiler.emit import validate
+
+    result = compile_spec(write(tmp_path / "a.md", "# A {#a}\n\nText.\n"))
+    assert result.document is not None
+    result.document["document"]["sources"][0]["reading_time"] = -1
+    result.document["document"]["metadata"]["chapter"] = "one"
+    problems = list(validate(result.document, lambda name: f"spec/{name}"))
+    assert [(d.code, d.file, d.line) for d in problems] == [
+        ("CC401", "spec/a.md", 1),
+        ("CC401", "spec/a.md", 1),
+    ]
+
+
+# The linear rewrites read what the regular expressions they replace read.
+
+_OLD_TRAILING_ATTRIBUTES = re.compile(r"[ \t]*\{(?P<colon>:[ \t]*)?(?P<body>[^{}]*)\}[ \t]*$")
+_OLD_LOOKS_LIKE = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=' \t{}:#.=ab_-"é', max_size=24).map(lambda t: "Title" + t + "}"))
+def test_trailing_heading_attributes_are_found_as_the_regular_expression_found_them(
+    content: str,
+) -> None:
+    from compiler.syntax import _trailing_attributes
+
+    match = _OLD_TRAILING_ATTRIBUTES.search(content)
+    expected = None
+    if match is not None and _OLD_LOOKS_LIKE.match(match["body"]):
+        expected = (match.start(), match["colon"] or "", match["body"])
+    assert _trailing_attributes(content) == expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    word=st.text(alphabet="abcde-", max_size=12),
+    candidates=st.lists(st.text(alphabet="abcde-", min_size=1, max_size=12), max_size=30),
+)
+def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]) -> None:
+    import difflib
+
+    from compiler.extract import Suggester, suggest
+
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    expected = f"did you mean '{match[0]}'?" if match else ""
+    assert suggest(word, candidates) == expected
+    assert Suggester(candidates)(word) == expected
+
+
+def test_priorities_without_an_order_may_not_multiply_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compiler import extract
+
+    # Each priority without an order lists every property in the JSON: with the limit at 10,
+    # four properties and three such priorities would make 12 entries from a few lines.
+    monkeypatch.setattr(extract, "MAX_DEFAULT_ORDER_ENTRIES", 10)
+    properties = "".join(
+        f"::: property {{#p{i} rank={i}}}\n**P{i}**: a property.\n:::\n\n" for i in range(1, 5)
+    )
+    priorities = "".join(f"::: priority {{#q{i} mode=strict}}\nAll.\n:::\n\n" for i in range(3))
+    path = write(tmp_path / "many.md", "# Many {#many}\n\n" + properties + priorities)
+    assert [d.format() for d in compile_spec(path).diagnostics] == [
+        f"{path}:27:1: CC104 3 priorities without an 'order' would each list all 4 properties, "
+        "more than the limit of 10 entries in all\n"
+        '    hint: give these priorities an explicit order="...", or merge them: without one, '
+        "each orders every property by rank"
+    ]
+    monkeypatch.setattr(extract, "MAX_DEFAULT_ORDER_ENTRIES", 12)
+    result = compile_spec(path)
+    assert result.ok and result.document is not None
+    assert [p["order"] for p in result.document["priorities"]] == [["p1", "p2", "p3", "p4"]] * 3
