@@ -54,6 +54,19 @@ CODES: dict[str, str] = {
     "CC507": "file in releases/ is not in the index",
     "CC508": "release index is missing or malformed",
     "CC509": "no release has this id",
+    # Diff configuration: the levels and ignored changes in constitution.yaml.
+    "CC601": "the declarations file cannot be read or is too large",
+    "CC602": "the declarations file is not valid YAML",
+    "CC603": "unknown key in the declarations file",
+    "CC604": "a value of the wrong type in the declarations file",
+    "CC605": "unknown diff rule",
+    "CC606": "unknown diff level",
+    "CC607": "unknown node kind, or one the rule never concerns",
+    "CC608": "unknown changed field",
+    "CC609": "missing required key in the declarations file",
+    "CC610": "an ignored change without a reason",
+    "CC611": "a key, level or ignored change given twice",
+    "CC612": "YAML anchor or alias in the declarations file",
     "CC901": "internal error",
 }
 

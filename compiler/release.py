@@ -23,7 +23,17 @@ from typing import Any
 
 from .api import read_document
 from .diagnostics import Diagnostic, has_errors
-from .diff import LEVELS, Change, DiffResult, Level, Side, diff_documents, side_of
+from .diff import (
+    DEFAULT_LEVELS,
+    LEVELS,
+    Change,
+    DiffResult,
+    Level,
+    Levels,
+    Side,
+    diff_documents,
+    side_of,
+)
 from .emit import dumps
 from .extract import suggest
 from .fsutil import atomic_write
@@ -356,10 +366,10 @@ def _extract(root: Path, commit: str, inner: str, target: Path) -> bool:
     return True
 
 
-def diff_sides(old: LoadedSide, new: LoadedSide) -> DiffResult:
+def diff_sides(old: LoadedSide, new: LoadedSide, levels: Levels = DEFAULT_LEVELS) -> DiffResult:
     if old.document is None or new.document is None:
         raise ValueError("both sides must have compiled")
-    return diff_documents(old.document, new.document, old.side, new.side)
+    return diff_documents(old.document, new.document, old.side, new.side, levels)
 
 
 # --- releasing -----------------------------------------------------------------------------
@@ -408,10 +418,12 @@ def make_release(
     *,
     date: str | None = None,
     dry_run: bool = False,
+    levels: Levels = DEFAULT_LEVELS,
 ) -> ReleaseOutcome:
     """Compile `spec`, diff it against the latest release and, if `version` is greater and big
     enough for the changes, write `releases_dir/VERSION.json` and the updated index (unless
-    `dry_run`: then every check runs and nothing is written).
+    `dry_run`: then every check runs and nothing is written). The bump the changes need is
+    the one at the project's `levels` (its ``constitution.yaml``).
 
     Refusals are diagnostics; `releases_dir` is untouched unless everything succeeded.
     """
@@ -460,7 +472,11 @@ def make_release(
             ]
             return outcome
         diff = diff_documents(
-            previous, document, side_of(latest.version, previous), side_of(version, document)
+            previous,
+            document,
+            side_of(latest.version, previous),
+            side_of(version, document),
+            levels,
         )
         outcome.diff = diff
         allowed = bump_between(latest.key, key)

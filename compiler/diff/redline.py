@@ -1,0 +1,241 @@
+"""Redlines: what was deleted and inserted between two texts, grouped into readable runs.
+
+`redline(old, new)` matches lines first, then the words of each changed block of lines, as
+``git diff --word-diff`` does, and then groups the edits as diff-match-patch's semantic cleanup
+does: an unchanged stretch no longer than the edits on both sides of it is folded into them, so
+a rewritten phrase reads as one deletion and one insertion, not as alternating words. The cost
+is linear in the texts' length, and the result the same on every machine (`align`).
+
+`elide` shortens the unchanged runs to a few words of context; `redline_json` gives the runs
+with their offsets in both texts; `redline_lines` cuts the runs at line breaks, so that every
+format keeps the paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .align import align
+from .words import common_ends
+
+#: Unchanged runs keep this many words on either side of an edit in reports.
+CONTEXT_WORDS = 12
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+_WORD_RUN = re.compile(r"\s*\S+\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One run of a redline."""
+
+    op: str
+    """``equal``, ``delete`` (only in the old text) or ``insert`` (only in the new text)."""
+    text: str
+
+
+def redline(old: str, new: str) -> tuple[Segment, ...]:
+    """The redline from `old` to `new`: equal runs, and each changed phrase as one deletion
+    followed by one insertion. The equal and deleted runs make `old`, the equal and inserted
+    runs make `new`."""
+    if old == new:
+        return (Segment("equal", old),) if old else ()
+    prefix, suffix = common_ends(old, new)
+    old_middle, new_middle = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+    runs: list[tuple[str, str]] = [("equal", old[:prefix])]
+    old_lines, new_lines = _LINE.findall(old_middle), _LINE.findall(new_middle)
+    for op, i1, i2, j1, j2 in align(old_lines, new_lines):
+        if op == "equal":
+            runs.append(("equal", "".join(old_lines[i1:i2])))
+            continue
+        a = _TOKEN.findall("".join(old_lines[i1:i2]))
+        b = _TOKEN.findall("".join(new_lines[j1:j2]))
+        for word_op, k1, k2, m1, m2 in align(a, b):
+            if word_op == "equal":
+                runs.append(("equal", "".join(a[k1:k2])))
+            else:
+                runs.append(("delete", "".join(a[k1:k2])))
+                runs.append(("insert", "".join(b[m1:m2])))
+    runs.append(("equal", old[len(old) - suffix :]))
+    return tuple(_grouped(runs))
+
+
+@dataclass(slots=True)
+class _Change:
+    start: int
+    """Index of its first run."""
+    end: int
+    deleted: int
+    """Characters only in the old text, folded equalities included."""
+    inserted: int
+
+    def outweighs(self, length: int) -> bool:
+        return length <= max(self.deleted, self.inserted)
+
+
+def _grouped(runs: Sequence[tuple[str, str]]) -> list[Segment]:
+    """Fold every equal run that is no longer than the edits on both sides of it into them
+    (diff-match-patch's ``diff_cleanupSemantic`` rule, on a stack so it stays linear)."""
+    stack: list[_Change | int] = []  # an int is the index of an equal run
+    position = 0
+    while position < len(runs):
+        op, text = runs[position]
+        if op == "equal":
+            if text:
+                stack.append(position)
+            position += 1
+            continue
+        change = _Change(position, position, 0, 0)
+        while position < len(runs) and runs[position][0] != "equal":
+            op, text = runs[position]
+            if op == "delete":
+                change.deleted += len(text)
+            else:
+                change.inserted += len(text)
+            position += 1
+        change.end = position
+        while len(stack) >= 2:
+            equal, before = stack[-1], stack[-2]
+            if not isinstance(equal, int) or not isinstance(before, _Change):
+                break
+            length = len(runs[equal][1])
+            if not (before.outweighs(length) and change.outweighs(length)):
+                break
+            stack.pop()
+            stack.pop()
+            change = _Change(
+                before.start,
+                change.end,
+                before.deleted + length + change.deleted,
+                before.inserted + length + change.inserted,
+            )
+        stack.append(change)
+    segments: list[Segment] = []
+    for item in stack:
+        if isinstance(item, int):
+            segments.append(Segment("equal", runs[item][1]))
+            continue
+        span = runs[item.start : item.end]
+        deleted = "".join(text for op, text in span if op != "insert")
+        inserted = "".join(text for op, text in span if op != "delete")
+        segments.extend(
+            Segment(op, text) for op, text in (("delete", deleted), ("insert", inserted)) if text
+        )
+    return _joined(segments)
+
+
+def _joined(segments: Sequence[Segment]) -> list[Segment]:
+    """Adjacent runs of one kind as one run."""
+    result: list[Segment] = []
+    for segment in segments:
+        if result and result[-1].op == segment.op:
+            result[-1] = Segment(segment.op, result[-1].text + segment.text)
+        elif segment.text:
+            result.append(segment)
+    return result
+
+
+# --- context -------------------------------------------------------------------------------
+
+
+def _context(
+    text: str, first: bool, last: bool, context: int, slack: int = 0
+) -> tuple[str, str] | None:
+    """The head and tail an equal run keeps (the run first or last in its redline keeps only
+    the side next to an edit), or None when it is short enough to keep whole (with `slack`
+    words to spare: a cut that would save no more is not worth a mark)."""
+    words = _WORD_RUN.findall(text)
+    keep_head = 0 if first else context
+    keep_tail = 0 if last else context
+    if len(words) <= keep_head + keep_tail + slack:
+        return None
+    return "".join(words[:keep_head]), "".join(words[len(words) - keep_tail :])
+
+
+def elide(segments: Sequence[Segment], context: int = CONTEXT_WORDS) -> list[Segment]:
+    """Equal runs shortened to `context` words either side of an edit, the cut shown as ``…``."""
+    result: list[Segment] = []
+    last = len(segments) - 1
+    for position, segment in enumerate(segments):
+        cut = _context(segment.text, position == 0, position == last, context, slack=1)
+        if segment.op != "equal" or cut is None:
+            result.append(segment)
+            continue
+        head, tail = cut
+        if head and tail:
+            shortened = f"{head}… {tail}"
+        else:
+            shortened = f"{head.rstrip()} …" if head else f"…{tail}"
+        result.append(Segment("equal", shortened))
+    return result
+
+
+def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, Any]]:
+    """The runs for tools: every edit whole, equal runs cut to `context` words next to the edits
+    (the part left out shows as a gap in the offsets), each run with the offset, in code points,
+    at which it starts in the old and in the new text."""
+    result: list[dict[str, Any]] = []
+    old_at = new_at = 0
+    last = len(segments) - 1
+    for position, segment in enumerate(segments):
+        text = segment.text
+        if segment.op == "equal":
+            cut = _context(text, position == 0, position == last, context)
+            pieces = (
+                [(0, text)] if cut is None else [(0, cut[0]), (len(text) - len(cut[1]), cut[1])]
+            )
+            for offset, piece in pieces:
+                if piece:
+                    result.append(_run("equal", piece, old_at + offset, new_at + offset))
+            old_at, new_at = old_at + len(text), new_at + len(text)
+        elif segment.op == "delete":
+            result.append(_run("delete", text, old_at, new_at))
+            old_at += len(text)
+        else:
+            result.append(_run("insert", text, old_at, new_at))
+            new_at += len(text)
+    return result
+
+
+def _run(op: str, text: str, old: int, new: int) -> dict[str, Any]:
+    return {"op": op, "text": text, "old": old, "new": new}
+
+
+# --- structure -----------------------------------------------------------------------------
+
+#: A paragraph break added or removed with nothing else is shown as this mark.
+PILCROW = "¶"
+
+
+def redline_lines(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """The runs cut at line breaks, one list per line of the new text (deleted lines are kept,
+    in place): every format shows the paragraphs, and no edit marker spans a line break. A
+    break that was only added or only removed, with nothing else, is shown as `PILCROW`."""
+    lines: list[list[Segment]] = [[]]
+    for segment in segments:
+        text = segment.text
+        if segment.op != "equal" and "\n" in text and not text.strip():
+            lines[-1].append(Segment(segment.op, PILCROW))
+            if segment.op == "delete":
+                continue  # the new text goes on in the same line
+        parts = text.split("\n")
+        for number, part in enumerate(parts):
+            if number:
+                lines.append([])
+            if part and (segment.op == "equal" or part.strip() or number == 0):
+                lines[-1].append(Segment(segment.op, part))
+    return lines
+
+
+def edge_spaces(text: str) -> tuple[str, str, str]:
+    """An edit's text as (leading whitespace, the rest, trailing whitespace), so that the marks
+    around it go inside its spaces; an edit of whitespace alone is kept whole."""
+    core = text.strip()
+    if not core:
+        return "", text, ""
+    start = len(text) - len(text.lstrip())
+    return text[:start], core, text[start + len(core) :]
