@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .align import align
+from .moves import MOVED_AWAY, MOVED_HERE, find_moves
 from .words import common_ends
 
 #: Unchanged runs keep this many words on either side of an edit in reports.
@@ -34,8 +35,11 @@ class Segment:
     """One run of a redline."""
 
     op: str
-    """``equal``, ``delete`` (only in the old text) or ``insert`` (only in the new text)."""
+    """``equal``, ``delete`` (only in the old text), ``insert`` (only in the new text), or a
+    block of lines that moved: ``moved-away`` (where it was), ``moved-here`` (where it is)."""
     text: str
+    partner: int = -1
+    """For a moved block, the index of its other half in the redline."""
 
 
 def redline(old: str, new: str) -> tuple[Segment, ...]:
@@ -61,7 +65,8 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
                 runs.append(("delete", "".join(a[k1:k2])))
                 runs.append(("insert", "".join(b[m1:m2])))
     runs.append(("equal", old[len(old) - suffix :]))
-    return tuple(_grouped(runs))
+    grouped = [(segment.op, segment.text) for segment in _grouped(runs)]
+    return tuple(Segment(op, text, partner) for op, text, partner in find_moves(grouped))
 
 
 @dataclass(slots=True)
@@ -174,35 +179,87 @@ def elide(segments: Sequence[Segment], context: int = CONTEXT_WORDS) -> list[Seg
     return result
 
 
+#: How `redline_json` writes each kind of run.
+JSON_OPS = {"equal": "=", "delete": "-", "insert": "+", MOVED_AWAY: "<", MOVED_HERE: ">"}
+
+
 def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, Any]]:
-    """The runs for tools: every edit whole, equal runs cut to `context` words next to the edits
-    (the part left out shows as a gap in the offsets), each run with the offset, in code points,
-    at which it starts in the old and in the new text."""
-    result: list[dict[str, Any]] = []
+    """The redline for tools, as hunks: ``{"old", "new", "runs"}``, a hunk starting at those
+    offsets (in code points) in the old and the new text, its runs following each other in both.
+    Runs are ``["=", text]``, ``["-", text]``, ``["+", text]``, a moved block as
+    ``[">", text, old offset]`` where it is now and ``["<", length, new offset]`` where it was.
+    Edits are whole; unchanged text is cut to `context` words next to the edits, and where some
+    is left out, a new hunk starts."""
+    hunks: list[dict[str, Any]] = []
+    runs: list[list[Any]] | None = None
     old_at = new_at = 0
+    starts = _starts(segments)
     last = len(segments) - 1
+
+    def add(run: list[Any]) -> None:
+        nonlocal runs
+        if runs is None:
+            runs = []
+            hunks.append({"old": old_at, "new": new_at, "runs": runs})
+        runs.append(run)
+
     for position, segment in enumerate(segments):
-        text = segment.text
-        if segment.op == "equal":
+        text, op = segment.text, segment.op
+        if op == "equal":
             cut = _context(text, position == 0, position == last, context)
-            pieces = (
-                [(0, text)] if cut is None else [(0, cut[0]), (len(text) - len(cut[1]), cut[1])]
-            )
-            for offset, piece in pieces:
-                if piece:
-                    result.append(_run("equal", piece, old_at + offset, new_at + offset))
-            old_at, new_at = old_at + len(text), new_at + len(text)
-        elif segment.op == "delete":
-            result.append(_run("delete", text, old_at, new_at))
-            old_at += len(text)
+            if cut is None:
+                add(["=", text])
+            else:
+                head, tail = cut
+                if head:
+                    add(["=", head])
+                runs = None
+                old_at, new_at = old_at + len(text) - len(tail), new_at + len(text) - len(tail)
+                if tail:
+                    add(["=", tail])
+                old_at, new_at = old_at + len(tail), new_at + len(tail)
+                continue
+        elif op == MOVED_AWAY:
+            add(["<", len(text), starts[segment.partner][1]])
+        elif op == MOVED_HERE:
+            add([">", text, starts[segment.partner][0]])
         else:
-            result.append(_run("insert", text, old_at, new_at))
+            add([JSON_OPS[op], text])
+        if op in ("equal", "delete", MOVED_AWAY):
+            old_at += len(text)
+        if op in ("equal", "insert", MOVED_HERE):
             new_at += len(text)
+    return hunks
+
+
+def _starts(segments: Sequence[Segment]) -> list[tuple[int, int]]:
+    """Where each run starts in the old and the new text."""
+    result: list[tuple[int, int]] = []
+    old_at = new_at = 0
+    for segment in segments:
+        result.append((old_at, new_at))
+        if segment.op in ("equal", "delete", MOVED_AWAY):
+            old_at += len(segment.text)
+        if segment.op in ("equal", "insert", MOVED_HERE):
+            new_at += len(segment.text)
     return result
 
 
-def _run(op: str, text: str, old: int, new: int) -> dict[str, Any]:
-    return {"op": op, "text": text, "old": old, "new": new}
+def shown(segments: Sequence[Segment]) -> list[Segment]:
+    """The redline for people: a moved block in full where it is now, under a note saying
+    where from, and as a one-line note where it was."""
+    result: list[Segment] = []
+    for position, segment in enumerate(segments):
+        if segment.op == MOVED_AWAY:
+            where = "below" if segment.partner > position else "above"
+            words = " ".join(segment.text.split()[:8])
+            result.append(Segment("delete", f"(moved {where}: {words} …)\n"))
+        elif segment.op == MOVED_HERE:
+            where = "above" if segment.partner < position else "below"
+            result.append(Segment("insert", f"(moved here from {where})\n{segment.text}"))
+        else:
+            result.append(segment)
+    return _joined(result)
 
 
 # --- structure -----------------------------------------------------------------------------

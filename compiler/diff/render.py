@@ -5,13 +5,16 @@ holds command-line code (colour is plain ANSI, added only on request).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from ..emit import dumps
+import orjson
+
 from .html import render_html
-from .redline import CONTEXT_WORDS, Segment, edge_spaces, elide, redline_lines
+from .redline import CONTEXT_WORDS, Segment, edge_spaces, elide, redline_lines, shown
 from .result import DiffResult, heading, where
 from .rules import KINDS, LEVELS, Level
 
@@ -66,7 +69,7 @@ def redline_text(
     """``[-deleted-]{+inserted+}`` (git's word-diff), in red and green when `color`; one line
     per line of the text, spaces at the edges of an edit outside its marks."""
     lines: list[str] = []
-    for line in redline_lines(elide(segments, context)):
+    for line in redline_lines(elide(shown(segments), context)):
         parts: list[str] = []
         for segment in line:
             text = terminal_safe(segment.text)
@@ -172,7 +175,7 @@ def redline_markdown(segments: Sequence[Segment], context: int = CONTEXT_WORDS) 
     """The redline as the lines of a Markdown block quote's body: ``~~deleted~~ **inserted**``
     (``<del>``/``<ins>`` where emphasis could not open or close), paragraphs kept, a line break
     inside a paragraph kept as a hard break, the text's own Markdown escaped."""
-    lines = [_markdown_line(line) for line in redline_lines(elide(segments, context))]
+    lines = [_markdown_line(line) for line in redline_lines(elide(shown(segments), context))]
     while lines and not lines[-1]:
         lines.pop()
     out: list[str] = []
@@ -225,7 +228,24 @@ def render_markdown(result: DiffResult, *, context: int = CONTEXT_WORDS) -> str:
 
 
 def render_json(result: DiffResult) -> str:
-    return dumps(result.to_json()).decode("utf-8")
+    """The schema's document, compact: one line per member, and per change (no indentation:
+    it would cost more than the text itself)."""
+    document = result.to_json()
+    lines = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(_compact(item) for item in value)
+            lines.append(f"{_compact(key)}:[\n{items}\n]")
+        else:
+            lines.append(f"{_compact(key)}:{_compact(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _compact(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, which front matter can hold
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 RENDERERS: dict[str, Callable[[DiffResult], str]] = {

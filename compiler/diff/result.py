@@ -15,7 +15,7 @@ from .rules import BUMPS, LEVELS, IgnoreEntry, Level
 
 SCHEMA_FILE = "diff.schema.json"
 #: Unchanged text kept on either side of an edit in the JSON (the schema's size bound).
-JSON_CONTEXT_WORDS = 8
+JSON_CONTEXT_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
