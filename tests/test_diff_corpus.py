@@ -105,7 +105,7 @@ def test_the_two_versions(versions: dict[str, Path]) -> None:
     assert "Second, there is an indirect interaction" in deleted
     assert str(lie.old) == "model_spec.md:1842" and str(lie.new) == "model_spec.md:1842"
     risk = by_id["risk_taxonomy"]
-    assert [s.text for s in risk.redline if s.op == "insert"] == ["misalignment, "]
+    assert [s.text.strip() for s in risk.redline if s.op == "insert"] == ["misalignment,"]
     assert not [s for s in risk.redline if s.op == "delete"]
 
 

@@ -17,7 +17,7 @@ The package, from the bottom up:
 from .config import levels_file, load_levels
 from .differ import diff_documents, side_of
 from .html import redline_html, render_html, render_html_fragment
-from .redline import CONTEXT_WORDS, Segment, redline
+from .redlines import CONTEXT_WORDS, Segment, redline
 from .render import (
     RENDERERS,
     redline_markdown,

@@ -11,7 +11,7 @@ from ..collector import without_cycle_collection
 from .align import longest_increasing
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
 from .nodes import Node, nodes
-from .redline import Segment, redline
+from .redlines import Segment, redline
 from .result import Change, DiffResult, Position, Side
 from .rules import DEFAULT_LEVELS, DOCUMENT, KINDS, LEVELS, Facts, IgnoreEntry, Levels
 from .words import is_editorial

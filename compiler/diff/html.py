@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .redline import Segment, edge_spaces, redline_lines, shown
+from .redlines import Segment, edge_spaces, redline_lines, shown
 from .result import DiffResult, heading, where
 from .rules import LEVELS, Level
 

@@ -3,158 +3,118 @@ another, shown once as moved (as a word processor's track changes does) rather t
 
 Only blocks of at least `MOVE_MIN_CHARS` characters count (a paragraph or an example, not a
 repeated short line), found from lines that occur once among the deleted and once among the
-inserted ones; the work is linear in the redline's length.
+inserted ones; the work is linear in the number of lines.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Sequence
+
+from .align import Opcode
 
 #: A moved block holds at least this many characters.
 MOVE_MIN_CHARS = 160
 MOVED_AWAY = "moved-away"
 MOVED_HERE = "moved-here"
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+Run = tuple[str, str, int]
+"""``(op, text, block)``: block is the moved block's number for a moved run, else -1."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    segment: int
-    start: int
-    """Offset in the segment's text."""
-    text: str
-    """Without its line break."""
-    newline: bool
-    """It ends with a line break of its own (else the text or the line goes on in a later run)."""
-    whole: bool
-    """It starts a line of the text and ends one (so a block of them can move as a whole)."""
+def moved_lines(
+    old_lines: Sequence[str], new_lines: Sequence[str], opcodes: Sequence[Opcode]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The lines of replaced runs that moved: old line -> block number, new line -> block
+    number. Lines count when they end with a line break."""
+    deleted = [i for op, i1, i2, _, _ in opcodes if op == "replace" for i in range(i1, i2)]
+    inserted = [j for op, _, _, j1, j2 in opcodes if op == "replace" for j in range(j1, j2)]
+    away_set, here_set = set(deleted), set(inserted)
 
+    def whole(lines: Sequence[str], index: int) -> bool:
+        return lines[index].endswith("\n")
 
-def _sides(op: str) -> tuple[str, ...]:
-    return ("old", "new") if op == "equal" else ("old",) if op == "delete" else ("new",)
-
-
-def _lines(segments: Sequence[tuple[str, str]], op: str) -> list[_Line]:
-    """The lines of the `op` (delete or insert) runs."""
-    side = "old" if op == "delete" else "new"
-    # What follows each run on this side: a line break, the end of the text, or more text.
-    follows: list[bool] = [True] * len(segments)
-    after = True
-    for index in range(len(segments) - 1, -1, -1):
-        follows[index] = after
-        segment_op, text = segments[index]
-        if text and side in _sides(segment_op):
-            after = text.startswith("\n")
-    result: list[_Line] = []
-    at_line_start = True
-    for index, (segment_op, text) in enumerate(segments):
-        if segment_op == op:
-            start = 0
-            for line in _LINE.findall(text):
-                newline = line.endswith("\n")
-                ends = newline or (start + len(line) == len(text) and follows[index])
-                begins = start > 0 or at_line_start
-                body = line[:-1] if newline else line
-                result.append(_Line(index, start, body, newline, begins and ends))
-                start += len(line)
-        if text and side in _sides(segment_op):
-            at_line_start = text.endswith("\n")
-    return result
-
-
-def find_moves(segments: Sequence[tuple[str, str]]) -> list[tuple[str, str, int]]:
-    """The runs with moved blocks split out: ``(op, text, partner)``, where a block deleted here
-    and inserted elsewhere is ``moved-away`` and its copy ``moved-here``, each with the index of
-    the other in the result (-1 for every other run)."""
-    deleted, inserted = _lines(segments, "delete"), _lines(segments, "insert")
-    blocks = _blocks(deleted, inserted)
-    if not blocks:
-        return [(op, text, -1) for op, text in segments]
-    cuts: dict[int, list[tuple[int, int, int, str]]] = {}
-    for number, (d_from, d_to, i_from, i_to) in enumerate(blocks):
-        # Both halves end with the last line's break only if both have it.
-        newline = deleted[d_to - 1].newline and inserted[i_to - 1].newline
-        for lines, first, last, op in (
-            (deleted, d_from, d_to, MOVED_AWAY),
-            (inserted, i_from, i_to, MOVED_HERE),
-        ):
-            head, tail = lines[first], lines[last - 1]
-            end = tail.start + len(tail.text) + newline
-            cuts.setdefault(head.segment, []).append((head.start, end, number, op))
-    result: list[tuple[str, str, int]] = []
-    placed: dict[tuple[int, str], int] = {}
-    for index, (op, text) in enumerate(segments):
-        position = 0
-        for start, end, number, moved in sorted(cuts.get(index, [])):
-            if start > position:
-                result.append((op, text[position:start], -1))
-            placed[(number, moved)] = len(result)
-            result.append((moved, text[start:end], -1))
-            position = end
-        if position < len(text):
-            result.append((op, text[position:], -1))
-    for number in range(len(blocks)):
-        away, here = placed[(number, MOVED_AWAY)], placed[(number, MOVED_HERE)]
-        result[away] = (*result[away][:2], here)
-        result[here] = (*result[here][:2], away)
-    return result
-
-
-def _blocks(deleted: list[_Line], inserted: list[_Line]) -> list[tuple[int, int, int, int]]:
-    """Runs of whole lines, equal one for one, deleted at one place and inserted at another:
-    ``(first, end)`` in `deleted` and in `inserted`, in the order of the deleted lines."""
-    once_deleted = _unique(deleted)
-    once_inserted = _unique(inserted)
-    taken_d: set[int] = set()
-    taken_i: set[int] = set()
-    blocks: list[tuple[int, int, int, int]] = []
-    for text, d in once_deleted.items():
-        i = once_inserted.get(text)
-        if i is None or d in taken_d or i in taken_i:
+    once_new = _unique(new_lines, inserted, whole)
+    away: dict[int, int] = {}
+    here: dict[int, int] = {}
+    number = 0
+    for i in _unique(old_lines, deleted, whole).values():
+        j = once_new.get(old_lines[i])
+        if j is None or i in away or j in here:
             continue
-        d_from, i_from = d, i
+        first_i, first_j = i, j
         while (
-            d_from > 0
-            and i_from > 0
-            and _joins(deleted, d_from - 1, d_from)
-            and _joins(inserted, i_from - 1, i_from)
-            and deleted[d_from - 1].text == inserted[i_from - 1].text
-            and d_from - 1 not in taken_d
-            and i_from - 1 not in taken_i
+            first_i - 1 in away_set
+            and first_j - 1 in here_set
+            and first_i - 1 not in away
+            and first_j - 1 not in here
+            and whole(old_lines, first_i - 1)
+            and old_lines[first_i - 1] == new_lines[first_j - 1]
         ):
-            d_from, i_from = d_from - 1, i_from - 1
-        d_to, i_to = d + 1, i + 1
+            first_i, first_j = first_i - 1, first_j - 1
+        end_i, end_j = i + 1, j + 1
         while (
-            d_to < len(deleted)
-            and i_to < len(inserted)
-            and _joins(deleted, d_to - 1, d_to)
-            and _joins(inserted, i_to - 1, i_to)
-            and deleted[d_to].text == inserted[i_to].text
-            and d_to not in taken_d
-            and i_to not in taken_i
+            end_i in away_set
+            and end_j in here_set
+            and end_i not in away
+            and end_j not in here
+            and whole(old_lines, end_i)
+            and whole(new_lines, end_j)
+            and old_lines[end_i] == new_lines[end_j]
         ):
-            d_to, i_to = d_to + 1, i_to + 1
-        if sum(len(line.text) + 1 for line in deleted[d_from:d_to]) < MOVE_MIN_CHARS:
+            end_i, end_j = end_i + 1, end_j + 1
+        if sum(len(line) for line in old_lines[first_i:end_i]) < MOVE_MIN_CHARS:
             continue
-        taken_d.update(range(d_from, d_to))
-        taken_i.update(range(i_from, i_to))
-        blocks.append((d_from, d_to, i_from, i_to))
-    return sorted(blocks)
+        away.update((k, number) for k in range(first_i, end_i))
+        here.update((k, number) for k in range(first_j, end_j))
+        number += 1
+    return away, here
 
 
-def _unique(lines: list[_Line]) -> dict[str, int]:
-    """Whole, non-blank lines that occur once: text -> position."""
+def _unique(
+    lines: Sequence[str], indexes: Sequence[int], whole: Callable[[Sequence[str], int], bool]
+) -> dict[str, int]:
+    """Whole, non-blank lines found once among `indexes`: text -> index, in order."""
     seen: dict[str, int] = {}
-    for position, line in enumerate(lines):
-        if line.whole and line.text.strip():
-            seen[line.text] = -1 if line.text in seen else position
-    return {text: position for text, position in seen.items() if position >= 0}
+    for index in indexes:
+        line = lines[index]
+        if line.strip() and whole(lines, index):
+            seen[line] = -1 if line in seen else index
+    return {line: index for line, index in seen.items() if index >= 0}
 
 
-def _joins(lines: list[_Line], before: int, after: int) -> bool:
-    """Both lines are whole and follow each other in one run."""
-    a, b = lines[before], lines[after]
-    return a.whole and b.whole and a.segment == b.segment and a.newline
+def place(
+    runs: Sequence[Run], away: Sequence[tuple[int, Run]], here: Sequence[tuple[int, Run]]
+) -> list[Run]:
+    """`runs` (of texts without the moved lines) with the moved runs put back: each of `away`
+    at its offset in the old text, each of `here` at its offset in the new text (splitting a
+    run that spans the place)."""
+    pending_away, pending_here = deque(sorted(away)), deque(sorted(here))
+    out: list[Run] = []
+    old_at = new_at = 0
+    for op, text, block in runs:
+        while True:
+            if pending_away and pending_away[0][0] == old_at:
+                out.append(pending_away.popleft()[1])
+                continue
+            if pending_here and pending_here[0][0] == new_at:
+                out.append(pending_here.popleft()[1])
+                continue
+            cuts = []
+            if op != "insert" and pending_away and pending_away[0][0] < old_at + len(text):
+                cuts.append(pending_away[0][0] - old_at)
+            if op != "delete" and pending_here and pending_here[0][0] < new_at + len(text):
+                cuts.append(pending_here[0][0] - new_at)
+            if not cuts:
+                break
+            cut = min(cuts)
+            out.append((op, text[:cut], block))
+            text = text[cut:]
+            old_at += cut if op != "insert" else 0
+            new_at += cut if op != "delete" else 0
+        out.append((op, text, block))
+        old_at += len(text) if op != "insert" else 0
+        new_at += len(text) if op != "delete" else 0
+    out.extend(run for _, run in pending_away)
+    out.extend(run for _, run in pending_here)
+    return out

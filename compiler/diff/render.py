@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from .html import render_html
-from .redline import CONTEXT_WORDS, Segment, edge_spaces, elide, redline_lines, shown
+from .redlines import CONTEXT_WORDS, Segment, edge_spaces, elide, redline_lines, shown
 from .result import DiffResult, heading, where
 from .rules import KINDS, LEVELS, Level
 

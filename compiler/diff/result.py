@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..emit import packaged_schema
-from .redline import Segment, redline_json
+from .redlines import Segment, redline_json
 from .rules import BUMPS, LEVELS, IgnoreEntry, Level
 
 SCHEMA_FILE = "diff.schema.json"

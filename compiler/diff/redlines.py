@@ -3,8 +3,10 @@
 `redline(old, new)` matches lines first, then the words of each changed block of lines, as
 ``git diff --word-diff`` does, and then groups the edits as diff-match-patch's semantic cleanup
 does: an unchanged stretch no longer than the edits on both sides of it is folded into them, so
-a rewritten phrase reads as one deletion and one insertion, not as alternating words. The cost
-is linear in the texts' length, and the result the same on every machine (`align`).
+a rewritten phrase reads as one deletion and one insertion, not as alternating words; a lone
+insertion or deletion slides to word and line boundaries (`lossless`), and a block of lines
+moved elsewhere is shown once (`moves`). The cost is linear in the texts' length, and the
+result the same on every machine (`align`).
 
 `elide` shortens the unchanged runs to a few words of context; `redline_json` gives the runs
 with their offsets in both texts; `redline_lines` cuts the runs at line breaks, so that every
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .align import align
-from .moves import MOVED_AWAY, MOVED_HERE, find_moves
+from .lossless import slide
+from .moves import MOVED_AWAY, MOVED_HERE, Run, moved_lines, place
 from .words import common_ends
 
 #: Unchanged runs keep this many words on either side of an edit in reports.
@@ -43,30 +46,105 @@ class Segment:
 
 
 def redline(old: str, new: str) -> tuple[Segment, ...]:
-    """The redline from `old` to `new`: equal runs, and each changed phrase as one deletion
-    followed by one insertion. The equal and deleted runs make `old`, the equal and inserted
-    runs make `new`."""
+    """The redline from `old` to `new`: equal runs, each changed phrase as one deletion followed
+    by one insertion, and moved blocks of lines. The equal, deleted and moved-away runs make
+    `old`; the equal, inserted and moved-here runs make `new`."""
     if old == new:
         return (Segment("equal", old),) if old else ()
-    prefix, suffix = common_ends(old, new)
+    prefix, suffix = _common_lines(old, new)
     old_middle, new_middle = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
-    runs: list[tuple[str, str]] = [("equal", old[:prefix])]
+    runs: list[Run] = [("equal", old[:prefix], -1)]
     old_lines, new_lines = _LINE.findall(old_middle), _LINE.findall(new_middle)
-    for op, i1, i2, j1, j2 in align(old_lines, new_lines):
+    opcodes = align(old_lines, new_lines)
+    away, here = moved_lines(old_lines, new_lines, opcodes)
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
-            runs.append(("equal", "".join(old_lines[i1:i2])))
+            runs.append(("equal", "".join(old_lines[i1:i2]), -1))
+        else:
+            runs += _replaced(old_lines[i1:i2], new_lines[j1:j2], i1, j1, away, here)
+    runs.append(("equal", old[len(old) - suffix :], -1))
+    grouped = slide(_grouped(runs))
+    return _linked(grouped)
+
+
+def _common_lines(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the texts' common head and tail, cut back to whole lines."""
+    prefix, suffix = common_ends(old, new)
+    prefix = old.rfind("\n", 0, prefix) + 1
+    if suffix:
+        line_break = old.find("\n", len(old) - suffix)
+        suffix = len(old) - line_break - 1 if line_break >= 0 else 0
+    return prefix, suffix
+
+
+def _replaced(
+    old_lines: Sequence[str],
+    new_lines: Sequence[str],
+    i1: int,
+    j1: int,
+    away: dict[int, int],
+    here: dict[int, int],
+) -> list[Run]:
+    """The runs of a block of replaced lines: the lines that did not move, diffed word by word,
+    with the moved ones put back in their places."""
+    kept_old, moved_old = _split(old_lines, i1, away, MOVED_AWAY)
+    kept_new, moved_new = _split(new_lines, j1, here, MOVED_HERE)
+    a, b = _TOKEN.findall(kept_old), _TOKEN.findall(kept_new)
+    runs: list[Run] = []
+    for op, k1, k2, m1, m2 in align(a, b):
+        if op == "equal":
+            runs.append(("equal", "".join(a[k1:k2]), -1))
+        else:
+            runs.append(("delete", "".join(a[k1:k2]), -1))
+            runs.append(("insert", "".join(b[m1:m2]), -1))
+    return place([run for run in runs if run[1]], moved_old, moved_new)
+
+
+def _split(
+    lines: Sequence[str], first: int, moved: dict[int, int], op: str
+) -> tuple[str, list[tuple[int, Run]]]:
+    """The text of the lines that stay, and each moved block as a run at its offset in it."""
+    kept: list[str] = []
+    size = 0
+    blocks: list[tuple[int, Run]] = []
+    for number, line in enumerate(lines, first):
+        block = moved.get(number, -1)
+        if block < 0:
+            kept.append(line)
+            size += len(line)
+        elif blocks and blocks[-1][1][2] == block:
+            offset, (_, text, _) = blocks[-1]
+            blocks[-1] = (offset, (op, text + line, block))
+        else:
+            blocks.append((size, (op, line, block)))
+    return "".join(kept), blocks
+
+
+def _linked(runs: Sequence[Run]) -> tuple[Segment, ...]:
+    """The runs as segments, each moved block's two halves pointing at each other."""
+    halves: dict[int, list[int]] = {}
+    for position, (_, _, block) in enumerate(runs):
+        if block >= 0:
+            halves.setdefault(block, []).append(position)
+    partner = {
+        a: b for first, second in halves.values() for a, b in ((first, second), (second, first))
+    }
+    return tuple(
+        Segment(op, text, partner.get(position, -1)) for position, (op, text, _) in enumerate(runs)
+    )
+
+
+def _joined_runs(runs: Sequence[Run]) -> list[Run]:
+    """Adjacent equal runs as one, empty runs left out."""
+    result: list[Run] = []
+    for run in runs:
+        if not run[1]:
             continue
-        a = _TOKEN.findall("".join(old_lines[i1:i2]))
-        b = _TOKEN.findall("".join(new_lines[j1:j2]))
-        for word_op, k1, k2, m1, m2 in align(a, b):
-            if word_op == "equal":
-                runs.append(("equal", "".join(a[k1:k2])))
-            else:
-                runs.append(("delete", "".join(a[k1:k2])))
-                runs.append(("insert", "".join(b[m1:m2])))
-    runs.append(("equal", old[len(old) - suffix :]))
-    grouped = [(segment.op, segment.text) for segment in _grouped(runs)]
-    return tuple(Segment(op, text, partner) for op, text, partner in find_moves(grouped))
+        if result and run[0] == "equal" and result[-1][0] == "equal":
+            result[-1] = ("equal", result[-1][1] + run[1], -1)
+        else:
+            result.append(run)
+    return result
 
 
 @dataclass(slots=True)
@@ -82,21 +160,23 @@ class _Change:
         return length <= max(self.deleted, self.inserted)
 
 
-def _grouped(runs: Sequence[tuple[str, str]]) -> list[Segment]:
+def _grouped(runs: Sequence[Run]) -> list[Run]:
     """Fold every equal run that is no longer than the edits on both sides of it into them
-    (diff-match-patch's ``diff_cleanupSemantic`` rule, on a stack so it stays linear)."""
-    stack: list[_Change | int] = []  # an int is the index of an equal run
+    (diff-match-patch's ``diff_cleanupSemantic`` rule, on a stack so it stays linear), within a
+    line: an equal run holding a line break, or a moved block, is never folded."""
+    runs = _joined_runs(runs)
+    stack: list[_Change | int] = []  # an int is the index of an equal or moved run
     position = 0
     while position < len(runs):
-        op, text = runs[position]
-        if op == "equal":
+        op, text, _ = runs[position]
+        if op not in ("delete", "insert"):
             if text:
                 stack.append(position)
             position += 1
             continue
         change = _Change(position, position, 0, 0)
-        while position < len(runs) and runs[position][0] != "equal":
-            op, text = runs[position]
+        while position < len(runs) and runs[position][0] in ("delete", "insert"):
+            op, text, _ = runs[position]
             if op == "delete":
                 change.deleted += len(text)
             else:
@@ -105,9 +185,13 @@ def _grouped(runs: Sequence[tuple[str, str]]) -> list[Segment]:
         change.end = position
         while len(stack) >= 2:
             equal, before = stack[-1], stack[-2]
-            if not isinstance(equal, int) or not isinstance(before, _Change):
+            if not (isinstance(equal, int) and isinstance(before, _Change)):
                 break
-            length = len(runs[equal][1])
+            op, text, _ = runs[equal]
+            length = len(text)
+            # A line break is structure: edits on two lines (two paragraphs) stay apart.
+            if op != "equal" or "\n" in text:
+                break
             if not (before.outweighs(length) and change.outweighs(length)):
                 break
             stack.pop()
@@ -119,25 +203,25 @@ def _grouped(runs: Sequence[tuple[str, str]]) -> list[Segment]:
                 before.inserted + length + change.inserted,
             )
         stack.append(change)
-    segments: list[Segment] = []
+    result: list[Run] = []
     for item in stack:
         if isinstance(item, int):
-            segments.append(Segment("equal", runs[item][1]))
+            result.append(runs[item])
             continue
         span = runs[item.start : item.end]
-        deleted = "".join(text for op, text in span if op != "insert")
-        inserted = "".join(text for op, text in span if op != "delete")
-        segments.extend(
-            Segment(op, text) for op, text in (("delete", deleted), ("insert", inserted)) if text
-        )
-    return _joined(segments)
+        deleted = "".join(text for op, text, _ in span if op != "insert")
+        inserted = "".join(text for op, text, _ in span if op != "delete")
+        result += [
+            (op, text, -1) for op, text in (("delete", deleted), ("insert", inserted)) if text
+        ]
+    return result
 
 
 def _joined(segments: Sequence[Segment]) -> list[Segment]:
     """Adjacent runs of one kind as one run."""
     result: list[Segment] = []
     for segment in segments:
-        if result and result[-1].op == segment.op:
+        if result and result[-1].op == segment.op and segment.op in ("equal", "delete", "insert"):
             result[-1] = Segment(segment.op, result[-1].text + segment.text)
         elif segment.text:
             result.append(segment)
