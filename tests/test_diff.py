@@ -73,9 +73,7 @@ RENDERED: dict[str, Callable[[DiffResult], str]] = {
     "expected.json": render_json,
     "expected.html": render_html_fragment,
 }
-EXPECTED = sorted(
-    (case, name) for case in CASES for name in RENDERED if (case / name).exists()
-)
+EXPECTED = sorted((case, name) for case in CASES for name in RENDERED if (case / name).exists())
 
 
 def test_the_cases_are_found() -> None:
