@@ -18,7 +18,7 @@ from fast_diff_match_patch import diff as _myers
 
 #: Regions with at most this many items (both sides together) are diffed exactly; Myers' cost
 #: is at most the square of this, so the exact diffs of a text cost at most this much per item.
-EXACT_ITEMS = 800
+EXACT_ITEMS = 400
 #: Patience passes may visit each item this many times in all before the rest is replaced whole.
 PATIENCE_VISITS = 12
 #: The exact diff codes items as characters of Unicode's private use area (U+E000..U+F8FF); an
@@ -64,6 +64,12 @@ class _Aligner:
         """Align what can be aligned at once; return the rest, in order: ``equal`` runs to
         emit and ``replace`` runs to align further."""
         a, b = self.a, self.b
+        if i1 == i2 or j1 == j2:
+            self.opcodes.append(("replace", i1, i2, j1, j2))
+            return []
+        if (i2 - i1) + (j2 - j1) <= EXACT_ITEMS:
+            self._exact(i1, i2, j1, j2)  # Myers finds the common ends itself, faster
+            return []
         head: list[Opcode] = []
         tail: list[Opcode] = []
         start_i, start_j = i1, j1
@@ -101,9 +107,11 @@ class _Aligner:
         return pieces + tail
 
     def _exact(self, i1: int, i2: int, j1: int, j2: int) -> None:
-        codes: dict[Hashable, str] = {}
-        left = "".join(_code(codes, item) for item in self.a[i1:i2])
-        right = "".join(_code(codes, item) for item in self.b[j1:j2])
+        a, b = self.a[i1:i2], self.b[j1:j2]
+        distinct = dict.fromkeys([*a, *b])
+        codes = {item: chr(_PRIVATE_USE + n) for n, item in enumerate(distinct)}
+        left = "".join(map(codes.__getitem__, a))
+        right = "".join(map(codes.__getitem__, b))
         i, j = i1, j1
         for op, length in _myers(left, right, timelimit=0, checklines=False, cleanup="No"):
             if op == "=":
@@ -115,13 +123,6 @@ class _Aligner:
             else:
                 self.opcodes.append(("replace", i, i, j, j + length))
                 j += length
-
-
-def _code(codes: dict[Hashable, str], item: Hashable) -> str:
-    code = codes.get(item)
-    if code is None:
-        code = codes[item] = chr(_PRIVATE_USE + len(codes))
-    return code
 
 
 def _unique_anchors(

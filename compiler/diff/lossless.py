@@ -4,6 +4,9 @@ same, the second at word boundaries. Each edit between two unchanged runs moves 
 among those that say the same, that best matches a boundary: the text's edge, then a blank line,
 a line break, the end of a sentence, a space, punctuation. Each edit slides at most `MAX_SLIDE`
 characters either way, so the cost stays linear.
+
+The text's edges count as the best boundary only where the runs really end; elsewhere a
+sentinel stands for the text beyond the window.
 """
 
 from __future__ import annotations
@@ -13,38 +16,20 @@ from collections.abc import Sequence
 from .moves import Run
 
 #: How far an edit may slide either way.
-MAX_SLIDE = 256
+MAX_SLIDE = 64
 
 
-class _Text:
-    """Three strings read as one, without joining them."""
-
-    def __init__(self, *parts: str) -> None:
-        self.parts = parts
-        self.length = sum(len(part) for part in parts)
-
-    def __getitem__(self, position: int) -> str:
-        for part in self.parts:
-            if position < len(part):
-                return part[position]
-            position -= len(part)
-        raise IndexError(position)
-
-
-def _score(text: _Text, cut: int) -> int:
+def _score(text: str, cut: int) -> int:
     """How good a boundary the cut between ``text[cut - 1]`` and ``text[cut]`` is."""
-    if cut <= 0 or cut >= text.length:
+    if cut <= 0 or cut >= len(text):
         return 6
     before, after = text[cut - 1], text[cut]
-    space_before = before.isspace()
-    space_after = after.isspace()
-    if (before == "\n" and cut >= 2 and text[cut - 2] == "\n") or (
-        after == "\n" and cut + 1 < text.length and text[cut + 1] == "\n"
-    ):
+    if (before == "\n" and text[cut - 2 : cut] == "\n\n") or text[cut : cut + 2] == "\n\n":
         return 5
     if before == "\n" or after == "\n":
         return 4
-    if not before.isalnum() and not space_before and space_after:
+    space_before, space_after = before.isspace(), after.isspace()
+    if space_after and not space_before and not before.isalnum():
         return 3
     if space_before or space_after:
         return 2
@@ -61,24 +46,36 @@ def slide(runs: Sequence[Run]) -> list[Run]:
         before, edit, after = result[position - 1], result[position], result[position + 1]
         if edit[0] not in ("delete", "insert") or before[0] != "equal" or after[0] != "equal":
             continue
-        text = _Text(before[1], edit[1], after[1])
-        start, size = len(before[1]), len(edit[1])
-        limit = 0
-        while limit < MAX_SLIDE and start > 0 and text[start - 1] == text[start + size - 1]:
-            start, limit = start - 1, limit + 1
-        best, best_score = start, _score(text, start) + _score(text, start + size)
-        limit = 0
-        while (
-            limit < MAX_SLIDE and start + size < text.length and text[start] == text[start + size]
-        ):
-            start, limit = start + 1, limit + 1
-            score = _score(text, start) + _score(text, start + size)
+        # The edit and what it can slide over; at the texts' edges, the edge is part of it.
+        reach = MAX_SLIDE + 2
+        left = before[1][-reach:]
+        at_start = len(left) == len(before[1]) and position == 1
+        at_end = len(after[1]) <= reach and position + 2 == len(result)
+        window = (
+            ("" if at_start else "\0")
+            + left
+            + edit[1]
+            + after[1][:reach]
+            + ("" if at_end else "\0")
+        )
+        origin = len(left) + (0 if at_start else 1)
+        start, size = origin, len(edit[1])
+        low = max(origin - MAX_SLIDE, 1 if not at_start else 0)
+        while start > low and window[start - 1] == window[start + size - 1]:
+            start -= 1
+        best, best_score = start, _score(window, start) + _score(window, start + size)
+        high = min(origin + MAX_SLIDE, len(window) - size - (0 if at_end else 1))
+        while start < high and window[start] == window[start + size]:
+            start += 1
+            score = _score(window, start) + _score(window, start + size)
             if score >= best_score:  # later is better among equals: spaces trail the edit
                 best, best_score = start, score
-        if best == len(before[1]):
+        if best == origin:
             continue
+        shift = best - origin
         whole = before[1] + edit[1] + after[1]
-        result[position - 1] = ("equal", whole[:best], -1)
-        result[position] = (edit[0], whole[best : best + size], -1)
-        result[position + 1] = ("equal", whole[best + size :], -1)
+        cut = len(before[1]) + shift
+        result[position - 1] = ("equal", whole[:cut], -1)
+        result[position] = (edit[0], whole[cut : cut + size], -1)
+        result[position + 1] = ("equal", whole[cut + size :], -1)
     return [run for run in result if run[1] or run[0] != "equal"]

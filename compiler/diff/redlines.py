@@ -358,23 +358,27 @@ def redline_lines(segments: Sequence[Segment]) -> list[list[Segment]]:
     break that was only added or only removed, with nothing else, is shown as `PILCROW`."""
     lines: list[list[Segment]] = [[]]
     for segment in segments:
-        text = segment.text
-        if segment.op != "equal" and "\n" in text and not text.strip():
-            lines[-1].append(Segment(segment.op, PILCROW))
-            if segment.op == "delete":
+        text, op = segment.text, segment.op
+        if "\n" not in text:
+            lines[-1].append(segment)
+            continue
+        if op != "equal" and not text.strip():
+            lines[-1].append(Segment(op, PILCROW))
+            if op == "delete":
                 continue  # the new text goes on in the same line
         parts = text.split("\n")
-        for number, part in enumerate(parts):
-            if number:
-                lines.append([])
-            if part and (segment.op == "equal" or part.strip() or number == 0):
-                lines[-1].append(Segment(segment.op, part))
+        if parts[0]:
+            lines[-1].append(Segment(op, parts[0]))
+        for part in parts[1:]:
+            lines.append([Segment(op, part)] if part and (op == "equal" or part.strip()) else [])
     return lines
 
 
 def edge_spaces(text: str) -> tuple[str, str, str]:
     """An edit's text as (leading whitespace, the rest, trailing whitespace), so that the marks
     around it go inside its spaces; an edit of whitespace alone is kept whole."""
+    if not (text[:1].isspace() or text[-1:].isspace()):
+        return "", text, ""
     core = text.strip()
     if not core:
         return "", text, ""

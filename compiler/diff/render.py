@@ -33,18 +33,29 @@ def summary_line(result: DiffResult) -> str:
 
 # --- text ----------------------------------------------------------------------------------
 
-#: Characters that would act on a terminal instead of showing: C0 and C1 controls (ANSI escape
-#: sequences start with one), and the bidirectional overrides, embeddings and isolates.
-_TERMINAL_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+#: Characters that would act on a terminal instead of showing, as escapes: C0 and C1 controls
+#: (ANSI escape sequences start with one) but tab and line feed, and the bidirectional marks,
+#: overrides, embeddings and isolates.
+_TERMINAL_ESCAPES = {
+    code: repr(chr(code))[1:-1]
+    for code in (
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),
+        *range(0x7F, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
 
 
 def terminal_safe(text: str) -> str:
     """`text` with every character that a terminal would act on written as an escape
     (``\\x1b``, ``\\u202e``), so that input can neither colour, move nor reorder the output.
     Line breaks and tabs are kept. (The one place text from the input meets the terminal.)"""
-    return _TERMINAL_UNSAFE.sub(lambda match: repr(match.group())[1:-1], text)
+    return text.translate(_TERMINAL_ESCAPES)
 
 
 _STYLES = {
@@ -108,7 +119,7 @@ def render_text(result: DiffResult, *, color: bool = False, context: int = CONTE
 
 # --- Markdown ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+_MD_ESCAPES = {ord(char): "\\" + char for char in "\\`*_{}[]<>()#+!|~&"}
 #: What would start a list, a heading or a thematic break at the start of a line (the rest of
 #: Markdown's block syntax is escaped everywhere).
 _MD_LINE_START = re.compile(r"[-=]|\d{1,9}[.)]")
@@ -118,7 +129,7 @@ _HTML_MARKS = {"delete": ("<del>", "</del>"), "insert": ("<ins>", "</ins>")}
 
 def md_escape(text: str) -> str:
     """`text` with everything Markdown would read as markup escaped (line breaks as spaces)."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    return text.translate(_MD_ESCAPES).replace("\n", " ")
 
 
 def _punctuation(char: str) -> bool:
