@@ -52,8 +52,8 @@ class YamlReader:
             Diagnostic(code, message, self.display, mark.line + 1, mark.column + 1, hint=hint)
         )
 
-    def visit(self, node: Any) -> bool:
-        """False, with a diagnostic, for a node reached twice (a YAML alias): every value is
+    def repeated(self, node: Any) -> bool:
+        """True, with a diagnostic, for a node reached before (a YAML alias): every value is
         written once, and an alias could make a small file expand without bound."""
         if id(node) in self.seen:
             self.problem(
@@ -62,6 +62,12 @@ class YamlReader:
                 node,
                 "write the value out where it is used",
             )
+            return True
+        return False
+
+    def visit(self, node: Any) -> bool:
+        """Mark `node` as read; False (with a diagnostic) when it was read before."""
+        if self.repeated(node):
             return False
         self.seen.add(id(node))
         return True

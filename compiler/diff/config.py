@@ -94,6 +94,8 @@ def _entry_fields(
     reader: YamlReader, node: Any, what: str, keys: dict[str, str], required: tuple[str, ...]
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """An entry's values by key, and their nodes; None when it is not a mapping."""
+    if reader.repeated(node):
+        return None
     if not isinstance(node, yaml.MappingNode):
         reader.visit(node)
         reader.problem("CC604", f"{what} must be a mapping", node, "write it as 'key: value' lines")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .align import align
@@ -237,12 +238,43 @@ def _context(
     """The head and tail an equal run keeps (the run first or last in its redline keeps only
     the side next to an edit), or None when it is short enough to keep whole (with `slack`
     words to spare: a cut that would save no more is not worth a mark)."""
-    words = _WORD_RUN.findall(text)
     keep_head = 0 if first else context
     keep_tail = 0 if last else context
-    if len(words) <= keep_head + keep_tail + slack:
+    if _words_up_to(text, keep_head + keep_tail + slack + 1) is None:
         return None
-    return "".join(words[:keep_head]), "".join(words[len(words) - keep_tail :])
+    head = _words_up_to(text, keep_head) or ""
+    return head, _last_words(text, keep_tail)
+
+
+@cache
+def _first_words(count: int) -> re.Pattern[str]:
+    # Possessive: a word is never split, and a failed match never backtracks.
+    return re.compile(rf"\s*+(?:\S++\s*+){{{count}}}")
+
+
+def _words_up_to(text: str, count: int) -> str | None:
+    """The start of `text` up to the end of its `count`-th word (and the spaces after it), or
+    None when it has fewer words; the cost grows with `count`, not with the text."""
+    if count == 0:
+        return ""
+    match = _first_words(count).match(text)
+    return match.group() if match else None
+
+
+def _last_words(text: str, count: int) -> str:
+    """The end of `text` from the start of its `count`-th word from the end (with the spaces
+    before it), reading only as much of the text as it needs."""
+    if count == 0:
+        return ""
+    window = 64 * count
+    while True:
+        part = text[-window:]
+        words = _WORD_RUN.findall(part)
+        # The first word found may be cut by the window: it does not count, unless all is read.
+        usable = words if len(part) == len(text) else words[1:]
+        if len(usable) >= count or len(part) == len(text):
+            return "".join(usable[len(usable) - count :]) if len(usable) >= count else part
+        window *= 4
 
 
 def elide(segments: Sequence[Segment], context: int = CONTEXT_WORDS) -> list[Segment]:
