@@ -9,6 +9,7 @@ import random
 
 import pytest
 from markdown_it import MarkdownIt
+from support.redline import check_offsets, sides
 
 import compiler.diff.align as align_module
 from compiler.diff import (
@@ -38,12 +39,6 @@ NEW_LAW = (
 
 def edits(segments: tuple[Segment, ...]) -> list[tuple[str, str]]:
     return [(s.op, s.text) for s in segments if s.op != "equal"]
-
-
-def sides(segments: tuple[Segment, ...]) -> tuple[str, str]:
-    old = "".join(s.text for s in segments if s.op in ("equal", "delete", MOVED_AWAY))
-    new = "".join(s.text for s in segments if s.op in ("equal", "insert", MOVED_HERE))
-    return old, new
 
 
 def test_a_rewritten_phrase_is_one_deletion_and_one_insertion() -> None:
@@ -210,25 +205,6 @@ def test_json_runs_stand_at_their_offsets() -> None:
     (change,) = json.loads(render_json(result))["changes"]
     check_offsets(change["redline"], old, new)
     assert len(change["redline"]) >= 2  # the long unchanged stretch was cut
-
-
-def check_offsets(hunks: list[dict[str, object]], old: str, new: str) -> None:
-    for hunk in hunks:
-        at_old, at_new = hunk["old"], hunk["new"]
-        assert isinstance(at_old, int) and isinstance(at_new, int)
-        for run in hunk["runs"]:  # type: ignore[attr-defined]
-            op = run[0]
-            if op in ("=", "-"):
-                assert old[at_old : at_old + len(run[1])] == run[1]
-            if op in ("=", "+"):
-                assert new[at_new : at_new + len(run[1])] == run[1]
-            if op == ">":
-                assert new[at_new : at_new + len(run[1])] == run[1]
-                assert old[run[2] : run[2] + len(run[1])] == run[1]
-            if op == "<":
-                assert new[run[2] : run[2] + run[1]] == old[at_old : at_old + run[1]]
-            at_old += len(run[1]) if op in ("=", "-") else run[1] if op == "<" else 0
-            at_new += len(run[1]) if op in ("=", "+", ">") else 0
 
 
 # --- cost -------------------------------------------------------------------------------------
