@@ -7,6 +7,7 @@ defaults (removing text is breaking whatever its id; a binding node's text is ne
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -24,8 +25,11 @@ from compiler.diff import (
     Side,
     diff_documents,
     load_levels,
+    redline,
     rules_table,
 )
+from compiler.diff.redlines import redline_json
+from compiler.diff.result import JSON_CONTEXT_WORDS
 from compiler.diff.rules import Facts
 from compiler.pipeline import compile_sources
 from compiler.reader import SourceFile
@@ -265,3 +269,23 @@ def test_release_weighs_the_changes_at_the_projects_levels(tmp_path: Path) -> No
     code, _, err = run("release", "1.2.0", spec, "--releases-dir", releases)
     assert code == 1 and "CC604 'levels' must be a list" in err
     assert not (releases / "1.2.0.json").exists()
+
+
+# --- the documentation's examples ------------------------------------------------------------
+
+
+def test_the_authoring_guides_levels_example_is_valid(tmp_path: Path, repo_root: Path) -> None:
+    guide = (repo_root / "compiler" / "pages" / "authoring.md").read_text("utf-8")
+    (example,) = re.findall(r"```yaml\n(diff:.*?)```", guide, re.DOTALL)
+    path = tmp_path / "constitution.yaml"
+    path.write_text(example, "utf-8")
+    levels, problems = load_levels(path, "constitution.yaml")
+    assert problems == [] and len(levels.entries) == 4 and len(levels.ignores) == 1
+
+
+def test_the_tool_builders_redline_example_is_what_the_diff_writes(repo_root: Path) -> None:
+    page = (repo_root / "compiler" / "pages" / "tool-builders.md").read_text("utf-8")
+    (example,) = re.findall(r"```json\n(.*?)```", page, re.DOTALL)
+    old = "Above all, the model must be safe, and kind. It helps people with what they need."
+    new = "Above all, the model must be safe, kind and honest. It helps people with what they need."
+    assert json.loads(example) == redline_json(redline(old, new), JSON_CONTEXT_WORDS)
