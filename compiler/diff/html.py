@@ -82,6 +82,7 @@ body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto
 del { background: #fdd; color: #900; } ins { background: #dfd; color: #060; text-decoration: none; }
 .admonition { border-left: 4px solid #888; margin: 1em 0; padding: .1em 1em; background: #fafafa; }
 .admonition-title { font-weight: bold; text-transform: capitalize; }
+.admonition-title code { text-transform: none; }
 .danger { border-color: #c00; } .warning { border-color: #d80; } .info { border-color: #08a; }
 .cc-where { color: #666; font-size: .9em; }
 .cc-redline p { white-space: pre-wrap; }

@@ -366,13 +366,17 @@ def shown(segments: Sequence[Segment]) -> list[Segment]:
     where from, and as a one-line note where it was."""
     result: list[Segment] = []
     for position, segment in enumerate(segments):
+        text = segment.text
+        body = text.lstrip("\n")
+        lead = text[: len(text) - len(body)]  # the blank lines before the block stay before
         if segment.op == MOVED_AWAY:
             where = "below" if segment.partner > position else "above"
-            words = " ".join(segment.text.split()[:8])
-            result.append(Segment("delete", f"(moved {where}: {words} …)\n"))
+            words = " ".join(body.split()[:8])
+            trail = "\n" if body.endswith("\n") else ""
+            result.append(Segment("delete", f"{lead}(moved {where}: {words} …){trail}"))
         elif segment.op == MOVED_HERE:
             where = "above" if segment.partner < position else "below"
-            result.append(Segment("insert", f"(moved here from {where})\n{segment.text}"))
+            result.append(Segment("insert", f"{lead}(moved here from {where})\n{body}"))
         else:
             result.append(segment)
     return _joined(result)
