@@ -7,6 +7,8 @@ The file is optional; a one-file spec names it explicitly (``--config FILE``).
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,37 +131,34 @@ def _expected(keys: dict[str, str]) -> str:
     return "known keys: " + ", ".join(f"'{key}' ({what})" for key, what in keys.items())
 
 
+def _read(path: Path) -> tuple[bytes, tuple[str, str] | None]:
+    """The file's bytes, or why they cannot be read: bounded, and only from a regular file (a
+    pipe or a device would block or never end)."""
+    try:
+        # Non-blocking, so that opening a pipe does not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return b"", ("the declarations file is not a regular file", "name a YAML file")
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        return b"", (f"cannot read the declarations file: {reason}", "check that it can be read")
+    if len(data) > MAX_BYTES:
+        limit = f"{MAX_BYTES // 1024} KiB"
+        return b"", (f"the declarations file is larger than {limit}", "is this the right file?")
+    return data, None
+
+
 def read_declarations(path: Path, display: str) -> tuple[dict[str, Any], YamlReader]:
     """The top-level sections of a declarations file (name -> YAML node), and the reader that
     holds the diagnostics found so far (the file cannot be read, is not YAML, has an unknown
     section); its sections' readers add theirs to it."""
     reader = YamlReader(display, [], set())
-    try:
-        size = path.stat().st_size
-        data = b"" if size > MAX_BYTES else path.read_bytes()
-    except OSError as err:
-        reader.problems.append(
-            Diagnostic(
-                "CC601",
-                f"cannot read the declarations file: {err.strerror or err}",
-                display,
-                0,
-                1,
-                hint="check that the file exists and can be read",
-            )
-        )
-        return {}, reader
-    if size > MAX_BYTES or len(data) > MAX_BYTES:
-        reader.problems.append(
-            Diagnostic(
-                "CC601",
-                f"the declarations file is larger than {MAX_BYTES // 1024} KiB",
-                display,
-                0,
-                1,
-                hint="it holds a few settings; is this the right file?",
-            )
-        )
+    data, problem = _read(path)
+    if problem:
+        message, hint = problem
+        reader.problems.append(Diagnostic("CC601", message, display, 0, 1, hint=hint))
         return {}, reader
     text, problems = decode(data, display)
     reader.problems.extend(problems)

@@ -7,6 +7,7 @@ defaults (removing text is breaking whatever its id; a binding node's text is ne
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -78,6 +79,12 @@ def test_an_unreadable_or_huge_file(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     huge.write_text("# " + "x" * 300_000 + "\n", "utf-8")
     assert [p.code for p in load_levels(huge, "huge.yaml")[1]] == ["CC601"]
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)  # nothing writes to it: reading would wait for ever
+    (problem,) = load_levels(pipe, "pipe.yaml")[1]
+    assert problem.format() == (
+        "pipe.yaml:0:1: CC601 the declarations file is not a regular file\n    hint: name a YAML file"
+    )
 
 
 def test_an_empty_file_sets_nothing(tmp_path: Path) -> None:
@@ -289,3 +296,20 @@ def test_the_tool_builders_redline_example_is_what_the_diff_writes(repo_root: Pa
     old = "Above all, the model must be safe, and kind. It helps people with what they need."
     new = "Above all, the model must be safe, kind and honest. It helps people with what they need."
     assert json.loads(example) == redline_json(redline(old, new), JSON_CONTEXT_WORDS)
+
+
+def test_the_levels_file_is_not_published_on_the_site(tmp_path: Path) -> None:
+    docs = tmp_path / "spec"
+    docs.mkdir()
+    shutil.copy(BASE, docs / "01-spec.md")
+    shutil.copy(PROJECT / "constitution.yaml", docs / "constitution.yaml")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: Test\ndocs_dir: spec\nsite_dir: site\n"
+        "theme: {name: material, font: false}\nplugins: [constitution]\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "index.html").exists()
+    assert not (tmp_path / "site" / "constitution.yaml").exists()
