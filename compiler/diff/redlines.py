@@ -364,8 +364,13 @@ def _starts(segments: Sequence[Segment]) -> list[tuple[int, int]]:
 def shown(segments: Sequence[Segment]) -> list[Segment]:
     """The redline for people: a moved block in full where it is now, under a note saying
     where from, and as a one-line note where it was."""
+    if all(segment.partner < 0 for segment in segments):
+        return list(segments)
     result: list[Segment] = []
     for position, segment in enumerate(segments):
+        if segment.partner < 0:
+            result.append(segment)
+            continue
         text = segment.text
         body = text.lstrip("\n")
         lead = text[: len(text) - len(body)]  # the blank lines before the block stay before
@@ -377,8 +382,6 @@ def shown(segments: Sequence[Segment]) -> list[Segment]:
         elif segment.op == MOVED_HERE:
             where = "above" if segment.partner < position else "below"
             result.append(Segment("insert", f"{lead}(moved here from {where})\n{body}"))
-        else:
-            result.append(segment)
     return _joined(result)
 
 
