@@ -8,10 +8,12 @@ The package, from the bottom up:
 - `rules`: rule ids, levels, the defaults and a project's `Levels`; `config`: reading a project's
   levels from the ``diff:`` section of its ``constitution.yaml``;
 - `words`: normalised words, spelling fixes, editorial edits; `align`: linear-cost sequence
-  alignment; `redline`: grouped redlines, context and line structure;
+  alignment; `lossless` (edits slid to word boundaries), `moves` (moved blocks) and `redlines`:
+  grouped redlines, context and line structure;
 - `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document;
   `match`: renames and retitled sections; `differ`: the comparison;
-- `render` (text, Markdown, JSON) and `html`.
+- `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the
+  ``constitution diff`` command is in `compiler.release_commands`.
 """
 
 from .config import levels_file, load_levels
