@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from .declarations import DECLARATIONS_FILE
 from .diagnostics import render
 from .pipeline import CompileResult, compile_spec
 from .render import TocEntry, escape
@@ -93,6 +94,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         for path in site.pages:
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=""))
+        declarations = files.get_file_from_path(DECLARATIONS_FILE)
+        if declarations is not None:  # the project's settings, not content: never published
+            files.remove(declarations)
         for path, data in site.files.items():
             existing = files.get_file_from_path(path)
             if existing is not None:

@@ -13,10 +13,22 @@ from typing import NoReturn
 import click
 
 from .diagnostics import Diagnostic, has_errors, render
-from .diff import LEVELS, RENDERERS, Level, render_text, rules_table, summary_line
+from .diff import (
+    LEVELS,
+    RENDERERS,
+    Level,
+    Levels,
+    levels_file,
+    load_levels,
+    render_text,
+    rules_table,
+    summary_line,
+    terminal_safe,
+)
 from .fsutil import OutputError, write_output
 from .release import (
     DEFAULT_RELEASES_DIR,
+    DEFAULT_SPEC,
     SideError,
     VersionError,
     chain_head,
@@ -44,6 +56,24 @@ diagnostics_option = click.option(
     show_default=True,
     help="How to print problems in the input: text, json, or github (Actions annotations).",
 )
+
+
+config_option = click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The declarations file whose 'diff:' section sets the levels of the rules and the "
+    "changes to ignore (default: constitution.yaml in the spec directory, if there is one).",
+)
+
+
+def _levels(config: Path | None, spec: Path, diagnostics_format: str) -> Levels:
+    """The levels in force: from `config`, else from the spec directory's declarations file;
+    exit 1 on problems in it."""
+    levels, problems = load_levels(levels_file(config, spec))
+    _report(problems, diagnostics_format)
+    if has_errors(problems):
+        sys.exit(1)
+    return levels
 
 
 def _report(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
@@ -85,7 +115,12 @@ def _usage(error: SideError | VersionError) -> NoReturn:
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the diff here (atomically; '-' is stdout) instead of to stdout.",
 )
-@click.option("--rules", is_flag=True, help="Print the table of rules and their levels, and exit.")
+@click.option(
+    "--rules",
+    is_flag=True,
+    help="Print the rules and the levels in force (defaults, and the project's), and exit.",
+)
+@config_option
 @releases_option
 @diagnostics_option
 def diff_command(
@@ -96,6 +131,7 @@ def diff_command(
     fail_on: str | None,
     output: str | None,
     rules: bool,
+    config: Path | None,
     releases_dir: Path,
     diagnostics_format: str,
 ) -> None:
@@ -107,10 +143,16 @@ def diff_command(
     OLD defaults to the latest release, NEW to spec/: `constitution diff` alone shows what
     changed since the last release.
 
-    Exit status: 0, or 1 when a side has errors or --fail-on finds a change; 2 on usage errors.
+    The levels are the project's: the 'diff:' section of --config FILE, else of constitution.yaml
+    in NEW when it is a spec directory, else in spec/ (the defaults when there is none).
+
+    Exit status: 0, or 1 when a side or the levels have errors or --fail-on finds a change; 2 on
+    usage errors.
     """
+    spec = Path(new) if new is not None and Path(new).is_dir() else Path(DEFAULT_SPEC)
+    levels = _levels(config, spec, diagnostics_format)
     if rules:
-        click.echo(rules_table(), nl=False)
+        click.echo(terminal_safe(rules_table(levels)), nl=False)
         return
     if old is None:
         latest = load_index(releases_dir)[0].latest
@@ -128,7 +170,7 @@ def diff_command(
     _report(problems, diagnostics_format)
     if has_errors(problems):
         sys.exit(1)
-    result = diff_sides(sides[0], sides[1])
+    result = diff_sides(sides[0], sides[1], levels)
     if fmt == "text":
         use_color = (sys.stdout.isatty() and output is None) if color is None else color
         text = render_text(result, color=use_color)
@@ -163,6 +205,7 @@ def diff_command(
     is_flag=True,
     help="Run every check and show what the release would be; write nothing.",
 )
+@config_option
 @diagnostics_option
 def release_command(
     version: str,
@@ -170,6 +213,7 @@ def release_command(
     releases_dir: Path,
     date: str | None,
     dry_run: bool,
+    config: Path | None,
     diagnostics_format: str,
 ) -> None:
     """Release SPEC (default: spec/) as VERSION (MAJOR.MINOR.PATCH).
@@ -177,9 +221,14 @@ def release_command(
     Compiles the spec and diffs it against the latest release. Refuses (exit 1) a version that
     exists or is not greater than the latest, or whose bump is smaller than the changes require;
     otherwise writes RELEASES_DIR/VERSION.json and adds it to RELEASES_DIR/index.json, atomically.
+    The changes are weighed at the project's levels (--config FILE, else constitution.yaml in
+    SPEC), as `constitution diff` weighs them.
     """
+    levels = _levels(config, spec, diagnostics_format)
     try:
-        outcome = make_release(version, spec, releases_dir, date=date, dry_run=dry_run)
+        outcome = make_release(
+            version, spec, releases_dir, date=date, dry_run=dry_run, levels=levels
+        )
     except VersionError as error:
         _usage(error)
     _report(outcome.diagnostics, diagnostics_format)
@@ -267,7 +316,8 @@ def history_command(ident: str, releases_dir: Path, fmt: str) -> None:
     for event in events:
         change = event.change
         where = change.new or change.old
-        click.echo(
+        line = (
             f"{event.version}  {event.date}  {event.action:<8} {change.level.value:<11} "
             f"{change.rule}: {change.message}" + (f"  ({where})" if where else "")
         )
+        click.echo(terminal_safe(line))

@@ -1,11 +1,14 @@
 """The semantic diff engine on synthetic versions: `tests/data/diff/CASE/new.md` against
-`CASE/old.md` (or the shared `base.md`), with the expected text report in `CASE/expected.txt`;
-the issue's four cases asserted rule by rule; the text normaliser and typo rules; the renderers.
+`CASE/old.md` (or the shared `base.md`), at the levels of `CASE/constitution.yaml` when there is
+one, with the expected reports in `CASE/expected.txt` (and `.md`, `.json`, `.html` where the
+case is about that format); the issue's cases asserted rule by rule; the text normaliser and typo
+rules; the renderers.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +24,11 @@ from compiler.diff import (
     diff_documents,
     is_editorial,
     is_typo_fix,
+    load_levels,
     normalise_text,
     redline,
     render_html,
+    render_html_fragment,
     render_json,
     render_markdown,
     render_text,
@@ -45,7 +50,12 @@ def compiled(path: Path) -> dict[str, Any]:
 def diff_case(name: str) -> DiffResult:
     case = DATA / name
     old = case / "old.md" if (case / "old.md").exists() else DATA / "base.md"
-    return diff_documents(compiled(old), compiled(case / "new.md"), Side("old"), Side("new"))
+    config = case / "constitution.yaml"
+    levels, problems = load_levels(config if config.exists() else None, "constitution.yaml")
+    assert problems == []
+    return diff_documents(
+        compiled(old), compiled(case / "new.md"), Side("old"), Side("new"), levels
+    )
 
 
 def rules_of(result: DiffResult) -> list[tuple[str, str]]:
@@ -54,17 +64,29 @@ def rules_of(result: DiffResult) -> list[tuple[str, str]]:
 
 def test_the_diff_schema_is_a_valid_2020_12_schema() -> None:
     Draft202012Validator.check_schema(schema())
-    assert schema()["$id"].endswith("/diff/1.0.0/diff.schema.json")
+    assert schema()["$id"].endswith("/diff/2.0.0/diff.schema.json")
+
+
+RENDERED: dict[str, Callable[[DiffResult], str]] = {
+    "expected.txt": render_text,
+    "expected.md": render_markdown,
+    "expected.json": render_json,
+    "expected.html": render_html_fragment,
+}
+EXPECTED = sorted((case, name) for case in CASES for name in RENDERED if (case / name).exists())
 
 
 def test_the_cases_are_found() -> None:
-    assert len(CASES) >= 20
+    assert len(CASES) >= 30
+    assert all((case / "expected.txt").exists() for case in CASES)
+    assert {name for _, name in EXPECTED} == set(RENDERED)
+    assert sum(name != "expected.txt" for _, name in EXPECTED) >= 6
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
-def test_case_report(case: Path) -> None:
+@pytest.mark.parametrize(("case", "name"), EXPECTED, ids=lambda item: getattr(item, "name", item))
+def test_case_report(case: Path, name: str) -> None:
     result = diff_case(case.name)
-    assert render_text(result) == (case / "expected.txt").read_text("utf-8")
+    assert RENDERED[name](result) == (case / name).read_text("utf-8")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
@@ -281,7 +303,8 @@ def test_markdown_report() -> None:
     text = render_markdown(diff_case("reword-definition"))
     assert "Required version bump: **minor**" in text
     assert "| substantive | 1 |" in text
-    assert "understand**, adjust** and correct" in text
+    # Emphasis cannot open between a letter and a comma (CommonMark's flanking rules): tags can.
+    assert "understand<ins>, adjust</ins> and correct" in text
 
 
 def test_html_escapes_the_text(tmp_path: Path) -> None:

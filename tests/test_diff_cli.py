@@ -74,6 +74,7 @@ def test_json_follows_its_schema(tmp_path: Path) -> None:
         "substantive": 0,
         "editorial": 0,
         "total": 3,
+        "ignored": 0,
         "bump": "major",
     }
     assert document["old"] == {"label": str(BASE), "title": "Test constitution", "version": "1.0.0"}

@@ -19,13 +19,15 @@ change an authority) and expects exactly those changes.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
-from compiler.diff import DiffResult, Side, diff_documents
+from compiler.diff import DiffResult, Side, diff_documents, render_json, schema
 from compiler.pipeline import compile_spec
 
 OLD, NEW = "2025-02-12", "2025-04-11"
@@ -105,8 +107,28 @@ def test_the_two_versions(versions: dict[str, Path]) -> None:
     assert "Second, there is an indirect interaction" in deleted
     assert str(lie.old) == "model_spec.md:1842" and str(lie.new) == "model_spec.md:1842"
     risk = by_id["risk_taxonomy"]
-    assert [s.text for s in risk.redline if s.op == "insert"] == ["misalignment, "]
+    assert [s.text.strip() for s in risk.redline if s.op == "insert"] == ["misalignment,"]
     assert not [s for s in risk.redline if s.op == "delete"]
+
+
+#: The size of `constitution diff --format json` on this pair before the JSON was compacted.
+JSON_BEFORE = 35_559
+
+
+def test_the_json_is_a_fifth_of_its_old_size_with_the_same_changes(
+    versions: dict[str, Path],
+) -> None:
+    result = diff_documents(compiled(versions[OLD]), compiled(versions[NEW]), Side(OLD), Side(NEW))
+    text = render_json(result)
+    assert len(text.encode("utf-8")) <= JSON_BEFORE // 5
+    document = json.loads(text)
+    assert list(Draft202012Validator(schema()).iter_errors(document)) == []
+    assert {c["id"]: c["level"] for c in document["changes"]} == CHANGED
+    lie = next(c for c in document["changes"] if c["id"] == "do_not_lie")
+    runs = [run for hunk in lie["redline"] for run in hunk["runs"]]
+    # The white-lie example moved: it is written once, where it now is.
+    assert sum("I cheated on my girlfriend" in str(run) for run in runs) == 1
+    assert {run[0] for run in runs} >= {"=", "-", "+", "<", ">"}
 
 
 def _edit(text: str, old: str, new: str) -> str:

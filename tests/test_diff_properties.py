@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from support.redline import check_offsets, sides
 
 from compiler.diff import Side, diff_documents, render_json, schema
 from compiler.pipeline import compile_sources
@@ -63,11 +64,12 @@ def test_random_edits(edits: list[tuple[int, str, str]]) -> None:
     edited = compiled(apply(edits))
     result = diff_documents(ORIGINAL, edited, Side("old"), Side("new"))
     assert list(VALIDATOR.iter_errors(json.loads(render_json(result)))) == []
-    for change in result.changes:
+    document = json.loads(render_json(result))
+    for change, written in zip(result.changes, document["changes"], strict=True):
         if change.field == "text":
-            old = "".join(s.text for s in change.redline if s.op != "insert")
-            new = "".join(s.text for s in change.redline if s.op != "delete")
+            old, new = sides(change.redline)
             assert old != new
+            check_offsets(written["redline"], old, new)
     assert {c.rule for c in result.changes} <= {
         "section-text-changed",
         "property-text-changed",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, has_errors
-from ..diff import DiffResult, Level, diff_documents, side_of
+from ..diff import DEFAULT_LEVELS, DiffResult, Level, Levels, diff_documents, side_of
 from ..emit import dumps
 from ..fsutil import Busy, OutputError, atomic_write, locked, remove_stale_temp_files, write_failure
 from ..pipeline import compile_spec
@@ -57,10 +57,12 @@ def make_release(
     *,
     date: str | None = None,
     dry_run: bool = False,
+    levels: Levels = DEFAULT_LEVELS,
 ) -> ReleaseOutcome:
     """Compile `spec`, verify the releases, diff against the latest release and, if `version` is
     greater and big enough for the changes, write `releases_dir/VERSION.json` and the updated
-    index (unless `dry_run`: then every check runs and nothing is written).
+    index (unless `dry_run`: then every check runs and nothing is written). The bump the
+    changes need is the one at the project's `levels` (its ``constitution.yaml``).
 
     A version or date that is not one raises `VersionError` (a usage error); every other refusal
     is a diagnostic, and `releases_dir` is untouched unless everything succeeded.
@@ -70,10 +72,14 @@ def make_release(
     if releases_dir.is_symlink():
         return ReleaseOutcome([_linked(releases_dir)])
     if not releases_dir.is_dir():  # the first release: locked when the directory is made
-        return _release(version, key, when, spec, releases_dir, dry_run, locked_already=False)
+        return _release(
+            version, key, when, spec, releases_dir, dry_run, levels, locked_already=False
+        )
     try:
         with locked(releases_dir, shared=dry_run):
-            return _release(version, key, when, spec, releases_dir, dry_run, locked_already=True)
+            return _release(
+                version, key, when, spec, releases_dir, dry_run, levels, locked_already=True
+            )
     except Busy:
         return ReleaseOutcome(
             [_busy(releases_dir / INDEX_FILE, "is being written by another release right now")]
@@ -89,6 +95,7 @@ def _release(
     spec: Path,
     releases_dir: Path,
     dry_run: bool,
+    levels: Levels,
     *,
     locked_already: bool,
 ) -> ReleaseOutcome:
@@ -119,7 +126,11 @@ def _release(
     if latest is not None:
         previous = documents[latest.version]
         diff = diff_documents(
-            previous, document, side_of(latest.version, previous), side_of(version, document)
+            previous,
+            document,
+            side_of(latest.version, previous),
+            side_of(version, document),
+            levels,
         )
         outcome.diff = diff
         allowed = bump_between(latest.key, key)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..api import _parse_json, read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
-from ..diff import DiffResult, Side, diff_documents, side_of
+from ..diff import DEFAULT_LEVELS, DiffResult, Levels, Side, diff_documents, side_of
 from ..pipeline import compile_sources
 from ..reader import (
     MAX_FILE_BYTES,
@@ -96,10 +96,10 @@ def _release_side(version: str, releases_dir: Path) -> LoadedSide:
     return LoadedSide(version, document, problems)
 
 
-def diff_sides(old: LoadedSide, new: LoadedSide) -> DiffResult:
+def diff_sides(old: LoadedSide, new: LoadedSide, levels: Levels = DEFAULT_LEVELS) -> DiffResult:
     if old.document is None or new.document is None:
         raise ValueError("both sides must have compiled")
-    return diff_documents(old.document, new.document, old.side, new.side)
+    return diff_documents(old.document, new.document, old.side, new.side, levels)
 
 
 # --- git -----------------------------------------------------------------------------------

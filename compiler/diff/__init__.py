@@ -1,0 +1,90 @@
+"""The semantic diff of two compiled constitutions: nodes matched by id (renames and moves
+detected), every change classified by a stable rule id at the level in force, with a redline.
+
+`diff_documents` is the entry point (over compiled JSON documents: `compile_spec(...).document`
+or a loaded release); the `render_*` functions turn its result into text, Markdown, HTML or JSON.
+The package, from the bottom up:
+
+- `rules`: rule ids, levels, the defaults and a project's `Levels`; `config`: reading a project's
+  levels from the ``diff:`` section of its ``constitution.yaml``;
+- `words`: normalised words, spelling fixes, editorial edits; `align`: linear-cost sequence
+  alignment; `lossless` (edits slid to word boundaries), `moves` (moved blocks) and `redlines`:
+  grouped redlines, context and line structure;
+- `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document;
+  `match`: renames and retitled sections; `differ`: the comparison;
+- `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the
+  ``constitution diff`` command is in `compiler.release_commands`.
+"""
+
+from .config import levels_file, load_levels
+from .differ import diff_documents, side_of
+from .html import redline_html, render_html, render_html_fragment
+from .redlines import CONTEXT_WORDS, Segment, redline
+from .render import (
+    RENDERERS,
+    redline_markdown,
+    redline_text,
+    render_json,
+    render_markdown,
+    render_text,
+    summary_line,
+    terminal_safe,
+)
+from .result import SCHEMA_FILE, Change, DiffResult, Position, Side, schema, schema_id
+from .rules import (
+    BUMPS,
+    DEFAULT_LEVELS,
+    KINDS,
+    LEVELS,
+    RULES,
+    IgnoreEntry,
+    Level,
+    LevelEntry,
+    Levels,
+    Selector,
+    rules_table,
+)
+from .words import is_editorial, is_typo_fix, normalise_text, normalise_words
+
+__all__ = [
+    "BUMPS",
+    "CONTEXT_WORDS",
+    "DEFAULT_LEVELS",
+    "KINDS",
+    "LEVELS",
+    "RENDERERS",
+    "RULES",
+    "SCHEMA_FILE",
+    "Change",
+    "DiffResult",
+    "IgnoreEntry",
+    "Level",
+    "LevelEntry",
+    "Levels",
+    "Position",
+    "Segment",
+    "Selector",
+    "Side",
+    "diff_documents",
+    "is_editorial",
+    "is_typo_fix",
+    "levels_file",
+    "load_levels",
+    "normalise_text",
+    "normalise_words",
+    "redline",
+    "redline_html",
+    "redline_markdown",
+    "redline_text",
+    "render_html",
+    "render_html_fragment",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "rules_table",
+    "schema",
+    "schema_id",
+    "side_of",
+    "summary_line",
+    "terminal_safe",
+]

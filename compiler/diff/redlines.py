@@ -1,0 +1,425 @@
+"""Redlines: what was deleted and inserted between two texts, grouped into readable runs.
+
+`redline(old, new)` matches lines first, then the words of each changed block of lines, as
+``git diff --word-diff`` does, and then groups the edits as diff-match-patch's semantic cleanup
+does: an unchanged stretch no longer than the edits on both sides of it is folded into them, so
+a rewritten phrase reads as one deletion and one insertion, not as alternating words; a lone
+insertion or deletion slides to word and line boundaries (`lossless`), and a block of lines
+moved elsewhere is shown once (`moves`). The cost is linear in the texts' length, and the
+result the same on every machine (`align`).
+
+`elide` shortens the unchanged runs to a few words of context; `redline_json` gives the runs
+with their offsets in both texts; `redline_lines` cuts the runs at line breaks, so that every
+format keeps the paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .align import align
+from .lossless import slide
+from .moves import MOVED_AWAY, MOVED_HERE, Run, moved_lines, place
+from .words import common_ends
+
+#: Unchanged runs keep this many words on either side of an edit in reports.
+CONTEXT_WORDS = 12
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+_WORD_RUN = re.compile(r"\s*\S+\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One run of a redline."""
+
+    op: str
+    """``equal``, ``delete`` (only in the old text), ``insert`` (only in the new text), or a
+    block of lines that moved: ``moved-away`` (where it was), ``moved-here`` (where it is)."""
+    text: str
+    partner: int = -1
+    """For a moved block, the index of its other half in the redline."""
+
+
+def redline(old: str, new: str) -> tuple[Segment, ...]:
+    """The redline from `old` to `new`: equal runs, each changed phrase as one deletion followed
+    by one insertion, and moved blocks of lines. The equal, deleted and moved-away runs make
+    `old`; the equal, inserted and moved-here runs make `new`."""
+    if old == new:
+        return (Segment("equal", old),) if old else ()
+    prefix, suffix = _common_lines(old, new)
+    old_middle, new_middle = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+    runs: list[Run] = [("equal", old[:prefix], -1)]
+    old_lines, new_lines = _LINE.findall(old_middle), _LINE.findall(new_middle)
+    opcodes = align(old_lines, new_lines)
+    away, here = moved_lines(old_lines, new_lines, opcodes)
+    for op, i1, i2, j1, j2 in opcodes:
+        if op == "equal":
+            runs.append(("equal", "".join(old_lines[i1:i2]), -1))
+        else:
+            runs += _replaced(old_lines[i1:i2], new_lines[j1:j2], i1, j1, away, here)
+    runs.append(("equal", old[len(old) - suffix :], -1))
+    grouped = slide(_grouped(runs))
+    return _linked(grouped)
+
+
+def _common_lines(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the texts' common head and tail, cut back to whole lines."""
+    prefix, suffix = common_ends(old, new)
+    prefix = old.rfind("\n", 0, prefix) + 1
+    if suffix:
+        line_break = old.find("\n", len(old) - suffix)
+        suffix = len(old) - line_break - 1 if line_break >= 0 else 0
+    return prefix, suffix
+
+
+def _replaced(
+    old_lines: Sequence[str],
+    new_lines: Sequence[str],
+    i1: int,
+    j1: int,
+    away: dict[int, int],
+    here: dict[int, int],
+) -> list[Run]:
+    """The runs of a block of replaced lines: the lines that did not move, diffed word by word,
+    with the moved ones put back in their places."""
+    kept_old, moved_old = _split(old_lines, i1, away, MOVED_AWAY)
+    kept_new, moved_new = _split(new_lines, j1, here, MOVED_HERE)
+    a, b = _TOKEN.findall(kept_old), _TOKEN.findall(kept_new)
+    runs: list[Run] = []
+    for op, k1, k2, m1, m2 in align(a, b):
+        if op == "equal":
+            runs.append(("equal", "".join(a[k1:k2]), -1))
+        else:
+            runs.append(("delete", "".join(a[k1:k2]), -1))
+            runs.append(("insert", "".join(b[m1:m2]), -1))
+    return place([run for run in runs if run[1]], moved_old, moved_new)
+
+
+def _split(
+    lines: Sequence[str], first: int, moved: dict[int, int], op: str
+) -> tuple[str, list[tuple[int, Run]]]:
+    """The text of the lines that stay, and each moved block as a run at its offset in it."""
+    kept: list[str] = []
+    size = 0
+    blocks: list[tuple[int, Run]] = []
+    for number, line in enumerate(lines, first):
+        block = moved.get(number, -1)
+        if block < 0:
+            kept.append(line)
+            size += len(line)
+        elif blocks and blocks[-1][1][2] == block:
+            offset, (_, text, _) = blocks[-1]
+            blocks[-1] = (offset, (op, text + line, block))
+        else:
+            blocks.append((size, (op, line, block)))
+    return "".join(kept), blocks
+
+
+def _linked(runs: Sequence[Run]) -> tuple[Segment, ...]:
+    """The runs as segments, each moved block's two halves pointing at each other."""
+    halves: dict[int, list[int]] = {}
+    for position, (_, _, block) in enumerate(runs):
+        if block >= 0:
+            halves.setdefault(block, []).append(position)
+    partner = {
+        a: b for first, second in halves.values() for a, b in ((first, second), (second, first))
+    }
+    return tuple(
+        Segment(op, text, partner.get(position, -1)) for position, (op, text, _) in enumerate(runs)
+    )
+
+
+def _joined_runs(runs: Sequence[Run]) -> list[Run]:
+    """Adjacent equal runs as one, empty runs left out."""
+    result: list[Run] = []
+    for run in runs:
+        if not run[1]:
+            continue
+        if result and run[0] == "equal" and result[-1][0] == "equal":
+            result[-1] = ("equal", result[-1][1] + run[1], -1)
+        else:
+            result.append(run)
+    return result
+
+
+@dataclass(slots=True)
+class _Change:
+    start: int
+    """Index of its first run."""
+    end: int
+    deleted: int
+    """Characters only in the old text, folded equalities included."""
+    inserted: int
+
+    def outweighs(self, length: int) -> bool:
+        return length <= max(self.deleted, self.inserted)
+
+
+def _grouped(runs: Sequence[Run]) -> list[Run]:
+    """Fold every equal run that is no longer than the edits on both sides of it into them
+    (diff-match-patch's ``diff_cleanupSemantic`` rule, on a stack so it stays linear), within a
+    line: an equal run holding a line break, or a moved block, is never folded."""
+    runs = _joined_runs(runs)
+    stack: list[_Change | int] = []  # an int is the index of an equal or moved run
+    position = 0
+    while position < len(runs):
+        op, text, _ = runs[position]
+        if op not in ("delete", "insert"):
+            if text:
+                stack.append(position)
+            position += 1
+            continue
+        change = _Change(position, position, 0, 0)
+        while position < len(runs) and runs[position][0] in ("delete", "insert"):
+            op, text, _ = runs[position]
+            if op == "delete":
+                change.deleted += len(text)
+            else:
+                change.inserted += len(text)
+            position += 1
+        change.end = position
+        while len(stack) >= 2:
+            equal, before = stack[-1], stack[-2]
+            if not (isinstance(equal, int) and isinstance(before, _Change)):
+                break
+            op, text, _ = runs[equal]
+            length = len(text)
+            # A line break is structure: edits on two lines (two paragraphs) stay apart.
+            if op != "equal" or "\n" in text:
+                break
+            if not (before.outweighs(length) and change.outweighs(length)):
+                break
+            stack.pop()
+            stack.pop()
+            change = _Change(
+                before.start,
+                change.end,
+                before.deleted + length + change.deleted,
+                before.inserted + length + change.inserted,
+            )
+        stack.append(change)
+    result: list[Run] = []
+    for item in stack:
+        if isinstance(item, int):
+            result.append(runs[item])
+            continue
+        span = runs[item.start : item.end]
+        deleted = "".join(text for op, text, _ in span if op != "insert")
+        inserted = "".join(text for op, text, _ in span if op != "delete")
+        result += [
+            (op, text, -1) for op, text in (("delete", deleted), ("insert", inserted)) if text
+        ]
+    return result
+
+
+def _joined(segments: Sequence[Segment]) -> list[Segment]:
+    """Adjacent runs of one kind as one run."""
+    result: list[Segment] = []
+    for segment in segments:
+        if result and result[-1].op == segment.op and segment.op in ("equal", "delete", "insert"):
+            result[-1] = Segment(segment.op, result[-1].text + segment.text)
+        elif segment.text:
+            result.append(segment)
+    return result
+
+
+# --- context -------------------------------------------------------------------------------
+
+
+def _context(
+    text: str, first: bool, last: bool, context: int, slack: int = 0
+) -> tuple[str, str] | None:
+    """The head and tail an equal run keeps (the run first or last in its redline keeps only
+    the side next to an edit), or None when it is short enough to keep whole (with `slack`
+    words to spare: a cut that would save no more is not worth a mark)."""
+    keep_head = 0 if first else context
+    keep_tail = 0 if last else context
+    if _words_up_to(text, keep_head + keep_tail + slack + 1) is None:
+        return None
+    head = _words_up_to(text, keep_head) or ""
+    return head, _last_words(text, keep_tail)
+
+
+@cache
+def _first_words(count: int) -> re.Pattern[str]:
+    # Possessive: a word is never split, and a failed match never backtracks.
+    return re.compile(rf"\s*+(?:\S++\s*+){{{count}}}")
+
+
+def _words_up_to(text: str, count: int) -> str | None:
+    """The start of `text` up to the end of its `count`-th word (and the spaces after it), or
+    None when it has fewer words; the cost grows with `count`, not with the text."""
+    if count == 0:
+        return ""
+    match = _first_words(count).match(text)
+    return match.group() if match else None
+
+
+def _last_words(text: str, count: int) -> str:
+    """The end of `text` from the start of its `count`-th word from the end (with the spaces
+    before it), reading only as much of the text as it needs."""
+    if count == 0:
+        return ""
+    window = 64 * count
+    while True:
+        part = text[-window:]
+        words = _WORD_RUN.findall(part)
+        # The first word found may be cut by the window: it does not count, unless all is read.
+        usable = words if len(part) == len(text) else words[1:]
+        if len(usable) >= count or len(part) == len(text):
+            return "".join(usable[len(usable) - count :]) if len(usable) >= count else part
+        window *= 4
+
+
+def elide(segments: Sequence[Segment], context: int = CONTEXT_WORDS) -> list[Segment]:
+    """Equal runs shortened to `context` words either side of an edit, the cut shown as ``…``."""
+    result: list[Segment] = []
+    last = len(segments) - 1
+    for position, segment in enumerate(segments):
+        cut = _context(segment.text, position == 0, position == last, context, slack=1)
+        if segment.op != "equal" or cut is None:
+            result.append(segment)
+            continue
+        head, tail = cut
+        if head and tail:
+            shortened = f"{head}… {tail}"
+        else:
+            shortened = f"{head.rstrip()} …" if head else f"…{tail}"
+        result.append(Segment("equal", shortened))
+    return result
+
+
+#: How `redline_json` writes each kind of run.
+JSON_OPS = {"equal": "=", "delete": "-", "insert": "+", MOVED_AWAY: "<", MOVED_HERE: ">"}
+
+
+def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, Any]]:
+    """The redline for tools, as hunks: ``{"old", "new", "runs"}``, a hunk starting at those
+    offsets (in code points) in the old and the new text, its runs following each other in both.
+    Runs are ``["=", text]``, ``["-", text]``, ``["+", text]``, a moved block as
+    ``[">", text, old offset]`` where it is now and ``["<", length, new offset]`` where it was.
+    Edits are whole; unchanged text is cut to `context` words next to the edits, and where some
+    is left out, a new hunk starts."""
+    hunks: list[dict[str, Any]] = []
+    runs: list[list[Any]] | None = None
+    old_at = new_at = 0
+    starts = _starts(segments)
+    last = len(segments) - 1
+
+    def add(run: list[Any]) -> None:
+        nonlocal runs
+        if runs is None:
+            runs = []
+            hunks.append({"old": old_at, "new": new_at, "runs": runs})
+        runs.append(run)
+
+    for position, segment in enumerate(segments):
+        text, op = segment.text, segment.op
+        if op == "equal":
+            cut = _context(text, position == 0, position == last, context)
+            if cut is None:
+                add(["=", text])
+            else:
+                head, tail = cut
+                if head:
+                    add(["=", head])
+                runs = None
+                old_at, new_at = old_at + len(text) - len(tail), new_at + len(text) - len(tail)
+                if tail:
+                    add(["=", tail])
+                old_at, new_at = old_at + len(tail), new_at + len(tail)
+                continue
+        elif op == MOVED_AWAY:
+            add(["<", len(text), starts[segment.partner][1]])
+        elif op == MOVED_HERE:
+            add([">", text, starts[segment.partner][0]])
+        else:
+            add([JSON_OPS[op], text])
+        if op in ("equal", "delete", MOVED_AWAY):
+            old_at += len(text)
+        if op in ("equal", "insert", MOVED_HERE):
+            new_at += len(text)
+    return hunks
+
+
+def _starts(segments: Sequence[Segment]) -> list[tuple[int, int]]:
+    """Where each run starts in the old and the new text."""
+    result: list[tuple[int, int]] = []
+    old_at = new_at = 0
+    for segment in segments:
+        result.append((old_at, new_at))
+        if segment.op in ("equal", "delete", MOVED_AWAY):
+            old_at += len(segment.text)
+        if segment.op in ("equal", "insert", MOVED_HERE):
+            new_at += len(segment.text)
+    return result
+
+
+def shown(segments: Sequence[Segment]) -> list[Segment]:
+    """The redline for people: a moved block in full where it is now, under a note saying
+    where from, and as a one-line note where it was."""
+    if all(segment.partner < 0 for segment in segments):
+        return list(segments)
+    result: list[Segment] = []
+    for position, segment in enumerate(segments):
+        if segment.partner < 0:
+            result.append(segment)
+            continue
+        text = segment.text
+        body = text.lstrip("\n")
+        lead = text[: len(text) - len(body)]  # the blank lines before the block stay before
+        if segment.op == MOVED_AWAY:
+            where = "below" if segment.partner > position else "above"
+            words = " ".join(body.split()[:8])
+            trail = "\n" if body.endswith("\n") else ""
+            result.append(Segment("delete", f"{lead}(moved {where}: {words} …){trail}"))
+        elif segment.op == MOVED_HERE:
+            where = "above" if segment.partner < position else "below"
+            result.append(Segment("insert", f"{lead}(moved here from {where})\n{body}"))
+    return _joined(result)
+
+
+# --- structure -----------------------------------------------------------------------------
+
+#: A paragraph break added or removed with nothing else is shown as this mark.
+PILCROW = "¶"
+
+
+def redline_lines(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """The runs cut at line breaks, one list per line of the new text (deleted lines are kept,
+    in place): every format shows the paragraphs, and no edit marker spans a line break. A
+    break that was only added or only removed, with nothing else, is shown as `PILCROW`."""
+    lines: list[list[Segment]] = [[]]
+    for segment in segments:
+        text, op = segment.text, segment.op
+        if "\n" not in text:
+            lines[-1].append(segment)
+            continue
+        if op != "equal" and not text.strip():
+            lines[-1].append(Segment(op, PILCROW))
+            if op == "delete":
+                continue  # the new text goes on in the same line
+        parts = text.split("\n")
+        if parts[0]:
+            lines[-1].append(Segment(op, parts[0]))
+        for part in parts[1:]:
+            lines.append([Segment(op, part)] if part and (op == "equal" or part.strip()) else [])
+    return lines
+
+
+def edge_spaces(text: str) -> tuple[str, str, str]:
+    """An edit's text as (leading whitespace, the rest, trailing whitespace), so that the marks
+    around it go inside its spaces; an edit of whitespace alone is kept whole."""
+    if not (text[:1].isspace() or text[-1:].isspace()):
+        return "", text, ""
+    core = text.strip()
+    if not core:
+        return "", text, ""
+    start = len(text) - len(text.lstrip())
+    return text[:start], core, text[start + len(core) :]
