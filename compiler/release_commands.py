@@ -150,10 +150,11 @@ def diff_command(
     usage errors.
     """
     spec = Path(new) if new is not None and Path(new).is_dir() else Path(DEFAULT_SPEC)
-    levels = _levels(config, spec, diagnostics_format)
     if rules:
-        click.echo(terminal_safe(rules_table(levels)), nl=False)
+        click.echo(terminal_safe(rules_table(_levels(config, spec, diagnostics_format))), nl=False)
         return
+    # The levels' problems are reported with the sides', so that one run shows them all.
+    levels, level_problems = load_levels(levels_file(config, spec))
     if old is None:
         latest = load_index(releases_dir)[0].latest
         if latest is None:
@@ -166,7 +167,7 @@ def diff_command(
         sides = [load_side(arg, releases_dir=releases_dir) for arg in (old, new or "spec")]
     except SideError as error:
         _usage(error)
-    problems = [d for side in sides for d in side.diagnostics]
+    problems = [*level_problems, *(d for side in sides for d in side.diagnostics)]
     _report(problems, diagnostics_format)
     if has_errors(problems):
         sys.exit(1)

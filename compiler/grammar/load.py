@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from .. import extract
-from ..diagnostics import Diagnostic, Severity, sort_diagnostics
+from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics
 from ..reader import read_spec
 from .consistency import check_kinds
 from .fields import FieldReader
@@ -108,7 +108,7 @@ def load_grammar(
         )
         return default_grammar(), [problem]
     sources, problems = read_spec(path)
-    if not sources:
+    if not sources or has_errors(problems):  # unreadable, or not text (read leniently)
         return default_grammar(), problems
     return loads_grammar(sources[0].text, sources[0].display)
 
