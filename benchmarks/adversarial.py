@@ -65,12 +65,6 @@ def ranks_far_apart(size: int) -> dict[str, str]:
     return {"spec.md": text + unit.format(i="far", rank=99_999_999)}
 
 
-def unclosed_quotes(size: int) -> dict[str, str]:
-    """A heading's attributes with quotes that never close: each attempt to read one once read
-    the rest of the line."""
-    return {"spec.md": "# A {" + _repeat('title="never-closed-quote ', size) + "}\n"}
-
-
 def reference_links(size: int) -> dict[str, str]:
     """Long paragraphs of reference-style links, which have no `](` to find in the source: each
     once searched the rest of its paragraph for one."""
@@ -97,7 +91,6 @@ CASES: tuple[Case, ...] = (
     Case("unknown front matter keys", "check", unknown_front_matter_keys),
     Case("links to unknown ids", "check", links_to_unknown_ids),
     Case("ranks far apart", "check", ranks_far_apart),
-    Case("unclosed quotes", "check", unclosed_quotes),
     Case("reference links", "check", reference_links),
     Case("diff of shuffled code", "diff", shuffled_code_block),
 )

@@ -34,8 +34,6 @@ _ATTRIBUTE = re.compile(
     re.VERBOSE,
 )
 _SPACE = re.compile(r"\s+")
-#: `key="` whose quote is never closed: the rest of the attribute list is inside the quote.
-_UNCLOSED_QUOTE = re.compile(r'[A-Za-z_][\w:-]*="')
 _LOOKS_LIKE_ATTRIBUTES = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
 #: The kind of an annotation header and the white space around it. Every part is a run of
 #: characters the next part cannot start with, so a match never backtracks (a regular expression
@@ -61,22 +59,12 @@ def parse_attributes(body: str) -> tuple[Attributes, list[AttributeError_]]:
     errors: list[AttributeError_] = []
     pos = 0
     end = len(body)
-    # Once a quoted value runs to the end unclosed, no later quote can close (its opening quote
-    # would have closed this one), so later attempts stop at the next space: each failed attempt
-    # re-reading the rest of the list made `k="a k="a ...` quadratic.
-    stop_at: int | None = None
     while pos < end:
         space = _SPACE.match(body, pos)
         if space:
             pos = space.end()
             continue
-        limit = end
-        if stop_at is not None:
-            next_space = _SPACE.search(body, pos)
-            limit = next_space.start() if next_space else end
-        match = _ATTRIBUTE.match(body, pos, limit)
-        if match is None and stop_at is None and _UNCLOSED_QUOTE.match(body, pos):
-            stop_at = pos
+        match = _ATTRIBUTE.match(body, pos)
         if match is None or (match.end() < end and not body[match.end()].isspace()):
             stop = _SPACE.search(body, pos)
             bad = body[pos : stop.start() if stop else end]
