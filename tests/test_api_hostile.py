@@ -136,20 +136,6 @@ def test_every_command_reading_json_reports_them(
     assert f"shown as it is: bad.json:{expected}" in result.stderr
 
 
-def test_a_negative_reading_time_in_json_is_a_schema_problem_at_its_place(document: str) -> None:
-    text = _edited(document, '        "reading_time": 5\n', '        "reading_time": -1\n')
-    with pytest.raises(CompileError) as caught:
-        compiler.loads(text, name="in.json")
-    assert (
-        caught.value.diagnostics[0]
-        .format()
-        .splitlines()[0]
-        .startswith(
-            "in.json:20:25: CC403 does not match the schema at /document/sources/0/reading_time"
-        )
-    )
-
-
 # --- fuzzing: only CompileError (test_api.py mutates compiled documents with hostile values) ---
 
 

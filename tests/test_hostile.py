@@ -741,8 +741,11 @@ LONG_QUOTES: dict[str, str] = {
     "invalid id": "# T {#" + "é." * HUGE + "}\n",
     "link target": "# T {#t}\n\n[x](#" + "n" * 90_000 + ")\n",
     "link to a file": "# T {#t}\n\n[x](" + "f" * 90_000 + ".md)\n",
-    "front matter key": "---\n" + "k" * HUGE + ": 1\n---\n# T\n",
-    "rank": "::: property {#p rank=" + "9" * HUGE + "}\n**P**: x.\n:::\n",
+    "front matter key": "---\n? " + "k" * HUGE + "\n: 1\n---\n# T\n",
+    "properties listed in a hint": "".join(
+        f"::: property {{#p{i} rank={i + 1}}}\n**P**: x.\n:::\n" for i in range(3_000)
+    )
+    + '::: priority {#q mode=strict order="nope"}\nx\n:::\n',
     "mode": "::: priority {#p mode=" + "m" * HUGE + "}\nx\n:::\n",
 }
 
