@@ -20,12 +20,12 @@ from typing import Any, NoReturn
 
 import click
 
-from .commands import format_option, report
-from .diagnostics import Diagnostic, has_errors, render, sort_diagnostics
-from .emit import SCHEMA_FILE, validate
-from .fsutil import StagedDirectory, remove_stale, write_failure
-from .pipeline import CompileResult, compile_spec
-from .versions import VersionError, source_date_epoch
+from ..diagnostics import Diagnostic, has_errors, render, sort_diagnostics
+from ..emit import SCHEMA_FILE, validate
+from ..fsutil import StagedDirectory, remove_stale, write_failure
+from ..pipeline import CompileResult, compile_spec
+from ..versions import VersionError, source_date_epoch
+from .compile import format_option, report
 
 #: The file `build` writes into every site it makes: a directory holding it is one `build` may
 #: replace (mkdocs never copies or cleans hidden files, so it stays).
