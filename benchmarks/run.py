@@ -415,7 +415,7 @@ plugins:
 
 
 def measure_build(row: Row, work: Path, path: Path, runs: int) -> None:
-    if not (available("compiler.cli.site") and available("compiler.mkdocs_plugin")):
+    if not (available("compiler.cli.site") and available("compiler.mkdocs.plugin")):
         raise NotAvailable("the site build is not built yet")
     configs = {}
     for name, plugin in (("with", "  - constitution\n"), ("plain", "")):

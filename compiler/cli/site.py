@@ -90,7 +90,7 @@ class _Echo(logging.Handler):
 
 @contextmanager
 def _mkdocs_logging(level: int) -> Iterator[None]:
-    """Show mkdocs' messages (and the plugin's, see compiler.mkdocs_plugin) from `level` up."""
+    """Show mkdocs' messages (and the plugin's, see compiler.mkdocs.plugin) from `level` up."""
     loggers = [logging.getLogger("mkdocs"), logging.getLogger("constitution")]
     handler = _Echo(level)
     saved = [(logger.level, logger.propagate) for logger in loggers]

@@ -1,6 +1,6 @@
 """The documentation site as a function of one compile: its pages, nav and published files.
 
-Independent of mkdocs: the mkdocs plugin (`compiler.mkdocs_plugin`) only adapts this to mkdocs' events.
+Independent of mkdocs: the mkdocs plugin (`compiler.mkdocs`) only adapts this to mkdocs' events.
 
 Extension point: if a module ``compiler.release_site`` exists, its function
 ``site_pages(project_dir: pathlib.Path) -> list[GeneratedPage]`` is called once per build, and the
