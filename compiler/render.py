@@ -238,9 +238,6 @@ def nest_toc(headings: Sequence[tuple[int, str, str]]) -> list[TocEntry]:
     return root
 
 
-_nest = nest_toc  # the name compiler.release_site first imported
-
-
 def inline_text(token: Token) -> str:
     """Plain text of an inline token, as the extractor reads it."""
     parts: list[str] = []

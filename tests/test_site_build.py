@@ -516,9 +516,9 @@ def test_release_pages_are_added_through_the_extension_point(
             GeneratedPage("changes.md", "Changes", html='<h1 id="changes">Changes</h1>'),
         ]
 
-    module = types.ModuleType("compiler.release_site")
+    module = types.ModuleType("compiler.site.releases")
     module.site_pages = site_pages  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "compiler.release_site", module)
+    monkeypatch.setitem(sys.modules, "compiler.site.releases", module)
     files = {"index.md": "# Home\n\n::: property {#p rank=1}\n**P**: text\n:::\n"}
     result = build(make_project(tmp_path, files))
     assert result.exit_code == 0, result.output
