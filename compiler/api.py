@@ -36,9 +36,9 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .checks import check_spec
-from .diagnostics import Diagnostic, Severity, has_errors, shorten, sort_diagnostics
+from .diagnostics import Diagnostic, Severity, has_errors, shorten, sort_diagnostics, suggest
 from .emit import dumps, schema_errors, schema_id
-from .extract import NUMBER_BOUNDS, IdRegistry, suggest
+from .extract import NUMBER_BOUNDS, IdRegistry
 from .model import (
     Attributes,
     Chapter,

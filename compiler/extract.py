@@ -6,13 +6,10 @@ One walk over each file's token stream; every problem becomes a `Diagnostic`, no
 from __future__ import annotations
 
 import datetime
-import difflib
 import hashlib
-import html
 import re
 import reprlib
-import unicodedata
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -20,7 +17,8 @@ from urllib.parse import unquote
 import yaml
 from markdown_it.token import Token
 
-from .diagnostics import Diagnostic, shorten
+from .diagnostics import Diagnostic, Suggester, shorten, suggest
+from .links import SCHEME, join_link, slugify, unsafe_scheme
 from .model import (
     Attributes,
     Chapter,
@@ -40,7 +38,7 @@ from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, annotation_i
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
 PRIORITY_MODES = ("holistic", "strict")
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+
 
 #: Front matter keys and the types they take.
 FRONT_MATTER: dict[str, tuple[type, ...]] = {
@@ -70,7 +68,7 @@ MAX_DEFAULT_ORDER_ENTRIES = 100_000
 #: than 4,300 digits).
 MAX_NUMBER_CHARS = 30
 
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
 _FENCE_ONLY = re.compile(r"^:{3,}$")
 _MD_LINK = re.compile(r"^(?P<file>[^:?#]+\.md)?(?:#(?P<fragment>.*))?$")
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -210,27 +208,6 @@ def _repeats(key: Any, value: Any, seen: set[int]) -> bool:
     return repeated
 
 
-def unsafe_scheme(href: str) -> str | None:
-    """The unsafe scheme (``'javascript:'``...) `href` could have in a browser, or None.
-
-    Judged after undoing what could hide it: entity and percent encoding, and the whitespace and
-    control characters that browsers strip from URLs (``java\tscript:``).
-    """
-    text = html.unescape(unquote(href))
-    text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
-    scheme = _SCHEME.match(text)
-    if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
-        return f"{scheme[1].lower()}:"
-    return None
-
-
-def slugify(title: str) -> str:
-    """An id made from a title: lower case, punctuation dropped, spaces turned into `-`."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
-
-
 @dataclass(slots=True)
 class IdRegistry:
     """Every id of the spec, where it was defined and what kind of node it names."""
@@ -252,85 +229,6 @@ class IdRegistry:
         self.kinds[ident] = kind
         self.places[ident] = (display, span)
         return None
-
-
-#: Words longer than this get no suggestion: comparing two strings costs the product of their
-#: lengths, and a typo in a word this long is better found by eye.
-MAX_SUGGESTED_CHARS = 100
-#: How many candidates one `Suggester` compares in all, over every word it is asked about. A
-#: comparison costs up to ~20 µs, so hints for thousands of unknown ids in a spec of thousands
-#: of ids could take minutes; past this budget, hints leave out the suggestion.
-MAX_SUGGESTION_COMPARISONS = 20_000
-_CUTOFF = 0.6
-
-
-def _closest(
-    word: str, by_length: dict[int, list[str]], budget: int | None = None
-) -> tuple[str | None, int]:
-    """The candidate `difflib.get_close_matches(word, candidates, n=1)` picks, and how many
-    candidates were compared; None when there is none, or when `budget` comparisons did not
-    suffice. Only candidates of a length that could reach the cutoff are compared (difflib's
-    `real_quick_ratio` test, applied to whole lengths at once)."""
-    if len(word) > MAX_SUGGESTED_CHARS:
-        return None, 0
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    best: tuple[float, str] | None = None
-    compared = 0
-    for length, candidates in by_length.items():
-        total = length + len(word)
-        if total and 2.0 * min(length, len(word)) / total < _CUTOFF:
-            continue
-        for candidate in candidates:
-            if budget is not None and compared >= budget:
-                return None, compared
-            compared += 1
-            matcher.set_seq1(candidate)
-            # quick_ratio() bounds ratio() from above: skip what cannot beat the best so far.
-            if matcher.quick_ratio() < (best[0] if best else _CUTOFF):
-                continue
-            score = matcher.ratio()
-            if score >= _CUTOFF and (best is None or (score, candidate) > best):
-                best = (score, candidate)
-    return (best[1] if best else None), compared
-
-
-def _by_length(candidates: Iterable[str]) -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
-    for candidate in candidates:
-        grouped.setdefault(len(candidate), []).append(candidate)
-    return grouped
-
-
-def suggest(word: str, candidates: Sequence[str]) -> str:
-    """' Did you mean X?' for the nearest candidate, or ''."""
-    match, _ = _closest(word, _by_length(candidates))
-    return f"did you mean '{match}'?" if match else ""
-
-
-class Suggester:
-    """`suggest` for many words against one set of candidates, at a bounded cost: each distinct
-    word is looked up once, and at most `MAX_SUGGESTION_COMPARISONS` comparisons are made in
-    all (a spec with thousands of links to unknown ids stays fast; later ones get no hint)."""
-
-    def __init__(self, candidates: Iterable[str]) -> None:
-        self._candidates = candidates
-        self._by_length: dict[int, list[str]] | None = None  # made when first asked
-        self._found: dict[str, str] = {}
-        self._budget = MAX_SUGGESTION_COMPARISONS
-
-    def __call__(self, word: str) -> str:
-        found = self._found.get(word)
-        if found is None:
-            found = ""
-            if self._budget > 0:
-                if self._by_length is None:
-                    self._by_length = _by_length(self._candidates)
-                match, compared = _closest(word, self._by_length, self._budget)
-                self._budget -= compared
-                found = f"did you mean '{match}'?" if match else ""
-            self._found[word] = found
-        return found
 
 
 @dataclass(slots=True)
@@ -992,7 +890,7 @@ class Extractor:
                     f"'{unsafe}' links can run code or smuggle content into the site; link to an https: page or an #id",
                 )
                 continue
-            scheme = _SCHEME.match(href)
+            scheme = SCHEME.match(href)
             if scheme or href.startswith("//"):
                 continue
             match = _MD_LINK.match(href)
@@ -1004,7 +902,7 @@ class Extractor:
                 continue
             file_part, fragment = match["file"], match["fragment"]
             if file_part is not None:
-                target_file = _join(source.name, file_part)
+                target_file = join_link(source.name, file_part)
                 if target_file is None:
                     self._error(
                         "CC105",
@@ -1172,19 +1070,6 @@ def _locate(lines: list[str], cursor: _Cursor, needle: str, token: Token) -> tup
             break
     cursor.missing.add(needle)
     return cursor.line, cursor.offset + 1
-
-
-def _join(base: str, relative: str) -> str | None:
-    """Resolve a link to another file relative to `base`; None when it leaves the spec."""
-    parts = base.split("/")[:-1]
-    for part in unquote(relative).split("/"):
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/".join(parts)
 
 
 def _yaml_type(value: object) -> str:

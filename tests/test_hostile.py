@@ -761,7 +761,7 @@ def test_many_links_to_unknown_ids_compare_a_bounded_number_of_candidates(
 ) -> None:
     import difflib
 
-    from compiler.extract import MAX_SUGGESTION_COMPARISONS
+    from compiler.diagnostics import MAX_SUGGESTION_COMPARISONS
 
     count = 400
     text = "".join(
@@ -838,7 +838,7 @@ def test_trailing_heading_attributes_are_found_as_the_regular_expression_found_t
 def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]) -> None:
     import difflib
 
-    from compiler.extract import Suggester, suggest
+    from compiler.diagnostics import Suggester, suggest
 
     match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     expected = f"did you mean '{match[0]}'?" if match else ""

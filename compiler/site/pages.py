@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import CODES
 from ..emit import schema
-from ..extract import slugify
+from ..links import slugify
 from ..model import Attributes, Chapter, Spec
 from ..render import (
     PageContext,
