@@ -34,7 +34,9 @@ from .model import (
 )
 from .reader import SourceFile
 from .spec_files import SpecFiles
-from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, annotation_info
+from .syntax.annotations import annotation_info
+from .syntax.attributes import AttributeError_
+from .syntax.limits import MAX_INLINE_CHARS, MAX_NESTING
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
 PRIORITY_MODES = ("holistic", "strict")

@@ -18,7 +18,8 @@ from .extract import Extractor, IdRegistry
 from .model import Spec
 from .reader import SourceFile, read_spec_files
 from .spec_files import SpecFiles
-from .syntax import annotation_info, parser
+from .syntax import parser
+from .syntax.annotations import annotation_info
 
 
 @dataclass(slots=True)

@@ -22,7 +22,8 @@ from markdown_it.utils import OptionsDict
 
 from .links import is_external, safe_href, slugify
 from .model import Attributes, Spec
-from .syntax import annotation_info, parser
+from .syntax import parser
+from .syntax.annotations import annotation_info
 
 #: Longest hover text for a link to a definition or property, in characters.
 TOOLTIP_CHARS = 320

@@ -25,7 +25,7 @@ from compiler.cli import cli
 from compiler.diagnostics import CODES, render
 from compiler.pipeline import compile_spec
 from compiler.reader import MAX_FILE_BYTES
-from compiler.syntax import MAX_INLINE_CHARS, MAX_NESTING
+from compiler.syntax.limits import MAX_INLINE_CHARS, MAX_NESTING
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.md"))
@@ -821,7 +821,7 @@ _OLD_LOOKS_LIKE = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
 def test_trailing_heading_attributes_are_found_as_the_regular_expression_found_them(
     content: str,
 ) -> None:
-    from compiler.syntax import _trailing_attributes
+    from compiler.syntax.headings import _trailing_attributes
 
     match = _OLD_TRAILING_ATTRIBUTES.search(content)
     expected = None

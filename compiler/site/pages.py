@@ -29,7 +29,7 @@ from ..render import (
     render_tokens,
     unique_anchor,
 )
-from ..syntax import annotation_info
+from ..syntax.annotations import annotation_info
 from .diagram import DiagramItem, priority_diagram
 from .schema_doc import field_reference
 
