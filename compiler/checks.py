@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 from .diagnostics import Diagnostic, Suggester
-from .extract import IdRegistry
+from .extract.ids import IdRegistry
 from .model import SourceSpan, Spec
 
 Display = Callable[[str], str]

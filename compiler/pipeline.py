@@ -14,7 +14,8 @@ from .checks import check_spec
 from .collector import without_cycle_collection
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .emit import dumps, to_document, validate
-from .extract import Extractor, IdRegistry
+from .extract.ids import IdRegistry
+from .extract.walk import Extractor
 from .model import Spec
 from .reader import SourceFile, read_spec_files
 from .spec_files import SpecFiles

@@ -849,7 +849,7 @@ def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]
 def test_priorities_without_an_order_may_not_multiply_the_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from compiler import extract
+    from compiler.extract import walk as extract
 
     # Each priority without an order lists every property in the JSON: with the limit at 10,
     # four properties and three such priorities would make 12 entries from a few lines.
