@@ -356,7 +356,7 @@ _PEAK_SCRIPT = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    import compiler.cli, compiler.commands, compiler.emit, jsonschema_rs, orjson  # its imports
+    import compiler.cli, compiler.cli.compile, compiler.emit, jsonschema_rs, orjson  # its imports
 
     def peak():
         # VmHWM is this process's own high-water mark. ru_maxrss is not: a child started with
@@ -415,7 +415,7 @@ plugins:
 
 
 def measure_build(row: Row, work: Path, path: Path, runs: int) -> None:
-    if not (available("compiler.site_commands") and available("compiler.mkdocs_plugin")):
+    if not (available("compiler.cli.site") and available("compiler.mkdocs.plugin")):
         raise NotAvailable("the site build is not built yet")
     configs = {}
     for name, plugin in (("with", "  - constitution\n"), ("plain", "")):

@@ -36,9 +36,10 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .checks import check_spec
-from .diagnostics import Diagnostic, Severity, has_errors, shorten, sort_diagnostics
+from .diagnostics import Diagnostic, Severity, has_errors, shorten, sort_diagnostics, suggest
 from .emit import dumps, schema_errors, schema_id
-from .extract import NUMBER_BOUNDS, IdRegistry, suggest
+from .extract.front_matter import NUMBER_BOUNDS
+from .extract.ids import IdRegistry
 from .model import (
     Attributes,
     Chapter,

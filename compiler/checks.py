@@ -8,8 +8,8 @@ import graphlib
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
-from .diagnostics import Diagnostic
-from .extract import IdRegistry, Suggester
+from .diagnostics import Diagnostic, Suggester
+from .extract.ids import IdRegistry
 from .model import SourceSpan, Spec
 
 Display = Callable[[str], str]

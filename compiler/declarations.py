@@ -16,8 +16,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
-from .extract import suggest
+from .diagnostics import Diagnostic, suggest
 from .reader import decode
 
 DECLARATIONS_FILE = "constitution.yaml"

@@ -5,6 +5,7 @@ Every stage yields `Diagnostic`s instead of raising; the CLI and the mkdocs plug
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -270,3 +271,84 @@ def render(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --- suggestions: the "did you mean" of a hint ----------------------------------------------------
+
+#: Words longer than this get no suggestion: comparing two strings costs the product of their
+#: lengths, and a typo in a word this long is better found by eye.
+MAX_SUGGESTED_CHARS = 100
+#: How many candidates one `Suggester` compares in all, over every word it is asked about. A
+#: comparison costs up to ~20 µs, so hints for thousands of unknown ids in a spec of thousands
+#: of ids could take minutes; past this budget, hints leave out the suggestion.
+MAX_SUGGESTION_COMPARISONS = 20_000
+_CUTOFF = 0.6
+
+
+def _closest(
+    word: str, by_length: dict[int, list[str]], budget: int | None = None
+) -> tuple[str | None, int]:
+    """The candidate `difflib.get_close_matches(word, candidates, n=1)` picks, and how many
+    candidates were compared; None when there is none, or when `budget` comparisons did not
+    suffice. Only candidates of a length that could reach the cutoff are compared (difflib's
+    `real_quick_ratio` test, applied to whole lengths at once)."""
+    if len(word) > MAX_SUGGESTED_CHARS:
+        return None, 0
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    compared = 0
+    for length, candidates in by_length.items():
+        total = length + len(word)
+        if total and 2.0 * min(length, len(word)) / total < _CUTOFF:
+            continue
+        for candidate in candidates:
+            if budget is not None and compared >= budget:
+                return None, compared
+            compared += 1
+            matcher.set_seq1(candidate)
+            # quick_ratio() bounds ratio() from above: skip what cannot beat the best so far.
+            if matcher.quick_ratio() < (best[0] if best else _CUTOFF):
+                continue
+            score = matcher.ratio()
+            if score >= _CUTOFF and (best is None or (score, candidate) > best):
+                best = (score, candidate)
+    return (best[1] if best else None), compared
+
+
+def _by_length(candidates: Iterable[str]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for candidate in candidates:
+        grouped.setdefault(len(candidate), []).append(candidate)
+    return grouped
+
+
+def suggest(word: str, candidates: Sequence[str]) -> str:
+    """' Did you mean X?' for the nearest candidate, or ''."""
+    match, _ = _closest(word, _by_length(candidates))
+    return f"did you mean '{match}'?" if match else ""
+
+
+class Suggester:
+    """`suggest` for many words against one set of candidates, at a bounded cost: each distinct
+    word is looked up once, and at most `MAX_SUGGESTION_COMPARISONS` comparisons are made in
+    all (a spec with thousands of links to unknown ids stays fast; later ones get no hint)."""
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self._candidates = candidates
+        self._by_length: dict[int, list[str]] | None = None  # made when first asked
+        self._found: dict[str, str] = {}
+        self._budget = MAX_SUGGESTION_COMPARISONS
+
+    def __call__(self, word: str) -> str:
+        found = self._found.get(word)
+        if found is None:
+            found = ""
+            if self._budget > 0:
+                if self._by_length is None:
+                    self._by_length = _by_length(self._candidates)
+                match, compared = _closest(word, self._by_length, self._budget)
+                self._budget -= compared
+                found = f"did you mean '{match}'?" if match else ""
+            self._found[word] = found
+        return found

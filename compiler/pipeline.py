@@ -14,11 +14,13 @@ from .checks import check_spec
 from .collector import without_cycle_collection
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .emit import dumps, to_document, validate
-from .extract import Extractor, IdRegistry
+from .extract.ids import IdRegistry
+from .extract.walk import Extractor
 from .model import Spec
 from .reader import SourceFile, read_spec_files
 from .spec_files import SpecFiles
-from .syntax import annotation_info, parser
+from .syntax import parser
+from .syntax.annotations import annotation_info
 
 
 @dataclass(slots=True)

@@ -20,14 +20,14 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from .extract import slugify, unsafe_scheme
+from .links import is_external, safe_href, slugify
 from .model import Attributes, Spec
-from .syntax import annotation_info, parser
+from .syntax import parser
+from .syntax.annotations import annotation_info
 
 #: Longest hover text for a link to a definition or property, in characters.
 TOOLTIP_CHARS = 320
 
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _DATA_KEY = re.compile(r"[^a-z0-9_-]")
 _HOVER_KINDS = frozenset({"property", "definition"})
 _TARGET_LABELS = {"constraint": "Concerns", "rationale": "Justifies", "priority": "Order"}
@@ -238,9 +238,6 @@ def nest_toc(headings: Sequence[tuple[int, str, str]]) -> list[TocEntry]:
     return root
 
 
-_nest = nest_toc  # the name compiler.release_site first imported
-
-
 def inline_text(token: Token) -> str:
     """Plain text of an inline token, as the extractor reads it."""
     parts: list[str] = []
@@ -305,19 +302,6 @@ def highlight_code(code: str, language: str, colour: bool = True) -> str:
     return (
         f'<div class="{lang_class}highlight"><pre><span></span><code>{inner}</code></pre></div>\n'
     )
-
-
-def safe_href(href: str) -> str | None:
-    """The href if it is safe to publish, else None (script and data URLs never reach a page)."""
-    if unsafe_scheme(href) is not None:
-        return None
-    if any(ord(ch) < 32 for ch in href):
-        return None
-    return href
-
-
-def is_external(url: str) -> bool:
-    return bool(_SCHEME.match(url)) or url.startswith("//")
 
 
 class ConstitutionRenderer(RendererHTML):

@@ -25,7 +25,7 @@ from compiler.cli import cli
 from compiler.diagnostics import CODES, render
 from compiler.pipeline import compile_spec
 from compiler.reader import MAX_FILE_BYTES
-from compiler.syntax import MAX_INLINE_CHARS, MAX_NESTING
+from compiler.syntax.limits import MAX_INLINE_CHARS, MAX_NESTING
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.md"))
@@ -764,7 +764,7 @@ def test_many_links_to_unknown_ids_compare_a_bounded_number_of_candidates(
 ) -> None:
     import difflib
 
-    from compiler.extract import MAX_SUGGESTION_COMPARISONS
+    from compiler.diagnostics import MAX_SUGGESTION_COMPARISONS
 
     count = 400
     text = "".join(
@@ -824,7 +824,7 @@ _OLD_LOOKS_LIKE = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
 def test_trailing_heading_attributes_are_found_as_the_regular_expression_found_them(
     content: str,
 ) -> None:
-    from compiler.syntax import _trailing_attributes
+    from compiler.syntax.headings import _trailing_attributes
 
     match = _OLD_TRAILING_ATTRIBUTES.search(content)
     expected = None
@@ -841,7 +841,7 @@ def test_trailing_heading_attributes_are_found_as_the_regular_expression_found_t
 def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]) -> None:
     import difflib
 
-    from compiler.extract import Suggester, suggest
+    from compiler.diagnostics import Suggester, suggest
 
     match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     expected = f"did you mean '{match[0]}'?" if match else ""
@@ -852,7 +852,7 @@ def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]
 def test_priorities_without_an_order_may_not_multiply_the_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from compiler import extract
+    from compiler.extract import walk as extract
 
     # Each priority without an order lists every property in the JSON: with the limit at 10,
     # four properties and three such priorities would make 12 entries from a few lines.

@@ -1,4 +1,4 @@
-"""The release pages of the site (`compiler.release_site`): Versions, Changes, each release in full,
+"""The release pages of the site (`compiler.site.releases`): Versions, Changes, each release in full,
 released JSON at `releases/VERSION.json`; built with `constitution build` and read in Chromium;
 and the repository's own releases."""
 
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from compiler.cli import cli
 from compiler.release import load_index, make_release, verify_releases
-from compiler.release_site import site_pages
+from compiler.site.releases import site_pages
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

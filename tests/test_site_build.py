@@ -516,9 +516,9 @@ def test_release_pages_are_added_through_the_extension_point(
             GeneratedPage("changes.md", "Changes", html='<h1 id="changes">Changes</h1>'),
         ]
 
-    module = types.ModuleType("compiler.release_site")
+    module = types.ModuleType("compiler.site.releases")
     module.site_pages = site_pages  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "compiler.release_site", module)
+    monkeypatch.setitem(sys.modules, "compiler.site.releases", module)
     files = {"index.md": "# Home\n\n::: property {#p rank=1}\n**P**: text\n:::\n"}
     result = build(make_project(tmp_path, files))
     assert result.exit_code == 0, result.output
@@ -645,3 +645,22 @@ def test_home_page_title_is_the_front_matter_title_else_the_site_name(tmp_path: 
     assert build(titled).exit_code == 0
     html = (tmp_path / "b" / "site" / "index.html").read_text(encoding="utf-8")
     assert '<h1 id="home">The Rules' in html
+
+
+def test_a_disabled_plugin_leaves_the_build_to_mkdocs(tmp_path: Path) -> None:
+    from support.preview import build_preview
+
+    disabled = TEST_CONFIG.replace(
+        "  - constitution\n", "  - constitution:\n      enabled: false\n"
+    )
+    page = "# Home\n\n::: property {#p rank=1}\n**P**: text\n:::\n"
+    site = build_preview(make_project(tmp_path / "off", {"index.md": page}, disabled))
+    html = (site / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") :]
+    assert "<p>::: property {#p rank=1}" in article, article[:600]  # Python-Markdown's page
+    assert "constitution.css" not in html
+    assert not (site / "constitution.json").exists()
+    site = build_preview(make_project(tmp_path / "on", {"index.md": page}))
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "::: property" not in html and 'id="p"' in html
+    assert (site / "constitution.json").exists()

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from compiler.links import safe_href
 from compiler.pipeline import compile_sources
 from compiler.reader import SourceFile
-from compiler.render import PageContext, SiteIndex, render_markdown, safe_href
+from compiler.render import PageContext, SiteIndex, render_markdown
 from compiler.site import Site
 from compiler.site.diagram import DiagramItem, priority_diagram
 from compiler.site.pages import annotation_ranges
@@ -356,7 +357,7 @@ def test_any_input_renders_without_live_markup(text: str, highlight: bool) -> No
 
 
 def test_safe_href_refuses_every_disguise_of_an_unsafe_scheme() -> None:
-    from compiler.render import safe_href
+    from compiler.links import safe_href
 
     for href in [
         "java%09script:alert(1)",

@@ -1,5 +1,5 @@
 """The build's speed-ups change nothing in what is built: the search plugin is given highlighted
-code without its spans (compiler.mkdocs_plugin), and the site is the same, byte for byte."""
+code without its spans (compiler.mkdocs.plugin), and the site is the same, byte for byte."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import cli
-from compiler.mkdocs_plugin import ConstitutionPlugin
+from compiler.mkdocs.plugin import ConstitutionPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

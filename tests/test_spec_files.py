@@ -290,7 +290,7 @@ def test_the_site_generates_only_where_the_policy_reserves(payload_site: Path) -
             else (path.relative_to(docs).as_posix(),)
         )
     }
-    from compiler.site_commands import MARKER  # how `build` knows a site it made, not a page
+    from compiler.site.build import MARKER  # how `build` knows a site it made, not a page
 
     built = [
         p.relative_to(payload_site).as_posix()

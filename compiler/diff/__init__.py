@@ -13,7 +13,7 @@ The package, from the bottom up:
 - `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document;
   `match`: renames and retitled sections; `differ`: the comparison;
 - `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the
-  ``constitution diff`` command is in `compiler.release_commands`.
+  ``constitution diff`` command is in `compiler.cli.diff`.
 """
 
 from .config import levels_file, load_levels

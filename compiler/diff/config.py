@@ -29,8 +29,7 @@ from typing import Any
 import yaml
 
 from ..declarations import BOOL, STR, YamlReader, declarations_path, read_declarations
-from ..diagnostics import Diagnostic, has_errors
-from ..extract import suggest
+from ..diagnostics import Diagnostic, has_errors, suggest
 from .rules import (
     DOCUMENT,
     KINDS,

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import yaml
 
-from .. import extract
+from ..diagnostics import suggest
 from .types import FieldType, Form, KindSpec, Mode, OrderSpec, TitleSource
 from .yamlnodes import YamlReader
 
@@ -36,12 +36,12 @@ def check_kinds(
     for kind, target, node in targets:
         if target not in nodes:
             what = "is not a kind of node" if target in kinds else "is not a kind"
-            hint = extract.suggest(target, nodes) or f"kinds: {', '.join(nodes)}"
+            hint = suggest(target, nodes) or f"kinds: {', '.join(nodes)}"
             reader.error(node, "CC707", f"{kind} names '{target}', which {what}", hint)
     for kind, column, node in columns:
         names = [f.name for f in kinds[kind].fields]
         if column not in names:
-            hint = extract.suggest(column, names) or f"fields: {', '.join(names) or 'none'}"
+            hint = suggest(column, names) or f"fields: {', '.join(names) or 'none'}"
             reader.error(node, "CC707", f"'{column}' is not a field of {kind}", hint)
     for spec in kinds.values():
         place = places.get(spec.name)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import yaml
 
-from .. import extract
+from ..diagnostics import suggest
 from .field_settings import builtin_changed
 from .types import FieldSpec, FieldType, FieldValue
 from .yamlnodes import Settings, YamlReader
@@ -64,7 +64,7 @@ def check_field(
     for alias, value in spec.aliases:
         place = places.get(alias, node)
         if value not in spec.values:
-            hint = extract.suggest(value, list(spec.values)) or f"values: {', '.join(spec.values)}"
+            hint = suggest(value, list(spec.values)) or f"values: {', '.join(spec.values)}"
             error(
                 place,
                 "CC709",
@@ -198,7 +198,7 @@ def _one_default(
     hint = (
         f"write the value itself: '{canonical}'"
         if canonical
-        else extract.suggest(text, list(spec.values)) or f"values: {', '.join(spec.values)}"
+        else suggest(text, list(spec.values)) or f"values: {', '.join(spec.values)}"
     )
     reader.error(node, "CC709", f"{where} '{text}' is not one of the values", hint)
     return None

@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from .. import extract
+from ..links import slugify
 from .fields import MAX_FIELDS, field_name
 from .types import (
     Granularity,
@@ -144,7 +144,7 @@ def _slug(reader: YamlReader, settings: Settings, title: str | None, where: str)
         if not any(ch.isalnum() for ch in title):
             reader.error(node, "CC713", f"{where}.title gives no file name", "add slug: name")
             return None
-        slug = extract.slugify(title)
+        slug = slugify(title)
     else:
         return None
     if slug is None or not reader.name(node, slug, SLUG, "page slug", "principals"):

@@ -21,8 +21,7 @@ from typing import Any
 
 import yaml
 
-from .. import extract
-from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics
+from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics, suggest
 from ..reader import read_spec
 from .consistency import check_kinds
 from .fields import FieldReader
@@ -215,7 +214,7 @@ class _Loader(YamlReader):
                     "declare fewer kinds",
                 )
                 return
-            close = extract.suggest(name, [k for k, v in self.kinds.items() if v.builtin])
+            close = suggest(name, [k for k, v in self.kinds.items() if v.builtin])
             if close and not self.builtin:
                 self.error(
                     key_node,

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Severity
-from ..syntax import ID_PATTERN
+from ..syntax.attributes import ID_PATTERN
 
 _SEPARATORS = re.compile(r"[\s,]+")
 

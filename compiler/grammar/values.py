@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import extract
+from ..diagnostics import suggest
 from ..model import Attributes
 from .orders import parse_levels
 from .problems import ValueProblem, id_problem, named_twice, split_values
@@ -140,7 +140,7 @@ def _word(
         hint = f"did you mean '{near}'? Values are matched exactly"
     else:
         what = ""
-        hint = extract.suggest(raw, list(spellings.values())) or otherwise
+        hint = suggest(raw, list(spellings.values())) or otherwise
     expected = "true or false" if spec.type is FieldType.BOOLEAN else f"one of {', '.join(words)}"
     message = f'{spec.name}="{_short(raw)}" is not {expected}'
     return None, ValueProblem("CC722", message + (f" ({what})" if what else ""), hint)
@@ -201,7 +201,7 @@ def read_fields(kind: KindSpec, attributes: Attributes) -> FieldValues:
                     ValueProblem(
                         "CC726",
                         f"{kind.name} has no field '{key}'",
-                        extract.suggest(key, names) or f"its fields: {', '.join(names) or 'none'}",
+                        suggest(key, names) or f"its fields: {', '.join(names) or 'none'}",
                     ),
                 )
             )
@@ -249,7 +249,7 @@ def check_references(
                 ValueProblem(
                     "CC724",
                     f"{spec.name} names '{ident}', which is not an id in the spec",
-                    extract.suggest(ident, list(kind_of)) or "name the id of a node or section",
+                    suggest(ident, list(kind_of)) or "name the id of a node or section",
                 )
             )
         elif spec.targets and kind_of[ident] not in spec.targets:

@@ -22,8 +22,7 @@ from yaml.events import (
     SequenceEndEvent,
 )
 
-from .. import extract
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, suggest
 
 #: libyaml's parser when PyYAML was built with it (ten times faster), else the Python one; both
 #: give the same events, nodes and marks.
@@ -220,7 +219,7 @@ class YamlReader:
         found: Settings = {}
         for key, key_node, value_node in entries:
             if key not in known:
-                hint = extract.suggest(key, list(known)) or f"known keys: {', '.join(known)}"
+                hint = suggest(key, list(known)) or f"known keys: {', '.join(known)}"
                 self.error(key_node, "CC702", f"unknown key '{key}' in {where}", hint)
                 continue
             found[key] = (key_node, value_node)
@@ -314,7 +313,7 @@ class YamlReader:
         names = [str(member) for member in enum]
         if word in names:
             return enum(word)
-        hint = extract.suggest(word, names) or f"one of {', '.join(names)}"
+        hint = suggest(word, names) or f"one of {', '.join(names)}"
         self.error(
             node, "CC709", f"{where} has '{word}', which is not one of {', '.join(names)}", hint
         )

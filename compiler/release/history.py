@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, has_errors
+from ..diagnostics import Diagnostic, has_errors, suggest
 from ..diff import Change, DiffResult, Side, diff_documents
-from ..extract import suggest
 from .index import INDEX_FILE, ReleaseEntry, load_index
 from .verify import check_artifact
 

@@ -1,8 +1,8 @@
 """The documentation site as a function of one compile: its pages, nav and published files.
 
-Independent of mkdocs: the mkdocs plugin (`compiler.mkdocs_plugin`) only adapts this to mkdocs' events.
+Independent of mkdocs: the mkdocs plugin (`compiler.mkdocs`) only adapts this to mkdocs' events.
 
-Extension point: if a module ``compiler.release_site`` exists, its function
+Extension point: if a module ``compiler.site.releases`` exists, its function
 ``site_pages(project_dir: pathlib.Path) -> list[GeneratedPage]`` is called once per build, and the
 pages it returns are added after the generated pages (their `files` are published as well).
 """
@@ -28,6 +28,7 @@ from ..render import (
     render_markdown,
     render_tokens,
 )
+from .generated import GeneratedPage as GeneratedPage
 from .pages import (
     DERIVED_PAGES,
     GENERATED_PAGES,
@@ -41,36 +42,15 @@ from .pages import (
 JSON_PATH = "constitution.json"
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
-EXTENSION_MODULE = "compiler.release_site"
+EXTENSION_MODULE = "compiler.site.releases"
 #: A spec file that is the site's home page (mkdocs publishes README.md as its folder's index).
 HOME_PAGES = frozenset({"index.md", "README.md"})
 
 
-@dataclass(frozen=True, slots=True)
-class GeneratedPage:
-    """A page that another part of the package adds to the site (see the module docstring)."""
-
-    path: str
-    """Docs-relative path of the page as if it were a Markdown file, e.g. ``versions.md``
-    (published at ``versions/``). Must not be the path of a chapter."""
-    title: str
-    """Title, in the nav and the browser tab."""
-    markdown: str | None = None
-    """Content in the compiler's Markdown dialect. Links to spec ids (``[x](#broadly-safe)``)
-    and to site files (``[v1](releases/1.0.0.json)``) resolve as in the chapters."""
-    html: str | None = None
-    """Content as ready HTML, used as it is (escape anything taken from input); used when
-    `markdown` is None."""
-    files: Mapping[str, bytes] = field(default_factory=dict)
-    """Extra files to publish: site-relative path -> content, e.g. ``releases/1.0.0.json``."""
-    nav: bool = True
-    """False to publish the page without listing it in the nav."""
-    toc: tuple[TocEntry, ...] = ()
-    """Table of contents of an `html` page (Markdown pages get theirs from their headings)."""
-
-
 def extension_pages(project_dir: Path) -> list[GeneratedPage]:
-    """The pages of ``compiler.release_site``, if that module is installed."""
+    """The pages of ``compiler.site.releases``, if that module is installed (imported only here,
+    by name: the release pages import `GeneratedPage` from `compiler.site.generated`, never
+    the site)."""
     try:
         module = importlib.import_module(EXTENSION_MODULE)
     except ModuleNotFoundError as err:

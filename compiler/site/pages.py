@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import CODES
 from ..emit import schema
-from ..extract import slugify
+from ..links import slugify
 from ..model import Attributes, Chapter, Spec
 from ..render import (
     PageContext,
@@ -29,7 +29,7 @@ from ..render import (
     render_tokens,
     unique_anchor,
 )
-from ..syntax import annotation_info
+from ..syntax.annotations import annotation_info
 from .diagram import DiagramItem, priority_diagram
 from .schema_doc import field_reference
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from compiler.diagnostics import CODES, Diagnostic, Severity, render
 from compiler.emit import schema
-from compiler.extract import ANNOTATION_KINDS
+from compiler.extract.walk import ANNOTATION_KINDS
 from compiler.pipeline import CompileResult, compile_sources, compile_spec
 from compiler.reader import SourceFile, normalise
 

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler import extract
 from compiler.diagnostics import CODES, render
+from compiler.extract import walk as extract
 from compiler.grammar import load
 from compiler.grammar.load import GRAMMAR_FILE, default_grammar, load_grammar, loads_grammar
 from compiler.grammar.types import FieldType, Form, Grammar, Granularity, Mode, TitleSource

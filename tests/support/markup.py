@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from compiler.extract import UNSAFE_SCHEMES
+from compiler.links import UNSAFE_SCHEMES
 
 THEME_ELEMENTS = {"<script>", "<svg>", "<form>"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import render
-from .pipeline import CompileResult, compile_spec
+from ..diagnostics import render
+from ..pipeline import CompileResult, compile_spec
 
 FORMATS = click.Choice(["text", "json", "github"])
 spec_argument = click.argument(
@@ -52,7 +52,7 @@ def compile_command(spec: Path, output: str | None, fmt: str) -> None:
     (CC510), never replaced; a write that fails (disk full, read-only) is CC512.
     """
     if spec.suffix.lower() == ".json" and not spec.is_dir():
-        from .api import read_document
+        from ..api import read_document
 
         document, diagnostics = read_document(spec)
         result = CompileResult(diagnostics=diagnostics, document=document)
@@ -62,7 +62,7 @@ def compile_command(spec: Path, output: str | None, fmt: str) -> None:
     if not result.ok or result.document is None:
         sys.exit(1)
     data = result.to_json_bytes()
-    from .fsutil import OutputError, write_output  # imports tempfile: `check` never needs it
+    from ..fsutil import OutputError, write_output  # imports tempfile: `check` never needs it
 
     try:
         write_output("-" if output is None else output, data)
@@ -80,7 +80,7 @@ def check_command(spec: Path, fmt: str) -> None:
     SPEC may also be a compiled JSON (*.json): it is checked against the schema and for
     consistency. Fast enough for every save and a pre-commit hook. Exit 1 when there are errors.
     """
-    from .api import read_document
+    from ..api import read_document
 
     document, diagnostics = read_document(spec)
     result = CompileResult(diagnostics=diagnostics, document=document)

@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .api import read_document
-from .diagnostics import has_errors, render
-from .diff import (
+from ..api import read_document
+from ..diagnostics import has_errors, render
+from ..diff import (
     LEVELS,
     SCHEMA_FILE,
     DiffResult,
@@ -24,15 +24,15 @@ from .diff import (
     rules_table,
     side_of,
 )
-from .release import (
+from ..release import (
     DEFAULT_RELEASES_DIR,
     INDEX_FILE,
     ReleaseEntry,
     ReleaseIndex,
     verify_releases,
 )
-from .render import TocEntry, _nest, escape
-from .site import GeneratedPage
+from ..render import TocEntry, escape, nest_toc
+from .generated import GeneratedPage
 
 log = logging.getLogger("mkdocs.plugins.constitution")
 
@@ -240,7 +240,7 @@ def version_html(entry: ReleaseEntry, document: Mapping[str, Any]) -> tuple[str,
             by_section.get(ident, []), key=lambda item: int(item[1]["source"]["line"])
         )
         parts.append(_section_body(str(section.get("text") or ""), annotations))
-    return "".join(parts), _nest(headings)
+    return "".join(parts), nest_toc(headings)
 
 
 def _paragraphs(text: str) -> str:

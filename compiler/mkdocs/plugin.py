@@ -1,4 +1,5 @@
-"""The mkdocs plugin `constitution`: a thin adapter from mkdocs' build events to `compiler.site`.
+"""The mkdocs plugin `constitution`'s events: a thin adapter from mkdocs' build to `compiler.site`
+(its options are in `compiler.mkdocs.config`).
 
 Compiles the docs directory once per build, fails the build on errors (with file and line), adds
 the generated pages and published files, and renders every page from the compiler's own tokens,
@@ -14,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import markupsafe
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -23,11 +22,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .declarations import DECLARATIONS_FILE
-from .diagnostics import render
-from .pipeline import CompileResult, compile_spec
-from .render import TocEntry, escape
-from .site import CSS_PATH, Site, extension_pages, problems_banner
+from ..declarations import DECLARATIONS_FILE
+from ..diagnostics import render
+from ..pipeline import CompileResult, compile_spec
+from ..render import TocEntry, escape
+from ..site import CSS_PATH, Site, extension_pages, problems_banner
+from .config import ConstitutionConfig
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -36,17 +36,6 @@ log = logging.getLogger("constitution.site")
 #: A highlighted code block's code, and the tags in it (pygments' spans).
 _HIGHLIGHTED_CODE = re.compile(r"(<pre><span></span><code>)(.*?)(</code>)", re.DOTALL)
 _SPAN_TAG = re.compile(r"</?span[^>]*>")
-
-
-class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]
-    """The spec is the docs directory. Options:
-
-    - ``highlight`` (default false): colour code blocks with Pygments at build time, the way
-      ``pymdownx.highlight`` does; like that extension it is opt-in, as it costs build time on
-      documents with many examples.
-    """
-
-    highlight = c.Type(bool, default=False)
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -71,11 +60,18 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # mkdocs keeps one plugin instance per process across configs (a preview's rebuilds,
+        # several builds in one run): nothing from a previous build may reach this one.
+        self.site = None
+        if not self.config.enabled:
+            return config
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files  # no site: every later event leaves the page to mkdocs
         result = self._compile(config.docs_dir)
         if not result.ok:
             report = render(result.diagnostics, "text").rstrip("\n")

@@ -1,27 +1,22 @@
-"""Extract the model from markdown-it tokens: sections, annotations, references and front matter.
+"""The token walk: the model from markdown-it tokens (sections, annotations, references), one
+`Extractor` per compile.
 
 One walk over each file's token stream; every problem becomes a `Diagnostic`, none is raised.
 """
 
 from __future__ import annotations
 
-import datetime
-import difflib
 import hashlib
-import html
 import re
-import reprlib
-import unicodedata
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote
 
-import yaml
 from markdown_it.token import Token
 
-from .diagnostics import Diagnostic, shorten
-from .model import (
+from ..diagnostics import Diagnostic, Suggester, shorten, suggest
+from ..links import SCHEME, join_link, slugify, unsafe_scheme
+from ..model import (
     Attributes,
     Chapter,
     Constraint,
@@ -34,303 +29,22 @@ from .model import (
     SourceSpan,
     Spec,
 )
-from .reader import SourceFile
-from .spec_files import SpecFiles
-from .syntax import MAX_INLINE_CHARS, MAX_NESTING, AttributeError_, annotation_info
+from ..reader import SourceFile
+from ..spec_files import SpecFiles
+from ..syntax.annotations import annotation_info
+from ..syntax.attributes import AttributeError_
+from ..syntax.limits import MAX_INLINE_CHARS, MAX_NESTING
+from .front_matter import MAX_NUMBER_CHARS, NUMBER_BOUNDS, read_front_matter, short_value
+from .ids import IdRegistry
 
 ANNOTATION_KINDS = ("property", "priority", "constraint", "definition", "rationale")
 PRIORITY_MODES = ("holistic", "strict")
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
-#: Front matter keys and the types they take.
-FRONT_MATTER: dict[str, tuple[type, ...]] = {
-    "title": (str,),
-    "version": (str,),
-    "chapter": (int,),
-    "reading_time": (int,),
-    "description": (str,),
-    "authors": (list,),
-    "date": (str, datetime.date),
-    "license": (str,),
-    "normative": (bool,),
-}
 
-#: The whole numbers the input may give, and their bounds (stated in the authoring guide):
-#: checked where they are read, so no output holds a number no reader can use, and no message
-#: or check grows with a number's size.
-NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
-    "rank": (1, 100_000),
-    "chapter": (0, 100_000),
-    "reading_time": (0, 100_000),
-}
 #: Priorities without an `order` each order every property: at most this many entries in all.
 MAX_DEFAULT_ORDER_ENTRIES = 100_000
-#: A number in front matter may have at most this many characters (a longer one is refused
-#: before Python's int() reads it: that takes time quadratic in its length, and refuses more
-#: than 4,300 digits).
-MAX_NUMBER_CHARS = 30
-
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _FENCE_ONLY = re.compile(r"^:{3,}$")
 _MD_LINK = re.compile(r"^(?P<file>[^:?#]+\.md)?(?:#(?P<fragment>.*))?$")
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _YamlLoader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader, refusing a key given twice (YAML would keep the last one silently)."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str):
-                continue  # the base class reports keys that cannot be keys
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key '{key}' is given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_int(self, node: Any) -> Any:
-        if len(node.value) > MAX_NUMBER_CHARS:
-            raise _FrontMatterProblem(
-                "CC104",
-                f"front matter holds a number of {len(node.value):,} characters, more than the "
-                f"limit of {MAX_NUMBER_CHARS}",
-                node.start_mark,
-                "write the number as a quoted string, or remove it",
-            )
-        return super().construct_yaml_int(node)
-
-    def construct_yaml_timestamp(self, node: Any) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError) as err:
-            raise _FrontMatterProblem(
-                "CC202",
-                f"front matter value '{shorten(node.value)}' is not a real date: {err}",
-                node.start_mark,
-                "write a date that exists, as YYYY-MM-DD, or quote the value to keep it as text",
-            ) from err
-
-
-_YamlLoader.add_constructor("tag:yaml.org,2002:int", _YamlLoader.construct_yaml_int)
-_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _YamlLoader.construct_yaml_timestamp)
-_YAML_LOADER: Any = _YamlLoader
-
-
-class _FrontMatterProblem(Exception):
-    """A value that YAML reads but the compiler refuses, with where it stands."""
-
-    def __init__(self, code: str, message: str, mark: Any, hint: str) -> None:
-        super().__init__(message)
-        self.code, self.message, self.hint = code, message, hint
-        self.line, self.column = mark.line + 2, mark.column + 1  # the `---` line is line 1
-
-
-def _load_front_matter(content: str) -> tuple[Any, dict[str, int], list[_FrontMatterProblem]]:
-    """The front matter's data, the line of each top-level key, and the keys whose value
-    repeats another with a YAML alias (`*name`); with any of those, the data is None.
-
-    Aliases are refused: each one repeats a whole value, so a few lines could make a list of a
-    million long strings in the JSON and on the site.
-    """
-    loader = _YAML_LOADER(content)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}, []
-        lines: dict[str, int] = {}
-        aliased: list[_FrontMatterProblem] = []
-        pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
-        seen: set[int] = set()
-        may_alias = "*" in content  # an alias is written `*name`
-        for key_node, value_node in pairs:
-            if isinstance(key_node, yaml.ScalarNode):
-                lines.setdefault(key_node.value, key_node.start_mark.line + 2)
-            if may_alias and _repeats(key_node, value_node, seen):
-                aliased.append(
-                    _FrontMatterProblem(
-                        "CC130",
-                        "front matter repeats a value with a YAML alias (*name)",
-                        key_node.start_mark,
-                        "write the value out where it is needed; front matter takes no aliases",
-                    )
-                )
-        if aliased:
-            return None, lines, aliased
-        if isinstance(node, yaml.MappingNode) and not any(k.tag == _MERGE for k, _ in node.value):
-            return _known_values(loader, node), lines, []
-        return loader.construct_document(node), lines, []
-    finally:
-        loader.dispose()
-
-
-_STR, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
-
-
-def _known_values(loader: Any, node: Any) -> dict[Any, Any]:
-    """The top-level mapping, with the value of each unknown key left unread (None): those are
-    reported by name, and reading their values was most of the cost of front matter holding
-    thousands of them. A key given twice is refused (YAML would keep the last one silently)."""
-    data: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
-            key = key_node.value
-        else:
-            key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable):
-            raise yaml.constructor.ConstructorError(
-                None, None, "found unhashable key", key_node.start_mark
-            )
-        if key in data:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key '{shorten(str(key))}' is given twice", key_node.start_mark
-            )
-        data[key] = loader.construct_object(value_node, deep=True) if key in FRONT_MATTER else None
-    return data
-
-
-def _repeats(key: Any, value: Any, seen: set[int]) -> bool:
-    """True when the nodes under `key` and `value` hold one already in `seen` (an alias);
-    adds them to `seen`. Linear: each node is visited once."""
-    repeated = False
-    stack = [value] if key is value else [key, value]
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            repeated = True
-            continue
-        seen.add(id(item))
-        if isinstance(item, yaml.SequenceNode):
-            stack.extend(item.value)
-        elif isinstance(item, yaml.MappingNode):
-            stack.extend(part for pair in item.value for part in pair)
-    return repeated
-
-
-def unsafe_scheme(href: str) -> str | None:
-    """The unsafe scheme (``'javascript:'``...) `href` could have in a browser, or None.
-
-    Judged after undoing what could hide it: entity and percent encoding, and the whitespace and
-    control characters that browsers strip from URLs (``java\tscript:``).
-    """
-    text = html.unescape(unquote(href))
-    text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
-    scheme = _SCHEME.match(text)
-    if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
-        return f"{scheme[1].lower()}:"
-    return None
-
-
-def slugify(title: str) -> str:
-    """An id made from a title: lower case, punctuation dropped, spaces turned into `-`."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
-
-
-@dataclass(slots=True)
-class IdRegistry:
-    """Every id of the spec, where it was defined and what kind of node it names."""
-
-    kinds: dict[str, str] = field(default_factory=dict)
-    places: dict[str, tuple[str, SourceSpan]] = field(default_factory=dict)
-
-    def add(self, ident: str, kind: str, display: str, span: SourceSpan) -> Diagnostic | None:
-        if ident in self.kinds:
-            first_display, first = self.places[ident]
-            return Diagnostic(
-                "CC301",
-                f"duplicate id '{ident}' (already the id of a {self.kinds[ident]})",
-                display,
-                span.line,
-                span.column,
-                hint=f"first defined at {first_display}:{first.line}; ids must be unique across the spec",
-            )
-        self.kinds[ident] = kind
-        self.places[ident] = (display, span)
-        return None
-
-
-#: Words longer than this get no suggestion: comparing two strings costs the product of their
-#: lengths, and a typo in a word this long is better found by eye.
-MAX_SUGGESTED_CHARS = 100
-#: How many candidates one `Suggester` compares in all, over every word it is asked about. A
-#: comparison costs up to ~20 µs, so hints for thousands of unknown ids in a spec of thousands
-#: of ids could take minutes; past this budget, hints leave out the suggestion.
-MAX_SUGGESTION_COMPARISONS = 20_000
-_CUTOFF = 0.6
-
-
-def _closest(
-    word: str, by_length: dict[int, list[str]], budget: int | None = None
-) -> tuple[str | None, int]:
-    """The candidate `difflib.get_close_matches(word, candidates, n=1)` picks, and how many
-    candidates were compared; None when there is none, or when `budget` comparisons did not
-    suffice. Only candidates of a length that could reach the cutoff are compared (difflib's
-    `real_quick_ratio` test, applied to whole lengths at once)."""
-    if len(word) > MAX_SUGGESTED_CHARS:
-        return None, 0
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    best: tuple[float, str] | None = None
-    compared = 0
-    for length, candidates in by_length.items():
-        total = length + len(word)
-        if total and 2.0 * min(length, len(word)) / total < _CUTOFF:
-            continue
-        for candidate in candidates:
-            if budget is not None and compared >= budget:
-                return None, compared
-            compared += 1
-            matcher.set_seq1(candidate)
-            # quick_ratio() bounds ratio() from above: skip what cannot beat the best so far.
-            if matcher.quick_ratio() < (best[0] if best else _CUTOFF):
-                continue
-            score = matcher.ratio()
-            if score >= _CUTOFF and (best is None or (score, candidate) > best):
-                best = (score, candidate)
-    return (best[1] if best else None), compared
-
-
-def _by_length(candidates: Iterable[str]) -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
-    for candidate in candidates:
-        grouped.setdefault(len(candidate), []).append(candidate)
-    return grouped
-
-
-def suggest(word: str, candidates: Sequence[str]) -> str:
-    """' Did you mean X?' for the nearest candidate, or ''."""
-    match, _ = _closest(word, _by_length(candidates))
-    return f"did you mean '{match}'?" if match else ""
-
-
-class Suggester:
-    """`suggest` for many words against one set of candidates, at a bounded cost: each distinct
-    word is looked up once, and at most `MAX_SUGGESTION_COMPARISONS` comparisons are made in
-    all (a spec with thousands of links to unknown ids stays fast; later ones get no hint)."""
-
-    def __init__(self, candidates: Iterable[str]) -> None:
-        self._candidates = candidates
-        self._by_length: dict[int, list[str]] | None = None  # made when first asked
-        self._found: dict[str, str] = {}
-        self._budget = MAX_SUGGESTION_COMPARISONS
-
-    def __call__(self, word: str) -> str:
-        found = self._found.get(word)
-        if found is None:
-            found = ""
-            if self._budget > 0:
-                if self._by_length is None:
-                    self._by_length = _by_length(self._candidates)
-                match, compared = _closest(word, self._by_length, self._budget)
-                self._budget -= compared
-                found = f"did you mean '{match}'?" if match else ""
-            self._found[word] = found
-        return found
 
 
 @dataclass(slots=True)
@@ -451,7 +165,7 @@ class Extractor:
                 add_text(token.content.rstrip("\n"))
                 self._raw_html(source, _line(token), 1, token.content)
             elif kind == "front_matter":
-                metadata = self._front_matter(token, source, first)
+                metadata = read_front_matter(token.content, source, first, self._error)
             elif kind == "container_annotation_open":
                 annotations.append(self._open_annotation(token, source, lines, stack))
             elif kind == "container_annotation_close":
@@ -761,7 +475,7 @@ class Extractor:
         ):
             self._error(
                 "CC308",
-                f"{kind} '{ident}' has {key} '{_short(value)}'; "
+                f"{kind} '{ident}' has {key} '{short_value(value)}'; "
                 f"expected a whole number from {low} to {high:,}",
                 source,
                 span.line,
@@ -857,121 +571,6 @@ class Extractor:
 
     # --- front matter ---------------------------------------------------------------------
 
-    def _front_matter(self, token: Token, source: SourceFile, first: bool) -> dict[str, object]:
-        try:
-            data, key_lines, aliased = _load_front_matter(token.content)
-        except RecursionError:
-            self._error(
-                "CC104",
-                "front matter is nested too deeply to read",
-                source,
-                2,
-                1,
-                "front matter holds flat 'key: value' lines; remove the nested brackets",
-            )
-            return {}
-        except _FrontMatterProblem as refused:
-            self._error(
-                refused.code, refused.message, source, refused.line, refused.column, refused.hint
-            )
-            return {}
-        except (ValueError, OverflowError) as err:
-            # Whatever else PyYAML's constructors refuse (they raise these, not YAMLError).
-            self._error(
-                "CC201",
-                f"front matter holds a value that cannot be read: {shorten(str(err))}",
-                source,
-                2,
-                1,
-                "front matter is YAML between two '---' lines; quote values that contain ':' or '#'",
-            )
-            return {}
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = (mark.line + 2) if mark is not None else 1
-            column = (mark.column + 1) if mark is not None else 1
-            problem = getattr(err, "problem", None) or str(err).split("\n", 1)[0]
-            self._error(
-                "CC201",
-                f"front matter is not valid YAML: {problem}",
-                source,
-                line,
-                column,
-                "front matter is YAML between two '---' lines; quote values that contain ':' or '#'",
-            )
-            return {}
-        for alias in aliased:
-            self._error(alias.code, alias.message, source, alias.line, alias.column, alias.hint)
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            self._error(
-                "CC202",
-                f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
-                source,
-                2,
-                1,
-                "write 'key: value' lines, e.g. 'title: My constitution'",
-            )
-            return {}
-        result: dict[str, object] = {}
-        suggest_key = Suggester(FRONT_MATTER)
-        for key, value in data.items():
-            line = key_lines.get(str(key), 1)
-            if key not in FRONT_MATTER:
-                hint = suggest_key(str(key)) or f"known keys: {', '.join(FRONT_MATTER)}"
-                self._error(
-                    "CC202", f"unknown front matter key '{_short(key)}'", source, line, 1, hint
-                )
-                continue
-            types = FRONT_MATTER[key]
-            ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
-            if key == "authors" and ok:
-                ok = all(isinstance(item, str) for item in value)
-            if not ok:
-                expected = {
-                    "str": "a string",
-                    "int": "a whole number",
-                    "list": "a list of strings",
-                    "bool": "true or false",
-                }[types[0].__name__]
-                self._error(
-                    "CC202",
-                    f"front matter '{key}' must be {expected}, not {_yaml_type(value)}",
-                    source,
-                    line,
-                    1,
-                    _type_hint(key, value, types[0]),
-                )
-                continue
-            if key in NUMBER_BOUNDS and isinstance(value, int):
-                low, high = NUMBER_BOUNDS[key]
-                if not low <= value <= high:
-                    self._error(
-                        "CC202",
-                        f"front matter '{key}' is {value}; expected a whole number from {low} "
-                        f"to {high:,}",
-                        source,
-                        line,
-                        1,
-                        f"e.g. {key}: {max(low, 1)}",
-                    )
-                    continue
-            if isinstance(value, datetime.date):
-                value = value.isoformat()
-            if key in ("title", "version") and not first:
-                self._error(
-                    "CC202",
-                    f"front matter '{key}' belongs in the first file of the spec",
-                    source,
-                    line,
-                    1,
-                    "the document's title and version are set once, in the first file",
-                )
-                continue
-            result[key] = value
-        return result
-
     # --- after every file -----------------------------------------------------------------
 
     def finish(self) -> Spec:
@@ -992,7 +591,7 @@ class Extractor:
                     f"'{unsafe}' links can run code or smuggle content into the site; link to an https: page or an #id",
                 )
                 continue
-            scheme = _SCHEME.match(href)
+            scheme = SCHEME.match(href)
             if scheme or href.startswith("//"):
                 continue
             match = _MD_LINK.match(href)
@@ -1004,7 +603,7 @@ class Extractor:
                 continue
             file_part, fragment = match["file"], match["fragment"]
             if file_part is not None:
-                target_file = _join(source.name, file_part)
+                target_file = join_link(source.name, file_part)
                 if target_file is None:
                     self._error(
                         "CC105",
@@ -1172,55 +771,6 @@ def _locate(lines: list[str], cursor: _Cursor, needle: str, token: Token) -> tup
             break
     cursor.missing.add(needle)
     return cursor.line, cursor.offset + 1
-
-
-def _join(base: str, relative: str) -> str | None:
-    """Resolve a link to another file relative to `base`; None when it leaves the spec."""
-    parts = base.split("/")[:-1]
-    for part in unquote(relative).split("/"):
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/".join(parts)
-
-
-def _yaml_type(value: object) -> str:
-    names = {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        list: "a list",
-        dict: "a mapping",
-    }
-    if value is None:
-        return "empty"
-    return names.get(type(value), f"a {type(value).__name__}")
-
-
-def _type_hint(key: str, value: object, expected: type) -> str:
-    if value is None:
-        return "give it a value, or remove the line"
-    if expected is str:
-        return f'quote it: {key}: "{_short(value)}"'
-    if expected is list:
-        return f'e.g. {key}: ["A. Author", "B. Author"]'
-    if expected is bool:
-        return f"write {key}: true or {key}: false (unquoted)"
-    return f"e.g. {key}: 1"
-
-
-def _short(value: object, limit: int = 60) -> str:
-    """`str(value)` cut to `limit` characters; bounded even for a YAML alias bomb."""
-    if isinstance(value, list | dict | set | tuple):
-        short = reprlib.Repr()
-        short.maxlevel, short.maxstring = 3, limit
-        text = short.repr(value)
-    else:
-        text = str(value)
-    return shorten(text, limit)
 
 
 def _int_or_none(value: object) -> int | None:

@@ -15,34 +15,37 @@ import click
 
 #: name -> (module:function, one-line help). The module is imported only when the command runs.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "compile": ("compiler.commands:compile_command", "Compile a spec to JSON (stdout or -o FILE)."),
+    "compile": (
+        "compiler.cli.compile:compile_command",
+        "Compile a spec to JSON (stdout or -o FILE).",
+    ),
     "check": (
-        "compiler.commands:check_command",
+        "compiler.cli.compile:check_command",
         "Check a spec and report every problem; write nothing.",
     ),
     "build": (
-        "compiler.site_commands:build_command",
+        "compiler.cli.site:build_command",
         "Compile, validate and build the documentation site.",
     ),
-    "serve": ("compiler.site_commands:serve_command", "Preview the site, rebuilding on save."),
+    "serve": ("compiler.cli.site:serve_command", "Preview the site, rebuilding on save."),
     "diff": (
-        "compiler.release_commands:diff_command",
+        "compiler.cli.diff:diff_command",
         "Show what changed between two versions, by how much it matters.",
     ),
     "release": (
-        "compiler.release_commands:release_command",
+        "compiler.cli.release:release_command",
         "Release the spec as an immutable, versioned artifact.",
     ),
     "verify": (
-        "compiler.release_commands:verify_command",
+        "compiler.cli.release:verify_command",
         "Check every released artifact against the index.",
     ),
     "history": (
-        "compiler.release_commands:history_command",
+        "compiler.cli.release:history_command",
         "List the versions in which a node changed.",
     ),
     "textconv": (
-        "compiler.textconv:textconv_command",
+        "compiler.cli.textconv:textconv_command",
         "Print a compiled JSON as readable lines, for git diff.",
     ),
 }
@@ -68,7 +71,7 @@ class LazyGroup(click.Group):
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import re
-import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -20,22 +18,14 @@ from typing import Any, NoReturn
 
 import click
 
-from .commands import format_option, report
-from .diagnostics import Diagnostic, has_errors, render, sort_diagnostics
-from .emit import SCHEMA_FILE, validate
-from .fsutil import StagedDirectory, remove_stale, write_failure
-from .pipeline import CompileResult, compile_spec
-from .versions import VersionError, source_date_epoch
+from ..diagnostics import Diagnostic, has_errors, render, sort_diagnostics
+from ..emit import SCHEMA_FILE, validate
+from ..fsutil import StagedDirectory, remove_stale, write_failure
+from ..pipeline import CompileResult, compile_spec
+from ..site.build import MARKER, MARKER_TEXT, site_dir_refusal
+from ..versions import VersionError, source_date_epoch
+from .compile import format_option, report
 
-#: The file `build` writes into every site it makes: a directory holding it is one `build` may
-#: replace (mkdocs never copies or cleans hidden files, so it stays).
-MARKER = ".constitution-build"
-MARKER_TEXT = (
-    b"This directory was written by 'constitution build', which replaces it whole on the next "
-    b"build.\n"
-)
-#: What a site built before the marker existed always holds (the plugin publishes them).
-_PUBLISHED = ("constitution.json", "schemas/constitution.schema.json")
 #: What the `site` extra brings: module -> distribution.
 SITE_EXTRA = {"mkdocs": "mkdocs", "material": "mkdocs-material"}
 
@@ -90,7 +80,7 @@ class _Echo(logging.Handler):
 
 @contextmanager
 def _mkdocs_logging(level: int) -> Iterator[None]:
-    """Show mkdocs' messages (and the plugin's, see compiler.mkdocs_plugin) from `level` up."""
+    """Show mkdocs' messages (and the plugin's, see compiler.mkdocs.plugin) from `level` up."""
     loggers = [logging.getLogger("mkdocs"), logging.getLogger("constitution")]
     handler = _Echo(level)
     saved = [(logger.level, logger.propagate) for logger in loggers]
@@ -178,7 +168,7 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
     docs_dir = Path(config.docs_dir)
     shown = _shown(docs_dir)
     target = Path(config.site_dir)
-    refusal = _site_dir_refusal(config_file, target)
+    refusal = site_dir_refusal(config_file, target)
     if refusal is not None:
         _fail([refusal], fmt, f"site      {_shown(target)} was left as it was")
 
@@ -253,64 +243,6 @@ def _fail(problems: list[Diagnostic], fmt: str, line: str) -> NoReturn:
     click.echo(text or "[]\n", err=True, nl=False)
     click.echo(line, err=True)
     sys.exit(1)
-
-
-def _site_dir_refusal(config_file: Path, target: Path) -> Diagnostic | None:
-    """Why the build may not write `target` (the config's site_dir), or None: it must lie inside
-    the config's directory (the project), below it, and be missing, empty, or a site `build`
-    made; never a link, a file or a device, nor a directory of other files."""
-    project = Path(os.path.realpath(config_file.parent))
-    line = _config_line(config_file, "site_dir")
-    place = Path(os.path.realpath(target.parent)) / target.name
-    hint = "set site_dir to a directory of its own inside the project, e.g. 'site_dir: site'"
-    if not place.is_relative_to(project) or place == project:
-        where = "is the project directory itself" if place == project else "lies outside"
-        return Diagnostic(
-            "CC511",
-            f"site_dir {target} {where} the project ({project}); nothing is written outside it",
-            str(config_file),
-            line,
-            hint=hint,
-        )
-    why = _not_ours(target)
-    if why is None:
-        return None
-    return Diagnostic(
-        "CC510",
-        f"will not replace site_dir {target}: it is {why}",
-        str(config_file),
-        line,
-        hint=hint + f"; 'build' replaces only a directory it made (holding {MARKER})",
-    )
-
-
-def _not_ours(target: Path) -> str | None:
-    try:
-        info = os.lstat(target)
-    except FileNotFoundError:
-        return None
-    if stat.S_ISLNK(info.st_mode):
-        return "a symbolic link"
-    if not stat.S_ISDIR(info.st_mode):
-        return "a file" if stat.S_ISREG(info.st_mode) else "a device, pipe or socket"
-    if not any(target.iterdir()):
-        return None
-    marker = target / MARKER
-    if marker.is_file() and not marker.is_symlink():
-        return None
-    if all((target / name).is_file() for name in _PUBLISHED):
-        return None  # built before the marker existed
-    return "a directory of files 'build' did not write"
-
-
-def _config_line(config_file: Path, key: str) -> int:
-    """The line of a top-level `key:` in the config, or 0 when it is not set there."""
-    try:
-        text = config_file.read_text("utf-8", errors="replace")
-    except OSError:
-        return 0
-    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 @click.command("serve")

@@ -1,0 +1,64 @@
+"""Links and ids, as the compiler checks them and the site renders them: one place for both.
+
+`slugify` makes an id from a title; `join_link` resolves a link between spec files (never out of
+the spec); `unsafe_scheme` and `safe_href` keep script and data URLs off every page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import unquote
+
+#: Schemes a link may never have: they run code or smuggle a document in.
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+#: A URL's scheme (``https:``...), after leading whitespace.
+SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def unsafe_scheme(href: str) -> str | None:
+    """The unsafe scheme (``'javascript:'``...) `href` could have in a browser, or None.
+
+    Judged after undoing what could hide it: entity and percent encoding, and the whitespace and
+    control characters that browsers strip from URLs (``java\tscript:``).
+    """
+    text = html.unescape(unquote(href))
+    text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
+    scheme = SCHEME.match(text)
+    if scheme and f"{scheme[1].lower()}:" in UNSAFE_SCHEMES:
+        return f"{scheme[1].lower()}:"
+    return None
+
+
+def safe_href(href: str) -> str | None:
+    """The href if it is safe to publish, else None (script and data URLs never reach a page)."""
+    if unsafe_scheme(href) is not None:
+        return None
+    if any(ord(ch) < 32 for ch in href):
+        return None
+    return href
+
+
+def is_external(url: str) -> bool:
+    return bool(SCHEME.match(url)) or url.startswith("//")
+
+
+def slugify(title: str) -> str:
+    """An id made from a title: lower case, punctuation dropped, spaces turned into `-`."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+def join_link(base: str, relative: str) -> str | None:
+    """Resolve a link to another file relative to `base`; None when it leaves the spec."""
+    parts = base.split("/")[:-1]
+    for part in unquote(relative).split("/"):
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)

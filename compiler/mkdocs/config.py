@@ -1,0 +1,20 @@
+"""The options of the mkdocs plugin `constitution` (``plugins: [{constitution: {...}}]``)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The spec is the docs directory. Options:
+
+    - ``enabled`` (default true): false turns the plugin off: the build is mkdocs' own, as if
+      the plugin were not listed (e.g. ``enabled: !ENV [CONSTITUTION_SITE, true]``).
+    - ``highlight`` (default false): colour code blocks with Pygments at build time, the way
+      ``pymdownx.highlight`` does; like that extension it is opt-in, as it costs build time on
+      documents with many examples.
+    """
+
+    enabled = c.Type(bool, default=True)
+    highlight = c.Type(bool, default=False)

@@ -1,0 +1,35 @@
+"""`GeneratedPage`: a page that another part of the package adds to the site.
+
+A leaf module, so that the pages' makers (`compiler.site.releases`) and the site that shows them
+import it without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..render import TocEntry
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page that another part of the package adds to the site (see the module docstring)."""
+
+    path: str
+    """Docs-relative path of the page as if it were a Markdown file, e.g. ``versions.md``
+    (published at ``versions/``). Must not be the path of a chapter."""
+    title: str
+    """Title, in the nav and the browser tab."""
+    markdown: str | None = None
+    """Content in the compiler's Markdown dialect. Links to spec ids (``[x](#broadly-safe)``)
+    and to site files (``[v1](releases/1.0.0.json)``) resolve as in the chapters."""
+    html: str | None = None
+    """Content as ready HTML, used as it is (escape anything taken from input); used when
+    `markdown` is None."""
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    """Extra files to publish: site-relative path -> content, e.g. ``releases/1.0.0.json``."""
+    nav: bool = True
+    """False to publish the page without listing it in the nav."""
+    toc: tuple[TocEntry, ...] = ()
+    """Table of contents of an `html` page (Markdown pages get theirs from their headings)."""
