@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -85,6 +86,36 @@ def test_pages(project: Path) -> None:
     assert "Property safe (rank 1)" in full
     assert "understand and correct the model&#x27;s dispositions" in full
     assert [entry.id for entry in pages["versions/1.0.0.md"].toc] == ["overview"]
+
+
+def test_changes_are_weighed_at_the_projects_levels(project: Path) -> None:
+    spec = project / "spec"
+    (spec / "constitution.yaml").write_text(
+        "diff:\n  levels:\n    - rule: definition-text-changed\n      level: editorial\n",
+        "utf-8",
+    )
+    pages = {page.path: page for page in site_pages(project, spec)}
+    versions = pages["versions.md"].markdown or ""
+    # Without the spec's levels the same change counts as substantive (test_pages).
+    assert "[0 breaking, 0 substantive, 1 editorial](changes/1.1.0.md)" in versions
+    assert "definition-text-changed" in versions
+    changes = pages["changes/1.1.0.md"].html or ""
+    assert 'data-rule="definition-text-changed"' in changes
+    assert "editorial" in changes
+
+
+def test_levels_with_errors_fall_back_to_the_defaults_with_a_warning(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = project / "spec"
+    (spec / "constitution.yaml").write_text("diff:\n  levels:\n    - rule: no-such-rule\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.constitution"):
+        pages = {page.path: page for page in site_pages(project, spec)}
+    assert "[0 breaking, 1 substantive, 0 editorial](changes/1.1.0.md)" in (
+        pages["versions.md"].markdown or ""
+    )
+    assert "the diff levels in constitution.yaml have errors" in caplog.text
+    assert "CC6" in caplog.text
 
 
 def test_a_tampered_release_is_not_published(

@@ -83,7 +83,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
         site = Site(
             result,
-            extension_pages(project_dir),
+            extension_pages(project_dir, Path(config.docs_dir)),
             highlight=self.config.highlight,
             site_name=config.site_name,
         )

@@ -47,7 +47,7 @@ EXTENSION_MODULE = "compiler.site.releases"
 HOME_PAGES = frozenset({"index.md", "README.md"})
 
 
-def extension_pages(project_dir: Path) -> list[GeneratedPage]:
+def extension_pages(project_dir: Path, spec_dir: Path | None = None) -> list[GeneratedPage]:
     """The pages of ``compiler.site.releases``, if that module is installed (imported only here,
     by name: the release pages import `GeneratedPage` from `compiler.site.generated`, never
     the site)."""
@@ -57,7 +57,7 @@ def extension_pages(project_dir: Path) -> list[GeneratedPage]:
         if err.name == EXTENSION_MODULE:
             return []
         raise
-    return list(module.site_pages(project_dir))
+    return list(module.site_pages(project_dir, spec_dir))
 
 
 @dataclass(slots=True)

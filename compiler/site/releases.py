@@ -16,10 +16,14 @@ from typing import Any
 from ..api import read_document
 from ..diagnostics import has_errors, render
 from ..diff import (
+    DEFAULT_LEVELS,
     LEVELS,
     SCHEMA_FILE,
     DiffResult,
+    Levels,
     diff_documents,
+    levels_file,
+    load_levels,
     render_html_fragment,
     rules_table,
     side_of,
@@ -53,7 +57,7 @@ def artifact_path(version: str) -> str:
     return f"releases/{version}.json"
 
 
-def site_pages(project_dir: Path) -> list[GeneratedPage]:
+def site_pages(project_dir: Path, spec_dir: Path | None = None) -> list[GeneratedPage]:
     """The release pages for the releases in `project_dir/releases`: none when nothing is
     released; none, with a warning (an error in mkdocs' strict mode), when the releases do not
     verify, so a tampered release is never published."""
@@ -76,13 +80,31 @@ def site_pages(project_dir: Path) -> list[GeneratedPage]:
         if document is None:  # verified just now; only a concurrent change gets here
             return []
         documents[entry.version] = document
-    return release_pages(index, artifacts, documents)
+    return release_pages(index, artifacts, documents, _project_levels(spec_dir))
+
+
+def _project_levels(spec_dir: Path | None) -> Levels:
+    """The levels the spec's ``constitution.yaml`` sets, as `constitution diff` weighs changes
+    with them; the defaults, with a warning (an error in mkdocs' strict mode), when it has
+    problems."""
+    levels, problems = load_levels(levels_file(None, spec_dir))
+    if has_errors(problems):
+        log.warning(
+            "the diff levels in constitution.yaml have errors; the Changes pages use the "
+            "defaults:\n%s",
+            render(problems, "text").rstrip("\n"),
+        )
+    return levels
 
 
 def release_pages(
-    index: ReleaseIndex, artifacts: Mapping[str, bytes], documents: Mapping[str, dict[str, Any]]
+    index: ReleaseIndex,
+    artifacts: Mapping[str, bytes],
+    documents: Mapping[str, dict[str, Any]],
+    levels: Levels = DEFAULT_LEVELS,
 ) -> list[GeneratedPage]:
-    """The pages for `index`, given each release's bytes and parsed document."""
+    """The pages for `index`, given each release's bytes and parsed document; changes are
+    weighed at the project's `levels`."""
     diffs: dict[str, DiffResult] = {}
     previous: ReleaseEntry | None = None
     for entry in index.entries:
@@ -92,6 +114,7 @@ def release_pages(
                 documents[entry.version],
                 side_of(previous.version, documents[previous.version]),
                 side_of(entry.version, documents[entry.version]),
+                levels,
             )
         previous = entry
     files = {artifact_path(version): data for version, data in artifacts.items()}
@@ -102,7 +125,7 @@ def release_pages(
     )
     newest_first = list(reversed(index.entries))
     pages = [
-        GeneratedPage(VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs)),
+        GeneratedPage(VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs, levels)),
         GeneratedPage(
             CHANGES_PAGE,
             "Changes",
@@ -145,7 +168,11 @@ def _counts(entry: ReleaseEntry, diff: DiffResult | None) -> str:
     return ", ".join(f"{counts[level.value]} {level.value}" for level in LEVELS)
 
 
-def versions_markdown(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResult]) -> str:
+def versions_markdown(
+    entries: Sequence[ReleaseEntry],
+    diffs: Mapping[str, DiffResult],
+    levels: Levels = DEFAULT_LEVELS,
+) -> str:
     """The Versions page: every release, newest first, with its download and change counts."""
     lines = [
         "# Versions",
@@ -174,7 +201,7 @@ def versions_markdown(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffR
         "",
         "## How changes are classified",
         "",
-        rules_table(),
+        rules_table(levels),
     ]
     return "\n".join(lines)
 
