@@ -502,10 +502,10 @@ def test_the_openai_model_spec_builds_and_reads_well(
 def test_release_pages_are_added_through_the_extension_point(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[Path] = []
+    calls: list[tuple[Path, Path | None]] = []
 
-    def site_pages(project_dir: Path) -> list[GeneratedPage]:
-        calls.append(project_dir)
+    def site_pages(project_dir: Path, spec_dir: Path | None = None) -> list[GeneratedPage]:
+        calls.append((project_dir, spec_dir))
         return [
             GeneratedPage(
                 "versions.md",
@@ -522,7 +522,10 @@ def test_release_pages_are_added_through_the_extension_point(
     files = {"index.md": "# Home\n\n::: property {#p rank=1}\n**P**: text\n:::\n"}
     result = build(make_project(tmp_path, files))
     assert result.exit_code == 0, result.output
-    assert calls == [tmp_path.resolve()]
+    # The project and its docs directory, whose constitution.yaml holds the project's levels.
+    assert [(project, spec.resolve() if spec else None) for project, spec in calls] == [
+        (tmp_path.resolve(), (tmp_path / "docs").resolve())
+    ]
     site = tmp_path / "site"
     versions = (site / "versions/index.html").read_text(encoding="utf-8")
     assert 'href="../releases/1.0.0.json"' in versions

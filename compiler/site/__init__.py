@@ -3,8 +3,9 @@
 Independent of mkdocs: the mkdocs plugin (`compiler.mkdocs`) only adapts this to mkdocs' events.
 
 Extension point: if a module ``compiler.site.releases`` exists, its function
-``site_pages(project_dir: pathlib.Path) -> list[GeneratedPage]`` is called once per build, and the
-pages it returns are added after the generated pages (their `files` are published as well).
+``site_pages(project_dir, spec_dir) -> list[GeneratedPage]`` (the project's directory, and the
+spec's, whose ``constitution.yaml`` holds the project's diff levels) is called once per build, and
+the pages it returns are added after the generated pages (their `files` are published as well).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The site's release pages: Versions, Changes (a redline per release) and each release in full,
 with every released JSON published at `releases/VERSION.json`.
 
-`compiler.site` calls `site_pages(project_dir)` once per build (its extension point).
+`compiler.site` calls `site_pages(project_dir, spec_dir)` once per build (its extension point).
 """
 
 from __future__ import annotations
