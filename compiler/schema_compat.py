@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .versions import bump_between, bump_suffices, next_version
+
 Level = Literal["breaking", "addition", "editorial"]
 
 #: Keywords that only describe; changing them changes no document's validity.
@@ -123,15 +125,14 @@ def version_problems(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str
     listing = "".join(f"\n  {c.format()}" for c in changes if c.level != "editorial")
     if new_version < old_version:
         return [f"schema version {shown} is lower than the published {_dotted(old_version)}"]
-    if bump == "major" and new_version[0] == old_version[0]:
+    if bump in ("major", "minor") and (
+        new_version == old_version
+        or not bump_suffices(bump, bump_between(old_version, new_version))
+    ):
+        needed = "breaking changes need" if bump == "major" else "additions need"
         return [
-            f"breaking changes need a new major schema version (after {_dotted(old_version)}, "
-            f"{old_version[0] + 1}.0.0), but $id names {shown}:{listing}"
-        ]
-    if bump == "minor" and new_version[:2] == old_version[:2]:
-        return [
-            f"additions need a new minor schema version (after {_dotted(old_version)}, "
-            f"{old_version[0]}.{old_version[1] + 1}.0), but $id names {shown}:{listing}"
+            f"{needed} a new {bump} schema version (after {_dotted(old_version)}, "
+            f"{next_version(old_version, bump)}), but $id names {shown}:{listing}"
         ]
     return []
 
