@@ -103,16 +103,22 @@ def test_check_github_format(runner: CliRunner, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ["compile", "no/such/spec"],
-        ["check", "--format", "yaml"],
-        ["compile", "--bogus"],
-        ["frobnicate"],
+        (["compile", "no/such/spec"], "Path 'no/such/spec' does not exist."),
+        (["check", "--format", "yaml"], "'yaml' is not one of 'text', 'json', 'github'."),
+        (["compile", "--bogus"], "No such option '--bogus'."),
+        (["frobnicate"], "No such command 'frobnicate'."),
     ],
 )
-def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
-    assert runner.invoke(cli, args).exit_code == 2
+def test_usage_errors_exit_2(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Usage: ")
+    assert lines[-1].startswith("Error: ") and lines[-1].endswith(message), result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_and_version(runner: CliRunner) -> None:
@@ -125,7 +131,11 @@ def test_help_and_version(runner: CliRunner) -> None:
 def test_default_spec_is_spec_dir(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = runner.invoke(cli, ["check"])
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    # The same run on an empty directory fails: the default really is ./spec.
+    monkeypatch.chdir(ROOT / "tests")
+    assert runner.invoke(cli, ["check"]).exit_code == 2
 
 
 def test_real_process_no_traceback_on_a_directory_of_garbage(tmp_path: Path) -> None:

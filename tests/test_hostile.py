@@ -25,6 +25,7 @@ from compiler.cli import cli
 from compiler.diagnostics import CODES, render
 from compiler.pipeline import compile_spec
 from compiler.reader import MAX_FILE_BYTES
+from compiler.render import PageContext, SiteIndex, render_markdown
 from compiler.syntax.limits import MAX_INLINE_CHARS, MAX_NESTING
 
 DATA = Path(__file__).parent / "data"
@@ -542,13 +543,26 @@ def test_unsafe_urls_are_refused_however_disguised(link: str, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    "link", ["[x](https://example.org/javascript:x)", "[x](#javascript)", "[x](javascript.md)"]
+    ("link", "published"),
+    [
+        ("[x](https://example.org/javascript:x)", "https://example.org/javascript:x"),
+        ("[x](#javascript)", "#javascript"),
+        ("[x](javascript.md)", "../javascript/"),
+    ],
 )
-def test_safe_urls_that_mention_a_scheme_are_kept(link: str, tmp_path: Path) -> None:
+def test_safe_urls_that_mention_a_scheme_are_kept(
+    link: str, published: str, tmp_path: Path
+) -> None:
     write(tmp_path / "spec" / "javascript.md", "# J {#javascript}\n")
     write(tmp_path / "spec" / "index.md", f"# T {{#t}}\n\n{link}\n")
     result = compile_spec(tmp_path / "spec")
     assert result.ok, render(result.diagnostics, "text")
+    # Kept means published as written (or as the page it names), not dropped or rewritten.
+    context = PageContext(
+        SiteIndex(), "index.md", lambda file: "../javascript/" if file == "javascript.md" else None
+    )
+    html = render_markdown(f"# T {{#t}}\n\n{link}\n", context).html
+    assert f'<a href="{published}"' in html, html
 
 
 # --- limits of the interpreter -----------------------------------------------------------------
