@@ -22,11 +22,16 @@ from types import MappingProxyType
 from typing import Any
 
 from .document import (
+    Admonition,
     Block,
+    Code,
     Document,
+    ListBlock,
     Node,
     NodeBlock,
     Paragraph,
+    Quote,
+    Table,
     Reference,
     document_info,
     source_span,
@@ -180,3 +185,107 @@ def _orders(
         if order is not None:
             orders.append(order)
     return tuple(orders)
+
+
+# --- writing the 1.x shape (an adapter for consumers not yet on the model) ----------------------
+
+V1_SCHEMA = "https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json"
+
+
+def to_v1(doc: Document) -> dict[str, Any]:
+    """`doc` in the shape of schema 1.1.0, for consumers that still read JSON dicts (the diff):
+    each node in the array of its kind's key, with its own text (so that two documents compare
+    as content whichever schema they were read from); nodes of kinds 1.x does not know are left
+    out, and an order's levels are flattened."""
+    builtin = default_grammar().kinds
+    data: dict[str, Any] = {
+        "$schema": V1_SCHEMA,
+        "document": {
+            "title": doc.info.title,
+            "version": doc.info.version,
+            "generator": dict(doc.info.generator),
+            "metadata": dict(doc.info.metadata),
+            "sources": [
+                {
+                    "file": s.file,
+                    "sha256": s.sha256,
+                    "title": s.title,
+                    "chapter": s.chapter,
+                    "reading_time": s.reading_time,
+                }
+                for s in doc.info.sources
+            ],
+        },
+    }
+    for kind in builtin.values():
+        data[kind.key] = []
+    for node in doc.nodes:
+        kind = builtin.get(node.kind)
+        if kind is None or kind.form is Form.LINK:
+            continue
+        data[kind.key].append(_v1_node(kind, node))
+    for kind in builtin.values():  # 1.x lists a ranked kind (the properties) by rank
+        ranked_by = kind.order.ranked_by if kind.order is not None else None
+        if ranked_by is not None and ranked_by.kind in builtin:
+            items = data[builtin[ranked_by.kind].key]
+            items.sort(key=lambda item: item.get(ranked_by.field) or 0)
+    reference = next(k for k in builtin.values() if k.form is Form.LINK)
+    origin, target = _REFERENCE_KEYS["origin"], _REFERENCE_KEYS["target"]
+    data[reference.key] = [
+        {origin: r.origin, target: r.target, "text": r.text, "source": r.source.to_json()}
+        for r in doc.references
+    ]
+    return data
+
+
+def _v1_node(kind: KindSpec, node: Node) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": node.id}
+    if kind.form is Form.HEADING:
+        item |= {"title": node.title, "level": node.level, "parent": node.parent}
+        item["auto_id"] = node.auto_id
+    else:
+        attribute = title_attribute(kind)
+        if attribute is not None:
+            item[attribute] = node.title
+        for spec in kind.fields:
+            value = node.fields.get(spec.name)
+            if spec.type is FieldType.REFERENCE and spec.ordered:
+                value = [i for level in value or () for i in level]  # type: ignore[union-attr]
+            elif isinstance(value, tuple):
+                value = list(value)
+            item[spec.name] = value if value is not None else ([] if spec.many else None)
+        item["text"] = v1_text(node.blocks)
+        item["section"] = node.section
+    item["classes"] = list(node.classes)
+    item["attributes"] = dict(node.attributes)
+    if kind.form is Form.HEADING:
+        item["text"] = v1_text(node.blocks)
+    item["source"] = node.source.to_json()
+    if kind.form is Form.HEADING and not node.normative:
+        item["normative"] = False
+    return item
+
+
+def v1_text(blocks: tuple[Block, ...]) -> str:
+    """Text as 1.x wrote it: every paragraph, list item, table row, code block and admonition
+    title a paragraph of its own (a blank line between them); child nodes left out."""
+    return "\n\n".join(_v1_chunks(blocks))
+
+
+def _v1_chunks(blocks: tuple[Block, ...]) -> list[str]:
+    chunks: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Code):
+            chunks.append(block.text)
+        elif isinstance(block, Table):
+            rows = (block.header, *block.rows) if block.header else block.rows
+            chunks.extend(" | ".join(row) for row in rows)
+        elif isinstance(block, ListBlock):
+            for entry in block.items:
+                chunks.extend(_v1_chunks(entry.blocks))
+        elif isinstance(block, Admonition):
+            chunks.extend([block.title] if block.title else [])
+            chunks.extend(_v1_chunks(block.blocks))
+        elif isinstance(block, Quote):
+            chunks.extend(_v1_chunks(block.blocks))
+    return [chunk for chunk in chunks if chunk]
