@@ -166,6 +166,17 @@ def test_text_output_escapes_what_would_act_on_a_terminal() -> None:
     assert "\x1b" in render_text(result, color=True)  # only our own colours
 
 
+def test_markdown_output_escapes_bidi_and_terminal_controls() -> None:
+    old = "Plain words here."
+    new = "Plain \x1b[31mred\x1b[0m words \u202egnirts\u202c and \u2067isolate\u2069 here."
+    result = diff_documents(doc(old), doc(new), Side("old\u202e"), Side("new"))
+    markdown = render_markdown(result)
+    for char in ("\x1b", "\u202e", "\u202c", "\u2067", "\u2069"):
+        assert char not in markdown
+    assert "\\u202e" in markdown and "\\u2067isolate\\u2069" in markdown
+    assert "\\x1b\\[31m" in markdown  # the escape, and Markdown's own escaping of '['
+
+
 # --- moves ------------------------------------------------------------------------------------
 
 EXAMPLE = (
