@@ -319,6 +319,22 @@ def test_history_follows_renames(renamed: Path, ident: str) -> None:
     assert "definition 'oversight' renamed to 'human-oversight'" in lines[2]
 
 
+def test_history_weighs_changes_at_the_project_levels(renamed: Path) -> None:
+    """The levels of the spec's constitution.yaml, as `diff` and `release` use them."""
+    (renamed.parent / "spec" / "constitution.yaml").write_text(
+        "diff:\n  levels:\n    - rule: definition-renamed\n      level: substantive\n", "utf-8"
+    )
+    code, out, _ = run("history", "oversight")
+    assert code == 0 and out.splitlines()[2].split()[2:4] == ["renamed", "substantive"]
+    config = renamed.parent / "levels.yaml"
+    config.write_text("diff:\n  levels:\n    - rule: definition-renamed\n      level: editorial\n")
+    code, out, _ = run("history", "oversight", "--config", str(config))
+    assert code == 0 and out.splitlines()[2].split()[2:4] == ["renamed", "editorial"]
+    config.write_text("diff:\n  levels:\n    - rule: definition-renamed\n      level: minor\n")
+    code, _, err = run("history", "oversight", "--config", str(config))
+    assert code == 1 and "CC606 unknown level 'minor'" in err
+
+
 def test_history_as_json(renamed: Path) -> None:
     code, out, _ = run("history", "oversight", "--format", "json")
     events = json.loads(out)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, has_errors, suggest
-from ..diff import Change, DiffResult, Side, diff_documents
+from ..diff import DEFAULT_LEVELS, Change, DiffResult, Levels, Side, diff_documents
 from .index import INDEX_FILE, ReleaseEntry, load_index
 from .verify import check_artifact
 
@@ -33,10 +33,11 @@ def _action(rule: str) -> str:
 
 
 def node_history(
-    ident: str, releases_dir: Path
+    ident: str, releases_dir: Path, levels: Levels = DEFAULT_LEVELS
 ) -> tuple[list[HistoryEvent], list[Diagnostic], list[str]]:
     """Every release in which node `ident` (or an earlier or later name of it) changed, oldest
-    first; also any problem reading the releases, and every id ever released (for suggestions)."""
+    first, each change weighed at the project's `levels` (as `diff` and `release` weigh it);
+    also any problem reading the releases, and every id ever released (for suggestions)."""
     index, problems = load_index(releases_dir)
     if has_errors(problems):
         return [], problems, []
@@ -48,7 +49,9 @@ def node_history(
         if document is None:
             problems.extend(found)
             return [], problems, []
-        steps.append((entry, diff_documents(previous, document, Side("-"), Side(entry.version))))
+        steps.append(
+            (entry, diff_documents(previous, document, Side("-"), Side(entry.version), levels))
+        )
         known.update(_ids(document))
         previous = document
     names = {ident}
