@@ -74,6 +74,9 @@ def test_pages(project: Path) -> None:
     assert "[0 breaking, 1 substantive, 0 editorial](changes/1.1.0.md)" in versions
     assert "[first release](changes/1.0.0.md)" in versions
     assert versions.index("1.1.0") < versions.index("1.0.0")  # newest first
+    head = index.entries[-1].entry_sha256  # the newest entry's link fixes the whole chain
+    assert f"The release chain ends at `{head}`" in versions
+    assert f"`constitution verify --head {head}`" in versions
 
     changes = pages["changes/1.1.0.md"].html or ""
     assert "Compared with 1.0.0." in changes

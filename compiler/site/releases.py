@@ -33,6 +33,7 @@ from ..release import (
     INDEX_FILE,
     ReleaseEntry,
     ReleaseIndex,
+    chain_head,
     verify_releases,
 )
 from ..render import TocEntry, escape, nest_toc
@@ -125,7 +126,9 @@ def release_pages(
     )
     newest_first = list(reversed(index.entries))
     pages = [
-        GeneratedPage(VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs, levels)),
+        GeneratedPage(
+            VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs, levels)
+        ),
         GeneratedPage(
             CHANGES_PAGE,
             "Changes",
@@ -193,6 +196,14 @@ def versions_markdown(
             f"| {diff.bump if diff is not None else '—'} "
             f"| [{version}.json]({artifact_path(version)}) | `{entry.sha256}` |"
         )
+    head = chain_head(list(reversed(entries)))
+    lines += [
+        "",
+        f"The release chain ends at `{head}`: each entry of the index holds the hash of the one "
+        "before it, so this one hash fixes every release listed. Keep it where this site cannot "
+        f"change it, and check a copy of the releases against it with "
+        f"`constitution verify --head {head}`.",
+    ]
     lines += [
         "",
         "Breaking changes need a new major version, substantive ones a new minor version, and "
