@@ -192,7 +192,7 @@ def test_git_revisions(repo: Path) -> None:
     code, out, _ = run("diff", "git:HEAD~1", "git:HEAD")
     assert code == 0
     assert out.startswith("diff git:HEAD~1 (version 1.0.0) → git:HEAD (version 1.0.0)\n")
-    assert "definition-text-changed" in out and "01-base.md:44 → 01-base.md:44" in out
+    assert "definition-text-changed" in out and "01-base.md:45 → 01-base.md:45" in out
 
 
 def test_git_revision_against_the_working_tree(repo: Path) -> None:

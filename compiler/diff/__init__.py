@@ -9,7 +9,8 @@ The package, from the bottom up:
   levels from the ``diff:`` section of its ``constitution.yaml``;
 - `words`: normalised words, spelling fixes, editorial edits; `align`: linear-cost sequence
   alignment; `lossless` (edits slid to word boundaries), `moves` (moved blocks) and `redlines`:
-  grouped redlines, context and line structure;
+  grouped redlines, context and line structure; `hunks`: a redline cut into changed sentences,
+  each reported as its own change, where it is (typography alone: one change per node);
 - `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document;
   `match`: renames and retitled sections; `differ`: the comparison;
 - `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the

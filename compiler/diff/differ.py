@@ -9,6 +9,7 @@ from typing import Any
 
 from ..collector import without_cycle_collection
 from .align import longest_increasing
+from .hunks import Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
 from .nodes import Node, nodes
 from .redlines import Segment, redline
@@ -92,7 +93,8 @@ class _Differ:
         counts as binding), unless the project ignores it."""
         first = node if pair is None else pair.old
         if pair is not None:
-            old_position, new_position = pair.old.position, pair.new.position
+            old_position = old_position or pair.old.position
+            new_position = new_position or pair.new.position
             if binding is None:
                 binding = pair.old.binding or pair.new.binding
         facts = Facts(
@@ -216,17 +218,45 @@ class _Differ:
     ) -> None:
         if old_text == new_text:
             return
-        what = "text" if field_name == "text" else field_name
+        segments = redline(old_text, new_text)
+        if field_name == "text" and pair is not None:
+            self._sentences(rule, pair, segments)
+            return
         editorial = is_editorial(old_text, new_text)
         self._emit(
             "text-editorial" if editorial else rule,
             node,
-            (message or f"{node.kind} '{node.id}': {what} changed")
+            (message or f"{node.kind} '{node.id}': {field_name} changed")
             + (" (wording only)" if editorial else ""),
             pair=pair,
             field_name=field_name,
-            segments=redline(old_text, new_text),
+            segments=segments,
         )
+
+    def _sentences(self, rule: str, pair: Pair, segments: tuple[Segment, ...]) -> None:
+        """A node's text changes, one entry per changed sentence (`hunks`), each where it is:
+        a rewording at `rule`, an editorial edit as ``text-editorial``; the changes of
+        typography alone (quotes, spaces) together, as one ``text-editorial``."""
+        parts = hunks(segments)
+        typography = [part for part in parts if classify(part) is Nature.TYPOGRAPHY]
+        entries = [
+            (part.segments, part, classify(part)) for part in parts if part not in typography
+        ]
+        if typography:
+            entries.append((together(typography), typography[0], Nature.TYPOGRAPHY))
+            entries.sort(key=lambda entry: entry[1].new_at)
+        what = f"{pair.new.kind} '{pair.new.id}': text changed"
+        for shown, part, nature in entries:
+            self._emit(
+                rule if nature is Nature.WORDING else "text-editorial",
+                pair.new,
+                what + _NATURE_NOTES[nature],
+                pair=pair,
+                field_name="text",
+                segments=shown,
+                old_position=pair.old.position_at(part.old_at),
+                new_position=pair.new.position_at(part.new_at),
+            )
 
     def _map(self, ident: str) -> str:
         return self.renamed.get(ident, ident)
@@ -436,6 +466,13 @@ def _links_by_origin(document: Mapping[str, Any]) -> dict[str, list[str]]:
         if reference.get("from") is not None:
             result[str(reference["from"])].append(str(reference["to"]))
     return result
+
+
+_NATURE_NOTES = {
+    Nature.WORDING: "",
+    Nature.EDITORIAL: " (wording only)",
+    Nature.TYPOGRAPHY: " (typography only)",
+}
 
 
 def _titled(node: Node) -> str:

@@ -22,11 +22,29 @@ class Node:
     """Position in document order (sections first, then each kind's list)."""
     own_text: str
     """The node's text without the text of annotations nested in it (reported separately)."""
+    children: tuple[tuple[int, int], ...] = ()
+    """The first and last source lines of the annotations written directly inside it, in
+    order: where its own text skips lines."""
 
     @property
     def position(self) -> Position:
         source = self.data.get("source") or {}
         return Position(str(source.get("file", "")), int(source.get("line", 0)))
+
+    def position_at(self, offset: int) -> Position:
+        """Where the character at `offset` of its own text was written: the node's first line
+        of text (after its heading or its fence), the lines of its own text before `offset`,
+        and the lines of the annotations nested before that."""
+        where = self.position
+        if not where.line:
+            return where
+        line = where.line + (2 if self.kind == "section" else 1)
+        line += self.own_text.count("\n", 0, offset)
+        for first, last in self.children:
+            if first > line:
+                break
+            line += last - first + 2  # the child's lines and the blank line after it
+        return Position(where.file, line)
 
     @property
     def label(self) -> str:
@@ -58,10 +76,11 @@ def nodes(document: Mapping[str, Any]) -> dict[str, dict[str, Node]]:
         for data in document.get(key) or []:
             ident = str(data["id"])
             text = str(data.get("text") or "")
-            inner_texts = nested.get((kind, ident), ())
-            for inner in inner_texts:
-                text = text.replace(inner, "", 1)
-            by_id[ident] = Node(kind, ident, data, index, _tidy(text) if inner_texts else text)
+            inner = nested.get((kind, ident), ())
+            for inner_text, _ in inner:
+                text = text.replace(inner_text, "", 1)
+            spans = tuple(sorted(span for _, span in inner))
+            by_id[ident] = Node(kind, ident, data, index, _tidy(text) if inner else text, spans)
             index += 1
         result[kind] = by_id
     return result
@@ -83,14 +102,15 @@ def _span(data: Mapping[str, Any]) -> tuple[str, int, int]:
 
 def _nested_texts(
     annotations: Sequence[tuple[str, Mapping[str, Any]]],
-) -> dict[tuple[str, str], list[str]]:
-    """(kind, id) -> texts of the annotations written directly inside that node.
+) -> dict[tuple[str, str], list[tuple[str, tuple[int, int]]]]:
+    """(kind, id) -> texts and source lines of the annotations written directly inside that
+    node.
 
     Annotations inside a section are part of the section's text, and nested annotations part of
     the enclosing one's; each is diffed once, as itself. Only direct children are listed: a
     grandchild's text goes with its parent's.
     """
-    result: dict[tuple[str, str], list[str]] = defaultdict(list)
+    result: dict[tuple[str, str], list[tuple[str, tuple[int, int]]]] = defaultdict(list)
     ordered = sorted(
         ((_span(data), kind, data) for kind, data in annotations),
         key=lambda item: (item[0][0], item[0][1], -item[0][2]),
@@ -100,10 +120,11 @@ def _nested_texts(
         while enclosing and not (enclosing[-1][0][0] == span[0] and enclosing[-1][0][2] >= span[2]):
             enclosing.pop()
         text = str(data.get("text") or "")
+        lines = (span[1], span[2])
         if text and enclosing:
             _, outer_kind, outer = enclosing[-1]
-            result[(outer_kind, str(outer["id"]))].append(text)
+            result[(outer_kind, str(outer["id"]))].append((text, lines))
         elif text and data.get("section") is not None:
-            result[("section", str(data["section"]))].append(text)
+            result[("section", str(data["section"]))].append((text, lines))
         enclosing.append((span, kind, data))
     return result
