@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..collector import without_cycle_collection
+from ..grammar.types import FieldSpec
 from .align import longest_increasing
+from .fields import compare
 from .hunks import Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
 from .nodes import Node, nodes
@@ -419,6 +421,10 @@ class _Differ:
         for key in sorted(set(old) | set(new)):
             if old.get(key) == new.get(key):
                 continue
+            spec = self.levels.fields.get((pair.new.kind, key))
+            if spec is not None:
+                self._typed_field(pair, spec, old.get(key), new.get(key))
+                continue
             self._emit(
                 "authority-changed" if key == "authority" else "attribute-changed",
                 pair.new,
@@ -442,6 +448,22 @@ class _Differ:
                 old_value=old_classes,
                 new_value=new_classes,
             )
+
+    def _typed_field(self, pair: Pair, spec: FieldSpec, old: str | None, new: str | None) -> None:
+        """A field the grammar declares, compared through its type (`compiler.diff.fields`)."""
+        change = compare(spec, old, new)
+        if change is None:
+            return  # the same value (an alias and its value, say)
+        self._emit(
+            change.rule,
+            pair.new,
+            f"{pair.new.kind} '{pair.new.id}' {spec.name}: {_value(old)} → {_value(new)} "
+            f"({change.words})",
+            pair=pair,
+            field_name=f"fields.{spec.name}",
+            old_value=old,
+            new_value=new,
+        )
 
     def _links(self, pair: Pair) -> None:
         if pair.old.own_text != pair.new.own_text:

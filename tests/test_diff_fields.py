@@ -1,0 +1,137 @@
+"""The levels of field changes come from the grammar (`compiler.diff.fields`): each field's
+`diff` levels; ordered enumerations and integers by their direction; many values added or
+removed; aliases read as their values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.diff import DEFAULT_LEVELS, Levels, Side, diff_documents, load_levels
+from compiler.diff.fields import BUILTIN_RULES, grammar_entries
+from compiler.diff.rules import Facts
+from compiler.grammar.load import default_grammar
+from compiler.pipeline import compile_sources
+from compiler.reader import SourceFile
+
+GRAMMAR = """\
+sections:
+  fields:
+    authority:
+      type: enum
+      ordered: true
+      values: [root, system, developer, user, guideline]
+      aliases: {platform: root}
+      diff: {changed: breaking, raised: substantive, lowered: breaking}
+    audience:
+      type: enum
+      values: [a, b, c]
+      many: true
+      diff: {changed: breaking, added: substantive}
+    weight:
+      type: integer
+      diff: {changed: substantive, lowered: breaking}
+"""
+
+
+def doc(attributes: str) -> dict[str, object]:
+    text = f"# Rules {{#rules {attributes}}}\n\nThe rules.\n"
+    result = compile_sources([SourceFile("spec.md", "spec.md", text)])
+    assert result.document is not None, [d.format() for d in result.diagnostics]
+    return result.document
+
+
+@pytest.fixture
+def levels(tmp_path: Path) -> Levels:
+    path = tmp_path / "constitution.yaml"
+    path.write_text(GRAMMAR, "utf-8")
+    found, problems = load_levels(path)
+    assert problems == []
+    return found
+
+
+def changes(old: str, new: str, levels: Levels) -> list[tuple[str, str]]:
+    result = diff_documents(doc(old), doc(new), Side("old"), Side("new"), levels)
+    return [(c.rule, c.level.value) for c in result.changes]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("authority=developer", "authority=user", [("field-lowered", "breaking")]),
+        ("authority=user", "authority=developer", [("field-raised", "substantive")]),
+        ("authority=platform", "authority=root", []),  # an alias is its value
+        ("authority=guideline", "authority=platform", [("field-raised", "substantive")]),
+        ('audience="a b"', 'audience="a b c"', [("field-values-added", "substantive")]),
+        ('audience="a b"', "audience=a", [("field-values-removed", "breaking")]),
+        ('audience="a b"', 'audience="a c"', [("field-changed", "breaking")]),
+        ("weight=3", "weight=5", [("field-raised", "substantive")]),
+        ("weight=5", "weight=3", [("field-lowered", "breaking")]),
+        ("", "weight=3", [("field-changed", "substantive")]),
+    ],
+)
+def test_declared_fields_are_compared_typed_at_their_levels(
+    levels: Levels, old: str, new: str, expected: list[tuple[str, str]]
+) -> None:
+    assert changes(old, new, levels) == expected
+
+
+def test_the_message_says_the_direction(levels: Levels) -> None:
+    result = diff_documents(
+        doc("authority=developer"), doc("authority=user"), Side("o"), Side("n"), levels
+    )
+    (change,) = result.changes
+    assert change.message == "section 'rules' authority: developer → user (lowered)"
+    assert change.field == "fields.authority"
+
+
+def test_without_a_grammar_authority_is_a_string() -> None:
+    assert changes("authority=developer", "authority=user", DEFAULT_LEVELS) == [
+        ("authority-changed", "breaking")
+    ]
+    assert changes("authority=platform", "authority=root", DEFAULT_LEVELS) == [
+        ("authority-changed", "breaking")
+    ]
+
+
+def test_a_project_level_wins_over_the_grammars(tmp_path: Path) -> None:
+    path = tmp_path / "constitution.yaml"
+    path.write_text(
+        GRAMMAR + "diff:\n  levels:\n    - rule: field-lowered\n      level: editorial\n",
+        "utf-8",
+    )
+    levels, problems = load_levels(path)
+    assert problems == []
+    assert changes("authority=developer", "authority=user", levels) == [
+        ("field-lowered", "editorial")
+    ]
+
+
+def test_grammar_problems_are_reported_with_the_levels(tmp_path: Path) -> None:
+    path = tmp_path / "constitution.yaml"
+    path.write_text(GRAMMAR.replace("ordered: true", "ordered: yes please"), "utf-8")
+    levels, problems = load_levels(path)
+    assert problems and all(p.file == str(path) and p.line for p in problems)
+    assert levels.fields == {}  # the defaults, as for any error in the file
+
+
+def test_the_default_grammar_gives_the_built_in_rules_their_levels() -> None:
+    """The built-in fields' `diff` in default.yaml is where their rules' levels come from:
+    the same levels as the rules table, and the finer rule for constraint kinds kept."""
+    entries = grammar_entries(default_grammar())
+    assert {entry.rule for entry in entries} == {
+        rule for rules in BUILTIN_RULES.values() for rule, _, _ in rules
+    }
+    for entry in entries:
+        selector = entry.selector
+        facts = Facts("x", None, bool(selector.binding), False)
+        assert DEFAULT_LEVELS.level(entry.rule, facts) is entry.level, entry
+    from_grammar = Levels(grammar=entries)
+    kind_change = "constraint-kind-changed"
+    assert from_grammar.level(kind_change, Facts("constraint", "kind", True, False)).value == (
+        "breaking"
+    )
+    assert from_grammar.level(kind_change, Facts("constraint", "kind", False, False)).value == (
+        "substantive"
+    )
