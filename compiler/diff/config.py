@@ -30,7 +30,7 @@ import yaml
 
 from ..declarations import BOOL, STR, YamlReader, declarations_path, read_declarations
 from ..diagnostics import Diagnostic, has_errors, suggest
-from ..grammar.load import load_grammar
+from ..grammar.load import loads_grammar
 from .fields import grammar_entries
 from .rules import (
     DOCUMENT,
@@ -86,8 +86,11 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
                 entries = list(_level_entries(reader, value))
             else:
                 ignores = list(_ignore_entries(reader, value))
-    grammar, grammar_problems = load_grammar(file=path)
-    problems = [*reader.problems, *(p for p in grammar_problems if p not in reader.problems)]
+    if has_errors(reader.problems):
+        return Levels(), reader.problems
+    # The file reads as YAML, so the grammar's own checks of it (kinds, sections) follow.
+    grammar, grammar_problems = loads_grammar(path.read_text("utf-8"), shown)
+    problems = [*reader.problems, *grammar_problems]
     if has_errors(problems):
         return Levels(), problems
     declared = {
