@@ -292,5 +292,11 @@ def node_schema(
             ),
             "attributes": attributes,
             "source": ref("source"),
+            "normative": described(
+                "Present, and false, only when its file's front matter says 'normative: false': "
+                "not part of the official text. Absent means true.",
+                {"type": "boolean", "const": False},
+            ),
         },
+        ("normative",),
     )
