@@ -79,7 +79,8 @@ def test_json_follows_its_schema(tmp_path: Path) -> None:
     }
     assert document["old"] == {"label": str(BASE), "title": "Test constitution", "version": "1.0.0"}
     change = document["changes"][0]
-    assert change["rule"] == "rank-changed" and change["old"] == {"file": "base.md", "line": 18}
+    # In document order: the first property, at line 14, comes first.
+    assert change["rule"] == "rank-changed" and change["old"] == {"file": "base.md", "line": 14}
 
 
 def test_json_passes_ajv(tmp_path: Path, ajv, repo_root: Path) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from support.redline import check_offsets
 
 from compiler.diff import Change, Side, diff_documents, redline, render_markdown, render_text
 from compiler.diff.hunks import Nature, classify, hunks
+from compiler.document import from_json, to_json
 from compiler.pipeline import compile_sources, compile_spec
 from compiler.reader import SourceFile
 
@@ -158,3 +159,35 @@ def test_the_five_wording_changes_are_five_entries(
     typography = [c for c in changes if c.message.endswith("(typography only)")]
     assert typography
     assert all(c.level.value == "editorial" for c in typography if c.kind != "constraint")
+
+
+# --- across the change of schema -------------------------------------------------------------
+
+
+def test_a_document_and_its_2_0_0_form_have_no_differences(repo_root: Path) -> None:
+    """The same content written under schema 1.x and 2.0.0: a diff of format, not content, is
+    empty."""
+    released = json.loads((repo_root / "releases" / "1.0.0.json").read_text("utf-8"))
+    as_2_0_0 = to_json(from_json(released))
+    assert as_2_0_0["$schema"] != released["$schema"] and "nodes" in as_2_0_0
+    for old, new in ((released, as_2_0_0), (as_2_0_0, released)):
+        result = diff_documents(old, new, Side("old"), Side("new"))
+        assert result.changes == [] and result.bump == "none"
+
+
+def test_release_1_0_0_against_spec_in_2_0_0_reports_the_same_changes(
+    repo_root: Path, release_pair: tuple[list[Change], Path]
+) -> None:
+    """Release 1.0.0 (schema 1.0.0) against spec/ compiled and written as 2.0.0: the changes of
+    content, the same as against spec/ in the schema it compiles to today."""
+    released = json.loads((repo_root / "releases" / "1.0.0.json").read_text("utf-8"))
+    compiled = compile_spec(repo_root / "spec").document
+    assert compiled is not None
+    as_2_0_0 = to_json(from_json(compiled))
+    across = diff_documents(released, as_2_0_0, Side("1.0.0"), Side("spec"))
+    changes, _ = release_pair
+
+    def summary(items: list[Change]) -> list[tuple[str, str, str, str]]:
+        return [(c.rule, c.level.value, c.id, c.message) for c in items]
+
+    assert summary(across.changes) == summary(changes)

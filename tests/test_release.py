@@ -158,7 +158,7 @@ def test_a_bump_smaller_than_the_changes_require(project: Path) -> None:
     assert code == 1
     lines = [line for line in err.splitlines() if "CC503" in line]
     assert len(lines) == 3  # one per breaking change, at its line in the spec
-    assert lines[0].startswith("spec/01-base.md:18:1: CC503 1.1.0 is a minor release but ")
+    assert lines[0].startswith("spec/01-base.md:14:1: CC503 1.1.0 is a minor release but ")
     assert "rank-changed (breaking) requires a major release" in lines[0]
     assert "hint: release 2.0.0 instead" in err
     assert snapshot(project / "releases") == before

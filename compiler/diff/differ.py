@@ -8,12 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..collector import without_cycle_collection
+from ..document import Document
+from ..document import Node as ModelNode
 from ..grammar.types import FieldSpec
+from ..model import SourceSpan
 from .align import longest_increasing
 from .fields import compare
 from .hunks import Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
-from .nodes import Node, nodes
+from .nodes import Node, as_document, nodes
 from .redlines import Segment, redline
 from .result import Change, DiffResult, Position, Side
 from .rules import DEFAULT_LEVELS, DOCUMENT, KINDS, LEVELS, Facts, IgnoreEntry, Levels
@@ -25,7 +28,7 @@ _KIND_ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
 class _Differ:
     """One diff: matches nodes, then compares each matched pair field by field."""
 
-    def __init__(self, old: Mapping[str, Any], new: Mapping[str, Any], levels: Levels) -> None:
+    def __init__(self, old: Document, new: Document, levels: Levels) -> None:
         self.old_doc, self.new_doc = old, new
         self.levels = levels
         self.ignored: list[tuple[Change, IgnoreEntry]] = []
@@ -129,10 +132,9 @@ class _Differ:
         self.changes.append(((kind_rank, side, node.index), change))
 
     def _document(self) -> None:
-        old_info = self.old_doc.get("document") or {}
-        new_info = self.new_doc.get("document") or {}
-        anchor = Node(DOCUMENT, "", {}, -1, "")
-        old_title, new_title = str(old_info.get("title") or ""), str(new_info.get("title") or "")
+        old_info, new_info = self.old_doc.info, self.new_doc.info
+        anchor = Node(DOCUMENT, "", _ANCHOR, -1)
+        old_title, new_title = old_info.title or "", new_info.title or ""
         if old_title != new_title:
             self._text_change(
                 "document-title-changed",
@@ -143,8 +145,8 @@ class _Differ:
                 new_title,
                 "the document's title changed",
             )
-        old_meta: Mapping[str, Any] = old_info.get("metadata") or {}
-        new_meta: Mapping[str, Any] = new_info.get("metadata") or {}
+        old_meta: Mapping[str, Any] = old_info.metadata
+        new_meta: Mapping[str, Any] = new_info.metadata
         for key in sorted(set(old_meta) | set(new_meta)):
             if key in ("title", "version") or old_meta.get(key) == new_meta.get(key):
                 continue
@@ -264,8 +266,8 @@ class _Differ:
         return self.renamed.get(ident, ident)
 
     def _parent(self, pair: Pair) -> None:
-        old_parent = pair.old.data.get("parent")
-        new_parent = pair.new.data.get("parent")
+        old_parent = pair.old.parent
+        new_parent = pair.new.parent
         mapped = self._map(old_parent) if old_parent is not None else None
         if mapped != new_parent:
             self._emit(
@@ -279,8 +281,8 @@ class _Differ:
             )
 
     def _moved(self, pair: Pair) -> None:
-        old_section = pair.old.data.get("section")
-        new_section = pair.new.data.get("section")
+        old_section = pair.old.section
+        new_section = pair.new.section
         mapped = self._map(old_section) if old_section is not None else None
         if mapped != new_section:
             kind = pair.new.kind
@@ -299,9 +301,9 @@ class _Differ:
         old_index = {p.new.id: p.old.index for p in self.pairs["section"]}
         siblings: dict[str | None, list[Pair]] = defaultdict(list)
         for pair in self.pairs["section"]:
-            old_parent = pair.old.data.get("parent")
-            if (self._map(old_parent) if old_parent else None) == pair.new.data.get("parent"):
-                siblings[pair.new.data.get("parent")].append(pair)
+            old_parent = pair.old.parent
+            if (self._map(old_parent) if old_parent else None) == pair.new.parent:
+                siblings[pair.new.parent].append(pair)
         for group in siblings.values():
             group.sort(key=lambda p: p.new.index)
             keep = longest_increasing([old_index[p.new.id] for p in group])
@@ -311,18 +313,18 @@ class _Differ:
                         "section-moved",
                         pair.new,
                         f"section '{pair.new.id}' moved to another place under "
-                        f"{_under(pair.new.data.get('parent'))}",
+                        f"{_under(pair.new.parent)}",
                         pair=pair,
                         field_name="order",
                     )
 
     def _ranks(self) -> None:
         pairs = self.pairs["property"]
-        by_old = sorted(pairs, key=lambda p: (int(p.old.data.get("rank", 0)), p.old.index))
-        by_new = sorted(pairs, key=lambda p: (int(p.new.data.get("rank", 0)), p.new.index))
+        by_old = sorted(pairs, key=lambda p: (_rank(p.old), p.old.index))
+        by_new = sorted(pairs, key=lambda p: (_rank(p.new), p.new.index))
         old_place = {id(p): position for position, p in enumerate(by_old)}
         for position, pair in enumerate(by_new):
-            old_rank, new_rank = pair.old.data.get("rank"), pair.new.data.get("rank")
+            old_rank, new_rank = pair.old.field("rank"), pair.new.field("rank")
             if old_rank == new_rank and old_place[id(pair)] == position:
                 continue
             reordered = old_place[id(pair)] != position
@@ -338,7 +340,7 @@ class _Differ:
             )
 
     def _priority(self, pair: Pair) -> None:
-        old_mode, new_mode = pair.old.data.get("mode"), pair.new.data.get("mode")
+        old_mode, new_mode = pair.old.field("mode"), pair.new.field("mode")
         if old_mode != new_mode:
             self._emit(
                 "priority-mode-changed",
@@ -349,24 +351,29 @@ class _Differ:
                 old_value=old_mode,
                 new_value=new_mode,
             )
-        old_order = [self._map(i) for i in pair.old.data.get("order") or []]
-        new_order = list(pair.new.data.get("order") or [])
-        if old_order == new_order:
+        old_levels = [[self._map(i) for i in level] for level in _levels(pair.old)]
+        new_levels = _levels(pair.new)
+        if old_levels == new_levels:
             return
-        appended = new_order[: len(old_order)] == old_order
+        appended = new_levels[: len(old_levels)] == old_levels
         rule = "priority-order-extended" if appended else "priority-order-changed"
+        old_flat = [i for level in old_levels for i in level]
+        new_flat = [i for level in new_levels for i in level]
+        tie = ""
+        if old_flat == new_flat:  # the same ids in the same order: levels merged or split
+            tie = " (a tie broken)" if len(new_levels) > len(old_levels) else " (a tie made)"
         self._emit(
             rule,
             pair.new,
-            f"priority '{pair.new.id}' order {' > '.join(old_order)} → {' > '.join(new_order)}",
+            f"priority '{pair.new.id}' order {_order(old_levels)} → {_order(new_levels)}{tie}",
             pair=pair,
             field_name="order",
-            old_value=list(pair.old.data.get("order") or []),
-            new_value=new_order,
+            old_value=pair.old.ids("order"),
+            new_value=new_flat,
         )
 
     def _constraint(self, pair: Pair) -> None:
-        old_kind, new_kind = pair.old.data.get("kind"), pair.new.data.get("kind")
+        old_kind, new_kind = pair.old.field("kind"), pair.new.field("kind")
         if old_kind != new_kind:
             self._emit(
                 "constraint-kind-changed",
@@ -378,8 +385,8 @@ class _Differ:
                 old_value=old_kind,
                 new_value=new_kind,
             )
-        old = {self._map(i) for i in pair.old.data.get("concerns") or []}
-        new = set(pair.new.data.get("concerns") or [])
+        old = {self._map(i) for i in pair.old.ids("concerns")}
+        new = set(pair.new.ids("concerns"))
         if old - new:
             self._emit(
                 "constraint-concerns-narrowed",
@@ -387,8 +394,8 @@ class _Differ:
                 f"constraint '{pair.new.id}' no longer concerns {', '.join(sorted(old - new))}",
                 pair=pair,
                 field_name="concerns",
-                old_value=list(pair.old.data.get("concerns") or []),
-                new_value=list(pair.new.data.get("concerns") or []),
+                old_value=pair.old.ids("concerns"),
+                new_value=pair.new.ids("concerns"),
             )
         elif new - old:
             self._emit(
@@ -397,13 +404,13 @@ class _Differ:
                 f"constraint '{pair.new.id}' now also concerns {', '.join(sorted(new - old))}",
                 pair=pair,
                 field_name="concerns",
-                old_value=list(pair.old.data.get("concerns") or []),
-                new_value=list(pair.new.data.get("concerns") or []),
+                old_value=pair.old.ids("concerns"),
+                new_value=pair.new.ids("concerns"),
             )
 
     def _id_list_change(self, pair: Pair, key: str, rule: str) -> None:
-        old = [self._map(i) for i in pair.old.data.get(key) or []]
-        new = list(pair.new.data.get(key) or [])
+        old = [self._map(i) for i in pair.old.ids(key)]
+        new = pair.new.ids(key)
         if sorted(old) != sorted(new):
             self._emit(
                 rule,
@@ -411,13 +418,13 @@ class _Differ:
                 f"{pair.new.kind} '{pair.new.id}' {key} {', '.join(old)} → {', '.join(new)}",
                 pair=pair,
                 field_name=key,
-                old_value=list(pair.old.data.get(key) or []),
+                old_value=pair.old.ids(key),
                 new_value=new,
             )
 
     def _attributes(self, pair: Pair) -> None:
-        old: Mapping[str, Any] = pair.old.data.get("attributes") or {}
-        new: Mapping[str, Any] = pair.new.data.get("attributes") or {}
+        old: Mapping[str, Any] = pair.old.model.attributes
+        new: Mapping[str, Any] = pair.new.model.attributes
         for key in sorted(set(old) | set(new)):
             if old.get(key) == new.get(key):
                 continue
@@ -435,8 +442,8 @@ class _Differ:
                 old_value=old.get(key),
                 new_value=new.get(key),
             )
-        old_classes = list(pair.old.data.get("classes") or [])
-        new_classes = list(pair.new.data.get("classes") or [])
+        old_classes = list(pair.old.model.classes)
+        new_classes = list(pair.new.model.classes)
         if sorted(old_classes) != sorted(new_classes):
             self._emit(
                 "class-changed",
@@ -482,12 +489,37 @@ class _Differ:
             )
 
 
-def _links_by_origin(document: Mapping[str, Any]) -> dict[str, list[str]]:
+def _links_by_origin(document: Document) -> dict[str, list[str]]:
     result: dict[str, list[str]] = defaultdict(list)
-    for reference in document.get("references") or []:
-        if reference.get("from") is not None:
-            result[str(reference["from"])].append(str(reference["to"]))
+    for reference in document.references:
+        if reference.origin is not None:
+            result[reference.origin].append(reference.target)
     return result
+
+
+def _levels(node: Node) -> list[list[str]]:
+    """A priority's order as its levels (tied ids share one), highest first."""
+    value = node.field("order")
+    if not isinstance(value, tuple):
+        return []
+    return [
+        [str(i) for i in level] if isinstance(level, tuple) else [str(level)] for level in value
+    ]
+
+
+def _order(levels: list[list[str]]) -> str:
+    return " > ".join(" ".join(level) for level in levels)
+
+
+def _rank(node: Node) -> int:
+    rank = node.field("rank")
+    return rank if isinstance(rank, int) else 0
+
+
+#: The document itself, as the node its changes are reported on.
+_ANCHOR = ModelNode(
+    "", DOCUMENT, None, None, "document", None, None, False, "", (), {}, (), {}, SourceSpan("", 0)
+)
 
 
 _NATURE_NOTES = {
@@ -515,20 +547,24 @@ def _value(value: Any) -> str:
 
 @without_cycle_collection  # a third of a 20 MB diff
 def diff_documents(
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
+    old: Document | Mapping[str, Any],
+    new: Document | Mapping[str, Any],
     old_side: Side,
     new_side: Side,
     levels: Levels = DEFAULT_LEVELS,
 ) -> DiffResult:
-    """Every change from `old` to `new` (two compiled documents), most severe first, at the
-    `levels` in force (a project's, or the defaults); the changes they ignore set apart."""
-    differ = _Differ(old, new, levels)
+    """Every change from `old` to `new` (two compiled documents, as typed models or as JSON of
+    schema 1.x or 2.0.0: a diff across the change of schema compares content), most severe
+    first, at the `levels` in force (a project's, or the defaults); the changes they ignore set
+    apart."""
+    differ = _Differ(as_document(old), as_document(new), levels)
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)
 
 
-def side_of(label: str, document: Mapping[str, Any]) -> Side:
+def side_of(label: str, document: Document | Mapping[str, Any]) -> Side:
+    if isinstance(document, Document):
+        return Side(label, document.info.title, document.info.version)
     info = document.get("document") or {}
     title, version = info.get("title"), info.get("version")
     return Side(
