@@ -4,6 +4,7 @@ removed; aliases read as their values."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from compiler.diff import DEFAULT_LEVELS, Levels, Side, diff_documents, load_lev
 from compiler.diff.fields import BUILTIN_RULES, grammar_entries
 from compiler.diff.rules import Facts
 from compiler.grammar.load import default_grammar
-from compiler.pipeline import compile_sources
+from compiler.document import from_json, to_json
+from compiler.pipeline import compile_sources, compile_spec
 from compiler.reader import SourceFile
 
 GRAMMAR = """\
@@ -135,3 +137,28 @@ def test_the_default_grammar_gives_the_built_in_rules_their_levels() -> None:
     assert from_grammar.level(kind_change, Facts("constraint", "kind", False, False)).value == (
         "substantive"
     )
+
+
+def test_a_tie_made_or_broken_in_an_order_is_a_change() -> None:
+    """Orders are compared by their levels (2.0.0): the same ids in the same sequence, but two
+    of them tied, is a changed order."""
+    base = Path(__file__).resolve().parent / "data" / "diff" / "base.md"
+    compiled = compile_spec(base).document
+    assert compiled is not None
+    ranked = to_json(from_json(compiled))
+    tied = copy.deepcopy(ranked)
+    core = next(node for node in tied["nodes"] if node["id"] == "core")
+    assert core["fields"]["order"] == [["safe"], ["ethical"], ["helpful"]]
+    core["fields"]["order"] = [["safe", "ethical"], ["helpful"]]
+    made = diff_documents(ranked, tied, Side("ranked"), Side("tied"))
+    assert [(c.rule, c.level.value, c.message) for c in made.changes] == [
+        (
+            "priority-order-changed",
+            "breaking",
+            "priority 'core' order safe > ethical > helpful → safe ethical > helpful (a tie made)",
+        )
+    ]
+    broken = diff_documents(tied, ranked, Side("tied"), Side("ranked"))
+    assert [c.message for c in broken.changes] == [
+        "priority 'core' order safe ethical > helpful → safe > ethical > helpful (a tie broken)"
+    ]
