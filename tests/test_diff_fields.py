@@ -12,8 +12,8 @@ import pytest
 from compiler.diff import DEFAULT_LEVELS, Levels, Side, diff_documents, load_levels
 from compiler.diff.fields import BUILTIN_RULES, grammar_entries
 from compiler.diff.rules import Facts
-from compiler.grammar.load import default_grammar
 from compiler.document import from_json, to_json
+from compiler.grammar.load import default_grammar
 from compiler.pipeline import compile_sources, compile_spec
 from compiler.reader import SourceFile
 
