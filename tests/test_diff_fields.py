@@ -162,3 +162,17 @@ def test_a_tie_made_or_broken_in_an_order_is_a_change() -> None:
     assert [c.message for c in broken.changes] == [
         "priority 'core' order safe ethical > helpful → safe > ethical > helpful (a tie broken)"
     ]
+
+
+def test_declared_fields_of_2_0_0_documents_are_compared_typed(levels: Levels) -> None:
+    """A 2.0.0 document holds declared fields in `fields`, typed: compared the same way."""
+    ranked = to_json(from_json(doc("")))
+    section = next(node for node in ranked["nodes"] if node["id"] == "rules")
+    old, new = copy.deepcopy(ranked), copy.deepcopy(ranked)
+    for document, value in ((old, "developer"), (new, "user")):
+        node = next(n for n in document["nodes"] if n["id"] == section["id"])
+        node["fields"] = {"authority": value}
+    result = diff_documents(old, new, Side("old"), Side("new"), levels)
+    assert [(c.rule, c.level.value, c.field) for c in result.changes] == [
+        ("field-lowered", "breaking", "fields.authority")
+    ]

@@ -10,10 +10,10 @@ from typing import Any
 from ..collector import without_cycle_collection
 from ..document import Document
 from ..document import Node as ModelNode
-from ..grammar.types import FieldSpec
+from ..grammar.types import FieldSpec, FieldValue
 from ..model import SourceSpan
 from .align import longest_increasing
-from .fields import compare
+from .fields import BUILTIN_RULES, compare
 from .hunks import Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
 from .nodes import Node, as_document, nodes
@@ -208,6 +208,7 @@ class _Differ:
         elif kind == "rationale":
             self._id_list_change(pair, "justifies", "rationale-justifies-changed")
         self._attributes(pair)
+        self._declared_fields(pair)
         self._links(pair)
 
     def _text_change(
@@ -456,6 +457,27 @@ class _Differ:
                 new_value=new_classes,
             )
 
+    def _declared_fields(self, pair: Pair) -> None:
+        """The typed fields a grammar declares beyond the built-in ones (2.0.0 documents hold
+        them in ``fields``; 1.x ones in ``attributes``, compared in `_attributes`)."""
+        kind = pair.new.kind
+        old, new = pair.old.model.fields, pair.new.model.fields
+        for name in [*old, *(n for n in new if n not in old)]:
+            if (kind, name) in BUILTIN_RULES or old.get(name) == new.get(name):
+                continue
+            spec = self.levels.fields.get((kind, name)) or self._declared(kind, name)
+            if spec is not None:
+                self._typed_field(pair, spec, _text(old.get(name)), _text(new.get(name)))
+
+    def _declared(self, kind: str, name: str) -> FieldSpec | None:
+        """The field as the new document's own grammar declares it."""
+        for document in (self.new_doc, self.old_doc):
+            spec = document.kinds.get(kind)
+            found = spec.field(name) if spec is not None else None
+            if found is not None:
+                return found
+        return None
+
     def _typed_field(self, pair: Pair, spec: FieldSpec, old: str | None, new: str | None) -> None:
         """A field the grammar declares, compared through its type (`compiler.diff.fields`)."""
         change = compare(spec, old, new)
@@ -495,6 +517,17 @@ def _links_by_origin(document: Document) -> dict[str, list[str]]:
         if reference.origin is not None:
             result[reference.origin].append(reference.target)
     return result
+
+
+def _text(value: FieldValue | None) -> str | None:
+    """A typed value as it is written in an attribute (None when absent)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return " ".join(" ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in value)
+    return str(value)
 
 
 def _levels(node: Node) -> list[list[str]]:
