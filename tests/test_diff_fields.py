@@ -5,6 +5,7 @@ removed; aliases read as their values."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -175,4 +176,21 @@ def test_declared_fields_of_2_0_0_documents_are_compared_typed(levels: Levels) -
     result = diff_documents(old, new, Side("old"), Side("new"), levels)
     assert [(c.rule, c.level.value, c.field) for c in result.changes] == [
         ("field-lowered", "breaking", "fields.authority")
+    ]
+
+
+def test_the_guides_authority_example_reads_and_gives_its_levels(
+    repo_root: Path, tmp_path: Path
+) -> None:
+    guide = (repo_root / "compiler" / "pages" / "authoring.md").read_text("utf-8")
+    (example,) = re.findall(r"```yaml\n(sections:.*?)```", guide, re.DOTALL)
+    path = tmp_path / "constitution.yaml"
+    path.write_text(example, "utf-8")
+    levels, problems = load_levels(path)
+    assert problems == []
+    assert changes("authority=developer", "authority=user", levels) == [
+        ("field-lowered", "breaking")
+    ]
+    assert changes("authority=user", "authority=developer", levels) == [
+        ("field-raised", "substantive")
     ]
