@@ -1,7 +1,9 @@
 """A readable, line-oriented rendering of a compiled constitution, for `git diff` (a textconv filter).
 
 One line per field and one sentence per line, with no source positions, so that a diff of two
-releases shows what changed in words and not where the text moved.
+releases shows what changed in words and not where the text moved. It reads the typed model
+(`compiler.document`), so a release of schema 1.x and one of 2.0.0 render alike, every kind the
+grammar declares with its typed fields.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from .api import Constitution, Node
+from .api import Constitution
 from .diagnostics import escape_controls
+from .document import Document, Node, from_json
+from .grammar.types import FieldValue
 
 #: A sentence ends at . ! or ? (and any closing quotes or brackets) followed by a space and a
 #: capital, a digit or an opening quote.
@@ -30,16 +34,19 @@ def _fields(pairs: Iterable[tuple[str, object]]) -> Iterator[str]:
     for key, value in pairs:
         if value is None or value == "" or value == ():
             continue
-        if isinstance(value, tuple):
-            value = " ".join(map(str, value))
         yield f"  {key}: {value}"
 
 
-def _attributes(node: Node) -> list[tuple[str, object]]:
-    return [
-        ("classes", node.classes),
-        ("attributes", tuple(f"{k}={_quoted(v)}" for k, v in node.attributes.items())),
-    ]
+def _value(value: FieldValue) -> str:
+    """A typed value as written: an order as its levels (``a > b c``), many values separated by
+    spaces, booleans in lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        if value and all(isinstance(item, tuple) for item in value):
+            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
+        return " ".join(map(str, value))
+    return str(value)
 
 
 def _quoted(value: str) -> str:
@@ -56,49 +63,46 @@ def _text(text: str) -> Iterator[str]:
         yield from (f"    {line}" if line else "" for line in lines)
 
 
-def _value(value: object) -> object:
-    """A field's value on one line: an order's levels joined by ' > '."""
-    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
-        return " > ".join(" ".join(map(str, level)) for level in value)
-    return value
-
-
 def _node_fields(node: Node) -> list[tuple[str, object]]:
-    """The fields of a node worth reading, besides its id, attributes and text: its place, its
-    title and its typed fields, whatever its kind."""
+    """What a node says besides its id and text: its title and level, its typed fields in its
+    kind's order, where it is, and its classes and undeclared attributes."""
     return [
         ("title", node.title),
         ("level", node.level),
-        ("parent", node.parent),
-        ("section", node.section if node.section != node.parent else None),
-        ("normative", None if node.normative else "false"),
         *((name, _value(value)) for name, value in node.fields.items()),
+        ("parent", node.parent),
+        ("normative", None if node.normative else "false"),
+        ("classes", " ".join(node.classes)),
+        ("attributes", " ".join(f"{k}={_quoted(v)}" for k, v in node.attributes.items())),
     ]
 
 
-def render(constitution: Constitution) -> str:
-    """The textconv rendering: the same constitution always gives the same text."""
-    c = constitution
-    out = [f"constitution: {c.title or '(untitled)'}"]
-    out += _fields([("version", c.version), ("schema", c.schema)])
+def render(document: Document | Constitution) -> str:
+    """The textconv rendering of a compiled document (either schema, read into the typed model):
+    every node in document order with its own text, so a node's words appear once. The same
+    document always gives the same text."""
+    if isinstance(document, Constitution):
+        document = from_json(document.to_dict())
+    info = document.info
+    out = [f"constitution: {info.title or '(untitled)'}"]
+    out += _fields([("version", info.version), ("schema", document.schema)])
     out += _fields(
-        (f"metadata {key}", ", ".join(map(str, value)) if isinstance(value, tuple) else value)
-        for key, value in sorted(c.metadata.items())
+        (f"metadata {key}", ", ".join(map(str, value)) if isinstance(value, list) else value)
+        for key, value in sorted(info.metadata.items())
         if key not in ("title", "version")
     )
-    for chapter in c.chapters:
-        out.append(f"  source: {chapter.file}" + (f" ({chapter.title})" if chapter.title else ""))
-    for node in c.nodes:
+    for source in info.sources:
+        out.append(f"  source: {source.file}" + (f" ({source.title})" if source.title else ""))
+    for node in document.nodes:
         header = f"{node.kind} {node.id}"
         if node.auto_id:
             header += " (id made from the title)"
         out += ["", header]
         out += _fields(_node_fields(node))
-        out += _fields(_attributes(node))
         out += _text(node.text)
-    if c.references:
+    if document.references:
         out += ["", "references"]
-        out += [f"  {r.origin or '(top)'} -> {r.target}: {r.text}" for r in c.references]
+        out += [f"  {r.origin or '(top)'} -> {r.target}: {r.text}" for r in document.references]
     # One line per entry, and nothing a terminal or pager would act on (ANSI escapes, bidi
     # controls): what the spec holds is shown, escaped, never obeyed.
     return "\n".join(map(escape_controls, out)) + "\n"

@@ -203,23 +203,13 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
         "  level: 1\n"
         "  classes: core\n"
         "  attributes: authority=platform\n"
-        "  text:\n"
-        "    Safe: first.\n"
-        "    It comes first!\n"
-        "    Does it?\n"
-        '    "Yes."\n'
-        "    Then e.g. this stays.\n"
         "\n"
-        "    Kind: second.\n"
-        "\n"
-        "    A second paragraph.\n"
-        "\n"
-        "    Safe before kind.\n"
-        "\n"
+        # Each node with its own text (the typed model): a property's words are not repeated
+        # in its section's.
         "property safe\n"
-        "  rank: 1\n"
         "  title: Safe\n"
-        "  section: values\n"
+        "  rank: 1\n"
+        "  parent: values\n"
         "  text:\n"
         "    Safe: first.\n"
         "    It comes first!\n"
@@ -228,9 +218,9 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
         "    Then e.g. this stays.\n"
         "\n"
         "property kind\n"
-        "  rank: 2\n"
         "  title: Kind\n"
-        "  section: values\n"
+        "  rank: 2\n"
+        "  parent: values\n"
         "  text:\n"
         "    Kind: second.\n"
         "\n"
@@ -239,7 +229,7 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
         "priority order\n"
         "  mode: holistic\n"
         "  order: safe > kind\n"
-        "  section: values\n"
+        "  parent: values\n"
         "  text:\n"
         "    Safe before kind.\n"
         "\n"
@@ -364,9 +354,7 @@ def test_git_diff_through_the_textconv_driver(repo_root: Path, small: Path, tmp_
     changes = [
         line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
     ]
-    assert changes == [
-        "-    Does it?",
-        "+    Does it really?",
+    assert changes == [  # the sentence once: in the property, not repeated in its section
         "-    Does it?",
         "+    Does it really?",
         "-  mode: holistic",

@@ -117,7 +117,7 @@ def test_rewording_a_definition_is_substantive() -> None:
     (change,) = result.changes
     assert change.id == "oversight"
     assert change.old is not None and change.new is not None
-    assert (str(change.old), str(change.new)) == ("base.md:44", "new.md:44")
+    assert (str(change.old), str(change.new)) == ("base.md:45", "new.md:45")  # its text
     assert [s.op for s in change.redline] == ["equal", "insert", "equal"]
     assert change.redline[1].text == ", adjust"
     assert result.bump == "minor"

@@ -79,7 +79,8 @@ def test_json_follows_its_schema(tmp_path: Path) -> None:
     }
     assert document["old"] == {"label": str(BASE), "title": "Test constitution", "version": "1.0.0"}
     change = document["changes"][0]
-    assert change["rule"] == "rank-changed" and change["old"] == {"file": "base.md", "line": 18}
+    # In document order: the first property, at line 14, comes first.
+    assert change["rule"] == "rank-changed" and change["old"] == {"file": "base.md", "line": 14}
 
 
 def test_json_passes_ajv(tmp_path: Path, ajv, repo_root: Path) -> None:  # type: ignore[no-untyped-def]
@@ -192,7 +193,7 @@ def test_git_revisions(repo: Path) -> None:
     code, out, _ = run("diff", "git:HEAD~1", "git:HEAD")
     assert code == 0
     assert out.startswith("diff git:HEAD~1 (version 1.0.0) → git:HEAD (version 1.0.0)\n")
-    assert "definition-text-changed" in out and "01-base.md:44 → 01-base.md:44" in out
+    assert "definition-text-changed" in out and "01-base.md:45 → 01-base.md:45" in out
 
 
 def test_git_revision_against_the_working_tree(repo: Path) -> None:

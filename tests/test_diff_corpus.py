@@ -91,12 +91,16 @@ def test_the_two_versions(versions: dict[str, Path]) -> None:
         ("text-editorial", "section"),
     }
     assert {c.id: c.level.value for c in result.changes} == CHANGED
-    assert len(result.changes) == len(CHANGED)
+    # Each changed sentence (or run of neighbouring changed lines) is an entry of its own: the
+    # three formulas rewritten in three places, the bullet removed and the one added after an
+    # unchanged line; the moved example keeps its section's changes in one entry.
+    twice = ["do_not_facilitate_illicit_behavior", "avoid_overstepping"]
+    assert sorted(c.id for c in result.changes) == sorted([*CHANGED, *twice, twice[0]])
     assert result.bump == "minor"
 
     by_id = {c.id: c for c in result.changes}
     definitions = by_id["definitions"]
-    assert [(s.op, s.text) for s in definitions.redline if s.op != "equal"] == [
+    assert [(s.op, s.text) for s in definitions.redline if s.op not in ("equal", "skip")] == [
         ("delete", "a"),
         ("insert", "an"),
     ]
@@ -105,22 +109,25 @@ def test_the_two_versions(versions: dict[str, Path]) -> None:
     deleted = "".join(s.text for s in lie.redline if s.op == "delete")
     assert " but it cannot be overridden implicitly" in inserted
     assert "Second, there is an indirect interaction" in deleted
-    assert str(lie.old) == "model_spec.md:1842" and str(lie.new) == "model_spec.md:1842"
+    # Where its first edit is: the section's heading is at 1842, its first paragraph at 1846.
+    assert str(lie.old) == "model_spec.md:1846" and str(lie.new) == "model_spec.md:1846"
     risk = by_id["risk_taxonomy"]
     assert [s.text.strip() for s in risk.redline if s.op == "insert"] == ["misalignment,"]
     assert not [s for s in risk.redline if s.op == "delete"]
 
 
-#: The size of `constitution diff --format json` on this pair before the JSON was compacted.
+#: The size of `constitution diff --format json` on this pair before the JSON was compacted
+#: (with one entry per changed section; each changed sentence now has its own, a few hundred
+#: bytes of rule, message and places each, so the bound is a fourth rather than a fifth).
 JSON_BEFORE = 35_559
 
 
-def test_the_json_is_a_fifth_of_its_old_size_with_the_same_changes(
+def test_the_json_is_a_fourth_of_its_old_size_with_the_same_changes(
     versions: dict[str, Path],
 ) -> None:
     result = diff_documents(compiled(versions[OLD]), compiled(versions[NEW]), Side(OLD), Side(NEW))
     text = render_json(result)
-    assert len(text.encode("utf-8")) <= JSON_BEFORE // 5
+    assert len(text.encode("utf-8")) <= JSON_BEFORE // 4
     document = json.loads(text)
     assert list(Draft202012Validator(schema()).iter_errors(document)) == []
     assert {c["id"]: c["level"] for c in document["changes"]} == CHANGED

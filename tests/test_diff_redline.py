@@ -96,17 +96,19 @@ def doc(text: str) -> dict[str, object]:
 
 
 def markdown_blockquote(old: str, new: str) -> list[str]:
-    """The token types of the redline's block quote, as a Markdown renderer sees them."""
+    """The token types of the redlines' block quotes, as a Markdown renderer sees them."""
     result = diff_documents(doc(old), doc(new), Side("old"), Side("new"))
     tokens = (
         MarkdownIt("commonmark").enable(["strikethrough", "table"]).parse(render_markdown(result))
     )
-    start = next(i for i, t in enumerate(tokens) if t.type == "blockquote_open")
-    end = next(i for i, t in enumerate(tokens) if t.type == "blockquote_close")
     kinds = []
-    for token in tokens[start:end]:
-        kinds.append(token.type)
-        kinds += [child.type for child in token.children or []]
+    depth = 0
+    for token in tokens:
+        depth += token.type == "blockquote_open"
+        if depth:
+            kinds.append(token.type)
+            kinds += [child.type for child in token.children or []]
+        depth -= token.type == "blockquote_close"
     return kinds
 
 
@@ -114,7 +116,10 @@ def test_markdown_marks_every_edit_and_keeps_the_paragraphs() -> None:
     old = "Safe, ethical and helpful.\n\nThe rules apply to (most) operators.\n\n- one\n- two"
     new = "Safe; ethical, and helpful!\n\nThe rules apply to (all) operators [here].\n\n- one\n- 2"
     kinds = markdown_blockquote(old, new)
-    assert kinds.count("paragraph_open") == 4  # two paragraphs, two list items
+    # One entry per changed paragraph or item: the first paragraph's edits are punctuation
+    # (editorial), the second's words; the unchanged item between them is left out.
+    assert kinds.count("blockquote_open") == 3
+    assert kinds.count("paragraph_open") == 3
     struck, strong = kinds.count("s_open"), kinds.count("strong_open")
     tags = kinds.count("html_inline") // 2
     # del , ins ; ins , del . ins ! | del most, ins all, ins [here] | del two, ins 2
@@ -164,6 +169,17 @@ def test_text_output_escapes_what_would_act_on_a_terminal() -> None:
         assert char not in text
     assert "\\x1b[31m" in text and "\\u202e" in text
     assert "\x1b" in render_text(result, color=True)  # only our own colours
+
+
+def test_markdown_output_escapes_bidi_and_terminal_controls() -> None:
+    old = "Plain words here."
+    new = "Plain \x1b[31mred\x1b[0m words \u202egnirts\u202c and \u2067isolate\u2069 here."
+    result = diff_documents(doc(old), doc(new), Side("old\u202e"), Side("new"))
+    markdown = render_markdown(result)
+    for char in ("\x1b", "\u202e", "\u202c", "\u2067", "\u2069"):
+        assert char not in markdown
+    assert "\\u202e" in markdown and "\\u2067isolate\\u2069" in markdown
+    assert "\\x1b\\[31m" in markdown  # the escape, and Markdown's own escaping of '['
 
 
 # --- moves ------------------------------------------------------------------------------------
@@ -251,9 +267,15 @@ def test_a_shuffled_code_block_gives_a_whole_redline(exact_work: list[int]) -> N
     old = "```\n" + "\n".join(lines) + "\n```"
     new = "```\n" + "\n".join(rng.sample(lines, len(lines))) + "\n```"
     first = diff_documents(doc(old), doc(new), Side("old"), Side("new"))
-    (change,) = first.changes
-    old_text, new_text = sides(change.redline)
-    assert old_text.splitlines() == lines and sorted(new_text.splitlines()) == sorted(lines)
+    # A few lines stay in place by chance: one entry per run of lines between them, each
+    # found at its offsets in the whole texts, and no more entries than unchanged lines.
+    assert {change.rule for change in first.changes} == {"section-text-changed"}
+    assert 1 < len(first.changes) <= len(lines) // 10
+    whole_old, whole_new = old.removeprefix("```\n"), new.removeprefix("```\n")
+    for change in first.changes:
+        check_offsets(change.to_json()["redline"], whole_old, whole_new)
+    deleted = "".join(s.text for c in first.changes for s in c.redline if s.op == "delete")
+    assert len(deleted) > len(old) // 2
     assert sum(exact_work) <= (PATIENCE_VISITS + 1) * 2 * len(old)
     again = diff_documents(doc(old), doc(new), Side("old"), Side("new"))
     assert render_json(again) == render_json(first)  # deterministic: no clock involved

@@ -158,7 +158,7 @@ def test_a_bump_smaller_than_the_changes_require(project: Path) -> None:
     assert code == 1
     lines = [line for line in err.splitlines() if "CC503" in line]
     assert len(lines) == 3  # one per breaking change, at its line in the spec
-    assert lines[0].startswith("spec/01-base.md:18:1: CC503 1.1.0 is a minor release but ")
+    assert lines[0].startswith("spec/01-base.md:14:1: CC503 1.1.0 is a minor release but ")
     assert "rank-changed (breaking) requires a major release" in lines[0]
     assert "hint: release 2.0.0 instead" in err
     assert snapshot(project / "releases") == before
@@ -317,6 +317,22 @@ def test_history_follows_renames(renamed: Path, ident: str) -> None:
         ["2.0.0", "2026-03-01", "renamed", "breaking"],
     ]
     assert "definition 'oversight' renamed to 'human-oversight'" in lines[2]
+
+
+def test_history_weighs_changes_at_the_project_levels(renamed: Path) -> None:
+    """The levels of the spec's constitution.yaml, as `diff` and `release` use them."""
+    (renamed.parent / "spec" / "constitution.yaml").write_text(
+        "diff:\n  levels:\n    - rule: definition-renamed\n      level: substantive\n", "utf-8"
+    )
+    code, out, _ = run("history", "oversight")
+    assert code == 0 and out.splitlines()[2].split()[2:4] == ["renamed", "substantive"]
+    config = renamed.parent / "levels.yaml"
+    config.write_text("diff:\n  levels:\n    - rule: definition-renamed\n      level: editorial\n")
+    code, out, _ = run("history", "oversight", "--config", str(config))
+    assert code == 0 and out.splitlines()[2].split()[2:4] == ["renamed", "editorial"]
+    config.write_text("diff:\n  levels:\n    - rule: definition-renamed\n      level: minor\n")
+    code, _, err = run("history", "oversight", "--config", str(config))
+    assert code == 1 and "CC606 unknown level 'minor'" in err
 
 
 def test_history_as_json(renamed: Path) -> None:

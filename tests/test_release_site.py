@@ -74,6 +74,9 @@ def test_pages(project: Path) -> None:
     assert "[0 breaking, 1 substantive, 0 editorial](changes/1.1.0.md)" in versions
     assert "[first release](changes/1.0.0.md)" in versions
     assert versions.index("1.1.0") < versions.index("1.0.0")  # newest first
+    head = index.entries[-1].entry_sha256  # the newest entry's link fixes the whole chain
+    assert f"The release chain ends at `{head}`" in versions
+    assert f"`constitution verify --head {head}`" in versions
 
     changes = pages["changes/1.1.0.md"].html or ""
     assert "Compared with 1.0.0." in changes
@@ -83,7 +86,10 @@ def test_pages(project: Path) -> None:
     full = pages["versions/1.0.0.md"].html or ""
     assert '<h2 id="overview">Overview</h2>' in full
     assert '<div class="admonition note cc-released-properties" id="safe">' in full
-    assert "Property safe (rank 1)" in full
+    assert "Property safe (Safe, rank 1)" in full  # from the typed model: title, typed fields
+    assert "Priority core (mode holistic, order safe &gt; ethical &gt; helpful)" in full
+    # Each annotation's words once, boxed where they stand, not repeated in its section.
+    assert full.count("understand and correct the model&#x27;s dispositions") == 1
     assert "understand and correct the model&#x27;s dispositions" in full
     assert [entry.id for entry in pages["versions/1.0.0.md"].toc] == ["overview"]
 
@@ -192,3 +198,23 @@ def test_the_repository_has_verified_releases(repo_root: Path) -> None:
     entries, problems = verify_releases(repo_root / "releases")
     assert [p.format() for p in problems] == []
     assert "1.0.0" in [entry.version for entry in entries]
+
+
+def test_the_release_page_of_1_0_0_holds_every_nodes_own_text_once(repo_root: Path) -> None:
+    """Read through the typed model: every node's own text on the page, none repeated."""
+    from compiler.document import from_json
+    from compiler.render import escape
+    from compiler.site.releases import version_html
+
+    index, _ = load_index(repo_root / "releases")
+    entry = index.get("1.0.0")
+    assert entry is not None
+    data = json.loads((repo_root / "releases" / entry.file).read_text("utf-8"))
+    document = from_json(data)
+    html, toc = version_html(entry, document)
+    for node in document.nodes:
+        for paragraph in filter(None, node.text.split("\n\n")):
+            assert html.count(escape(paragraph).replace("\n", "<br>")) == 1, node.id
+        if node.kind != "section":
+            assert f'id="{node.id}"' in html
+    assert [t.id for t in toc] == ["overview"]

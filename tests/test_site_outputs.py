@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -133,15 +134,35 @@ def test_an_earlier_site_and_an_empty_directory_are_replaced(tmp_path: Path) -> 
     (tmp_path / "site").mkdir()
     first = build(config)  # empty: replaced
     assert first.exit_code == 0, first.output
-    assert (tmp_path / "site" / MARKER).is_file()
-    # A site built before the marker existed holds what the plugin publishes: replaced too.
-    (tmp_path / "site" / MARKER).unlink()
-    (tmp_path / "site" / "stale.html").write_text("old")
-    second = build(config)
-    assert second.exit_code == 0, second.output
-    assert (
-        not (tmp_path / "site" / "stale.html").exists() and (tmp_path / "site" / MARKER).is_file()
-    )
+    # The site holds nothing but the site: the build is recorded beside it, not in it.
+    record = tmp_path / f".site{MARKER}"
+    assert not (tmp_path / "site" / MARKER).exists() and record.is_file()
+    (tmp_path / "site" / "constitution.json").unlink()  # the record alone says it is ours
+    assert build(config).exit_code == 0  # the recorded directory: replaced
+    assert (tmp_path / "site" / "constitution.json").is_file()
+    # A site built before the record existed holds the marker, or (before the marker existed)
+    # what the plugin publishes: replaced too.
+    for marked in (True, False):
+        record.unlink()
+        if marked:
+            (tmp_path / "site" / MARKER).write_bytes(b"")
+        (tmp_path / "site" / "stale.html").write_text("old")
+        again = build(config)
+        assert again.exit_code == 0, again.output
+        assert not (tmp_path / "site" / "stale.html").exists() and record.is_file()
+        assert not (tmp_path / "site" / MARKER).exists()
+
+
+def test_a_recorded_site_replaced_by_another_directory_is_not_ours(tmp_path: Path) -> None:
+    """The record names the directory build made (device and inode), not just its name."""
+    config = project(tmp_path)
+    assert build(config).exit_code == 0
+    shutil.rmtree(tmp_path / "site")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "todo.txt").write_text("do not delete")
+    result = build(config)
+    assert result.exit_code == 1 and "files 'build' did not write" in result.stderr
+    assert tree(tmp_path / "site") == {"todo.txt": b"do not delete"}
 
 
 # --- leftovers of killed builds ------------------------------------------------------------
@@ -188,7 +209,7 @@ def test_a_killed_builds_directory_is_removed_by_the_next(tmp_path: Path) -> Non
         os.close(fd)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == sorted(
-        [foreign.name, running.name, link.name]
+        [foreign.name, running.name, link.name, f".site{MARKER}"]  # and the site's record
     )
     assert not left.exists()
 
@@ -217,7 +238,8 @@ def test_a_full_disk_during_the_build(tmp_path: Path, monkeypatch: pytest.Monkey
         result.stderr.endswith("site      site was left as it was\n")
     )
     assert tree(tmp_path / "site") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
+    # Nothing left beside it but the record of the site the first build made.
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [f".site{MARKER}"]
 
 
 def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,7 +259,8 @@ def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "CC512 cannot write" in result.stderr and "Read-only file system" in result.stderr
     assert tree(tmp_path / "site") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
+    # Nothing left beside it but the record of the site the first build made.
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [f".site{MARKER}"]
 
 
 def test_a_read_only_project_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -165,6 +165,7 @@ def verify_command(releases_dir: Path, pinned_head: str | None, diagnostics_form
 
 @click.command("history")
 @click.argument("ident", metavar="ID")
+@click.argument("spec", default="spec", required=False, type=click.Path(path_type=Path))
 @releases_option
 @click.option(
     "--format",
@@ -174,10 +175,18 @@ def verify_command(releases_dir: Path, pinned_head: str | None, diagnostics_form
     show_default=True,
     help="text for people, json for tools.",
 )
-def history_command(ident: str, releases_dir: Path, fmt: str) -> None:
+@config_option
+def history_command(
+    ident: str, spec: Path, releases_dir: Path, fmt: str, config: Path | None
+) -> None:
     """List the releases in which node ID was added, changed, moved, renamed or removed,
-    following it through renames."""
-    events, problems, known = node_history(ident, releases_dir)
+    following it through renames.
+
+    Each change is weighed at the project's levels, as `diff` and `release` weigh it: the
+    'diff:' section of --config FILE, else of constitution.yaml in SPEC (default: spec/).
+    """
+    levels = project_levels(config, spec, "text")
+    events, problems, known = node_history(ident, releases_dir, levels)
     if not has_errors(problems) and not events:
         problems.append(unknown_id(ident, releases_dir, known))
     report_problems(problems, "text")

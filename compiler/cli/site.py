@@ -23,7 +23,7 @@ from ..emit import SCHEMA_FILE, validate
 from ..fsutil import StagedDirectory, remove_stale, write_failure
 from ..grammar.types import Form
 from ..pipeline import CompileResult, compile_spec
-from ..site.build import MARKER, MARKER_TEXT, site_dir_refusal
+from ..site.build import MARKER, MARKER_TEXT, published, site_dir_refusal
 from ..versions import VersionError, source_date_epoch
 from .compile import format_option, report
 
@@ -215,6 +215,7 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
                 config.plugins.on_shutdown()
         writing = target
         staged.swap_in()
+        published(target)
     except MkDocsException as err:
         staged.discard()
         click.echo(

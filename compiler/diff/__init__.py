@@ -5,12 +5,16 @@ detected), every change classified by a stable rule id at the level in force, wi
 or a loaded release); the `render_*` functions turn its result into text, Markdown, HTML or JSON.
 The package, from the bottom up:
 
-- `rules`: rule ids, levels, the defaults and a project's `Levels`; `config`: reading a project's
-  levels from the ``diff:`` section of its ``constitution.yaml``;
+- `rules`: rule ids, levels, the defaults and a project's `Levels`; `fields`: the levels of field
+  changes from the grammar (`FieldSpec.diff`) and typed comparison of declared fields; `config`:
+  reading a project's levels from its ``constitution.yaml`` (the ``diff:`` section and the
+  grammar);
 - `words`: normalised words, spelling fixes, editorial edits; `align`: linear-cost sequence
   alignment; `lossless` (edits slid to word boundaries), `moves` (moved blocks) and `redlines`:
-  grouped redlines, context and line structure;
-- `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document;
+  grouped redlines, context and line structure; `hunks`: a redline cut into changed sentences,
+  each reported as its own change, where it is (typography alone: one change per node);
+- `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document, read
+  through the typed model (`compiler.document`, schema 1.x or 2.0.0);
   `match`: renames and retitled sections; `differ`: the comparison;
 - `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the
   ``constitution diff`` command is in `compiler.cli.diff`.

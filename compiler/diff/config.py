@@ -30,6 +30,8 @@ import yaml
 
 from ..declarations import BOOL, STR, YamlReader, declarations_path, read_declarations
 from ..diagnostics import Diagnostic, has_errors, suggest
+from ..grammar.load import loads_grammar
+from .fields import grammar_entries
 from .rules import (
     DOCUMENT,
     KINDS,
@@ -86,7 +88,18 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
                 ignores = list(_ignore_entries(reader, value))
     if has_errors(reader.problems):
         return Levels(), reader.problems
-    return Levels(entries, ignores, shown), reader.problems
+    # The file reads as YAML, so the grammar's own checks of it (kinds, sections) follow.
+    grammar, grammar_problems = loads_grammar(path.read_text("utf-8"), shown)
+    problems = [*reader.problems, *grammar_problems]
+    if has_errors(problems):
+        return Levels(), problems
+    declared = {
+        (kind.name, spec.name): spec
+        for kind in grammar.kinds.values()
+        for spec in kind.fields
+        if not spec.builtin
+    }
+    return Levels(entries, ignores, shown, grammar_entries(grammar), declared), problems
 
 
 def _entry_fields(
@@ -141,7 +154,7 @@ def _level_entries(reader: YamlReader, node: Any) -> Iterable[LevelEntry]:
                 f"unknown field '{field}'",
                 nodes["field"],
                 "a field is text, title, term, rank, order, mode, kind, concerns, justifies, "
-                "parent, section, id, classes, links, attributes.KEY or metadata.KEY",
+                "parent, section, id, classes, links, attributes.KEY, fields.KEY or metadata.KEY",
             )
             continue
         if rule is None or level is None or (values.get("kind") is not None and kind is None):

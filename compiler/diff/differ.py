@@ -8,9 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..collector import without_cycle_collection
+from ..document import Document
+from ..document import Node as ModelNode
+from ..grammar.types import FieldSpec, FieldValue
+from ..model import SourceSpan
 from .align import longest_increasing
+from .fields import BUILTIN_RULES, compare
+from .hunks import Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
-from .nodes import Node, nodes
+from .nodes import Node, as_document, nodes
 from .redlines import Segment, redline
 from .result import Change, DiffResult, Position, Side
 from .rules import DEFAULT_LEVELS, DOCUMENT, KINDS, LEVELS, Facts, IgnoreEntry, Levels
@@ -22,7 +28,7 @@ _KIND_ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
 class _Differ:
     """One diff: matches nodes, then compares each matched pair field by field."""
 
-    def __init__(self, old: Mapping[str, Any], new: Mapping[str, Any], levels: Levels) -> None:
+    def __init__(self, old: Document, new: Document, levels: Levels) -> None:
         self.old_doc, self.new_doc = old, new
         self.levels = levels
         self.ignored: list[tuple[Change, IgnoreEntry]] = []
@@ -92,7 +98,8 @@ class _Differ:
         counts as binding), unless the project ignores it."""
         first = node if pair is None else pair.old
         if pair is not None:
-            old_position, new_position = pair.old.position, pair.new.position
+            old_position = old_position or pair.old.position
+            new_position = new_position or pair.new.position
             if binding is None:
                 binding = pair.old.binding or pair.new.binding
         facts = Facts(
@@ -125,10 +132,9 @@ class _Differ:
         self.changes.append(((kind_rank, side, node.index), change))
 
     def _document(self) -> None:
-        old_info = self.old_doc.get("document") or {}
-        new_info = self.new_doc.get("document") or {}
-        anchor = Node(DOCUMENT, "", {}, -1, "")
-        old_title, new_title = str(old_info.get("title") or ""), str(new_info.get("title") or "")
+        old_info, new_info = self.old_doc.info, self.new_doc.info
+        anchor = Node(DOCUMENT, "", _ANCHOR, -1)
+        old_title, new_title = old_info.title or "", new_info.title or ""
         if old_title != new_title:
             self._text_change(
                 "document-title-changed",
@@ -139,8 +145,8 @@ class _Differ:
                 new_title,
                 "the document's title changed",
             )
-        old_meta: Mapping[str, Any] = old_info.get("metadata") or {}
-        new_meta: Mapping[str, Any] = new_info.get("metadata") or {}
+        old_meta: Mapping[str, Any] = old_info.metadata
+        new_meta: Mapping[str, Any] = new_info.metadata
         for key in sorted(set(old_meta) | set(new_meta)):
             if key in ("title", "version") or old_meta.get(key) == new_meta.get(key):
                 continue
@@ -202,6 +208,7 @@ class _Differ:
         elif kind == "rationale":
             self._id_list_change(pair, "justifies", "rationale-justifies-changed")
         self._attributes(pair)
+        self._declared_fields(pair)
         self._links(pair)
 
     def _text_change(
@@ -216,24 +223,52 @@ class _Differ:
     ) -> None:
         if old_text == new_text:
             return
-        what = "text" if field_name == "text" else field_name
+        segments = redline(old_text, new_text)
+        if field_name == "text" and pair is not None:
+            self._sentences(rule, pair, segments)
+            return
         editorial = is_editorial(old_text, new_text)
         self._emit(
             "text-editorial" if editorial else rule,
             node,
-            (message or f"{node.kind} '{node.id}': {what} changed")
+            (message or f"{node.kind} '{node.id}': {field_name} changed")
             + (" (wording only)" if editorial else ""),
             pair=pair,
             field_name=field_name,
-            segments=redline(old_text, new_text),
+            segments=segments,
         )
+
+    def _sentences(self, rule: str, pair: Pair, segments: tuple[Segment, ...]) -> None:
+        """A node's text changes, one entry per changed sentence (`hunks`), each where it is:
+        a rewording at `rule`, an editorial edit as ``text-editorial``; the changes of
+        typography alone (quotes, spaces) together, as one ``text-editorial``."""
+        parts = hunks(segments)
+        typography = [part for part in parts if classify(part) is Nature.TYPOGRAPHY]
+        entries = [
+            (part.segments, part, classify(part)) for part in parts if part not in typography
+        ]
+        if typography:
+            entries.append((together(typography), typography[0], Nature.TYPOGRAPHY))
+            entries.sort(key=lambda entry: entry[1].new_at)
+        what = f"{pair.new.kind} '{pair.new.id}': text changed"
+        for shown, part, nature in entries:
+            self._emit(
+                rule if nature is Nature.WORDING else "text-editorial",
+                pair.new,
+                what + _NATURE_NOTES[nature],
+                pair=pair,
+                field_name="text",
+                segments=shown,
+                old_position=pair.old.position_at(part.old_at),
+                new_position=pair.new.position_at(part.new_at),
+            )
 
     def _map(self, ident: str) -> str:
         return self.renamed.get(ident, ident)
 
     def _parent(self, pair: Pair) -> None:
-        old_parent = pair.old.data.get("parent")
-        new_parent = pair.new.data.get("parent")
+        old_parent = pair.old.parent
+        new_parent = pair.new.parent
         mapped = self._map(old_parent) if old_parent is not None else None
         if mapped != new_parent:
             self._emit(
@@ -247,8 +282,8 @@ class _Differ:
             )
 
     def _moved(self, pair: Pair) -> None:
-        old_section = pair.old.data.get("section")
-        new_section = pair.new.data.get("section")
+        old_section = pair.old.section
+        new_section = pair.new.section
         mapped = self._map(old_section) if old_section is not None else None
         if mapped != new_section:
             kind = pair.new.kind
@@ -267,9 +302,9 @@ class _Differ:
         old_index = {p.new.id: p.old.index for p in self.pairs["section"]}
         siblings: dict[str | None, list[Pair]] = defaultdict(list)
         for pair in self.pairs["section"]:
-            old_parent = pair.old.data.get("parent")
-            if (self._map(old_parent) if old_parent else None) == pair.new.data.get("parent"):
-                siblings[pair.new.data.get("parent")].append(pair)
+            old_parent = pair.old.parent
+            if (self._map(old_parent) if old_parent else None) == pair.new.parent:
+                siblings[pair.new.parent].append(pair)
         for group in siblings.values():
             group.sort(key=lambda p: p.new.index)
             keep = longest_increasing([old_index[p.new.id] for p in group])
@@ -279,18 +314,18 @@ class _Differ:
                         "section-moved",
                         pair.new,
                         f"section '{pair.new.id}' moved to another place under "
-                        f"{_under(pair.new.data.get('parent'))}",
+                        f"{_under(pair.new.parent)}",
                         pair=pair,
                         field_name="order",
                     )
 
     def _ranks(self) -> None:
         pairs = self.pairs["property"]
-        by_old = sorted(pairs, key=lambda p: (int(p.old.data.get("rank", 0)), p.old.index))
-        by_new = sorted(pairs, key=lambda p: (int(p.new.data.get("rank", 0)), p.new.index))
+        by_old = sorted(pairs, key=lambda p: (_rank(p.old), p.old.index))
+        by_new = sorted(pairs, key=lambda p: (_rank(p.new), p.new.index))
         old_place = {id(p): position for position, p in enumerate(by_old)}
         for position, pair in enumerate(by_new):
-            old_rank, new_rank = pair.old.data.get("rank"), pair.new.data.get("rank")
+            old_rank, new_rank = pair.old.field("rank"), pair.new.field("rank")
             if old_rank == new_rank and old_place[id(pair)] == position:
                 continue
             reordered = old_place[id(pair)] != position
@@ -306,7 +341,7 @@ class _Differ:
             )
 
     def _priority(self, pair: Pair) -> None:
-        old_mode, new_mode = pair.old.data.get("mode"), pair.new.data.get("mode")
+        old_mode, new_mode = pair.old.field("mode"), pair.new.field("mode")
         if old_mode != new_mode:
             self._emit(
                 "priority-mode-changed",
@@ -317,24 +352,29 @@ class _Differ:
                 old_value=old_mode,
                 new_value=new_mode,
             )
-        old_order = [self._map(i) for i in pair.old.data.get("order") or []]
-        new_order = list(pair.new.data.get("order") or [])
-        if old_order == new_order:
+        old_levels = [[self._map(i) for i in level] for level in _levels(pair.old)]
+        new_levels = _levels(pair.new)
+        if old_levels == new_levels:
             return
-        appended = new_order[: len(old_order)] == old_order
+        appended = new_levels[: len(old_levels)] == old_levels
         rule = "priority-order-extended" if appended else "priority-order-changed"
+        old_flat = [i for level in old_levels for i in level]
+        new_flat = [i for level in new_levels for i in level]
+        tie = ""
+        if old_flat == new_flat:  # the same ids in the same order: levels merged or split
+            tie = " (a tie broken)" if len(new_levels) > len(old_levels) else " (a tie made)"
         self._emit(
             rule,
             pair.new,
-            f"priority '{pair.new.id}' order {' > '.join(old_order)} → {' > '.join(new_order)}",
+            f"priority '{pair.new.id}' order {_order(old_levels)} → {_order(new_levels)}{tie}",
             pair=pair,
             field_name="order",
-            old_value=list(pair.old.data.get("order") or []),
-            new_value=new_order,
+            old_value=pair.old.ids("order"),
+            new_value=new_flat,
         )
 
     def _constraint(self, pair: Pair) -> None:
-        old_kind, new_kind = pair.old.data.get("kind"), pair.new.data.get("kind")
+        old_kind, new_kind = pair.old.field("kind"), pair.new.field("kind")
         if old_kind != new_kind:
             self._emit(
                 "constraint-kind-changed",
@@ -346,8 +386,8 @@ class _Differ:
                 old_value=old_kind,
                 new_value=new_kind,
             )
-        old = {self._map(i) for i in pair.old.data.get("concerns") or []}
-        new = set(pair.new.data.get("concerns") or [])
+        old = {self._map(i) for i in pair.old.ids("concerns")}
+        new = set(pair.new.ids("concerns"))
         if old - new:
             self._emit(
                 "constraint-concerns-narrowed",
@@ -355,8 +395,8 @@ class _Differ:
                 f"constraint '{pair.new.id}' no longer concerns {', '.join(sorted(old - new))}",
                 pair=pair,
                 field_name="concerns",
-                old_value=list(pair.old.data.get("concerns") or []),
-                new_value=list(pair.new.data.get("concerns") or []),
+                old_value=pair.old.ids("concerns"),
+                new_value=pair.new.ids("concerns"),
             )
         elif new - old:
             self._emit(
@@ -365,13 +405,13 @@ class _Differ:
                 f"constraint '{pair.new.id}' now also concerns {', '.join(sorted(new - old))}",
                 pair=pair,
                 field_name="concerns",
-                old_value=list(pair.old.data.get("concerns") or []),
-                new_value=list(pair.new.data.get("concerns") or []),
+                old_value=pair.old.ids("concerns"),
+                new_value=pair.new.ids("concerns"),
             )
 
     def _id_list_change(self, pair: Pair, key: str, rule: str) -> None:
-        old = [self._map(i) for i in pair.old.data.get(key) or []]
-        new = list(pair.new.data.get(key) or [])
+        old = [self._map(i) for i in pair.old.ids(key)]
+        new = pair.new.ids(key)
         if sorted(old) != sorted(new):
             self._emit(
                 rule,
@@ -379,15 +419,19 @@ class _Differ:
                 f"{pair.new.kind} '{pair.new.id}' {key} {', '.join(old)} → {', '.join(new)}",
                 pair=pair,
                 field_name=key,
-                old_value=list(pair.old.data.get(key) or []),
+                old_value=pair.old.ids(key),
                 new_value=new,
             )
 
     def _attributes(self, pair: Pair) -> None:
-        old: Mapping[str, Any] = pair.old.data.get("attributes") or {}
-        new: Mapping[str, Any] = pair.new.data.get("attributes") or {}
+        old: Mapping[str, Any] = pair.old.model.attributes
+        new: Mapping[str, Any] = pair.new.model.attributes
         for key in sorted(set(old) | set(new)):
             if old.get(key) == new.get(key):
+                continue
+            spec = self.levels.fields.get((pair.new.kind, key))
+            if spec is not None:
+                self._typed_field(pair, spec, old.get(key), new.get(key))
                 continue
             self._emit(
                 "authority-changed" if key == "authority" else "attribute-changed",
@@ -399,8 +443,8 @@ class _Differ:
                 old_value=old.get(key),
                 new_value=new.get(key),
             )
-        old_classes = list(pair.old.data.get("classes") or [])
-        new_classes = list(pair.new.data.get("classes") or [])
+        old_classes = list(pair.old.model.classes)
+        new_classes = list(pair.new.model.classes)
         if sorted(old_classes) != sorted(new_classes):
             self._emit(
                 "class-changed",
@@ -412,6 +456,43 @@ class _Differ:
                 old_value=old_classes,
                 new_value=new_classes,
             )
+
+    def _declared_fields(self, pair: Pair) -> None:
+        """The typed fields a grammar declares beyond the built-in ones (2.0.0 documents hold
+        them in ``fields``; 1.x ones in ``attributes``, compared in `_attributes`)."""
+        kind = pair.new.kind
+        old, new = pair.old.model.fields, pair.new.model.fields
+        for name in [*old, *(n for n in new if n not in old)]:
+            if (kind, name) in BUILTIN_RULES or old.get(name) == new.get(name):
+                continue
+            spec = self.levels.fields.get((kind, name)) or self._declared(kind, name)
+            if spec is not None:
+                self._typed_field(pair, spec, _text(old.get(name)), _text(new.get(name)))
+
+    def _declared(self, kind: str, name: str) -> FieldSpec | None:
+        """The field as the new document's own grammar declares it."""
+        for document in (self.new_doc, self.old_doc):
+            spec = document.kinds.get(kind)
+            found = spec.field(name) if spec is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def _typed_field(self, pair: Pair, spec: FieldSpec, old: str | None, new: str | None) -> None:
+        """A field the grammar declares, compared through its type (`compiler.diff.fields`)."""
+        change = compare(spec, old, new)
+        if change is None:
+            return  # the same value (an alias and its value, say)
+        self._emit(
+            change.rule,
+            pair.new,
+            f"{pair.new.kind} '{pair.new.id}' {spec.name}: {_value(old)} → {_value(new)} "
+            f"({change.words})",
+            pair=pair,
+            field_name=f"fields.{spec.name}",
+            old_value=old,
+            new_value=new,
+        )
 
     def _links(self, pair: Pair) -> None:
         if pair.old.own_text != pair.new.own_text:
@@ -430,12 +511,55 @@ class _Differ:
             )
 
 
-def _links_by_origin(document: Mapping[str, Any]) -> dict[str, list[str]]:
+def _links_by_origin(document: Document) -> dict[str, list[str]]:
     result: dict[str, list[str]] = defaultdict(list)
-    for reference in document.get("references") or []:
-        if reference.get("from") is not None:
-            result[str(reference["from"])].append(str(reference["to"]))
+    for reference in document.references:
+        if reference.origin is not None:
+            result[reference.origin].append(reference.target)
     return result
+
+
+def _text(value: FieldValue | None) -> str | None:
+    """A typed value as it is written in an attribute (None when absent)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return " ".join(" ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in value)
+    return str(value)
+
+
+def _levels(node: Node) -> list[list[str]]:
+    """A priority's order as its levels (tied ids share one), highest first."""
+    value = node.field("order")
+    if not isinstance(value, tuple):
+        return []
+    return [
+        [str(i) for i in level] if isinstance(level, tuple) else [str(level)] for level in value
+    ]
+
+
+def _order(levels: list[list[str]]) -> str:
+    return " > ".join(" ".join(level) for level in levels)
+
+
+def _rank(node: Node) -> int:
+    rank = node.field("rank")
+    return rank if isinstance(rank, int) else 0
+
+
+#: The document itself, as the node its changes are reported on.
+_ANCHOR = ModelNode(
+    "", DOCUMENT, None, None, "document", None, None, False, "", (), {}, (), {}, SourceSpan("", 0)
+)
+
+
+_NATURE_NOTES = {
+    Nature.WORDING: "",
+    Nature.EDITORIAL: " (wording only)",
+    Nature.TYPOGRAPHY: " (typography only)",
+}
 
 
 def _titled(node: Node) -> str:
@@ -456,28 +580,24 @@ def _value(value: Any) -> str:
 
 @without_cycle_collection  # a third of a 20 MB diff
 def diff_documents(
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
+    old: Document | Mapping[str, Any],
+    new: Document | Mapping[str, Any],
     old_side: Side,
     new_side: Side,
     levels: Levels = DEFAULT_LEVELS,
 ) -> DiffResult:
-    """Every change from `old` to `new` (two compiled documents), most severe first, at the
-    `levels` in force (a project's, or the defaults); the changes they ignore set apart.
-
-    Either document may follow schema 2.0.0 or 1.x: both are read into the typed model and
-    compared in one shape (`compiler.document_v1.to_v1`, an adapter until the diff reads the
-    model itself), so a diff across the change of schema reports changes of content."""
-    from ..document import from_json
-    from ..document_v1 import to_v1
-
-    old, new = to_v1(from_json(old)), to_v1(from_json(new))
-    differ = _Differ(old, new, levels)
+    """Every change from `old` to `new` (two compiled documents, as typed models or as JSON of
+    schema 1.x or 2.0.0: a diff across the change of schema compares content), most severe
+    first, at the `levels` in force (a project's, or the defaults); the changes they ignore set
+    apart."""
+    differ = _Differ(as_document(old), as_document(new), levels)
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)
 
 
-def side_of(label: str, document: Mapping[str, Any]) -> Side:
+def side_of(label: str, document: Document | Mapping[str, Any]) -> Side:
+    if isinstance(document, Document):
+        return Side(label, document.info.title, document.info.version)
     info = document.get("document") or {}
     title, version = info.get("title"), info.get("version")
     return Side(

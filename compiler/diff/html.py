@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .redlines import Segment, edge_spaces, redline_lines, shown
+from .redlines import Segment, edge_spaces, gaps, redline_lines, shown
 from .result import DiffResult, heading, where
 from .rules import LEVELS, Level
 
@@ -21,7 +21,7 @@ def redline_html(segments: Sequence[Segment]) -> str:
     """The redline as escaped HTML, one ``<p>`` per paragraph (a line break inside one as
     ``<br>``), with ``<del>`` and ``<ins>`` around the edits and their edge spaces outside."""
     paragraphs: list[list[str]] = [[]]
-    for line in redline_lines(shown(segments)):
+    for line in redline_lines(gaps(shown(segments))):
         if not line:
             if paragraphs[-1]:
                 paragraphs.append([])

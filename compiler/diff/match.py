@@ -52,7 +52,7 @@ class Content:
 def content_of(node: Node) -> Content:
     words = normalise_words(node.own_text)
     title = normalise_text(node.label)
-    extra = str(node.data.get("kind") or node.data.get("mode") or "")
+    extra = str(node.field("kind") or node.field("mode") or "")
     key = hashlib.sha256(f"{extra}\x00{title}\x00{' '.join(words)}".encode()).hexdigest()
     every = title.split() + words
     shingles = {f"{a} {b}" for a, b in pairwise(every)} if len(every) > 1 else set(every)
@@ -136,10 +136,10 @@ def aligned_sections(
     back = {new: old for old, new in partner.items()}
     old_children: dict[str | None, list[Node]] = defaultdict(list)
     for node in old_nodes["section"].values():
-        old_children[node.data.get("parent")].append(node)
+        old_children[node.parent].append(node)
     new_children: dict[str | None, list[Node]] = defaultdict(list)
     for node in new_nodes["section"].values():
-        new_children[node.data.get("parent")].append(node)
+        new_children[node.parent].append(node)
     found: list[tuple[Node, Node]] = []
     for new_parent in [None, *new_nodes["section"]]:
         old_parent = back.get(new_parent) if new_parent is not None else None
@@ -150,7 +150,7 @@ def aligned_sections(
         for anchor, old_run in old_runs.items():
             for old, new in zip(old_run, new_runs.get(anchor, []), strict=False):
                 a, b = contents[id(old)], contents[id(new)]
-                if old.data.get("level") == new.data.get("level") and (
+                if old.level == new.level and (
                     (a.title and a.title == b.title) or dice(a, b) >= ALIGNED_SIMILARITY
                 ):
                     found.append((old, new))
@@ -169,7 +169,7 @@ def renamed_parents(
     taken = set(partner.values())
     children: dict[str, list[str]] = defaultdict(list)
     for node in old_sections.values():
-        parent = node.data.get("parent")
+        parent = node.parent
         if parent is not None:
             children[str(parent)].append(node.id)
     # Annotations count as children too: their ids are explicit, so they match by id.
@@ -179,24 +179,20 @@ def renamed_parents(
             continue
         new_of_kind = new_nodes[kind]
         for ident, node in old_nodes[kind].items():
-            section = node.data.get("section")
+            section = node.section
             if section is not None:
-                moved_to = new_of_kind[ident].data.get("section") if ident in new_of_kind else ""
+                moved_to = new_of_kind[ident].section if ident in new_of_kind else ""
                 held[str(section)].append(moved_to)
     found: list[tuple[Node, Node]] = []
     unmatched = [n for i, n in old_sections.items() if i not in partner]
-    for node in sorted(unmatched, key=lambda n: -int(n.data.get("level", 1))):
+    for node in sorted(unmatched, key=lambda n: -n.level):
         kids = [partner[k] for k in children.get(node.id, ()) if k in partner]
-        parents = {new_sections[k].data.get("parent") for k in kids}
+        parents = {new_sections[k].parent for k in kids}
         parents.update(held.get(node.id, ()))
         if len(kids) != len(children.get(node.id, ())) or len(parents) != 1:
             continue
         candidate = new_sections.get(str(parents.pop()))
-        if (
-            candidate is not None
-            and candidate.id not in taken
-            and candidate.data.get("level") == node.data.get("level")
-        ):
+        if candidate is not None and candidate.id not in taken and candidate.level == node.level:
             found.append((node, candidate))
             partner[node.id] = candidate.id
             taken.add(candidate.id)

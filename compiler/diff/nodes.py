@@ -1,109 +1,128 @@
-"""The nodes of a compiled document as the differ sees them: kind, id, data, document order and
-own text (without the text of the annotations nested in it, which are diffed as themselves)."""
+"""The nodes of a compiled document as the differ sees them, read through the typed model
+(`compiler.document`): a document of schema 1.x (release 1.0.0) and one of 2.0.0 both become a
+`Document`, whose nodes have their own text (children's text is in the children), their parent
+and typed fields, so that the differ compares content, never the format it was written in."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
+from ..document import Document, DocumentInfo, from_json
+from ..document import Node as ModelNode
+from ..grammar.types import FieldValue
 from .result import Position
-from .rules import KINDS, is_binding
+from .rules import BINDING, KINDS
+
+
+def as_document(data: Document | Mapping[str, Any]) -> Document:
+    """The typed model of `data`: a `Document` as it is, a compiled JSON document of either
+    schema read by `from_json`, and nothing (``{}``, before a first release) as an empty one."""
+    if isinstance(data, Document):
+        return data
+    if not data:
+        return EMPTY
+    return from_json(data)
+
+
+EMPTY = Document(
+    DocumentInfo(None, None, MappingProxyType({}), MappingProxyType({}), ()),
+    MappingProxyType({}),
+    (),
+)
 
 
 @dataclass(slots=True)
 class Node:
     kind: str
     id: str
-    data: Mapping[str, Any]
+    model: ModelNode
     index: int
-    """Position in document order (sections first, then each kind's list)."""
-    own_text: str
-    """The node's text without the text of annotations nested in it (reported separately)."""
+    """Position in document order."""
+    children: tuple[tuple[int, int], ...] = ()
+    """The first and last source lines of the annotations written directly inside it, in
+    order: where its own text skips lines."""
+
+    @property
+    def own_text(self) -> str:
+        """Its own text: the annotations nested in it are diffed as themselves."""
+        return self.model.text
 
     @property
     def position(self) -> Position:
-        source = self.data.get("source") or {}
-        return Position(str(source.get("file", "")), int(source.get("line", 0)))
+        return Position(self.model.source.file, self.model.source.line)
+
+    def position_at(self, offset: int) -> Position:
+        """Where the character at `offset` of its own text was written: the node's first line
+        of text (after its heading or its fence), the lines of its own text before `offset`,
+        and the lines of the annotations nested before that. Exact for paragraphs; lists and
+        code blocks, written more densely than their text, make it approximate."""
+        where = self.position
+        if not where.line:
+            return where
+        line = where.line + {"heading": 2, "block": 1}.get(self.model.granularity, 0)
+        line += self.own_text.count("\n", 0, offset)
+        for first, last in self.children:
+            if first > line:
+                break
+            line += last - first + 2  # the child's lines and the blank line after it
+        return Position(where.file, line)
 
     @property
     def label(self) -> str:
         """The title or term, for content matching."""
-        return str(self.data.get("title") or self.data.get("term") or "")
+        return self.model.title or ""
 
     @property
     def explicit_id(self) -> bool:
-        return not self.data.get("auto_id", False)
+        return not self.model.auto_id
 
     @property
     def binding(self) -> bool:
-        return is_binding(self.kind, self.data)
+        """Binding when its kind's binding field has the binding value (a hard constraint)."""
+        rule = BINDING.get(self.kind)
+        return rule is not None and self.model.fields.get(rule[0]) == rule[1]
+
+    @property
+    def parent(self) -> str | None:
+        """A section's parent section (None at the top)."""
+        return self.model.parent
+
+    @property
+    def section(self) -> str | None:
+        """An annotation's section."""
+        return self.model.section
+
+    @property
+    def level(self) -> int:
+        return self.model.level or 1
+
+    def field(self, name: str) -> FieldValue | None:
+        return self.model.fields.get(name)
+
+    def ids(self, name: str) -> list[str]:
+        """A reference field's ids, in order (an order's levels flattened)."""
+        value = self.model.fields.get(name)
+        if not isinstance(value, tuple):
+            return []
+        return [str(i) for item in value for i in (item if isinstance(item, tuple) else (item,))]
 
 
-def nodes(document: Mapping[str, Any]) -> dict[str, dict[str, Node]]:
-    """kind -> id -> node, with each node's own text computed."""
-    annotations = [
-        (kind, data)
-        for kind, key in KINDS.items()
-        if kind != "section"
-        for data in document.get(key) or []
-    ]
-    nested = _nested_texts(annotations)
-    result: dict[str, dict[str, Node]] = {}
-    index = 0
-    for kind, key in KINDS.items():
-        by_id: dict[str, Node] = {}
-        for data in document.get(key) or []:
-            ident = str(data["id"])
-            text = str(data.get("text") or "")
-            inner_texts = nested.get((kind, ident), ())
-            for inner in inner_texts:
-                text = text.replace(inner, "", 1)
-            by_id[ident] = Node(kind, ident, data, index, _tidy(text) if inner_texts else text)
-            index += 1
-        result[kind] = by_id
-    return result
-
-
-def _tidy(text: str) -> str:
-    """Collapse the blank lines left where nested text was taken out."""
-    return _BLANK_LINES.sub("\n\n", text).strip()
-
-
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def _span(data: Mapping[str, Any]) -> tuple[str, int, int]:
-    source = data.get("source") or {}
-    line = int(source.get("line", 0))
-    return str(source.get("file", "")), line, max(int(source.get("end_line", line)), line)
-
-
-def _nested_texts(
-    annotations: Sequence[tuple[str, Mapping[str, Any]]],
-) -> dict[tuple[str, str], list[str]]:
-    """(kind, id) -> texts of the annotations written directly inside that node.
-
-    Annotations inside a section are part of the section's text, and nested annotations part of
-    the enclosing one's; each is diffed once, as itself. Only direct children are listed: a
-    grandchild's text goes with its parent's.
-    """
-    result: dict[tuple[str, str], list[str]] = defaultdict(list)
-    ordered = sorted(
-        ((_span(data), kind, data) for kind, data in annotations),
-        key=lambda item: (item[0][0], item[0][1], -item[0][2]),
-    )
-    enclosing: list[tuple[tuple[str, int, int], str, Mapping[str, Any]]] = []
-    for span, kind, data in ordered:
-        while enclosing and not (enclosing[-1][0][0] == span[0] and enclosing[-1][0][2] >= span[2]):
-            enclosing.pop()
-        text = str(data.get("text") or "")
-        if text and enclosing:
-            _, outer_kind, outer = enclosing[-1]
-            result[(outer_kind, str(outer["id"]))].append(text)
-        elif text and data.get("section") is not None:
-            result[("section", str(data["section"]))].append(text)
-        enclosing.append((span, kind, data))
+def nodes(document: Document) -> dict[str, dict[str, Node]]:
+    """kind -> id -> node, for every kind the differ reports (`KINDS`), in document order."""
+    result: dict[str, dict[str, Node]] = {kind: {} for kind in KINDS}
+    for index, model in enumerate(document.nodes):
+        by_id = result.get(model.kind)
+        if by_id is None or model.id in by_id:
+            continue
+        spans = tuple(
+            sorted(
+                (child.source.line, max(child.source.end_line, child.source.line))
+                for child in document.children(model.id)
+                if child.kind != "section" and child.text
+            )
+        )
+        by_id[model.id] = Node(model.kind, model.id, model, index, spans)
     return result

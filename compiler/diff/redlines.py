@@ -16,7 +16,7 @@ format keeps the paragraphs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -39,11 +39,20 @@ class Segment:
     """One run of a redline."""
 
     op: str
-    """``equal``, ``delete`` (only in the old text), ``insert`` (only in the new text), or a
-    block of lines that moved: ``moved-away`` (where it was), ``moved-here`` (where it is)."""
+    """``equal``, ``delete`` (only in the old text), ``insert`` (only in the new text), a
+    block of lines that moved: ``moved-away`` (where it was), ``moved-here`` (where it is), or
+    `SKIP`: text left out of a part of a redline (`compiler.diff.hunks`)."""
     text: str
     partner: int = -1
     """For a moved block, the index of its other half in the redline."""
+    skip: tuple[int, int] = (0, 0)
+    """For `SKIP`, how much of the old and of the new text it leaves out."""
+
+
+#: A run that leaves text out: a part of a redline starts after it, at its offsets.
+SKIP = "skip"
+#: How text left out between the parts of a redline is shown.
+ELLIPSIS = " … "
 
 
 def redline(old: str, new: str) -> tuple[Segment, ...]:
@@ -218,13 +227,13 @@ def _grouped(runs: Sequence[Run]) -> list[Run]:
     return result
 
 
-def _joined(segments: Sequence[Segment]) -> list[Segment]:
+def _joined(segments: Iterable[Segment]) -> list[Segment]:
     """Adjacent runs of one kind as one run."""
     result: list[Segment] = []
     for segment in segments:
         if result and result[-1].op == segment.op and segment.op in ("equal", "delete", "insert"):
             result[-1] = Segment(segment.op, result[-1].text + segment.text)
-        elif segment.text:
+        elif segment.text or segment.op == SKIP:
             result.append(segment)
     return result
 
@@ -278,21 +287,50 @@ def _last_words(text: str, count: int) -> str:
 
 
 def elide(segments: Sequence[Segment], context: int = CONTEXT_WORDS) -> list[Segment]:
-    """Equal runs shortened to `context` words either side of an edit, the cut shown as ``…``."""
+    """Equal runs shortened to `context` words either side of an edit, the cut shown as ``…``;
+    text left out between parts (`SKIP`) shown once as ``…``, and not at all at the edges."""
     result: list[Segment] = []
     last = len(segments) - 1
     for position, segment in enumerate(segments):
-        cut = _context(segment.text, position == 0, position == last, context, slack=1)
+        if segment.op == SKIP:
+            if _inner_skip(segments, position):
+                result.append(Segment("equal", ELLIPSIS))
+            continue
+        after_gap = position > 0 and _inner_skip(segments, position - 1)
+        before_gap = position < last and _inner_skip(segments, position + 1)
+        first = position == 0 or segments[position - 1].op == SKIP
+        final = position == last or segments[position + 1].op == SKIP
+        cut = _context(segment.text, first, final, context, slack=1)
         if segment.op != "equal" or cut is None:
             result.append(segment)
             continue
         head, tail = cut
         if head and tail:
             shortened = f"{head}… {tail}"
+        elif head:
+            shortened = head.rstrip() if before_gap else f"{head.rstrip()} …"
         else:
-            shortened = f"{head.rstrip()} …" if head else f"…{tail}"
+            shortened = tail.lstrip() if after_gap else f"…{tail}"
         result.append(Segment("equal", shortened))
-    return result
+    return _joined(result)
+
+
+def _inner_skip(segments: Sequence[Segment], position: int) -> bool:
+    """True for a `SKIP` between two parts (not before the first or after the last)."""
+    if segments[position].op != SKIP:
+        return False
+    before = any(s.op != SKIP for s in segments[:position])
+    return before and any(s.op != SKIP for s in segments[position + 1 :])
+
+
+def gaps(segments: Sequence[Segment]) -> list[Segment]:
+    """The redline with text left out between parts (`SKIP`) shown as ``…`` and none at its
+    edges, nothing else shortened."""
+    return _joined(
+        Segment("equal", ELLIPSIS) if segment.op == SKIP else segment
+        for position, segment in enumerate(segments)
+        if segment.op != SKIP or _inner_skip(segments, position)
+    )
 
 
 #: How `redline_json` writes each kind of run.
@@ -309,7 +347,7 @@ def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, An
     hunks: list[dict[str, Any]] = []
     runs: list[list[Any]] | None = None
     old_at = new_at = 0
-    starts = _starts(segments)
+    at = starts(segments)
     last = len(segments) - 1
 
     def add(run: list[Any]) -> None:
@@ -321,8 +359,14 @@ def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, An
 
     for position, segment in enumerate(segments):
         text, op = segment.text, segment.op
+        if op == SKIP:
+            runs = None
+            old_at, new_at = old_at + segment.skip[0], new_at + segment.skip[1]
+            continue
         if op == "equal":
-            cut = _context(text, position == 0, position == last, context)
+            first = position == 0 or segments[position - 1].op == SKIP
+            final = position == last or segments[position + 1].op == SKIP
+            cut = _context(text, first, final, context)
             if cut is None:
                 add(["=", text])
             else:
@@ -336,9 +380,9 @@ def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, An
                 old_at, new_at = old_at + len(tail), new_at + len(tail)
                 continue
         elif op == MOVED_AWAY:
-            add(["<", len(text), starts[segment.partner][1]])
+            add(["<", len(text), at[segment.partner][1]])
         elif op == MOVED_HERE:
-            add([">", text, starts[segment.partner][0]])
+            add([">", text, at[segment.partner][0]])
         else:
             add([JSON_OPS[op], text])
         if op in ("equal", "delete", MOVED_AWAY):
@@ -348,12 +392,14 @@ def redline_json(segments: Sequence[Segment], context: int) -> list[dict[str, An
     return hunks
 
 
-def _starts(segments: Sequence[Segment]) -> list[tuple[int, int]]:
+def starts(segments: Sequence[Segment]) -> list[tuple[int, int]]:
     """Where each run starts in the old and the new text."""
     result: list[tuple[int, int]] = []
     old_at = new_at = 0
     for segment in segments:
         result.append((old_at, new_at))
+        if segment.op == SKIP:
+            old_at, new_at = old_at + segment.skip[0], new_at + segment.skip[1]
         if segment.op in ("equal", "delete", MOVED_AWAY):
             old_at += len(segment.text)
         if segment.op in ("equal", "insert", MOVED_HERE):
@@ -363,7 +409,7 @@ def _starts(segments: Sequence[Segment]) -> list[tuple[int, int]]:
 
 def shown(segments: Sequence[Segment]) -> list[Segment]:
     """The redline for people: a moved block in full where it is now, under a note saying
-    where from, and as a one-line note where it was."""
+    where from, and as a one-line note where it was (text left out, `SKIP`, is kept)."""
     if all(segment.partner < 0 for segment in segments):
         return list(segments)
     result: list[Segment] = []

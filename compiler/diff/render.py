@@ -112,8 +112,10 @@ _HTML_MARKS = {"delete": ("<del>", "</del>"), "insert": ("<ins>", "</ins>")}
 
 
 def md_escape(text: str) -> str:
-    """`text` with everything Markdown would read as markup escaped (line breaks as spaces)."""
-    return text.translate(_MD_ESCAPES).replace("\n", " ")
+    """`text` with everything Markdown would read as markup escaped (line breaks as spaces), and
+    every control character a viewer would act on (bidi controls that reorder the line, ANSI
+    escapes) written as an escape, as in the text output (`terminal_safe`)."""
+    return terminal_safe(text.translate(_MD_ESCAPES).replace("\n", " "))
 
 
 def _punctuation(char: str) -> bool:

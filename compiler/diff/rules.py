@@ -24,6 +24,8 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from ..grammar.types import FieldSpec
+
 
 class Level(StrEnum):
     BREAKING = "breaking"
@@ -144,6 +146,20 @@ RULES: dict[str, tuple[Level, str]] = {
         Level.SUBSTANTIVE,
         "the text reads the same but its links point at other ids",
     ),
+    "field-changed": (
+        Level.SUBSTANTIVE,
+        "a field the grammar declares changed (its level: the field's 'diff' in the grammar)",
+    ),
+    "field-raised": (
+        Level.SUBSTANTIVE,
+        "an ordered field (an enumeration declared highest first, or an integer) moved up",
+    ),
+    "field-lowered": (
+        Level.SUBSTANTIVE,
+        "an ordered field (an enumeration declared highest first, or an integer) moved down",
+    ),
+    "field-values-added": (Level.SUBSTANTIVE, "a many-valued declared field gained values"),
+    "field-values-removed": (Level.SUBSTANTIVE, "a many-valued declared field lost values"),
     "text-editorial": (
         Level.EDITORIAL,
         "wording-only edit: equal after normalising whitespace, punctuation, typography and "
@@ -152,7 +168,11 @@ RULES: dict[str, tuple[Level, str]] = {
 }
 
 #: Rules that concern nodes of any kind (the others name their kind, or the document's).
-_ANY_NODE = frozenset({"authority-changed", "attribute-changed", "class-changed", "link-changed"})
+_ANY_NODE = frozenset(
+    {"authority-changed", "attribute-changed", "class-changed", "link-changed"}
+    | {"field-changed", "field-raised", "field-lowered", "field-values-added"}
+    | {"field-values-removed"}
+)
 
 
 def rule_kinds(rule: str) -> frozenset[str]:
@@ -190,7 +210,9 @@ FIELDS = frozenset(
 
 def known_field(name: str) -> bool:
     head, dot, key = name.partition(".")
-    return name in FIELDS or (bool(dot) and bool(key) and head in ("attributes", "metadata"))
+    return name in FIELDS or (
+        bool(dot) and bool(key) and head in ("attributes", "metadata", "fields")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,13 +329,20 @@ class Levels:
         entries: Iterable[LevelEntry] = (),
         ignores: Iterable[IgnoreEntry] = (),
         source: str | None = None,
+        grammar: Iterable[LevelEntry] = (),
+        fields: Mapping[tuple[str, str], FieldSpec] | None = None,
     ) -> None:
         self.entries = tuple(entries)
         self.ignores = tuple(ignores)
         self.source = source
         """The file the entries came from, or None for the defaults alone."""
+        self.grammar = tuple(grammar)
+        """The levels the grammar's fields set (`compiler.diff.fields`), under the project's
+        entries and over the defaults."""
+        self.fields: Mapping[tuple[str, str], FieldSpec] = fields or {}
+        """The fields a spec declares, by (kind, name): compared typed, not as strings."""
         self._project = _by_rule(self.entries)
-        self._defaults = _by_rule(DEFAULT_ENTRIES)
+        self._defaults = _by_rule((*DEFAULT_ENTRIES, *self.grammar))
         self._ignored = {(entry.rule, entry.id): entry for entry in self.ignores}
 
     def level(self, rule: str, facts: Facts) -> Level:

@@ -3,13 +3,13 @@ removed, followed through its renames."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..diagnostics import Diagnostic, has_errors, suggest
-from ..diff import Change, DiffResult, Side, diff_documents
+from ..diff import DEFAULT_LEVELS, Change, DiffResult, Levels, Side, diff_documents
+from ..diff.nodes import EMPTY
+from ..document import from_json
 from .index import INDEX_FILE, ReleaseEntry, load_index
 from .verify import check_artifact
 
@@ -33,24 +33,28 @@ def _action(rule: str) -> str:
 
 
 def node_history(
-    ident: str, releases_dir: Path
+    ident: str, releases_dir: Path, levels: Levels = DEFAULT_LEVELS
 ) -> tuple[list[HistoryEvent], list[Diagnostic], list[str]]:
     """Every release in which node `ident` (or an earlier or later name of it) changed, oldest
-    first; also any problem reading the releases, and every id ever released (for suggestions)."""
+    first, each change weighed at the project's `levels` (as `diff` and `release` weigh it);
+    also any problem reading the releases, and every id ever released (for suggestions)."""
     index, problems = load_index(releases_dir)
     if has_errors(problems):
         return [], problems, []
     steps: list[tuple[ReleaseEntry, DiffResult]] = []
-    previous: dict[str, Any] = {}
+    previous = EMPTY
     known: set[str] = set()
     for entry in index.entries:
         document, found = check_artifact(index, entry)
         if document is None:
             problems.extend(found)
             return [], problems, []
-        steps.append((entry, diff_documents(previous, document, Side("-"), Side(entry.version))))
-        known.update(_ids(document))
-        previous = document
+        model = from_json(document)  # schema 1.x or 2.0.0: one typed model
+        steps.append(
+            (entry, diff_documents(previous, model, Side("-"), Side(entry.version), levels))
+        )
+        known.update(node.id for node in model.nodes)
+        previous = model
     names = {ident}
     while True:  # follow renames both ways until no new name turns up
         grown = set(names)
@@ -68,12 +72,6 @@ def node_history(
         if change.id in names or (change.old_id or "") in names
     ]
     return events, problems, sorted(known)
-
-
-def _ids(document: Mapping[str, Any]) -> Iterator[str]:
-    for key in ("sections", "properties", "priorities", "constraints", "definitions", "rationales"):
-        for node in document.get(key) or []:
-            yield str(node["id"])
 
 
 def unknown_id(ident: str, releases_dir: Path, known: list[str]) -> Diagnostic:

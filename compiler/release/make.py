@@ -22,6 +22,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, has_errors
 from ..diff import DEFAULT_LEVELS, DiffResult, Level, Levels, diff_documents, side_of
+from ..document import from_json
 from ..emit import dumps
 from ..fsutil import Busy, OutputError, atomic_write, locked, remove_stale_temp_files, write_failure
 from ..pipeline import compile_spec
@@ -124,10 +125,10 @@ def _release(
     document["document"]["version"] = version
     latest = index.latest
     if latest is not None:
-        previous = documents[latest.version]
+        previous = from_json(documents[latest.version])  # whatever schema it was released in
         diff = diff_documents(
             previous,
-            document,
+            from_json(document),
             side_of(latest.version, previous),
             side_of(version, document),
             levels,

@@ -18,6 +18,7 @@ from typing import Any
 from ..api import _parse_json, read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DEFAULT_LEVELS, DiffResult, Levels, Side, diff_documents, side_of
+from ..document import Document, from_json
 from ..pipeline import compile_sources
 from ..reader import (
     MAX_FILE_BYTES,
@@ -62,6 +63,14 @@ class LoadedSide:
     def side(self) -> Side:
         return side_of(self.label, self.document or {})
 
+    @property
+    def model(self) -> Document:
+        """The typed model of its document (schema 1.x or 2.0.0); `ValueError` when it has
+        none."""
+        if self.document is None:
+            raise ValueError(f"{self.label} did not compile")
+        return from_json(self.document)
+
 
 def load_side(argument: str, *, releases_dir: Path, cwd: Path | None = None) -> LoadedSide:
     """Resolve a diff side: ``git:REV[:PATH]``, a released ``X.Y.Z``, a compiled ``.json``, or a
@@ -97,9 +106,7 @@ def _release_side(version: str, releases_dir: Path) -> LoadedSide:
 
 
 def diff_sides(old: LoadedSide, new: LoadedSide, levels: Levels = DEFAULT_LEVELS) -> DiffResult:
-    if old.document is None or new.document is None:
-        raise ValueError("both sides must have compiled")
-    return diff_documents(old.document, new.document, old.side, new.side, levels)
+    return diff_documents(old.model, new.model, old.side, new.side, levels)
 
 
 # --- git -----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from ..api import read_document
 from ..diagnostics import has_errors, render
@@ -28,11 +27,25 @@ from ..diff import (
     rules_table,
     side_of,
 )
+from ..document import (
+    Admonition,
+    Block,
+    Code,
+    Document,
+    ListBlock,
+    NodeBlock,
+    Paragraph,
+    Quote,
+    Table,
+    from_json,
+)
+from ..grammar.types import FieldValue
 from ..release import (
     DEFAULT_RELEASES_DIR,
     INDEX_FILE,
     ReleaseEntry,
     ReleaseIndex,
+    chain_head,
     verify_releases,
 )
 from ..render import TocEntry, escape, nest_toc
@@ -73,13 +86,13 @@ def site_pages(project_dir: Path, spec_dir: Path | None = None) -> list[Generate
         return []
     index = ReleaseIndex(directory, list(entries))
     artifacts: dict[str, bytes] = {}
-    documents: dict[str, dict[str, Any]] = {}
+    documents: dict[str, Document] = {}
     for entry in index.entries:
         artifacts[entry.version] = (directory / entry.file).read_bytes()
         document, _ = read_document(directory / entry.file)
         if document is None:  # verified just now; only a concurrent change gets here
             return []
-        documents[entry.version] = document
+        documents[entry.version] = from_json(document)  # 1.x or 2.0.0: one typed model
     return release_pages(index, artifacts, documents, _project_levels(spec_dir))
 
 
@@ -100,11 +113,11 @@ def _project_levels(spec_dir: Path | None) -> Levels:
 def release_pages(
     index: ReleaseIndex,
     artifacts: Mapping[str, bytes],
-    documents: Mapping[str, dict[str, Any]],
+    documents: Mapping[str, Document],
     levels: Levels = DEFAULT_LEVELS,
 ) -> list[GeneratedPage]:
-    """The pages for `index`, given each release's bytes and parsed document; changes are
-    weighed at the project's `levels`."""
+    """The pages for `index`, given each release's bytes and its typed model (whatever schema
+    it was written in); changes are weighed at the project's `levels`."""
     diffs: dict[str, DiffResult] = {}
     previous: ReleaseEntry | None = None
     for entry in index.entries:
@@ -125,7 +138,9 @@ def release_pages(
     )
     newest_first = list(reversed(index.entries))
     pages = [
-        GeneratedPage(VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs, levels)),
+        GeneratedPage(
+            VERSIONS_PAGE, "Versions", markdown=versions_markdown(newest_first, diffs, levels)
+        ),
         GeneratedPage(
             CHANGES_PAGE,
             "Changes",
@@ -193,6 +208,14 @@ def versions_markdown(
             f"| {diff.bump if diff is not None else '—'} "
             f"| [{version}.json]({artifact_path(version)}) | `{entry.sha256}` |"
         )
+    head = chain_head(list(reversed(entries)))
+    lines += [
+        "",
+        f"The release chain ends at `{head}`: each entry of the index holds the hash of the one "
+        "before it, so this one hash fixes every release listed. Keep it where this site cannot "
+        f"change it, and check a copy of the releases against it with "
+        f"`constitution verify --head {head}`.",
+    ]
     lines += [
         "",
         "Breaking changes need a new major version, substantive ones a new minor version, and "
@@ -235,39 +258,77 @@ def changelog_html(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResu
     return "".join(parts)
 
 
-_ANNOTATION_LABELS = {
-    "properties": "Property",
-    "priorities": "Priority",
-    "constraints": "Constraint",
-    "definitions": "Definition",
-    "rationales": "Rationale",
-}
-
-
-def version_html(entry: ReleaseEntry, document: Mapping[str, Any]) -> tuple[str, list[TocEntry]]:
-    """A release in full: every section's heading and text, annotations marked, from its JSON."""
-    info = document.get("document") or {}
-    title = str(info.get("title") or "Constitution")
+def version_html(entry: ReleaseEntry, document: Document) -> tuple[str, list[TocEntry]]:
+    """A release in full, from its typed model: every section's heading and own blocks in
+    document order, each annotation boxed and labelled where it stands."""
+    title = document.info.title or "Constitution"
     parts = [
         f"<h1>{escape(title)} {escape(entry.version)}</h1>\n",
         f'<p class="cc-release-meta">Released {escape(entry.date)} · SHA-256 '
         f"<code>{escape(entry.sha256)}</code> · read from the released JSON</p>\n",
     ]
-    by_section: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for key in _ANNOTATION_LABELS:
-        for node in document.get(key) or []:
-            by_section.setdefault(str(node.get("section")), []).append((key, node))
     headings: list[tuple[int, str, str]] = []
-    for section in document.get("sections") or []:
-        level = min(max(int(section.get("level", 1)) + 1, 2), 6)
-        ident, heading = str(section["id"]), str(section.get("title") or "")
-        headings.append((level, ident, heading))
-        parts.append(f'<h{level} id="{escape(ident)}">{escape(heading)}</h{level}>\n')
-        annotations = sorted(
-            by_section.get(ident, []), key=lambda item: int(item[1]["source"]["line"])
-        )
-        parts.append(_section_body(str(section.get("text") or ""), annotations))
+    for node in document.nodes:
+        if node.kind != "section":
+            continue
+        level = min(max((node.level or 1) + 1, 2), 6)
+        headings.append((level, node.id, node.title or ""))
+        parts.append(f'<h{level} id="{escape(node.id)}">{escape(node.title or "")}</h{level}>\n')
+        parts.append(_blocks(document, node.blocks))
     return "".join(parts), nest_toc(headings)
+
+
+def _blocks(document: Document, blocks: Sequence[Block]) -> str:
+    """Blocks as escaped HTML; a child annotation boxed and labelled, a subsection left to its
+    own heading."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(_paragraphs(block.text))
+        elif isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            items = "".join(f"<li>{_blocks(document, item.blocks)}</li>" for item in block.items)
+            out.append(f"<{tag}>{items}</{tag}>\n")
+        elif isinstance(block, Quote):
+            out.append(f"<blockquote>{_blocks(document, block.blocks)}</blockquote>\n")
+        elif isinstance(block, Admonition):
+            out.append(f'<div class="admonition">{_blocks(document, block.blocks)}</div>\n')
+        elif isinstance(block, Code):
+            out.append(f"<pre><code>{escape(block.text)}</code></pre>\n")
+        elif isinstance(block, Table):
+            rows = [block.header, *block.rows]
+            cells = "".join(
+                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+                for row in rows
+            )
+            out.append(f"<table>{cells}</table>\n")
+        elif isinstance(block, NodeBlock):
+            out.append(_boxed(document, block.id))
+    return "".join(out)
+
+
+def _boxed(document: Document, ident: str) -> str:
+    node = document.get(ident)
+    if node is None or node.kind == "section":
+        return ""
+    kind = document.kinds.get(node.kind)
+    key = kind.key if kind is not None else node.kind
+    label = f"{kind.label if kind is not None else node.kind} {node.id}"
+    details = [node.title or "", *(f"{name} {_value(v)}" for name, v in node.fields.items())]
+    shown = ", ".join(d for d in details if d)
+    return (
+        f'<div class="admonition note cc-released-{escape(key)}" id="{escape(node.id)}">\n'
+        f'<p class="admonition-title">{escape(label + (f" ({shown})" if shown else ""))}</p>\n'
+        f"{_blocks(document, node.blocks)}</div>\n"
+    )
+
+
+def _value(value: FieldValue) -> str:
+    if isinstance(value, tuple):
+        if value and all(isinstance(item, tuple) for item in value):
+            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
+        return " ".join(map(str, value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _paragraphs(text: str) -> str:
@@ -276,36 +337,3 @@ def _paragraphs(text: str) -> str:
         for block in text.split("\n\n")
         if block.strip()
     )
-
-
-def _section_body(text: str, annotations: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """The section's text, with each (outermost) annotation's text boxed and labelled."""
-    out: list[str] = []
-    cursor = 0
-    for key, node in annotations:
-        body = str(node.get("text") or "")
-        found = text.find(body, cursor) if body else -1
-        if found < 0:
-            continue  # nested in an annotation already boxed
-        out.append(_paragraphs(text[cursor:found]))
-        ident = str(node["id"])
-        out.append(
-            f'<div class="admonition note cc-released-{key}" id="{escape(ident)}">\n'
-            f'<p class="admonition-title">{escape(_label(key, node))}</p>\n'
-            f"{_paragraphs(body)}</div>\n"
-        )
-        cursor = found + len(body)
-    out.append(_paragraphs(text[cursor:]))
-    return "".join(out)
-
-
-def _label(key: str, node: Mapping[str, Any]) -> str:
-    label = f"{_ANNOTATION_LABELS[key]} {node['id']}"
-    details = {
-        "properties": f"rank {node.get('rank')}",
-        "priorities": f"{node.get('mode')}: {' > '.join(node.get('order') or [])}",
-        "constraints": str(node.get("kind")),
-        "definitions": str(node.get("term")),
-        "rationales": "justifies " + ", ".join(node.get("justifies") or []),
-    }[key]
-    return f"{label} ({details})"
