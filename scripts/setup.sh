@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares this checkout for building and testing: a .venv with the package (editable) and the
-# pinned Python deps; with --test also Debian's Chromium and the pinned Node tools. Idempotent.
+# pinned Python deps, and Debian's Pango and fonts for the PDF; with --test also Debian's Chromium and the pinned Node tools. Idempotent.
 #
 #   scripts/setup.sh                 build deps only, then: .venv/bin/constitution build
 #   scripts/setup.sh --test          + Chromium (apt, if /usr/bin/chromium is missing) + npm ci
@@ -193,6 +193,27 @@ else
     fi
     echo "$py_stamp" > .venv/.setup-stamp
     log "Python deps installed ($((SECONDS - started))s)"
+fi
+
+# --- Pango and fonts for the PDF ---------------------------------------------------------------
+# WeasyPrint (the print version's PDF, the plugin's `pdf` option) lays out text with Debian's Pango
+# and its fonts with fontconfig; the PDF uses the DejaVu fonts, so every machine makes the same one.
+pdf_libs_missing() {
+    local lib
+    for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libfontconfig.so.1; do
+        ldconfig -p 2>/dev/null | grep -q "$lib" || return 0
+    done
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || return 0
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || return 0
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || return 0
+    return 1
+}
+if pdf_libs_missing; then
+    started=$SECONDS
+    log "installing Debian's Pango and DejaVu fonts (for the PDF)"
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 \
+        fonts-dejavu
+    log "Pango installed ($((SECONDS - started))s)"
 fi
 
 # --- Chromium --------------------------------------------------------------------------------

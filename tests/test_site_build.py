@@ -335,7 +335,9 @@ def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> Non
         r"4 definitions, 4 rationales \(\d+\.\d\ds\)",
         lines[0],
     )
-    assert not list(tmp_path.glob(".site.*")), "staging directories must not be left behind"
+    assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")], (
+        "staging directories must not be left behind"
+    )
 
 
 def test_builds_are_byte_identical(tmp_path: Path, repo_root: Path) -> None:
@@ -378,7 +380,7 @@ def test_errors_stop_the_build_and_leave_the_old_site(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert not list(tmp_path.glob(".site.*"))
+    assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")]
 
 
 def test_plain_mkdocs_build_fails_with_file_and_line(tmp_path: Path) -> None:
@@ -621,7 +623,7 @@ def test_mkdocs_warnings_fail_a_strict_build_and_keep_the_old_site(tmp_path: Pat
     assert "Aborted with 1 warnings in strict mode!" in result.stderr
     assert "was left as it was" in result.stderr
     assert (tmp_path / "site" / "index.html").read_bytes() == before
-    assert not list(tmp_path.glob(".site.*"))
+    assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")]
 
 
 def test_the_built_page_shows_what_the_compiler_read_not_python_markdown(tmp_path: Path) -> None:

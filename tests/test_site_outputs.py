@@ -66,7 +66,8 @@ def test_site_dir_naming_the_config_itself(tmp_path: Path) -> None:
     assert result.stderr.startswith(
         f"{config}:3:1: CC510 will not replace site_dir {tmp_path / 'mkdocs.yml'}: it is a file\n"
         "    hint: set site_dir to a directory of its own inside the project, e.g. 'site_dir: "
-        f"site'; 'build' replaces only a directory it made (holding {MARKER})\n"
+        "site'; 'build' replaces only a directory it made (recorded in "
+        ".mkdocs.yml.constitution-build)\n"
     )
     assert config.read_bytes() == before and config.is_file()
 
@@ -133,15 +134,47 @@ def test_an_earlier_site_and_an_empty_directory_are_replaced(tmp_path: Path) -> 
     (tmp_path / "site").mkdir()
     first = build(config)  # empty: replaced
     assert first.exit_code == 0, first.output
-    assert (tmp_path / "site" / MARKER).is_file()
-    # A site built before the marker existed holds what the plugin publishes: replaced too.
-    (tmp_path / "site" / MARKER).unlink()
+    # Everything in the site is published: the record that build made it lies beside it.
+    assert not (tmp_path / "site" / MARKER).exists()
+    assert (tmp_path / ".site.constitution-build").is_file()
     (tmp_path / "site" / "stale.html").write_text("old")
     second = build(config)
     assert second.exit_code == 0, second.output
-    assert (
-        not (tmp_path / "site" / "stale.html").exists() and (tmp_path / "site" / MARKER).is_file()
-    )
+    assert not (tmp_path / "site" / "stale.html").exists()
+    # A site built before the record existed holds the marker, or what the plugin publishes.
+    for old_site in (MARKER, None):
+        (tmp_path / ".site.constitution-build").unlink()
+        if old_site is not None:
+            (tmp_path / "site" / old_site).write_text("")
+        (tmp_path / "site" / "stale.html").write_text("old")
+        again = build(config)
+        assert again.exit_code == 0, again.output
+        assert not (tmp_path / "site" / "stale.html").exists()
+        assert not (tmp_path / "site" / MARKER).exists()
+
+
+def test_a_directory_made_where_the_site_was_is_not_taken_for_it(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    assert build(config).exit_code == 0
+    # The site is moved aside and someone else's directory takes its name: the record beside
+    # it names another directory, so it is not replaced.
+    (tmp_path / "site").rename(tmp_path / "old-site")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "todo.txt").write_text("do not delete")
+    result = build(config)
+    assert result.exit_code == 1
+    assert "it is a directory of files 'build' did not write" in result.stderr
+    assert tree(tmp_path / "site") == {"todo.txt": b"do not delete"}
+
+
+def test_the_record_beside_the_site_is_never_written_through_a_link(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("kept")
+    (tmp_path / ".site.constitution-build").symlink_to(outside)
+    result = build(config)
+    assert result.exit_code == 1
+    assert outside.read_text() == "kept" and not (tmp_path / "site").exists()
 
 
 # --- leftovers of killed builds ------------------------------------------------------------
@@ -188,7 +221,7 @@ def test_a_killed_builds_directory_is_removed_by_the_next(tmp_path: Path) -> Non
         os.close(fd)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == sorted(
-        [foreign.name, running.name, link.name]
+        [foreign.name, running.name, link.name, ".site.constitution-build"]
     )
     assert not left.exists()
 
@@ -217,7 +250,9 @@ def test_a_full_disk_during_the_build(tmp_path: Path, monkeypatch: pytest.Monkey
         result.stderr.endswith("site      site was left as it was\n")
     )
     assert tree(tmp_path / "site") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [
+        ".site.constitution-build"  # the record of the earlier build: that site is still there
+    ]
 
 
 def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,7 +272,9 @@ def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "CC512 cannot write" in result.stderr and "Read-only file system" in result.stderr
     assert tree(tmp_path / "site") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [
+        ".site.constitution-build"  # the record of the earlier build: that site is still there
+    ]
 
 
 def test_a_read_only_project_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

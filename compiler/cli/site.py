@@ -22,7 +22,7 @@ from ..diagnostics import Diagnostic, has_errors, render, sort_diagnostics
 from ..emit import SCHEMA_FILE, validate
 from ..fsutil import StagedDirectory, remove_stale, write_failure
 from ..pipeline import CompileResult, compile_spec
-from ..site.build import MARKER, MARKER_TEXT, site_dir_refusal
+from ..site.build import MARKER, MARKER_TEXT, record_path, site_dir_refusal, write_record
 from ..versions import VersionError, source_date_epoch
 from .compile import format_option, report
 
@@ -217,8 +217,13 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
+        writing = record_path(target)
+        write_record(target, staged.path)
         writing = target
         staged.swap_in()
+        # The marker kept a killed build's directory recognisable; the site is published whole,
+        # so it leaves now (the record beside the site says whose it is).
+        (target / MARKER).unlink(missing_ok=True)
     except MkDocsException as err:
         staged.discard()
         click.echo(

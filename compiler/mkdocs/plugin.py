@@ -27,6 +27,7 @@ from ..diagnostics import render
 from ..pipeline import CompileResult, compile_spec
 from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
+from ..site.printable import pdf_document, pdf_path, write_pdf
 from .config import ConstitutionConfig
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
@@ -48,6 +49,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.site: Site | None = None
         self._precompiled: tuple[Path, CompileResult] | None = None
         self._highlighted: dict[str, str] = {}
+        #: Each print page's (URL, title, content), for its PDF.
+        self._printed: dict[str, tuple[str, str, str]] = {}
 
     def use_result(self, docs_dir: str | os.PathLike[str], result: CompileResult) -> None:
         """Use an existing compile of `docs_dir` for the next build instead of compiling again
@@ -63,8 +66,13 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         # mkdocs keeps one plugin instance per process across configs (a preview's rebuilds,
         # several builds in one run): nothing from a previous build may reach this one.
         self.site = None
+        self._printed = {}
         if not self.config.enabled:
             return config
+        if not config.site_url:
+            # A sitemap lists absolute URLs (sitemaps.org); without the site's address mkdocs
+            # writes an empty one, which tells a crawler the site has no pages: none is written.
+            config.theme.static_templates.discard("sitemap.xml")
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
         return config
@@ -80,12 +88,16 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
         _publish_only_approved(files, config.docs_dir, result)
+        sitemap = files.get_file_from_path("sitemap.xml")
+        if not config.site_url and sitemap is not None:
+            files.remove(sitemap)  # the theme's template, else copied as it is (see on_config)
         project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
         site = Site(
             result,
             extension_pages(project_dir, Path(config.docs_dir)),
             highlight=self.config.highlight,
             site_name=config.site_name,
+            pdf=self.config.pdf and not self.serving and result.ok,
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:
@@ -98,6 +110,10 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, path, content=data))
+        if site.pdf:
+            # Listed now so that pages can link to them; written in on_post_build.
+            for version in site.print_pages.values():
+                files.append(File.generated(config, pdf_path(version), content=b""))
         # Titles are the spec's words (or its file names); the nav templates insert them unescaped.
         entries = [{as_text(title): path for title, path in entry.items()} for entry in site.nav()]
         if not config.nav:
@@ -141,8 +157,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if not page.is_homepage:
             # The chapter's title, not the document title its front matter may hold.
             page.meta["title"] = as_text(title)
-        if not self.site.searchable(page.file.src_uri):
-            page.meta["search"] = {"exclude": True}
+        search = self.site.search(page.file.src_uri)
+        if search is not None:
+            page.meta["search"] = search
         # The page is rendered from the compiler's tokens in on_page_content; Python-Markdown
         # gets nothing to parse, so it can neither disagree with the compiler nor cost time.
         return ""
@@ -164,7 +181,27 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # file holding many chapters) would lose most of its contents, so nest them under one.
             toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
         page.toc = TableOfContents(_anchor_links(toc))
+        if self.site.pdf and page.file.src_uri in self.site.print_pages:
+            title = rendered.title or self.site.title(page.file.src_uri) or ""
+            self._printed[page.file.src_uri] = (page.url, title, rendered.html)
         return rendered.html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site, printed, self._printed = self.site, self._printed, {}
+        if site is None or not site.pdf:
+            return
+        for path, (url, title, html) in sorted(printed.items()):
+            document = pdf_document(html, title, url, config.site_url)
+            page_dir = url if url.endswith("/") else url.rpartition("/")[0]
+            target = Path(config.site_dir) / pdf_path(site.print_pages[path])
+            try:
+                write_pdf(document, Path(config.site_dir), page_dir, target)
+            except (ImportError, OSError) as err:
+                raise PluginError(
+                    f"the PDF {pdf_path(site.print_pages[path])} could not be made: {err}\n"
+                    "    hint: it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs "
+                    "both); or set the plugin's option 'pdf: false'"
+                ) from err
 
     # The search plugin parses `page.content` with html.parser in its on_page_context, at a cost
     # per tag, and highlighted code is mostly tags. It keeps only the text of spans, so it is

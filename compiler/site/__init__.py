@@ -28,10 +28,22 @@ from ..render import (
     escape,
     render_markdown,
     render_tokens,
+    unique_anchor,
 )
 from .generated import GeneratedPage as GeneratedPage
+from .printable import (
+    PRINT_PAGE,
+    PRINT_TITLE,
+    chapter_link_url,
+    pdf_path,
+    print_html,
+    print_links,
+    release_print_html,
+    release_print_path,
+)
 from .pages import (
     DERIVED_PAGES,
+    DERIVED_SEARCH_BOOST,
     GENERATED_PAGES,
     PageBuilder,
     PageInputs,
@@ -66,7 +78,8 @@ class _Page:
     title: str
     build: Callable[[PageContext], RenderedPage]
     nav: bool = True
-    searchable: bool = True
+    search_boost: float = 1.0
+    """How a search ranks the page against the others (Material's boost); 0 leaves it out."""
 
 
 class Site:
@@ -83,10 +96,13 @@ class Site:
         *,
         highlight: bool = False,
         site_name: str | None = None,
+        pdf: bool = False,
     ) -> None:
         self.result = result
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
+        self.pdf = pdf
+        """Whether a PDF of each print page is made (`print_pages`), so the pages link to it."""
         spec = result.spec or Spec()
         self.spec = spec
         self.index = SiteIndex.from_spec(result.spec)
@@ -122,7 +138,8 @@ class Site:
             if not wanted(spec):
                 continue
             taken.add(path)
-            self._add(path, title, builder, searchable=path not in DERIVED_PAGES)
+            boost = DERIVED_SEARCH_BOOST if path in DERIVED_PAGES else 1.0
+            self._add(path, title, builder, search_boost=boost)
             self.inputs.page_titles[path] = title
         self.files: dict[str, bytes] = {
             SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
@@ -136,19 +153,60 @@ class Site:
             if page.path in taken:
                 continue
             taken.add(page.path)
-            self.pages[page.path] = _Page(page.title, _extension_builder(page), page.nav)
+            self.pages[page.path] = _Page(
+                page.title, _extension_builder(page), page.nav, 0.0 if page.archive else 1.0
+            )
             self.files.update(page.files)
+        #: Print page path -> the release it shows (None: the current text).
+        self.print_pages: dict[str, str | None] = {}
+        if self.chapters and PRINT_PAGE not in taken:
+            self._add_print_page(PRINT_PAGE, None, PRINT_TITLE, self._print_page)
+        for page in extra_pages:
+            if page.release is not None and self.pages.get(page.path) is not None:
+                self._add_print_page(
+                    release_print_path(page.release),
+                    page.release,
+                    f"{PRINT_TITLE} of {page.release}",
+                    _release_print_builder(page, self.pdf),
+                )
+
+    def _add_print_page(
+        self,
+        path: str,
+        version: str | None,
+        title: str,
+        build: Callable[[PageContext], RenderedPage],
+    ) -> None:
+        if path in self.pages or path in self.chapters:
+            return
+        # The print pages repeat the chapters (or a release) whole: never a search result.
+        self.pages[path] = _Page(title, build, nav=False, search_boost=0.0)
+        self.print_pages[path] = version
 
     def _add(
-        self, path: str, title: str, builder: PageBuilder, nav: bool = True, searchable: bool = True
+        self,
+        path: str,
+        title: str,
+        builder: PageBuilder,
+        nav: bool = True,
+        search_boost: float = 1.0,
     ) -> None:
         inputs = self.inputs
-        self.pages[path] = _Page(title, lambda context: builder(inputs, context), nav, searchable)
+        self.pages[path] = _Page(
+            title, lambda context: builder(inputs, context), nav, search_boost
+        )
 
-    def searchable(self, path: str) -> bool:
-        """False for pages that only repeat the chapters (see `pages.DERIVED_PAGES`)."""
+    def search(self, path: str) -> dict[str, object] | None:
+        """The page's `search` settings for Material's search: None (indexed as usual),
+        ``{"exclude": True}`` (a page that repeats another text whole: an earlier release, the
+        print version) or ``{"boost": b}`` (a page that repeats parts of the chapters, ranked
+        below them; see `pages.DERIVED_PAGES`)."""
         page = self.pages.get(path)
-        return page is None or page.searchable
+        if page is None or page.search_boost == 1.0:
+            return None
+        if page.search_boost <= 0:
+            return {"exclude": True}
+        return {"boost": page.search_boost}
 
     @property
     def ok(self) -> bool:
@@ -207,6 +265,35 @@ class Site:
             page.html = problems_banner(self.result.diagnostics) + page.html
         return page
 
+    def _print_page(self, context: PageContext) -> RenderedPage:
+        """Every chapter in order on one page; links between chapters stay on it."""
+        outer = context.url_of_file
+
+        def url_of_file(path: str) -> str | None:
+            return chapter_link_url(path) if path in self.chapters else outer(path)
+
+        anchors: dict[str, str] = {}
+        taken = set(self.index.nodes)
+        rendered = []
+        for number, path in enumerate(self.chapters, start=1):
+            ids = self.index.headings.get(path)
+            anchor = ids[0] if ids else unique_anchor(f"print-chapter-{number}", taken)
+            page = self._chapter(path, self.context(path, url_of_file))
+            if not ids:
+                page.html = f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html
+            anchors[path] = anchor
+            rendered.append((anchor, self.title(path) or path, page))
+        title = self.inputs.home_title
+        page = print_html(
+            title,
+            rendered,
+            outer,
+            pdf_path() if self.pdf else None,
+            "The whole constitution on one page, chapter by chapter, to print or to read offline.",
+        )
+        page.html = print_links(page.html, anchors)
+        return page
+
     def _chapter(self, path: str, context: PageContext) -> RenderedPage:
         tokens = self.result.tokens.get(path)
         if tokens is None:
@@ -248,6 +335,20 @@ def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
         "page reloads</p>"
         f"<pre><code>{escape(text)}</code></pre></div>\n"
     )
+
+
+def _release_print_builder(
+    page: GeneratedPage, pdf: bool
+) -> Callable[[PageContext], RenderedPage]:
+    build = _extension_builder(page)
+    version = page.release or ""
+
+    def build_print(context: PageContext) -> RenderedPage:
+        return release_print_html(
+            version, build(context), context.url_of_file, pdf_path(version) if pdf else None
+        )
+
+    return build_print
 
 
 def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedPage]:

@@ -329,9 +329,11 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     return RenderedPage("".join(parts), toc, title)
 
 
-#: Generated pages that repeat the chapters' text: kept out of the search index, so that a search
-#: leads to the chapter that says it (and indexing does not pay for the text twice).
+#: Generated pages that repeat the chapters' text: searched, but ranked below the chapters (their
+#: search boost, `DERIVED_SEARCH_BOOST`), so that a search leads first to the chapter that says it.
 DERIVED_PAGES = frozenset({"core-values.md", "constraints.md", "glossary.md"})
+#: Material's search multiplies a section's score by its page's boost (default 1).
+DERIVED_SEARCH_BOOST = 0.1
 
 #: The generated pages, in nav order: path, title, builder, and whether a spec needs the page
 #: (a spec without definitions gets no empty glossary).

@@ -1,0 +1,161 @@
+"""The print version of the constitution: every chapter on one page, in order, for the current
+text (`PRINT_PAGE`) and for each release (`release_print_path`), and a PDF of each.
+
+The print pages are ordinary site pages (the theme's print stylesheet leaves out the navigation).
+The PDFs are made from the same HTML by WeasyPrint (`write_pdf`), offline: every file it asks
+for is read from the built site, and nothing else is fetched. The same HTML gives the same bytes:
+the PDF carries no date, and its file identifier is a hash of its content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..render import RenderedPage, TocEntry, escape
+
+PRINT_PAGE = "print.md"
+PRINT_TITLE = "Print version"
+PDF_DIR = "pdf"
+#: Marks a link to a chapter while the print page is rendered; it never reaches the output.
+#: Markdown cannot produce it (markdown-it turns NUL into U+FFFD).
+_CHAPTER_LINK = "\x00"
+_CHAPTER_HREF = re.compile('href="\x00([^"\x00]*)\x00(#[^"]*)?"')
+
+
+def release_print_path(version: str) -> str:
+    return f"print/{version}.md"
+
+
+def pdf_path(version: str | None = None) -> str:
+    """Where a PDF is published: the current text's, or a release's."""
+    return f"{PDF_DIR}/constitution.pdf" if version is None else f"{PDF_DIR}/constitution-{version}.pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintPage:
+    """A print page: the current text (`version` None) or a release."""
+
+    path: str
+    version: str | None
+    pdf: str
+
+
+def chapter_link_url(path: str) -> str:
+    """The placeholder URL of chapter `path` while the print page is rendered (`print_links`)."""
+    return f"{_CHAPTER_LINK}{path}{_CHAPTER_LINK}"
+
+
+def print_links(html: str, chapter_anchor: Mapping[str, str]) -> str:
+    """Links to a chapter, or to an id in one, made links within the print page."""
+
+    def local(match: re.Match[str]) -> str:
+        fragment = match[2] or f"#{chapter_anchor.get(match[1], '')}"
+        return f'href="{fragment}"'
+
+    return _CHAPTER_HREF.sub(local, html)
+
+
+def print_html(
+    title: str,
+    chapters: Iterable[tuple[str, str, RenderedPage]],
+    url_of_file: Callable[[str], str | None],
+    pdf: str | None,
+    intro: str,
+) -> RenderedPage:
+    """The print page: a title, a contents list and every chapter (anchor, title, rendered page),
+    each starting a new printed page. `pdf` is the PDF's path, if one is made."""
+    listed = list(chapters)
+    parts = [
+        f'<h1 id="print-title">{escape(title)}</h1>\n',
+        f'<p class="cc-print-intro">{escape(intro)}{_pdf_link(pdf, url_of_file)}</p>\n',
+    ]
+    parts.append('<nav class="cc-print-contents" aria-label="Contents"><h2 id="print-contents">Contents</h2><ol>')
+    for anchor, chapter_title, _ in listed:
+        parts.append(f'<li><a href="#{escape(anchor)}">{escape(chapter_title)}</a></li>')
+    parts.append("</ol></nav>\n")
+    toc: list[TocEntry] = []
+    for anchor, chapter_title, page in listed:
+        parts.append(f'<section class="cc-print-chapter">\n{page.html}</section>\n')
+        toc.append(TocEntry(2, anchor, chapter_title))
+    return RenderedPage("".join(parts), toc, title)
+
+
+def release_print_html(
+    version: str, page: RenderedPage, url_of_file: Callable[[str], str | None], pdf: str | None
+) -> RenderedPage:
+    """A release's print page: its page in full (a release page shows the whole text)."""
+    intro = (
+        f'<p class="cc-print-intro">The text of release {escape(version)}, on one page.'
+        f"{_pdf_link(pdf, url_of_file)}</p>\n"
+    )
+    return RenderedPage(intro + page.html, page.toc, page.title)
+
+
+def _pdf_link(pdf: str | None, url_of_file: Callable[[str], str | None]) -> str:
+    url = url_of_file(pdf) if pdf is not None else None
+    if url is None:
+        return ""
+    return f' <span class="cc-pdf-link"><a href="{escape(url)}" download>Download the PDF</a>.</span>'
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+_HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+def pdf_document(content: str, title: str, page_url: str, site_url: str | None) -> str:
+    """The print page's content as a document of its own for the PDF: links within it stay,
+    links to the rest of the site point at the published site (`site_url`), or are left out
+    when it has no address (a link to a file on the build machine helps no reader)."""
+
+    def absolute(match: re.Match[str]) -> str:
+        href = match[1]
+        if href.startswith("#"):
+            return match[0]
+        scheme = urlsplit(href.replace("&amp;", "&")).scheme
+        if scheme:
+            return match[0]  # an external link (the compiler allows only safe schemes)
+        if not site_url:
+            return 'data-cc-href="local"'
+        base = site_url.rstrip("/") + "/" + page_url
+        return f'href="{escape(urljoin(base, href.replace("&amp;", "&")))}"'
+
+    body = _HREF.sub(absolute, content)
+    css = resources.files("compiler").joinpath("assets", "print.css").read_text("utf-8")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{css}</style></head>\n"
+        f'<body><main class="md-typeset">{body}</main></body></html>\n'
+    )
+
+
+def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> None:
+    """Render `document` (see `pdf_document`) to `target` with WeasyPrint. Images are read from
+    `site_dir` (relative to the page's directory `page_dir` in it); nothing else is fetched."""
+    import weasyprint  # noqa: PLC0415 (costs a second to import; only builds with PDFs pay it)
+
+    root = site_dir.resolve()
+    base = root.joinpath(page_dir).as_uri() + "/"
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        parts = urlsplit(url)
+        path = Path(parts.path)
+        if parts.scheme != "file" or parts.netloc:
+            raise ValueError(f"not fetched: {url}")
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root) or not resolved.is_file():
+            raise ValueError(f"not in the site: {posixpath.basename(parts.path)}")
+        return {"string": resolved.read_bytes(), "filename": resolved.name}
+
+    html = weasyprint.HTML(string=document, base_url=base, url_fetcher=fetch)
+    data = html.write_pdf(identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
