@@ -310,8 +310,10 @@ def test_published_json_and_schema_are_the_compiled_ones(repo_site: Path, repo_r
 
 def test_search_index_has_the_text(repo_site: Path) -> None:
     index = json.loads((repo_site / "search/search_index.json").read_text(encoding="utf-8"))
-    docs = [d for d in index["docs"] if "corrigibility" in d["text"]]
-    # The chapters' sections hold the word; the glossary, which repeats it, is not indexed.
+    # The chapters' sections that hold the word are indexed at full weight; the pages that
+    # repeat parts of them (core values, constraints, glossary) are indexed ranked below them;
+    # the print version and archived releases, which repeat them whole, are not indexed.
+    docs = [d for d in index["docs"] if "corrigibility" in d["text"] and d.get("boost", 1) == 1]
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
     holding = {
         f"{s['source']['file'].removesuffix('.md')}/#{s['id']}"
@@ -321,8 +323,18 @@ def test_search_index_has_the_text(repo_site: Path) -> None:
     assert "05-being-broadly-safe/#corrigibility" in holding
     assert {d["location"] for d in docs} == holding
     locations = {d["location"].split("#")[0] for d in index["docs"]}
-    assert {"", "tool-builders/", "authoring/"} <= locations
-    assert not {"core-values/", "constraints/", "glossary/"} & locations
+    assert {"", "tool-builders/", "authoring/", "core-values/", "constraints/", "glossary/"} <= (
+        locations
+    )
+    boosts = {d["location"].split("#")[0]: d.get("boost", 1) for d in index["docs"]}
+    assert all(boosts[page] < 1 for page in ("core-values/", "constraints/", "glossary/"))
+    assert all(
+        boosts[f"{s['source']['file'].removesuffix('.md')}/"] == 1 for s in document["sections"]
+    )
+    archived = [
+        place for place in locations if place.startswith(("versions/", "changes", "print/"))
+    ]
+    assert archived == []
 
 
 def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> None:

@@ -10,14 +10,14 @@ the PDF carries no date, and its file identifier is a hash of its content.
 from __future__ import annotations
 
 import hashlib
-import posixpath
+import mimetypes
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..render import RenderedPage, TocEntry, escape
 
@@ -141,21 +141,31 @@ def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> Non
     """Render `document` (see `pdf_document`) to `target` with WeasyPrint. Images are read from
     `site_dir` (relative to the page's directory `page_dir` in it); nothing else is fetched."""
     import weasyprint  # noqa: PLC0415 (costs a second to import; only builds with PDFs pay it)
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
     root = site_dir.resolve()
-    base = root.joinpath(page_dir).as_uri() + "/"
 
-    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        parts = urlsplit(url)
-        path = Path(parts.path)
-        if parts.scheme != "file" or parts.netloc:
-            raise ValueError(f"not fetched: {url}")
-        resolved = path.resolve()
-        if not resolved.is_relative_to(root) or not resolved.is_file():
-            raise ValueError(f"not in the site: {posixpath.basename(parts.path)}")
-        return {"string": resolved.read_bytes(), "filename": resolved.name}
+    class SiteFiles(URLFetcher):  # type: ignore[misc]
+        """Files of the built site, and nothing else: no other file, no host."""
 
-    html = weasyprint.HTML(string=document, base_url=base, url_fetcher=fetch)
-    data = html.write_pdf(identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode())
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc:
+                raise ValueError(f"not fetched: {parts.scheme}: URL")
+            resolved = Path(unquote(parts.path)).resolve()
+            if not resolved.is_relative_to(root) or not resolved.is_file():
+                raise ValueError(f"not a file of the site: {resolved.name}")
+            kind = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, resolved.read_bytes(), headers={"Content-Type": kind}
+            )
+
+    html = weasyprint.HTML(
+        string=document,
+        base_url=root.joinpath(page_dir).as_uri() + "/",
+        url_fetcher=SiteFiles(allowed_protocols=("file",)),
+    )
+    identifier = hashlib.sha256(document.encode()).hexdigest()[:32].encode()
+    data = html.write_pdf(pdf_identifier=identifier)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
