@@ -611,7 +611,8 @@ def test_file_urls_spaces_and_unicode_ids(tmp_path: Path) -> None:
     result = build(make_project(tmp_path, files, config))
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1].startswith("site      ")
-    assert " -> 6 pages (" in result.stderr  # 3 chapters, glossary, tool builders, authoring
+    # 3 chapters, glossary, tool builders, authoring, the print version
+    assert " -> 7 pages (" in result.stderr
     site = tmp_path / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="part/02-b.html#bee"' in home and 'href="#über"' in home

@@ -161,6 +161,8 @@ class Site:
         self.print_pages: dict[str, str | None] = {}
         if self.chapters and PRINT_PAGE not in taken:
             self._add_print_page(PRINT_PAGE, None, PRINT_TITLE, self._print_page)
+            # The home page links it with the other downloads.
+            self.inputs.page_titles[PRINT_PAGE] = f"{PRINT_TITLE}{' and PDF' if pdf else ''}"
         for page in extra_pages:
             if page.release is not None and self.pages.get(page.path) is not None:
                 self._add_print_page(
