@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -34,10 +34,10 @@ from .generated import GeneratedPage as GeneratedPage
 from .printable import (
     PRINT_PAGE,
     PRINT_TITLE,
-    chapter_link_url,
+    fill_urls,
     pdf_path,
+    placeholder_url,
     print_html,
-    print_links,
     release_print_html,
     release_print_path,
 )
@@ -157,6 +157,7 @@ class Site:
                 page.title, _extension_builder(page), page.nav, 0.0 if page.archive else 1.0
             )
             self.files.update(page.files)
+        self._chapters_rendered: dict[str, RenderedPage] = {}
         #: Print page path -> the release it shows (None: the current text).
         self.print_pages: dict[str, str | None] = {}
         if self.chapters and PRINT_PAGE not in taken:
@@ -256,44 +257,65 @@ class Site:
 
     def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:
         """The page at `path`, or None if the site has no such page."""
-        context = self.context(path, url_of_file)
         if path in self.pages:
-            page = self.pages[path].build(context)
+            page = self.pages[path].build(self.context(path, url_of_file))
         elif path in self.chapters:
-            page = self._chapter(path, context)
+            rendered = self._rendered_chapter(path, url_of_file)
+
+            def url_of(target: str, fragment: str | None) -> str:
+                return (url_of_file(target) or "") + (fragment or "")
+
+            page = RenderedPage(fill_urls(rendered.html, url_of), rendered.toc, rendered.title)
         else:
             return None
         if not self.ok:
             page.html = problems_banner(self.result.diagnostics) + page.html
         return page
 
+    def _rendered_chapter(
+        self, path: str, url_of_file: Callable[[str], str | None]
+    ) -> RenderedPage:
+        """Chapter `path` rendered once per build, with `placeholder_url`s for the URLs of the
+        site's files: its own page and the print page each fill in theirs. (Which files the
+        site has does not depend on the page asking; `url_of_file` tells.)"""
+        rendered = self._chapters_rendered.get(path)
+        if rendered is None:
+
+            def placeholder(target: str) -> str | None:
+                return placeholder_url(target) if url_of_file(target) is not None else None
+
+            rendered = self._chapter(path, self.context(path, placeholder))
+            self._chapters_rendered[path] = rendered
+        return rendered
+
     def _print_page(self, context: PageContext) -> RenderedPage:
         """Every chapter in order on one page; links between chapters stay on it."""
         outer = context.url_of_file
-
-        def url_of_file(path: str) -> str | None:
-            return chapter_link_url(path) if path in self.chapters else outer(path)
-
         anchors: dict[str, str] = {}
         taken = set(self.index.nodes)
         rendered = []
         for number, path in enumerate(self.chapters, start=1):
             ids = self.index.headings.get(path)
             anchor = ids[0] if ids else unique_anchor(f"print-chapter-{number}", taken)
-            page = self._chapter(path, self.context(path, url_of_file))
+            page = self._rendered_chapter(path, outer)
             if not ids:
-                page.html = f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html
+                page = replace(page, html=f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html)
             anchors[path] = anchor
             rendered.append((anchor, self.title(path) or path, page))
-        title = self.inputs.home_title
+
+        def url_of(target: str, fragment: str | None) -> str:
+            if target in anchors:
+                return fragment or f"#{anchors[target]}"
+            return (outer(target) or "") + (fragment or "")
+
         page = print_html(
-            title,
+            self.inputs.home_title,
             rendered,
             outer,
             pdf_path() if self.pdf else None,
             "The whole constitution on one page, chapter by chapter, to print or to read offline.",
         )
-        page.html = print_links(page.html, anchors)
+        page.html = fill_urls(page.html, url_of)
         return page
 
     def _chapter(self, path: str, context: PageContext) -> RenderedPage:

@@ -10,9 +10,10 @@ the PDF carries no date, and its file identifier is a hash of its content.
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import mimetypes
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,10 +25,9 @@ from ..render import RenderedPage, TocEntry, escape
 PRINT_PAGE = "print.md"
 PRINT_TITLE = "Print version"
 PDF_DIR = "pdf"
-#: Marks a link to a chapter while the print page is rendered; it never reaches the output.
-#: Markdown cannot produce it (markdown-it turns NUL into U+FFFD).
-_CHAPTER_LINK = "\x00"
-_CHAPTER_HREF = re.compile('href="\x00([^"\x00]*)\x00(#[^"]*)?"')
+_PLACEHOLDER = "\x00"
+#: A placeholder URL, its file (escaped as in an attribute) and the fragment that follows it.
+_PLACEHOLDER_URL = re.compile("\x00([^\x00]*)\x00(#[^\"]*)?")
 
 
 def release_print_path(version: str) -> str:
@@ -48,19 +48,25 @@ class PrintPage:
     pdf: str
 
 
-def chapter_link_url(path: str) -> str:
-    """The placeholder URL of chapter `path` while the print page is rendered (`print_links`)."""
-    return f"{_CHAPTER_LINK}{path}{_CHAPTER_LINK}"
+def placeholder_url(path: str) -> str:
+    """A stand-in for the URL of the site file `path` while a chapter is rendered, so that one
+    rendering serves every page that shows the chapter (`fill_urls` puts the real URL in).
+    Markdown cannot produce it: markdown-it turns NUL into U+FFFD."""
+    return f"{_PLACEHOLDER}{path}{_PLACEHOLDER}"
 
 
-def print_links(html: str, chapter_anchor: Mapping[str, str]) -> str:
-    """Links to a chapter, or to an id in one, made links within the print page."""
+def fill_urls(html: str, url_of: Callable[[str, str | None], str]) -> str:
+    """`html` with every `placeholder_url` replaced: ``url_of(path, fragment)`` gives the URL
+    (escaped here), fragment included (``#id``, or None)."""
+    if _PLACEHOLDER not in html:
+        return html
 
-    def local(match: re.Match[str]) -> str:
-        fragment = match[2] or f"#{chapter_anchor.get(match[1], '')}"
-        return f'href="{fragment}"'
+    def filled(match: re.Match[str]) -> str:
+        path = html_module.unescape(match[1])
+        fragment = html_module.unescape(match[2]) if match[2] else None
+        return escape(url_of(path, fragment))
 
-    return _CHAPTER_HREF.sub(local, html)
+    return _PLACEHOLDER_URL.sub(filled, html)
 
 
 def print_html(
