@@ -29,6 +29,7 @@ from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
 from ..site.printable import pdf_document, pdf_path, write_pdf
 from .config import ConstitutionConfig
+from .template_cache import use_template_cache
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -91,10 +92,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         sitemap = files.get_file_from_path("sitemap.xml")
         if not config.site_url and sitemap is not None:
             files.remove(sitemap)  # the theme's template, else copied as it is (see on_config)
-        project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
         site = Site(
             result,
-            extension_pages(project_dir, Path(config.docs_dir)),
+            extension_pages(_project_dir(config), Path(config.docs_dir)),
             highlight=self.config.highlight,
             site_name=config.site_name,
             pdf=self.config.pdf and not self.serving and result.ok,
@@ -128,6 +128,11 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             ]
         self.site = site
         return files
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            use_template_cache(env, _project_dir(config))
+        return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         site = self.site
@@ -253,6 +258,11 @@ def _publish_only_approved(files: Files, docs_dir: str, result: CompileResult) -
             in_docs[file.src_dir] = Path(file.src_dir).resolve() == docs
         if in_docs[file.src_dir]:
             files.remove(file)
+
+
+def _project_dir(config: MkDocsConfig) -> Path:
+    """The project: the directory of the config file."""
+    return Path(config.config_file_path or config.docs_dir).resolve().parent
 
 
 def _nav_paths(nav: Any) -> set[str]:
