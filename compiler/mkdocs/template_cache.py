@@ -34,10 +34,12 @@ def use_template_cache(env: Environment, project_dir: Path) -> None:
     """Give `env` the project's template cache, made if missing, if it lies inside the project."""
     project = Path(os.path.realpath(project_dir))
     directory = project / CACHE_DIR
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return
-    if not Path(os.path.realpath(directory)).is_relative_to(project):
-        return
+    # Checked before anything is made (a link in the path would make it elsewhere), and after.
+    for _ in range(2):
+        if not Path(os.path.realpath(directory)).is_relative_to(project):
+            return
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
     env.bytecode_cache = _TemplateCache(str(directory), "%s.cache")
