@@ -38,6 +38,8 @@ log = logging.getLogger("constitution.site")
 #: A highlighted code block's code, and the tags in it (pygments' spans).
 _HIGHLIGHTED_CODE = re.compile(r"(<pre><span></span><code>)(.*?)(</code>)", re.DOTALL)
 _SPAN_TAG = re.compile(r"</?span[^>]*>")
+#: What the search plugin removes from every page it is given.
+_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -214,11 +216,25 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     # build's search time (benchmarks/run.py). The page gets its highlighting back before it is
     # written.
 
+    # A page left out of the search (the print version, an archived release) is not read by it
+    # at all: the search plugin would still scan its whole text for `data-search-*="..."`
+    # attributes to remove, and the compiler writes none (checked, so the page is the same).
+
     @event_priority(100)  # before the search plugin (priority 0)
     def _unhighlight_for_search(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> Any:
-        if page.content and "<pre><span></span><code>" in page.content:
+        search = page.meta.get("search")
+        excluded = isinstance(search, dict) and search.get("exclude")
+        if (
+            excluded
+            and page.content
+            and _only_search_reads_pages(config)
+            and not _SEARCH_ATTRIBUTE.search(page.content)
+        ):
+            self._highlighted[page.file.src_uri] = page.content
+            page.content = ""
+        elif page.content and "<pre><span></span><code>" in page.content:
             self._highlighted[page.file.src_uri] = page.content
             page.content = _HIGHLIGHTED_CODE.sub(
                 lambda m: m[1] + _SPAN_TAG.sub("", m[2]) + m[3], page.content
@@ -241,6 +257,18 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir)
+
+
+def _only_search_reads_pages(config: MkDocsConfig) -> bool:
+    """No plugin but this one and the search plugin handles `on_page_context` (another may
+    read or change the page there)."""
+    for handler in config.plugins.events["page_context"]:
+        owner = getattr(handler, "__self__", None)
+        if not isinstance(owner, ConstitutionPlugin) and not type(owner).__module__.startswith(
+            ("material.plugins.search", "mkdocs.contrib.search")
+        ):
+            return False
+    return True
 
 
 def _publish_only_approved(files: Files, docs_dir: str, result: CompileResult) -> None:
