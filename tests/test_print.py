@@ -15,9 +15,12 @@ from typing import ClassVar
 
 import pypdf
 import pytest
-from test_site_build import build, make_project
+from test_site_build import TEST_CONFIG, build, make_project
 
 from compiler.site.printable import pdf_document, write_pdf
+
+#: The tests' project with the PDF turned on.
+PDF_CONFIG = TEST_CONFIG.replace("  - constitution\n", "  - constitution:\n      pdf: true\n")
 
 
 def chapter_titles(site: Path) -> list[str]:
@@ -229,3 +232,29 @@ def test_search_leaves_out_archives_and_the_print_pages(released_site: Path) -> 
     assert "versions/" in pages  # the list of releases is searched
     assert not [p for p in pages if p.startswith(("versions/1", "changes", "print"))]
     assert {"core-values/", "constraints/", "glossary/"} <= pages
+
+
+def test_a_pdf_that_cannot_be_made_fails_the_build_and_keeps_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chapter = "# One {#one}\n\nText.\n"
+    config = make_project(tmp_path, {"index.md": chapter}, PDF_CONFIG)
+    first = build(config)
+    assert first.exit_code == 0, first.output
+    before = (tmp_path / "site" / "pdf" / "constitution.pdf").read_bytes()
+
+    def no_pango(*args: object, **kwargs: object) -> None:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr("compiler.mkdocs.plugin.write_pdf", no_pango)
+    (tmp_path / "docs" / "index.md").write_text("# One {#one}\n\nOther text.\n", "utf-8")
+    result = build(config)
+    assert result.exit_code == 1
+    assert (
+        f"{config}:11:1: CC540 the PDF pdf/constitution.pdf cannot be made: cannot load "
+        "library 'libpango-1.0-0'\n"
+        "    hint: it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); or "
+        "set the plugin's option 'pdf: false'\n"
+    ) in result.stderr
+    assert "Traceback" not in result.output
+    assert (tmp_path / "site" / "pdf" / "constitution.pdf").read_bytes() == before

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..declarations import DECLARATIONS_FILE
-from ..diagnostics import render
+from ..diagnostics import Diagnostic, render
 from ..pipeline import CompileResult, compile_spec
 from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
@@ -204,11 +204,15 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             try:
                 write_pdf(document, Path(config.site_dir), page_dir, target)
             except (ImportError, OSError) as err:
-                raise PluginError(
-                    f"the PDF {pdf_path(site.print_pages[path])} could not be made: {err}\n"
-                    "    hint: it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs "
-                    "both); or set the plugin's option 'pdf: false'"
-                ) from err
+                problem = Diagnostic(
+                    "CC540",
+                    f"the PDF {pdf_path(site.print_pages[path])} cannot be made: {err}",
+                    config.config_file_path or "mkdocs.yml",
+                    _option_line(config.config_file_path, "pdf"),
+                    hint="it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); "
+                    "or set the plugin's option 'pdf: false'",
+                )
+                raise PluginError(render([problem], "text").rstrip("\n")) from err
 
     # The search plugin parses `page.content` with html.parser in its on_page_context, at a cost
     # per tag, and highlighted code is mostly tags. It keeps only the text of spans, so it is
@@ -257,6 +261,16 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir)
+
+
+def _option_line(config_file: str | None, option: str) -> int:
+    """The line of the plugin's `option:` in the config file (0 when it is not found there)."""
+    try:
+        text = Path(config_file or "").read_text("utf-8", errors="replace")
+    except OSError:
+        return 0
+    match = re.search(rf"^[ \t]+{re.escape(option)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 def _only_search_reads_pages(config: MkDocsConfig) -> bool:
