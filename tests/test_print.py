@@ -258,3 +258,27 @@ def test_a_pdf_that_cannot_be_made_fails_the_build_and_keeps_the_site(
     ) in result.stderr
     assert "Traceback" not in result.output
     assert (tmp_path / "site" / "pdf" / "constitution.pdf").read_bytes() == before
+
+
+def test_a_chapter_rendered_once_serves_its_page_byte_for_byte(repo_root: Path) -> None:
+    """Chapters are rendered once per build with placeholders for URLs (compiler.site): each
+    chapter page is what rendering it for that page gives."""
+    from compiler.pipeline import compile_spec
+    from compiler.site import Site
+
+    site = Site(compile_spec(repo_root / "spec"))
+    published = set(site.chapters) | set(site.pages) | set(site.files)
+
+    def url_of_file(path: str) -> str | None:
+        if path not in published:
+            return None
+        return "../" + (path.removesuffix(".md") + "/" if path.endswith(".md") else path)
+
+    direct = {
+        path: site._chapter(path, site.context(path, url_of_file)).html for path in site.chapters
+    }
+    site.render("print.md", url_of_file)  # renders (and keeps) every chapter first
+    for path in site.chapters:
+        page = site.render(path, url_of_file)
+        assert page is not None and page.html == direct[path], path
+    assert "\x00" not in (site.render("print.md", url_of_file) or page).html
