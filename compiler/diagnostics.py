@@ -81,6 +81,8 @@ CODES: dict[str, str] = {
     "CC519": "an extra the command needs is not installed",
     "CC520": "release chain does not end at the pinned head",
     "CC521": "release interrupted before its index entry, taken up",
+    # The print version's PDF.
+    "CC540": "the PDF of the print version cannot be made (WeasyPrint or Pango is missing)",
     # Diff configuration: the levels and ignored changes in constitution.yaml.
     "CC601": "the declarations file cannot be read or is too large",
     "CC602": "the declarations file is not valid YAML",

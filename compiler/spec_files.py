@@ -54,8 +54,18 @@ GENERATED_PAGES = (
     "changes.md",
     "404.md",
     "search.md",
+    "print.md",
 )
-GENERATED_FOLDERS = ("assets/", "changes/", "releases/", "schemas/", "search/", "versions/")
+GENERATED_FOLDERS = (
+    "assets/",
+    "changes/",
+    "releases/",
+    "schemas/",
+    "search/",
+    "versions/",
+    "print/",
+    "pdf/",
+)
 GENERATED_FILES = ("constitution.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
 #: Published files a chapter may link to (the compiled spec, its schemas, the releases).
 LINKABLE_FILES = ("constitution.json",)

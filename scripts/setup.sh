@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares this checkout for building and testing: a .venv with the package (editable) and the
-# pinned Python deps; with --test also Debian's Chromium and the pinned Node tools. Idempotent.
+# pinned Python deps, and Debian's Pango and fonts for the PDF; with --test also Debian's Chromium and the pinned Node tools. Idempotent.
 #
 #   scripts/setup.sh                 build deps only, then: .venv/bin/constitution build
 #   scripts/setup.sh --test          + Chromium (apt, if /usr/bin/chromium is missing) + npm ci
@@ -166,6 +166,15 @@ if unpinned:
 PY
 }
 
+# Writes the bytecode of every module below the given directories. Python would write it on
+# first import, but not where bytecode writing is off (PYTHONDONTWRITEBYTECODE, a read-only
+# checkout): there every command would compile mkdocs, its theme's code and the compiler again at
+# each start, which is most of the time a small build or `constitution check` takes.
+compile_bytecode() {
+    .venv/bin/python -m compileall -q -j 0 "$@" >/dev/null 2>&1 \
+        || log "note: some modules could not be compiled to bytecode (they compile on import)"
+}
+
 package_installed() {
     .venv/bin/python -c 'import importlib.metadata as m; m.distribution("constitution-compiler")' \
         >/dev/null 2>&1
@@ -179,7 +188,7 @@ else
     export PIP_DISABLE_PIP_VERSION_CHECK=1
     # The pinned build backend goes into the venv first, so the editable build below needs no
     # isolated build env (faster, and its setuptools is the locked one, not the newest).
-    # --no-compile halves the install time; Python writes the bytecode it needs on first import.
+    # --no-compile halves the install time: the bytecode is compiled below, in parallel.
     pip_quiet .venv/bin/python -m pip install -q --no-compile -c requirements.lock setuptools
     pip_quiet .venv/bin/python -m pip install -q --no-compile --no-build-isolation \
         -c requirements.lock -e '.[site,test]'
@@ -193,6 +202,35 @@ else
     fi
     echo "$py_stamp" > .venv/.setup-stamp
     log "Python deps installed ($((SECONDS - started))s)"
+fi
+if [ ! -f .venv/.bytecode-stamp ] || [ "$(cat .venv/.bytecode-stamp)" != "$py_stamp" ]; then
+    started=$SECONDS
+    compile_bytecode .venv/lib/python3*/site-packages
+    echo "$py_stamp" > .venv/.bytecode-stamp
+    log "Python deps compiled to bytecode ($((SECONDS - started))s)"
+fi
+# The package's own modules, every time (they change between runs; compiling is quick).
+compile_bytecode compiler
+
+# --- Pango and fonts for the PDF ---------------------------------------------------------------
+# WeasyPrint (the print version's PDF, the plugin's `pdf` option) lays out text with Debian's Pango
+# and its fonts with fontconfig; the PDF uses the DejaVu fonts, so every machine makes the same one.
+pdf_libs_missing() {
+    local lib
+    for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libfontconfig.so.1; do
+        ldconfig -p 2>/dev/null | grep -q "$lib" || return 0
+    done
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || return 0
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || return 0
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || return 0
+    return 1
+}
+if pdf_libs_missing; then
+    started=$SECONDS
+    log "installing Debian's Pango and DejaVu fonts (for the PDF)"
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 \
+        fonts-dejavu
+    log "Pango installed ($((SECONDS - started))s)"
 fi
 
 # --- Chromium --------------------------------------------------------------------------------

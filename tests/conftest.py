@@ -6,6 +6,7 @@ A missing outside prerequisite skips its tests locally and fails them in CI (see
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -100,6 +101,21 @@ def repo_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
     root = tmp_path_factory.mktemp("repo-site")
     result = build(copy_repo_project(repo_root, root))
+    assert result.exit_code == 0, result.output
+    yield root / "site"
+
+
+@pytest.fixture(scope="session")
+def released_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The repository's constitution with its releases (releases/), built with `constitution
+    build` and the repository's mkdocs.yml, as on a fresh clone: its print pages and PDFs, the
+    release pages (once per session: read it, never change it)."""
+    from test_site_build import build, copy_repo_project
+
+    root = tmp_path_factory.mktemp("released-site")
+    config = copy_repo_project(repo_root, root)
+    shutil.copytree(repo_root / "releases", root / "releases")
+    result = build(config)
     assert result.exit_code == 0, result.output
     yield root / "site"
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_site_build import make_project
+from test_site_build import TEST_CONFIG, make_project
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 #: Two environments that differ in everything that must not matter.
@@ -79,18 +79,26 @@ def test_compile_is_byte_identical_across_environments(repo_root: Path, tmp_path
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
 
 
+#: The site's address (so it has a sitemap) and the PDF of the print version.
+ADDRESSED_CONFIG = "site_url: https://constitution.test/\n" + TEST_CONFIG.replace(
+    "  - constitution\n", "  - constitution:\n      pdf: true\n"
+)
+
+
 def test_build_gives_identical_site_files(repo_root: Path, tmp_path: Path) -> None:
     spec = repo_root / "spec"
     files = {p.relative_to(spec).as_posix(): p.read_text("utf-8") for p in spec.rglob("*.md")}
     sites = []
     for number, env in enumerate(ENVIRONMENTS):
         project = tmp_path / f"run{number}" / ("a" * (number + 1))
-        make_project(project, files)
+        make_project(project, files, ADDRESSED_CONFIG)
         run(["build", "--config", "mkdocs.yml"], project, env)
         sites.append(project / "site")
     first, second = (digest_tree(site) for site in sites)
     assert len(first) > 10
     assert first == second
+    # The PDFs too (no date in them, no path of the machine that made them).
+    assert "pdf/constitution.pdf" in first
     # gzip's header records a modification time: it must come from SOURCE_DATE_EPOCH (mkdocs
     # takes the start of that day).
     sitemap = (sites[0] / "sitemap.xml.gz").read_bytes()

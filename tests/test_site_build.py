@@ -310,8 +310,10 @@ def test_published_json_and_schema_are_the_compiled_ones(repo_site: Path, repo_r
 
 def test_search_index_has_the_text(repo_site: Path) -> None:
     index = json.loads((repo_site / "search/search_index.json").read_text(encoding="utf-8"))
-    docs = [d for d in index["docs"] if "corrigibility" in d["text"]]
-    # The chapters' sections hold the word; the glossary, which repeats it, is not indexed.
+    # The chapters' sections that hold the word are indexed at full weight; the pages that
+    # repeat parts of them (core values, constraints, glossary) are indexed ranked below them;
+    # the print version and archived releases, which repeat them whole, are not indexed.
+    docs = [d for d in index["docs"] if "corrigibility" in d["text"] and d.get("boost", 1) == 1]
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
     holding = {
         f"{s['source']['file'].removesuffix('.md')}/#{s['id']}"
@@ -321,8 +323,18 @@ def test_search_index_has_the_text(repo_site: Path) -> None:
     assert "05-being-broadly-safe/#corrigibility" in holding
     assert {d["location"] for d in docs} == holding
     locations = {d["location"].split("#")[0] for d in index["docs"]}
-    assert {"", "tool-builders/", "authoring/"} <= locations
-    assert not {"core-values/", "constraints/", "glossary/"} & locations
+    assert {"", "tool-builders/", "authoring/", "core-values/", "constraints/", "glossary/"} <= (
+        locations
+    )
+    boosts = {d["location"].split("#")[0]: d.get("boost", 1) for d in index["docs"]}
+    assert all(boosts[page] < 1 for page in ("core-values/", "constraints/", "glossary/"))
+    assert all(
+        boosts[f"{s['source']['file'].removesuffix('.md')}/"] == 1 for s in document["sections"]
+    )
+    archived = [
+        place for place in locations if place.startswith(("versions/", "changes", "print/"))
+    ]
+    assert archived == []
 
 
 def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> None:
@@ -335,7 +347,9 @@ def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> Non
         r"4 definitions, 4 rationales \(\d+\.\d\ds\)",
         lines[0],
     )
-    assert not list(tmp_path.glob(".site.*")), "staging directories must not be left behind"
+    assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")], (
+        "staging directories must not be left behind"
+    )
 
 
 def test_builds_are_byte_identical(tmp_path: Path, repo_root: Path) -> None:
@@ -378,7 +392,7 @@ def test_errors_stop_the_build_and_leave_the_old_site(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert not list(tmp_path.glob(".site.*"))
+    assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")]
 
 
 def test_plain_mkdocs_build_fails_with_file_and_line(tmp_path: Path) -> None:
@@ -597,7 +611,8 @@ def test_file_urls_spaces_and_unicode_ids(tmp_path: Path) -> None:
     result = build(make_project(tmp_path, files, config))
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1].startswith("site      ")
-    assert " -> 6 pages (" in result.stderr  # 3 chapters, glossary, tool builders, authoring
+    # 3 chapters, glossary, tool builders, authoring, the print version
+    assert " -> 7 pages (" in result.stderr
     site = tmp_path / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="part/02-b.html#bee"' in home and 'href="#über"' in home
@@ -621,7 +636,7 @@ def test_mkdocs_warnings_fail_a_strict_build_and_keep_the_old_site(tmp_path: Pat
     assert "Aborted with 1 warnings in strict mode!" in result.stderr
     assert "was left as it was" in result.stderr
     assert (tmp_path / "site" / "index.html").read_bytes() == before
-    assert not list(tmp_path.glob(".site.*"))
+    assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")]
 
 
 def test_the_built_page_shows_what_the_compiler_read_not_python_markdown(tmp_path: Path) -> None:

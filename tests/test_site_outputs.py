@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -67,7 +66,8 @@ def test_site_dir_naming_the_config_itself(tmp_path: Path) -> None:
     assert result.stderr.startswith(
         f"{config}:3:1: CC510 will not replace site_dir {tmp_path / 'mkdocs.yml'}: it is a file\n"
         "    hint: set site_dir to a directory of its own inside the project, e.g. 'site_dir: "
-        f"site'; 'build' replaces only a directory it made (holding {MARKER})\n"
+        "site'; 'build' replaces only a directory it made (recorded in "
+        ".mkdocs.yml.constitution-build)\n"
     )
     assert config.read_bytes() == before and config.is_file()
 
@@ -134,35 +134,47 @@ def test_an_earlier_site_and_an_empty_directory_are_replaced(tmp_path: Path) -> 
     (tmp_path / "site").mkdir()
     first = build(config)  # empty: replaced
     assert first.exit_code == 0, first.output
-    # The site holds nothing but the site: the build is recorded beside it, not in it.
-    record = tmp_path / f".site{MARKER}"
-    assert not (tmp_path / "site" / MARKER).exists() and record.is_file()
-    (tmp_path / "site" / "constitution.json").unlink()  # the record alone says it is ours
-    assert build(config).exit_code == 0  # the recorded directory: replaced
-    assert (tmp_path / "site" / "constitution.json").is_file()
-    # A site built before the record existed holds the marker, or (before the marker existed)
-    # what the plugin publishes: replaced too.
-    for marked in (True, False):
-        record.unlink()
-        if marked:
-            (tmp_path / "site" / MARKER).write_bytes(b"")
+    # Everything in the site is published: the record that build made it lies beside it.
+    assert not (tmp_path / "site" / MARKER).exists()
+    assert (tmp_path / ".site.constitution-build").is_file()
+    (tmp_path / "site" / "stale.html").write_text("old")
+    second = build(config)
+    assert second.exit_code == 0, second.output
+    assert not (tmp_path / "site" / "stale.html").exists()
+    # A site built before the record existed holds the marker, or what the plugin publishes.
+    for old_site in (MARKER, None):
+        (tmp_path / ".site.constitution-build").unlink()
+        if old_site is not None:
+            (tmp_path / "site" / old_site).write_text("")
         (tmp_path / "site" / "stale.html").write_text("old")
         again = build(config)
         assert again.exit_code == 0, again.output
-        assert not (tmp_path / "site" / "stale.html").exists() and record.is_file()
+        assert not (tmp_path / "site" / "stale.html").exists()
         assert not (tmp_path / "site" / MARKER).exists()
 
 
-def test_a_recorded_site_replaced_by_another_directory_is_not_ours(tmp_path: Path) -> None:
-    """The record names the directory build made (device and inode), not just its name."""
+def test_a_directory_made_where_the_site_was_is_not_taken_for_it(tmp_path: Path) -> None:
     config = project(tmp_path)
     assert build(config).exit_code == 0
-    shutil.rmtree(tmp_path / "site")
+    # The site is moved aside and someone else's directory takes its name: the record beside
+    # it names another directory, so it is not replaced.
+    (tmp_path / "site").rename(tmp_path / "old-site")
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "todo.txt").write_text("do not delete")
     result = build(config)
-    assert result.exit_code == 1 and "files 'build' did not write" in result.stderr
+    assert result.exit_code == 1
+    assert "it is a directory of files 'build' did not write" in result.stderr
     assert tree(tmp_path / "site") == {"todo.txt": b"do not delete"}
+
+
+def test_the_record_beside_the_site_is_never_written_through_a_link(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("kept")
+    (tmp_path / ".site.constitution-build").symlink_to(outside)
+    result = build(config)
+    assert result.exit_code == 1
+    assert outside.read_text() == "kept" and not (tmp_path / "site").exists()
 
 
 # --- leftovers of killed builds ------------------------------------------------------------
@@ -209,7 +221,7 @@ def test_a_killed_builds_directory_is_removed_by_the_next(tmp_path: Path) -> Non
         os.close(fd)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == sorted(
-        [foreign.name, running.name, link.name, f".site{MARKER}"]  # and the site's record
+        [foreign.name, running.name, link.name, ".site.constitution-build"]
     )
     assert not left.exists()
 
@@ -238,8 +250,9 @@ def test_a_full_disk_during_the_build(tmp_path: Path, monkeypatch: pytest.Monkey
         result.stderr.endswith("site      site was left as it was\n")
     )
     assert tree(tmp_path / "site") == before
-    # Nothing left beside it but the record of the site the first build made.
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [f".site{MARKER}"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [
+        ".site.constitution-build"  # the record of the earlier build: that site is still there
+    ]
 
 
 def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,8 +272,9 @@ def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "CC512 cannot write" in result.stderr and "Read-only file system" in result.stderr
     assert tree(tmp_path / "site") == before
-    # Nothing left beside it but the record of the site the first build made.
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [f".site{MARKER}"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [
+        ".site.constitution-build"  # the record of the earlier build: that site is still there
+    ]
 
 
 def test_a_read_only_project_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,7 +23,7 @@ from ..emit import SCHEMA_FILE, validate
 from ..fsutil import StagedDirectory, remove_stale, write_failure
 from ..grammar.types import Form
 from ..pipeline import CompileResult, compile_spec
-from ..site.build import MARKER, MARKER_TEXT, published, site_dir_refusal
+from ..site.build import MARKER, MARKER_TEXT, record_path, site_dir_refusal, write_record
 from ..versions import VersionError, source_date_epoch
 from .compile import format_option, report
 
@@ -213,9 +213,13 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
+        writing = record_path(target)
+        write_record(target, staged.path)
         writing = target
         staged.swap_in()
-        published(target)
+        # The marker kept a killed build's directory recognisable; the site is published whole,
+        # so it leaves now (the record beside the site says whose it is).
+        (target / MARKER).unlink(missing_ok=True)
     except MkDocsException as err:
         staged.discard()
         click.echo(

@@ -14,7 +14,11 @@ class ConstitutionConfig(base.Config):  # type: ignore[no-untyped-call]
     - ``highlight`` (default false): colour code blocks with Pygments at build time, the way
       ``pymdownx.highlight`` does; like that extension it is opt-in, as it costs build time on
       documents with many examples.
+    - ``pdf`` (default false): make a PDF of the print version of the constitution (and of each
+      release's) with WeasyPrint, at ``pdf/constitution.pdf`` (``pdf/constitution-VERSION.pdf``);
+      a build takes a few seconds more. A live preview makes none.
     """
 
     enabled = c.Type(bool, default=True)
     highlight = c.Type(bool, default=False)
+    pdf = c.Type(bool, default=False)

@@ -23,11 +23,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..declarations import DECLARATIONS_FILE
-from ..diagnostics import render
+from ..diagnostics import Diagnostic, render
 from ..pipeline import CompileResult, compile_spec
 from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
+from ..site.printable import pdf_document, pdf_path, write_pdf
 from .config import ConstitutionConfig
+from .template_cache import use_template_cache
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -36,6 +38,8 @@ log = logging.getLogger("constitution.site")
 #: A highlighted code block's code, and the tags in it (pygments' spans).
 _HIGHLIGHTED_CODE = re.compile(r"(<pre><span></span><code>)(.*?)(</code>)", re.DOTALL)
 _SPAN_TAG = re.compile(r"</?span[^>]*>")
+#: What the search plugin removes from every page it is given.
+_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -48,6 +52,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.site: Site | None = None
         self._precompiled: tuple[Path, CompileResult] | None = None
         self._highlighted: dict[str, str] = {}
+        #: Each print page's (URL, title, content), for its PDF.
+        self._printed: dict[str, tuple[str, str, str]] = {}
 
     def use_result(self, docs_dir: str | os.PathLike[str], result: CompileResult) -> None:
         """Use an existing compile of `docs_dir` for the next build instead of compiling again
@@ -63,8 +69,13 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         # mkdocs keeps one plugin instance per process across configs (a preview's rebuilds,
         # several builds in one run): nothing from a previous build may reach this one.
         self.site = None
+        self._printed = {}
         if not self.config.enabled:
             return config
+        if not config.site_url:
+            # A sitemap lists absolute URLs (sitemaps.org); without the site's address mkdocs
+            # writes an empty one, which tells a crawler the site has no pages: none is written.
+            config.theme.static_templates.discard("sitemap.xml")
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
         return config
@@ -80,12 +91,15 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # A live preview keeps running: the errors go to the terminal and onto every page.
             log.error("the constitution has errors:\n%s", report)
         _publish_only_approved(files, config.docs_dir, result)
-        project_dir = Path(config.config_file_path or config.docs_dir).resolve().parent
+        sitemap = files.get_file_from_path("sitemap.xml")
+        if not config.site_url and sitemap is not None:
+            files.remove(sitemap)  # the theme's template, else copied as it is (see on_config)
         site = Site(
             result,
-            extension_pages(project_dir, Path(config.docs_dir)),
+            extension_pages(_project_dir(config), Path(config.docs_dir)),
             highlight=self.config.highlight,
             site_name=config.site_name,
+            pdf=self.config.pdf and not self.serving and result.ok,
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:
@@ -98,6 +112,10 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, path, content=data))
+        if site.pdf:
+            # Listed now so that pages can link to them; written in on_post_build.
+            for version in site.print_pages.values():
+                files.append(File.generated(config, pdf_path(version), content=b""))
         # Titles are the spec's words (or its file names); the nav templates insert them unescaped.
         entries = [{as_text(title): path for title, path in entry.items()} for entry in site.nav()]
         if not config.nav:
@@ -112,6 +130,11 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             ]
         self.site = site
         return files
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            use_template_cache(env, _project_dir(config))
+        return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         site = self.site
@@ -141,8 +164,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if not page.is_homepage:
             # The chapter's title, not the document title its front matter may hold.
             page.meta["title"] = as_text(title)
-        if not self.site.searchable(page.file.src_uri):
-            page.meta["search"] = {"exclude": True}
+        search = self.site.search(page.file.src_uri)
+        if search is not None:
+            page.meta["search"] = search
         # The page is rendered from the compiler's tokens in on_page_content; Python-Markdown
         # gets nothing to parse, so it can neither disagree with the compiler nor cost time.
         return ""
@@ -164,7 +188,31 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # file holding many chapters) would lose most of its contents, so nest them under one.
             toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
         page.toc = TableOfContents(_anchor_links(toc))
+        if self.site.pdf and page.file.src_uri in self.site.print_pages:
+            title = rendered.title or self.site.title(page.file.src_uri) or ""
+            self._printed[page.file.src_uri] = (page.url, title, rendered.html)
         return rendered.html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site, printed, self._printed = self.site, self._printed, {}
+        if site is None or not site.pdf:
+            return
+        for path, (url, title, html) in sorted(printed.items()):
+            document = pdf_document(html, title, url, config.site_url)
+            page_dir = url if url.endswith("/") else url.rpartition("/")[0]
+            target = Path(config.site_dir) / pdf_path(site.print_pages[path])
+            try:
+                write_pdf(document, Path(config.site_dir), page_dir, target)
+            except (ImportError, OSError) as err:
+                problem = Diagnostic(
+                    "CC540",
+                    f"the PDF {pdf_path(site.print_pages[path])} cannot be made: {err}",
+                    config.config_file_path or "mkdocs.yml",
+                    _option_line(config.config_file_path, "pdf"),
+                    hint="it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); "
+                    "or set the plugin's option 'pdf: false'",
+                )
+                raise PluginError(render([problem], "text").rstrip("\n")) from err
 
     # The search plugin parses `page.content` with html.parser in its on_page_context, at a cost
     # per tag, and highlighted code is mostly tags. It keeps only the text of spans, so it is
@@ -172,11 +220,25 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     # build's search time (benchmarks/run.py). The page gets its highlighting back before it is
     # written.
 
+    # A page left out of the search (the print version, an archived release) is not read by it
+    # at all: the search plugin would still scan its whole text for `data-search-*="..."`
+    # attributes to remove, and the compiler writes none (checked, so the page is the same).
+
     @event_priority(100)  # before the search plugin (priority 0)
     def _unhighlight_for_search(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> Any:
-        if page.content and "<pre><span></span><code>" in page.content:
+        search = page.meta.get("search")
+        excluded = isinstance(search, dict) and search.get("exclude")
+        if (
+            excluded
+            and page.content
+            and _only_search_reads_pages(config)
+            and not _SEARCH_ATTRIBUTE.search(page.content)
+        ):
+            self._highlighted[page.file.src_uri] = page.content
+            page.content = ""
+        elif page.content and "<pre><span></span><code>" in page.content:
             self._highlighted[page.file.src_uri] = page.content
             page.content = _HIGHLIGHTED_CODE.sub(
                 lambda m: m[1] + _SPAN_TAG.sub("", m[2]) + m[3], page.content
@@ -201,6 +263,28 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         return compile_spec(docs_dir)
 
 
+def _option_line(config_file: str | None, option: str) -> int:
+    """The line of the plugin's `option:` in the config file (0 when it is not found there)."""
+    try:
+        text = Path(config_file or "").read_text("utf-8", errors="replace")
+    except OSError:
+        return 0
+    match = re.search(rf"^[ \t]+{re.escape(option)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _only_search_reads_pages(config: MkDocsConfig) -> bool:
+    """No plugin but this one and the search plugin handles `on_page_context` (another may
+    read or change the page there)."""
+    for handler in config.plugins.events["page_context"]:
+        owner = getattr(handler, "__self__", None)
+        if not isinstance(owner, ConstitutionPlugin) and not type(owner).__module__.startswith(
+            ("material.plugins.search", "mkdocs.contrib.search")
+        ):
+            return False
+    return True
+
+
 def _publish_only_approved(files: Files, docs_dir: str, result: CompileResult) -> None:
     """Drop every file of the docs directory that the compiler did not approve: mkdocs would
     publish it as it is (an HTML page with its scripts, a `.markdown` file rendered by
@@ -216,6 +300,11 @@ def _publish_only_approved(files: Files, docs_dir: str, result: CompileResult) -
             in_docs[file.src_dir] = Path(file.src_dir).resolve() == docs
         if in_docs[file.src_dir]:
             files.remove(file)
+
+
+def _project_dir(config: MkDocsConfig) -> Path:
+    """The project: the directory of the config file."""
+    return Path(config.config_file_path or config.docs_dir).resolve().parent
 
 
 def _nav_paths(nav: Any) -> set[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -29,9 +29,21 @@ from ..render import (
     escape,
     render_markdown,
     render_tokens,
+    unique_anchor,
 )
 from .generated import GeneratedPage as GeneratedPage
+from .printable import (
+    PRINT_PAGE,
+    PRINT_TITLE,
+    fill_urls,
+    pdf_path,
+    placeholder_url,
+    print_html,
+    release_print_html,
+    release_print_path,
+)
 from .pages import (
+    DERIVED_SEARCH_BOOST,
     FIXED_PAGES,
     PageBuilder,
     PageInputs,
@@ -67,7 +79,8 @@ class _Page:
     title: str
     build: Callable[[PageContext], RenderedPage]
     nav: bool = True
-    searchable: bool = True
+    search_boost: float = 1.0
+    """How a search ranks the page against the others (Material's boost); 0 leaves it out."""
 
 
 class Site:
@@ -84,10 +97,13 @@ class Site:
         *,
         highlight: bool = False,
         site_name: str | None = None,
+        pdf: bool = False,
     ) -> None:
         self.result = result
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
+        self.pdf = pdf
+        """Whether a PDF of each print page is made (`print_pages`), so the pages link to it."""
         model = result.model or empty_document()
         self.model = model
         self.index = SiteIndex.from_model(model)
@@ -128,7 +144,7 @@ class Site:
                 continue
             taken.add(path)
             self.kind_pages[kinds[path.removesuffix(".md")]] = path
-            self._add(path, title, builder, searchable=False)
+            self._add(path, title, builder, search_boost=DERIVED_SEARCH_BOOST)
             self.inputs.page_titles[path] = title
         for path, title, builder in FIXED_PAGES:
             taken.add(path)
@@ -146,19 +162,63 @@ class Site:
             if page.path in taken:
                 continue
             taken.add(page.path)
-            self.pages[page.path] = _Page(page.title, _extension_builder(page), page.nav)
+            self.pages[page.path] = _Page(
+                page.title, _extension_builder(page), page.nav, 0.0 if page.archive else 1.0
+            )
             self.files.update(page.files)
+        self._chapters_rendered: dict[str, RenderedPage] = {}
+        #: Print page path -> the release it shows (None: the current text).
+        self.print_pages: dict[str, str | None] = {}
+        if self.chapters and PRINT_PAGE not in taken:
+            self._add_print_page(PRINT_PAGE, None, PRINT_TITLE, self._print_page)
+            # The home page links it with the other downloads.
+            self.inputs.page_titles[PRINT_PAGE] = f"{PRINT_TITLE}{' and PDF' if pdf else ''}"
+        for page in extra_pages:
+            if page.release is not None and self.pages.get(page.path) is not None:
+                self._add_print_page(
+                    release_print_path(page.release),
+                    page.release,
+                    f"{PRINT_TITLE} of {page.release}",
+                    _release_print_builder(page, self.pdf),
+                )
+
+    def _add_print_page(
+        self,
+        path: str,
+        version: str | None,
+        title: str,
+        build: Callable[[PageContext], RenderedPage],
+    ) -> None:
+        if path in self.pages or path in self.chapters:
+            return
+        # The print pages repeat the chapters (or a release) whole: never a search result.
+        self.pages[path] = _Page(title, build, nav=False, search_boost=0.0)
+        self.print_pages[path] = version
 
     def _add(
-        self, path: str, title: str, builder: PageBuilder, nav: bool = True, searchable: bool = True
+        self,
+        path: str,
+        title: str,
+        builder: PageBuilder,
+        nav: bool = True,
+        search_boost: float = 1.0,
     ) -> None:
         inputs = self.inputs
-        self.pages[path] = _Page(title, lambda context: builder(inputs, context), nav, searchable)
+        self.pages[path] = _Page(
+            title, lambda context: builder(inputs, context), nav, search_boost
+        )
 
-    def searchable(self, path: str) -> bool:
-        """False for pages that only repeat the chapters (see `pages.DERIVED_PAGES`)."""
+    def search(self, path: str) -> dict[str, object] | None:
+        """The page's `search` settings for Material's search: None (indexed as usual),
+        ``{"exclude": True}`` (a page that repeats another text whole: an earlier release, the
+        print version) or ``{"boost": b}`` (a page that repeats parts of the chapters, ranked
+        below them; see `pages.DERIVED_SEARCH_BOOST`)."""
         page = self.pages.get(path)
-        return page is None or page.searchable
+        if page is None or page.search_boost == 1.0:
+            return None
+        if page.search_boost <= 0:
+            return {"exclude": True}
+        return {"boost": page.search_boost}
 
     @property
     def ok(self) -> bool:
@@ -206,15 +266,65 @@ class Site:
 
     def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:
         """The page at `path`, or None if the site has no such page."""
-        context = self.context(path, url_of_file)
         if path in self.pages:
-            page = self.pages[path].build(context)
+            page = self.pages[path].build(self.context(path, url_of_file))
         elif path in self.chapters:
-            page = self._chapter(path, context)
+            rendered = self._rendered_chapter(path, url_of_file)
+
+            def url_of(target: str, fragment: str | None) -> str:
+                return (url_of_file(target) or "") + (fragment or "")
+
+            page = RenderedPage(fill_urls(rendered.html, url_of), rendered.toc, rendered.title)
         else:
             return None
         if not self.ok:
             page.html = problems_banner(self.result.diagnostics) + page.html
+        return page
+
+    def _rendered_chapter(
+        self, path: str, url_of_file: Callable[[str], str | None]
+    ) -> RenderedPage:
+        """Chapter `path` rendered once per build, with `placeholder_url`s for the URLs of the
+        site's files: its own page and the print page each fill in theirs. (Which files the
+        site has does not depend on the page asking; `url_of_file` tells.)"""
+        rendered = self._chapters_rendered.get(path)
+        if rendered is None:
+
+            def placeholder(target: str) -> str | None:
+                return placeholder_url(target) if url_of_file(target) is not None else None
+
+            rendered = self._chapter(path, self.context(path, placeholder))
+            self._chapters_rendered[path] = rendered
+        return rendered
+
+    def _print_page(self, context: PageContext) -> RenderedPage:
+        """Every chapter in order on one page; links between chapters stay on it."""
+        outer = context.url_of_file
+        anchors: dict[str, str] = {}
+        taken = set(self.index.nodes)
+        rendered = []
+        for number, path in enumerate(self.chapters, start=1):
+            ids = self.index.headings.get(path)
+            anchor = ids[0] if ids else unique_anchor(f"print-chapter-{number}", taken)
+            page = self._rendered_chapter(path, outer)
+            if not ids:
+                page = replace(page, html=f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html)
+            anchors[path] = anchor
+            rendered.append((anchor, self.title(path) or path, page))
+
+        def url_of(target: str, fragment: str | None) -> str:
+            if target in anchors:
+                return fragment or f"#{anchors[target]}"
+            return (outer(target) or "") + (fragment or "")
+
+        page = print_html(
+            self.inputs.home_title,
+            rendered,
+            outer,
+            pdf_path() if self.pdf else None,
+            "The whole constitution on one page, chapter by chapter, to print or to read offline.",
+        )
+        page.html = fill_urls(page.html, url_of)
         return page
 
     def _chapter(self, path: str, context: PageContext) -> RenderedPage:
@@ -258,6 +368,20 @@ def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
         "page reloads</p>"
         f"<pre><code>{escape(text)}</code></pre></div>\n"
     )
+
+
+def _release_print_builder(
+    page: GeneratedPage, pdf: bool
+) -> Callable[[PageContext], RenderedPage]:
+    build = _extension_builder(page)
+    version = page.release or ""
+
+    def build_print(context: PageContext) -> RenderedPage:
+        return release_print_html(
+            version, build(context), context.url_of_file, pdf_path(version) if pdf else None
+        )
+
+    return build_print
 
 
 def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedPage]:

@@ -1,11 +1,8 @@
 """Where `constitution build` may write the site: the site directory's policy.
 
 The build stages the site beside its target and swaps it in whole (`compiler.fsutil`); it
-replaces only a directory it made, and never writes outside the project. A directory it made is
-recorded beside it, not in it (`record_path`: the directory's device, inode and top-level
-names), so that nothing but the site is published; the staged directory holds `MARKER` until it
-is swapped in (a killed build's leftovers are told by it), and a site built before the record
-existed is told by the marker it still holds.
+replaces only a directory it made (recorded in `record_path`, beside it), and never writes
+outside the project.
 """
 
 from __future__ import annotations
@@ -17,72 +14,52 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 
-#: The file `build` writes into every site it makes: a directory holding it is one `build` may
-#: replace (mkdocs never copies or cleans hidden files, so it stays).
+#: The file that marks a directory `build` is writing (`.site.XXXXXXXX.tmp`), so that the next
+#: build may delete it if this one is killed. Sites built before `record_path` existed hold it too.
 MARKER = ".constitution-build"
 MARKER_TEXT = (
     b"This directory was written by 'constitution build', which replaces it whole on the next "
     b"build.\n"
+)
+RECORD_TEXT = (
+    b"The site directory beside this file was written by 'constitution build', which replaces "
+    b"it whole on the next build.\n"
 )
 #: What a site built before the marker existed always holds (the plugin publishes them).
 PUBLISHED = ("constitution.json", "schemas/constitution.schema.json")
 
 
 def record_path(target: Path) -> Path:
-    """Where `build` records the site directory it made: beside it, ``.NAME.constitution-build``
-    (hidden, and outside what is published)."""
+    """The file beside the site directory `target` (``.site.constitution-build``) that records
+    that `build` made it; beside it, not in it, as everything in the site is published."""
     return target.parent / f".{target.name}{MARKER}"
 
 
-def published(target: Path) -> None:
-    """After the swap: record `target` as a site `build` made (`_identity`), and take the
-    marker out of it, so that the published site holds nothing but the site. When the record
-    cannot be written, the marker stays (the site is built either way)."""
+def record_text(directory: Path) -> bytes:
+    """What `record_path` holds for `directory`: which directory it is (device and inode, which
+    a rename keeps), so a directory made in its place later is not taken for the site."""
+    info = os.stat(directory, follow_symlinks=False)
+    return RECORD_TEXT + f"directory {info.st_dev}:{info.st_ino}\n".encode()
+
+
+def write_record(target: Path, staged: Path) -> None:
+    """Record that `staged`, about to become `target`, is a site `build` made (never through a
+    link: O_NOFOLLOW)."""
     record = record_path(target)
-    try:
-        if record.is_symlink() or (record.exists() and not record.is_file()):
-            return  # not ours to write over
-        marker = target / MARKER
-        if marker.is_file() and not marker.is_symlink():
-            marker.unlink()
-        identity = _identity(target)
-        if identity is not None:
-            record.write_bytes(identity + MARKER_TEXT)
-    except OSError:
-        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    fd = os.open(record, flags, 0o644)
+    with os.fdopen(fd, "wb") as out:
+        out.write(record_text(staged))
 
 
 def _recorded(target: Path) -> bool:
-    """True when the record beside `target` names this very directory: the same device and
-    inode, and no top-level name that the build did not write (an inode number freed and given
-    to a directory of someone else's files is not taken for the site)."""
     record = record_path(target)
-    if record.is_symlink() or not record.is_file():
-        return False
     try:
-        lines = record.read_bytes()[:_MAX_RECORD].split(b"\n")
-        current = _identity(target)
+        if record.is_symlink() or not record.is_file():
+            return False
+        return record.read_bytes() == record_text(target)
     except OSError:
         return False
-    if current is None:
-        return False
-    head, *names = current.split(b"\n")
-    return lines[0] == head and set(names) <= set(lines[1:])
-
-
-#: A record longer than this is not one `build` wrote.
-_MAX_RECORD = 1 << 20
-
-
-def _identity(target: Path) -> bytes | None:
-    """``DEV INO`` and the directory's top-level names, a line each (None when a name holds a
-    line break: no record then, and the next build goes by what the site holds)."""
-    info = os.lstat(target)
-    names = sorted(os.listdir(target))
-    if any("\n" in name for name in names):
-        return None
-    lines = [f"{info.st_dev} {info.st_ino}", *names]
-    return "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\n"
 
 
 def site_dir_refusal(config_file: Path, target: Path) -> Diagnostic | None:
@@ -110,7 +87,8 @@ def site_dir_refusal(config_file: Path, target: Path) -> Diagnostic | None:
         f"will not replace site_dir {target}: it is {why}",
         str(config_file),
         line,
-        hint=hint + f"; 'build' replaces only a directory it made (holding {MARKER})",
+        hint=hint
+        + f"; 'build' replaces only a directory it made (recorded in {record_path(target).name})",
     )
 
 
@@ -123,11 +101,13 @@ def _not_ours(target: Path) -> str | None:
         return "a symbolic link"
     if not stat.S_ISDIR(info.st_mode):
         return "a file" if stat.S_ISREG(info.st_mode) else "a device, pipe or socket"
-    if not any(target.iterdir()) or _recorded(target):
+    if not any(target.iterdir()):
+        return None
+    if _recorded(target):
         return None
     marker = target / MARKER
     if marker.is_file() and not marker.is_symlink():
-        return None
+        return None  # built before the record beside it existed
     if all((target / name).is_file() for name in PUBLISHED):
         return None  # built before the marker existed
     return "a directory of files 'build' did not write"

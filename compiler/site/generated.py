@@ -33,3 +33,9 @@ class GeneratedPage:
     """False to publish the page without listing it in the nav."""
     toc: tuple[TocEntry, ...] = ()
     """Table of contents of an `html` page (Markdown pages get theirs from their headings)."""
+    archive: bool = False
+    """True for a page that shows an earlier text (a release, the changes since one): it is
+    left out of the search, so that a search leads to the current text."""
+    release: str | None = None
+    """The version of the release this page shows in full, if it does: the site adds a print
+    version of it (and a PDF, when it makes PDFs)."""

@@ -414,10 +414,15 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     return RenderedPage("".join(parts), toc, title)
 
 
+#: Material's search multiplies a section's score by its page's boost (default 1): the kinds'
+#: pages repeat the chapters' text, so they are searched but ranked below the chapters.
+DERIVED_SEARCH_BOOST = 0.1
+
+
 def kind_pages(model: Document) -> list[tuple[str, str, PageBuilder]]:
     """The pages the kinds ask for (path, title, builder), in the grammar's order, for the kinds
-    the spec has nodes of. They repeat the chapters' text: kept out of the search index, so that
-    a search leads to the chapter that says it."""
+    the spec has nodes of. They repeat the chapters' text: searched, but ranked below the
+    chapters (`DERIVED_SEARCH_BOOST`), so that a search leads first to the chapter that says it."""
     pages = []
     for kind in model.kinds.values():
         if kind.page is not None and model.of_kind(kind.name):

@@ -147,6 +147,7 @@ def release_pages(
             html=changelog_html(newest_first, diffs),
             toc=tuple(TocEntry(2, _anchor(e.version), e.version) for e in newest_first),
             files=files,
+            archive=True,
         ),
     ]
     for entry in newest_first:
@@ -156,6 +157,7 @@ def release_pages(
                 f"Changes in {entry.version}",
                 html=changes_html(entry, diffs.get(entry.version)),
                 nav=False,
+                archive=True,
             )
         )
         html, toc = version_html(entry, documents[entry.version])
@@ -166,6 +168,8 @@ def release_pages(
                 html=html,
                 nav=False,
                 toc=tuple(toc),
+                archive=True,
+                release=entry.version,
             )
         )
     return pages
