@@ -17,6 +17,7 @@ import pypdf
 import pytest
 from test_site_build import TEST_CONFIG, build, make_project
 
+from compiler.document import from_json
 from compiler.site.printable import pdf_document, write_pdf
 
 #: The tests' project with the PDF turned on.
@@ -25,8 +26,8 @@ PDF_CONFIG = TEST_CONFIG.replace("  - constitution\n", "  - constitution:\n     
 
 def chapter_titles(site: Path) -> list[str]:
     """The title of every chapter, in order, from the published JSON."""
-    document = json.loads((site / "constitution.json").read_text("utf-8"))
-    return [s["title"] for s in document["sections"] if s["level"] == 1]
+    document = from_json(json.loads((site / "constitution.json").read_text("utf-8")))
+    return [s.title or "" for s in document.of_kind("section") if s.level == 1]
 
 
 class _Links(HTMLParser):
