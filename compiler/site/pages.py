@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from ..diagnostics import CODES
 from ..emit import schema
 from ..links import slugify
-from ..model import Attributes, Chapter, Spec
+from ..model import Attributes, Chapter, Priority, Spec
 from ..render import (
     PageContext,
     RenderedPage,
@@ -138,6 +138,27 @@ def _page_start(ident: str, title: str, intro: str) -> tuple[list[str], list[Toc
     return [heading(1, ident, title, toc), f"<p>{escape(intro)}</p>\n"], toc
 
 
+def priority_figure(
+    inputs: PageInputs, context: PageContext, priority: Priority, href: Callable[[str], str]
+) -> str:
+    """A priority's order as a figure: its mode in words, the diagram (each box links to
+    `href(property id)`), and a caption naming where the constitution states it."""
+    titles = {p.id: p for p in inputs.spec.properties}
+    explanation = MODE_EXPLANATIONS.get(priority.mode, priority.mode)
+    items = [
+        DiagramItem(pid, titles[pid].title, titles[pid].rank, href(pid))
+        for pid in priority.order
+        if pid in titles
+    ]
+    return (
+        f'<p class="cc-mode-explained"><span class="cc-mode cc-mode--{escape(priority.mode)}">'
+        f"{escape(priority.mode)}</span> {escape(explanation)}</p>\n"
+        f'<figure class="cc-figure">{priority_diagram(items, priority.mode, priority.id)}'
+        f"<figcaption>Priority order, highest first, as the constitution states it in "
+        f"{node_link(priority.id, context)}.</figcaption></figure>\n"
+    )
+
+
 def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     spec = inputs.spec
     count = len(spec.properties)
@@ -147,27 +168,12 @@ def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
         f"The constitution names {count} core value{'s' if count != 1 else ''} (properties), "
         "listed here in priority order. Each links to where the constitution states it.",
     )
-    titles = {p.id: p for p in spec.properties}
     for number, priority in enumerate(spec.priorities, start=1):
         ident = priority.id
         parts.append(
             heading(2, ident, "Priority order" if number == 1 else f"Priority order ({ident})", toc)
         )
-        explanation = MODE_EXPLANATIONS.get(priority.mode, priority.mode)
-        parts.append(
-            f'<p class="cc-mode-explained"><span class="cc-mode cc-mode--{escape(priority.mode)}">'
-            f"{escape(priority.mode)}</span> {escape(explanation)}</p>\n"
-        )
-        items = [
-            DiagramItem(pid, titles[pid].title, titles[pid].rank, f"#{pid}")
-            for pid in priority.order
-            if pid in titles
-        ]
-        parts.append(f'<figure class="cc-figure">{priority_diagram(items, priority.mode, ident)}')
-        parts.append(
-            f"<figcaption>Priority order, highest first. As the constitution puts it "
-            f"(from {node_link(priority.id, context)}):</figcaption></figure>\n"
-        )
+        parts.append(priority_figure(inputs, context, priority, lambda pid: f"#{pid}"))
         parts.append(f'<blockquote class="cc-quote">{inputs.body(ident, context)}</blockquote>\n')
     if not spec.priorities and spec.properties:
         items = [DiagramItem(p.id, p.title, p.rank, f"#{p.id}") for p in spec.properties]
@@ -290,19 +296,74 @@ def chapter_facts(chapter: Chapter) -> list[str]:
     return facts
 
 
+#: The home page's introduction: the first chapter's opening paragraphs, up to about this many words.
+INTRO_WORDS = 90
+INTRO_PARAGRAPHS = 4
+
+#: Pages of the site the home page offers as downloads and versions, if the site has them:
+#: path -> link text (the release pages add the first two; a print version adds the third).
+DOWNLOAD_PAGES = {
+    "versions.md": "Every version, with its download and what changed",
+    "changes.md": "What changed in each release",
+    "print.md": "The whole constitution on one page, to print or save as PDF",
+}
+
+
+def _intro(inputs: PageInputs, context: PageContext, path: str) -> str:
+    """The opening paragraphs of the chapter at `path` (between its first heading and the next),
+    rendered as in the chapter but without ids: the home page's introduction."""
+    tokens = inputs.tokens.get(path) or ()
+    start = next((i for i, t in enumerate(tokens) if t.type == "heading_close"), None)
+    if start is None:
+        return ""
+    end, words, paragraphs = start + 1, 0, 0
+    while end < len(tokens) and words < INTRO_WORDS and paragraphs < INTRO_PARAGRAPHS:
+        token = tokens[end]
+        if token.type != "paragraph_open" or token.level != 0 or end + 2 >= len(tokens):
+            break
+        words += len(tokens[end + 1].content.split())
+        paragraphs += 1
+        end += 3
+    if not paragraphs:
+        return ""
+    quiet = replace(context, file=path, anchors=False)
+    return render_tokens(tokens[start + 1 : end], quiet).html
+
+
 def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
+    """The landing page: what the constitution is, its core values in priority order, where to
+    start reading, its chapters, and its downloads and versions."""
     spec = inputs.spec
     title = inputs.home_title
     toc: list[TocEntry] = []
-    parts = [heading(1, "home", title, toc)]
+    parts = ['<div class="cc-home">\n', heading(1, "home", title, toc)]
     facts = []
     if spec.version:
         facts.append(f"Version {escape(spec.version)}")
-    description = spec.metadata.get("description")
+    minutes = sum(chapter.reading_time or 0 for chapter in spec.chapters)
+    if minutes:
+        facts.append(f"about {minutes} min to read in full")
     if facts:
         parts.append(f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n')
+    description = spec.metadata.get("description")
     if isinstance(description, str):
-        parts.append(f"<p>{escape(description)}</p>\n")
+        parts.append(f'<p class="cc-lede">{escape(description)}</p>\n')
+    first = inputs.chapter_paths[0] if inputs.chapter_paths else None
+    if first is not None:
+        parts.append(f'<div class="cc-intro">{_intro(inputs, context, first)}</div>\n')
+        start_url = context.url_of_file(first)
+        if start_url is not None:
+            buttons = [
+                f'<a class="md-button md-button--primary" href="{escape(start_url)}">'
+                "Start reading</a>"
+            ]
+            if context.core_values_url:
+                buttons.append(
+                    f'<a class="md-button" href="{escape(context.core_values_url)}">'
+                    "The core values</a>"
+                )
+            parts.append(f'<p class="cc-actions">{" ".join(buttons)}</p>\n')
+    parts.append(_home_values(inputs, context, toc))
     parts.append(heading(2, "chapters", "Chapters", toc))
     items = []
     for chapter, path in zip(spec.chapters, inputs.chapter_paths, strict=False):
@@ -319,14 +380,59 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
         url = context.url_of_file(path)
         if url is not None:
             links.append(f'<li><a href="{escape(url)}">{escape(page_title)}</a></li>')
-    json_url = context.url_of_file(inputs.json_path)
-    if json_url is not None:
-        links.append(
-            f'<li><a href="{escape(json_url)}" download>Download the compiled constitution '
-            f"(<code>{escape(inputs.json_path)}</code>)</a></li>"
-        )
     parts.append(f'<ul class="cc-links">{"".join(links)}</ul>\n')
+    parts.append(heading(2, "downloads", "Downloads and versions", toc))
+    parts.append(f'<ul class="cc-links">{"".join(_downloads(inputs, context))}</ul>\n')
+    parts.append("</div>\n")
     return RenderedPage("".join(parts), toc, title)
+
+
+def _home_values(inputs: PageInputs, context: PageContext, toc: list[TocEntry]) -> str:
+    """The home page's core values: the first priority's diagram and each value in its words."""
+    spec = inputs.spec
+    if not spec.properties:
+        return ""
+    count = len(spec.properties)
+    name = f"The {_NUMBERS.get(count, str(count))} core values" if count > 1 else "The core value"
+    parts = [heading(2, "core-values", name, toc)]
+
+    def href(pid: str) -> str:
+        return (
+            f"{context.core_values_url}#{pid}"
+            if context.core_values_url
+            else context.url_of_id(pid) or ""
+        )
+
+    if spec.priorities:
+        parts.append(priority_figure(inputs, context, spec.priorities[0], href))
+    ranked = sorted(spec.properties, key=lambda p: (p.rank, p.id))
+    values = "".join(
+        f'<li value="{prop.rank}">{inputs.body(prop.id, context)}</li>' for prop in ranked
+    )
+    parts.append(f'<ol class="cc-values">{values}</ol>\n')
+    return "".join(parts)
+
+
+_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def _downloads(inputs: PageInputs, context: PageContext) -> list[str]:
+    links = []
+    for path, text, extra in (
+        (inputs.json_path, "The compiled constitution, as JSON", " download"),
+        (inputs.schema_path, "Its JSON Schema", " download"),
+    ):
+        url = context.url_of_file(path)
+        if url is not None:
+            links.append(
+                f'<li><a href="{escape(url)}"{extra}>{escape(text)}</a> '
+                f"(<code>{escape(path)}</code>)</li>"
+            )
+    for path, text in DOWNLOAD_PAGES.items():
+        url = context.url_of_file(path)
+        if url is not None:
+            links.append(f'<li><a href="{escape(url)}">{escape(text)}</a></li>')
+    return links
 
 
 #: Generated pages that repeat the chapters' text: kept out of the search index, so that a search
