@@ -57,7 +57,9 @@ def test_pages(project: Path) -> None:
         "changes/1.0.0.md",
         "versions/1.0.0.md",
     ]
-    assert [p.path for p in pages.values() if p.nav] == ["versions.md", "changes.md"]
+    listed = [p.path for p in pages.values() if p.nav]
+    assert listed == ["versions.md", "changes.md", "versions/1.1.0.md", "versions/1.0.0.md"]
+    assert {p.path for p in pages.values() if p.nav_group == "Releases"} == set(listed[2:])
     files = {path: data for page in pages.values() for path, data in page.files.items()}
     for version in ("1.0.0", "1.1.0"):
         artifact = (project / "releases" / f"{version}.json").read_bytes()

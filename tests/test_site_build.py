@@ -18,7 +18,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from compiler.cli import cli
-from compiler.site import GeneratedPage
+from compiler.pipeline import compile_sources
+from compiler.reader import SourceFile
+from compiler.site import GeneratedPage, Site
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -186,15 +188,54 @@ def test_nav_lists_chapters_then_generated_pages(repo_site: Path) -> None:
     order = [
         nav.index(title)
         for title in (
+            "The Constitution",
             "Overview",
+            "Reference",
             "Core values",
             "Constraints",
             "Glossary",
+            "For developers",
             "For tool builders",
             "Authoring guide",
         )
     ]
     assert order == sorted(order)
+    # Each chapter's reading time stands by its title.
+    overview = nav[nav.index("Overview") :]
+    assert overview.index("9 min") < overview.index("Being helpful") < overview.index("25 min")
+
+
+def test_nav_has_three_parts() -> None:
+    result = compile_sources(
+        [
+            SourceFile("01-a.md", "01-a.md", "---\nreading_time: 3\n---\n# A {#a}\n"),
+            SourceFile(
+                "02-b.md", "02-b.md", "# B {#b}\n\n::: property {#p rank=1}\n**P**: p.\n:::\n"
+            ),
+        ]
+    )
+    extra = [
+        GeneratedPage("versions.md", "Versions", markdown="# Versions\n"),
+        GeneratedPage(
+            "versions/1.0.0.md", "Version 1.0.0", html="<h1>1</h1>", nav_group="Releases"
+        ),
+        GeneratedPage("hidden.md", "Hidden", html="<h1>h</h1>", nav=False),
+    ]
+    site = Site(result, extra)
+    assert site.nav() == [
+        {"Home": "index.md"},
+        {"The Constitution": [{"A": "01-a.md"}, {"B": "02-b.md"}]},
+        {"Reference": [{"Core values": "core-values.md"}]},
+        {
+            "For developers": [
+                {"For tool builders": "tool-builders.md"},
+                {"Authoring guide": "authoring.md"},
+                {"Versions": "versions.md"},
+                {"Releases": [{"Version 1.0.0": "versions/1.0.0.md"}]},
+            ]
+        },
+    ]
+    assert site.reading_time("01-a.md") == 3 and site.reading_time("02-b.md") is None
 
 
 def test_property_is_a_block_with_rank_and_permalink(repo_site: Path) -> None:

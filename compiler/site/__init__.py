@@ -33,6 +33,9 @@ from .generated import GeneratedPage as GeneratedPage
 from .pages import (
     DERIVED_PAGES,
     GENERATED_PAGES,
+    NAV_CONSTITUTION,
+    NAV_DEVELOPERS,
+    NAV_REFERENCE,
     PageBuilder,
     PageInputs,
     annotation_ranges,
@@ -61,12 +64,20 @@ def extension_pages(project_dir: Path, spec_dir: Path | None = None) -> list[Gen
     return list(module.site_pages(project_dir, spec_dir))
 
 
+#: One entry of the nav, as mkdocs reads it: title -> page path, or title -> entries (a part).
+NavEntry = dict[str, "str | list[NavEntry]"]
+
+
 @dataclass(slots=True)
 class _Page:
     title: str
     build: Callable[[PageContext], RenderedPage]
     nav: bool = True
     searchable: bool = True
+    part: str = NAV_DEVELOPERS
+    """The part of the nav that lists it (see `pages.NAV_CONSTITUTION`)."""
+    group: str | None = None
+    """A group inside that part, if any."""
 
 
 class Site:
@@ -118,11 +129,11 @@ class Site:
             taken.add("index.md")
         # No chapter has a generated page's path: the compiler refuses one (CC311), and a
         # preview of a spec with errors leaves it out.
-        for path, title, builder, wanted in GENERATED_PAGES:
+        for path, title, builder, wanted, part in GENERATED_PAGES:
             if not wanted(spec):
                 continue
             taken.add(path)
-            self._add(path, title, builder, searchable=path not in DERIVED_PAGES)
+            self._add(path, title, builder, searchable=path not in DERIVED_PAGES, part=part)
             self.inputs.page_titles[path] = title
         self.files: dict[str, bytes] = {
             SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
@@ -136,14 +147,24 @@ class Site:
             if page.path in taken:
                 continue
             taken.add(page.path)
-            self.pages[page.path] = _Page(page.title, _extension_builder(page), page.nav)
+            self.pages[page.path] = _Page(
+                page.title, _extension_builder(page), page.nav, group=page.nav_group
+            )
             self.files.update(page.files)
 
     def _add(
-        self, path: str, title: str, builder: PageBuilder, nav: bool = True, searchable: bool = True
+        self,
+        path: str,
+        title: str,
+        builder: PageBuilder,
+        nav: bool = True,
+        searchable: bool = True,
+        part: str = NAV_DEVELOPERS,
     ) -> None:
         inputs = self.inputs
-        self.pages[path] = _Page(title, lambda context: builder(inputs, context), nav, searchable)
+        self.pages[path] = _Page(
+            title, lambda context: builder(inputs, context), nav, searchable, part
+        )
 
     def searchable(self, path: str) -> bool:
         """False for pages that only repeat the chapters (see `pages.DERIVED_PAGES`)."""
@@ -168,18 +189,37 @@ class Site:
         chapter = self.chapters.get(path)
         return dict(chapter.metadata) if chapter is not None else {}
 
-    def nav(self) -> list[dict[str, str]]:
-        """The nav: the home page, the chapters in spec order, then the generated pages."""
-        entries: list[dict[str, str]] = []
+    def nav(self) -> list[NavEntry]:
+        """The nav: the home page, then three parts: the chapters in spec order, the reference
+        pages, and the pages for developers (with their groups, e.g. the releases)."""
+        entries: list[NavEntry] = []
         if "index.md" in self.pages:
             entries.append({"Home": "index.md"})
-        entries += [{self.title(path) or path: path} for path in self.chapters]
-        entries += [
-            {page.title: path}
-            for path, page in self.pages.items()
-            if page.nav and path != "index.md"
-        ]
+        parts: dict[str, list[NavEntry]] = {
+            NAV_CONSTITUTION: [{self.title(path) or path: path} for path in self.chapters],
+            NAV_REFERENCE: [],
+            NAV_DEVELOPERS: [],
+        }
+        groups: dict[tuple[str, str], list[NavEntry]] = {}
+        for path, page in self.pages.items():
+            if not page.nav or path == "index.md":
+                continue
+            listed = parts.setdefault(page.part, [])
+            if page.group is None:
+                listed.append({page.title: path})
+                continue
+            key = (page.part, page.group)
+            if key not in groups:
+                groups[key] = []
+                listed.append({page.group: groups[key]})
+            groups[key].append({page.title: path})
+        entries += [{title: listed} for title, listed in parts.items() if listed]
         return entries
+
+    def reading_time(self, path: str) -> int | None:
+        """A chapter's reading time in minutes, if its front matter gives one."""
+        chapter = self.chapters.get(path)
+        return chapter.reading_time if chapter is not None else None
 
     def context(self, path: str, url_of_file: Callable[[str], str | None]) -> PageContext:
         return PageContext(

@@ -31,5 +31,8 @@ class GeneratedPage:
     """Extra files to publish: site-relative path -> content, e.g. ``releases/1.0.0.json``."""
     nav: bool = True
     """False to publish the page without listing it in the nav."""
+    nav_group: str | None = None
+    """A group of the nav's "For developers" part to list the page in (e.g. ``Releases``), or
+    None to list it in that part directly."""
     toc: tuple[TocEntry, ...] = ()
     """Table of contents of an `html` page (Markdown pages get theirs from their headings)."""

@@ -439,12 +439,18 @@ def _downloads(inputs: PageInputs, context: PageContext) -> list[str]:
 #: leads to the chapter that says it (and indexing does not pay for the text twice).
 DERIVED_PAGES = frozenset({"core-values.md", "constraints.md", "glossary.md"})
 
-#: The generated pages, in nav order: path, title, builder, and whether a spec needs the page
-#: (a spec without definitions gets no empty glossary).
-GENERATED_PAGES: tuple[tuple[str, str, PageBuilder, Callable[[Spec], bool]], ...] = (
-    ("core-values.md", "Core values", core_values_page, lambda s: bool(s.properties)),
-    ("constraints.md", "Constraints", constraints_page, lambda s: bool(s.constraints)),
-    ("glossary.md", "Glossary", glossary_page, lambda s: bool(s.definitions)),
-    ("tool-builders.md", "For tool builders", tool_builders_page, lambda s: True),
-    ("authoring.md", "Authoring guide", authoring_page, lambda s: True),
+#: The nav's three parts: the text itself, pages that gather what it says, and pages about the
+#: files and tools around it (generated pages another module adds go there too).
+NAV_CONSTITUTION = "The Constitution"
+NAV_REFERENCE = "Reference"
+NAV_DEVELOPERS = "For developers"
+
+#: The generated pages, in nav order: path, title, builder, whether a spec needs the page (a
+#: spec without definitions gets no empty glossary), and the part of the nav it is listed in.
+GENERATED_PAGES: tuple[tuple[str, str, PageBuilder, Callable[[Spec], bool], str], ...] = (
+    ("core-values.md", "Core values", core_values_page, lambda s: bool(s.properties), NAV_REFERENCE),
+    ("constraints.md", "Constraints", constraints_page, lambda s: bool(s.constraints), NAV_REFERENCE),
+    ("glossary.md", "Glossary", glossary_page, lambda s: bool(s.definitions), NAV_REFERENCE),
+    ("tool-builders.md", "For tool builders", tool_builders_page, lambda s: True, NAV_DEVELOPERS),
+    ("authoring.md", "Authoring guide", authoring_page, lambda s: True, NAV_DEVELOPERS),
 )

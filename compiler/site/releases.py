@@ -149,7 +149,7 @@ def release_pages(
                 version_page_path(entry.version),
                 f"Version {entry.version}",
                 html=html,
-                nav=False,
+                nav_group="Releases",
                 toc=tuple(toc),
             )
         )
