@@ -46,6 +46,7 @@ from .pages import (
 JSON_PATH = "constitution.json"
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
+FONTS_PATH = "assets/constitution/fonts"
 EXTENSION_MODULE = "compiler.site.releases"
 #: A spec file that is the site's home page (mkdocs publishes README.md as its folder's index).
 HOME_PAGES = frozenset({"index.md", "README.md"})
@@ -141,6 +142,7 @@ class Site:
             .joinpath("assets", "constitution.css")
             .read_bytes(),
         }
+        self.files.update(_fonts())
         if result.document is not None:
             self.files[JSON_PATH] = result.to_json_bytes()
         for page in extra_pages:
@@ -297,6 +299,17 @@ def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedP
         return RenderedPage(page.html or "", list(page.toc), page.title)
 
     return build
+
+
+def _fonts() -> dict[str, bytes]:
+    """The reading face and its licence, published beside the site's stylesheet (which loads
+    them from there: nothing comes from another host)."""
+    folder = resources.files("compiler").joinpath("assets", "fonts")
+    return {
+        f"{FONTS_PATH}/{item.name}": item.read_bytes()
+        for item in sorted(folder.iterdir(), key=lambda item: item.name)
+        if item.name.endswith((".woff2", ".txt"))
+    }
 
 
 def _home_title(spec: Spec, site_name: str | None) -> str:

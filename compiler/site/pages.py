@@ -31,7 +31,7 @@ from ..render import (
 )
 from ..syntax.annotations import annotation_info
 from .diagram import DiagramItem, priority_diagram
-from .schema_doc import field_reference
+from .schema_doc import breakable, field_reference
 
 MODE_EXPLANATIONS = {
     "holistic": (
@@ -255,13 +255,14 @@ def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage
     schema_url = context.url_of_file(inputs.schema_path) or inputs.schema_path
     published = (
         heading(2, "published-files", "Published files", toc)
-        + '<table class="cc-files"><thead><tr><th>File</th><th>What it holds</th></tr></thead><tbody>'
-        f'<tr><td><a href="{escape(json_url)}"><code>{escape(inputs.json_path)}</code></a></td>'
+        + '<div class="cc-table cc-files"><table><thead><tr><th>File</th><th>What it holds</th>'
+        "</tr></thead><tbody>"
+        f'<tr><td><a href="{escape(json_url)}"><code>{breakable(inputs.json_path)}</code></a></td>'
         "<td>The compiled constitution: every section, property, priority, constraint, "
         "definition, rationale and reference, with its source line.</td></tr>"
-        f'<tr><td><a href="{escape(schema_url)}"><code>{escape(inputs.schema_path)}</code></a></td>'
-        "<td>The JSON Schema (draft 2020-12) that the compiled file is validated against.</td></tr>"
-        "</tbody></table>\n"
+        f'<tr><td><a href="{escape(schema_url)}"><code>{breakable(inputs.schema_path)}</code></a>'
+        "</td><td>The JSON Schema (draft 2020-12) that the compiled file is validated against."
+        "</td></tr></tbody></table></div>\n"
     )
     reference, reference_toc = field_reference(schema())
     toc[0].children.extend(reference_toc)
@@ -277,8 +278,8 @@ def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     )
     codes = (
         heading(2, "diagnostic-codes", "Diagnostic codes", toc)
-        + '<table class="cc-codes"><thead><tr><th>Code</th><th>Problem</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>\n"
+        + '<div class="cc-table cc-codes"><table><thead><tr><th>Code</th><th>Problem</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table></div>\n"
     )
     return RenderedPage(written.html + codes, toc, written.title)
 

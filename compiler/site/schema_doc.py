@@ -4,6 +4,8 @@ so the documentation cannot drift from the schema that validates the output.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -68,14 +70,22 @@ def _description(node: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
     return ""
 
 
+def breakable(name: str) -> str:
+    """A dotted name or path, escaped, that may wrap only after its separators (``.``, ``/``,
+    ``_``), never inside a word."""
+    return re.sub(r"([./_])", r"\1<wbr>", escape(name))
+
+
 def fields_table(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str = "") -> str:
     """A table of an object's fields (nested objects flattened as `a.b`)."""
     rows = _field_rows(node, schema, prefix)
     if not rows:
         return ""
     return (
-        '<table class="cc-fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th>'
-        "<th>Meaning</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n"
+        '<div class="cc-table cc-fields"><table><thead><tr><th>Field</th><th>Type</th>'
+        "<th>Required</th><th>Meaning</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div>\n"
     )
 
 
@@ -87,7 +97,7 @@ def _field_rows(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str)
             continue
         path = f"{prefix}{name}"
         rows.append(
-            f"<tr><td><code>{escape(path)}</code></td><td>{type_summary(child)}"
+            f"<tr><td><code>{breakable(path)}</code></td><td>{type_summary(child)}"
             f"{_constraints(child)}</td><td>{'yes' if name in required else 'no'}</td>"
             f"<td>{escape(_description(child, schema))}</td></tr>"
         )
