@@ -192,6 +192,10 @@ class _Open:
     kind: str
     ident: str | None
     attributes: Attributes
+    tag: str = "div"
+    """The block's element; "" for an annotation shown as part of its parent's block."""
+    only_child: int | None = None
+    """The token index of the one annotation this one holds and nothing else, if so."""
 
 
 @dataclass(slots=True)
@@ -206,6 +210,10 @@ class _State:
     """For each open admonition: is it collapsible?"""
     pending_link_text: str | None = None
     link_depth: int = 0
+    last_closed: tuple[int, str] | None = None
+    """Token index and kind of the annotation closed last."""
+    closes: dict[int, int] | None = None
+    """Annotation open token index -> its close token index (made on first use)."""
 
 
 def render_tokens(
@@ -364,8 +372,23 @@ class ConstitutionRenderer(RendererHTML):
         state: _State = env["cc"]
         info = annotation_info(tokens[idx])
         kind, ident = info.kind, info.attributes.id
-        state.annotations.append(_Open(kind, ident, info.attributes))
-        return annotation_open(kind, ident, info.attributes, state.context)
+        parent = state.annotations[-1] if state.annotations else None
+        if parent is not None and parent.only_child == idx:
+            # The parent holds this annotation and nothing else: one block with both labels.
+            state.annotations.append(_Open(kind, ident, info.attributes, ""))
+            anchor = ""
+            if ident and state.context.anchors:
+                anchor = f'<span class="cc-anchor" id="{escape(ident)}"></span>'
+            return anchor + annotation_label(kind, ident, info.attributes, state.context)
+        tag, prefix = "div", ""
+        if kind == "property":
+            # Core values in a row are the list the text speaks of, numbered by rank.
+            tag = "li"
+            if state.last_closed != (idx - 1, "property"):
+                prefix = '<ol class="cc-values">\n'
+        opened = _Open(kind, ident, info.attributes, tag, _only_child(tokens, idx, state))
+        state.annotations.append(opened)
+        return prefix + annotation_open(kind, ident, info.attributes, state.context, tag)
 
     def container_annotation_close(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
@@ -374,7 +397,19 @@ class ConstitutionRenderer(RendererHTML):
         if not state.annotations:
             return ""
         opened = state.annotations.pop()
-        return annotation_close(opened.kind, opened.ident, state.context)
+        state.last_closed = (idx, opened.kind)
+        if not opened.tag:
+            return related_links(opened.kind, opened.ident, state.context)
+        html = annotation_close(opened.kind, opened.ident, state.context, opened.tag)
+        if opened.tag == "li":
+            after = tokens[idx + 1] if idx + 1 < len(tokens) else None
+            if (
+                after is None
+                or after.type != "container_annotation_open"
+                or annotation_info(after).kind != "property"
+            ):
+                html += "</ol>\n"
+        return html
 
     # --- admonitions (`!!! note "Title"`, `??? note` collapsible) -------------------------------
 
@@ -496,6 +531,31 @@ class ConstitutionRenderer(RendererHTML):
         return ""
 
 
+def _only_child(tokens: Sequence[Token], idx: int, state: _State) -> int | None:
+    """The index of the annotation that the annotation opened at `idx` holds and nothing else
+    (its body is that one annotation), or None."""
+    if idx + 1 >= len(tokens) or tokens[idx + 1].type != "container_annotation_open":
+        return None
+    if state.closes is None:
+        state.closes = _annotation_closes(tokens)
+    child_close = state.closes.get(idx + 1)
+    if child_close is not None and state.closes.get(idx) == child_close + 1:
+        return idx + 1
+    return None
+
+
+def _annotation_closes(tokens: Sequence[Token]) -> dict[int, int]:
+    """Each annotation's open token index -> its close token index, in one pass."""
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    for position, token in enumerate(tokens):
+        if token.type == "container_annotation_open":
+            stack.append(position)
+        elif token.type == "container_annotation_close" and stack:
+            closes[stack.pop()] = position
+    return closes
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> ConstitutionRenderer:
     return ConstitutionRenderer()
@@ -533,59 +593,74 @@ def resolve_link(href: str, context: PageContext) -> tuple[str | None, str | Non
 # --- annotation blocks, shared by chapter pages and generated pages ---------------------------
 
 
+#: A priority's mode, and a constraint's kind, in words (unknown values are shown as written).
+_MODE_WORDS = {
+    "holistic": "weighed together: higher priorities generally dominate",
+    "strict": "in strict order: a higher priority always wins",
+}
+
+
 def annotation_open(
-    kind: str, ident: str | None, attributes: Attributes, context: PageContext
+    kind: str, ident: str | None, attributes: Attributes, context: PageContext, tag: str = "div"
 ) -> str:
-    """The opening of an annotation block: a labelled header, then the body."""
-    index = context.index
-    node = index.nodes.get(ident) if ident else None
-    label = _KIND_LABELS.get(kind, kind.title() or "Note")
+    """The opening of an annotation block (a `tag` element, `li` in a list of core values) and
+    its label: what it is, in words, and its name as links to it call it."""
+    node = context.index.nodes.get(ident) if ident else None
     id_attr = f' id="{escape(ident)}"' if ident and context.anchors else ""
     classes = " ".join(["cc-node", f"cc-{_data_key(kind) or 'note'}", *attributes.classes])
-    head: list[str] = [f'<span class="cc-kind">{escape(label)}</span>']
     data = ""
     if kind == "property" and node is not None and node.rank is not None:
-        data = f' data-rank="{node.rank}"'
-        rank_link = f"{context.core_values_url}#{ident}" if context.core_values_url else None
-        badge = f"Rank {node.rank}"
-        head.append(
-            f'<a class="cc-rank" href="{escape(rank_link)}" title="See all core values in priority order">{badge}</a>'
-            if rank_link and context.anchors
-            else f'<span class="cc-rank">{badge}</span>'
-        )
-        if attributes.get("title"):
-            # Without `title=`, the title is the bold phrase that opens the body: shown once.
-            head.append(f'<span class="cc-title">{escape(node.title)}</span>')
-    elif kind == "priority":
-        mode = attributes.get("mode") or ""
-        if mode:
-            head.append(f'<span class="cc-mode cc-mode--{_data_key(mode)}">{escape(mode)}</span>')
-    elif kind == "constraint":
-        constraint_kind = attributes.get("kind") or "hard"
-        head.append(
-            f'<span class="cc-mode cc-mode--{_data_key(constraint_kind)}">{escape(constraint_kind)}</span>'
-        )
-    elif kind == "definition" and node is not None:
-        term = escape(node.title)
-        if context.glossary_url and ident:
-            term = f'<a href="{escape(context.glossary_url)}#{escape(ident)}" title="In the glossary">{term}</a>'
-        head.append(f'<dfn class="cc-title">{term}</dfn>')
-    if ident and context.anchors:
-        head.append(
-            f'<a class="cc-permalink headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>'
-        )
-    return (
-        f'<div class="{escape(classes)}"{id_attr}{data}>\n'
-        f'<div class="cc-node__head" data-search-exclude>{"".join(head)}</div>\n'
+        data = f' data-rank="{node.rank}"' + (f' value="{node.rank}"' if tag == "li" else "")
+    return f'<{tag} class="{escape(classes)}"{id_attr}{data}>\n' + annotation_label(
+        kind, ident, attributes, context
     )
 
 
-def annotation_close(kind: str, ident: str | None, context: PageContext) -> str:
-    """The end of an annotation block: its links to related nodes, both ways."""
-    return f"{related_links(kind, ident, context)}</div>\n"
+def annotation_label(
+    kind: str, ident: str | None, attributes: Attributes, context: PageContext
+) -> str:
+    """An annotation's label: its kind in words (a constraint's kind, a core value's rank), its
+    name (the words every link to it shows) and its permalink. Kept out of the search index."""
+    node = context.index.nodes.get(ident) if ident else None
+    label = _KIND_LABELS.get(kind, kind.title() or "Note")
+    name = escape(node.title) if node is not None else ""
+    hint = ""
+    if kind == "property":
+        label = "Core value"  # its rank is its number in the list
+        if not attributes.get("title"):
+            name = ""  # the bold phrase that opens the body is its name: shown once
+    elif kind == "priority":
+        mode = attributes.get("mode") or ""
+        hint = _MODE_WORDS.get(mode, mode)
+        if node is not None and node.title.startswith(label):
+            label, name = node.title, ""
+    elif kind == "constraint":
+        label = f"{(attributes.get('kind') or 'hard').capitalize()} constraint"
+    elif kind == "definition" and node is not None and ident:
+        if context.glossary_url:
+            name = (
+                f'<a href="{escape(context.glossary_url)}#{escape(ident)}" '
+                f'title="In the glossary">{name}</a>'
+            )
+        name = f"<dfn>{name}</dfn>"
+    parts = [f'<span class="cc-kind">{escape(label)}</span>']
+    if name:
+        parts.append(f'<span class="cc-name">{name}</span>')
+    if hint:
+        parts.append(f'<span class="cc-hint">{escape(hint)}</span>')
+    if ident and context.anchors:
+        parts.append(f'<a class="headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>')
+    return f'<p class="cc-label" data-search-exclude>{" ".join(parts)}</p>\n'
+
+
+def annotation_close(kind: str, ident: str | None, context: PageContext, tag: str = "div") -> str:
+    """The end of an annotation block: its links to related nodes, both ways, on demand."""
+    return f"{related_links(kind, ident, context)}</{tag}>\n"
 
 
 def related_links(kind: str, ident: str | None, context: PageContext) -> str:
+    """What the node points at and what points at it, named as their labels name them, folded
+    in a `<details>` the reader opens when they want them."""
     index = context.index
     rows: list[tuple[str, Sequence[str]]] = []
     node = index.nodes.get(ident) if ident is not None else None
@@ -594,17 +669,21 @@ def related_links(kind: str, ident: str | None, context: PageContext) -> str:
         rows.append(("Constrained by", index.constrained_by.get(ident, [])))
         rows.append(("Justified by", index.justified_by.get(ident, [])))
     items = []
+    names = []
     for label, targets in rows:
         if not targets:
             continue
         separator = " › " if label == "Order" else ", "
         links = separator.join(node_link(t, context) for t in targets)
-        items.append(
-            f'<span class="cc-rel"><span class="cc-rel__label">{label}:</span> {links}</span>'
-        )
+        items.append(f'<li><span class="cc-rel__label">{label}</span> {links}</li>')
+        names.append(label.lower())
     if not items:
         return ""
-    return f'<div class="cc-node__foot" data-search-exclude>{"".join(items)}</div>\n'
+    summary = escape(names[0].capitalize() + "".join(f", {n}" for n in names[1:]))
+    return (
+        f'<details class="cc-rel" data-search-exclude><summary>{summary}</summary>'
+        f"<ul>{''.join(items)}</ul></details>\n"
+    )
 
 
 def node_link(ident: str, context: PageContext) -> str:

@@ -238,13 +238,9 @@ def test_nav_has_three_parts() -> None:
     assert site.reading_time("01-a.md") == 3 and site.reading_time("02-b.md") is None
 
 
-def test_property_is_a_block_with_rank_and_permalink(repo_site: Path) -> None:
+def test_property_is_a_numbered_item_with_permalink(repo_site: Path) -> None:
     html = (repo_site / "01-overview/index.html").read_text(encoding="utf-8")
-    assert '<div class="cc-node cc-property" id="broadly-safe" data-rank="1">' in html
-    assert (
-        'href="../core-values/#broadly-safe" title="See all core values in priority order">Rank 1</a>'
-        in html
-    )
+    assert '<li class="cc-node cc-property" id="broadly-safe" data-rank="1" value="1">' in html
     assert 'href="#broadly-safe" title="Permanent link">¶</a>' in html
     # Every id of the JSON is an HTML id, on the page of the chapter that defines it.
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))

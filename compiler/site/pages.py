@@ -118,7 +118,14 @@ def heading(level: int, ident: str, text: str, toc: list[TocEntry] | None = None
     )
 
 
-def _block(inputs: PageInputs, context: PageContext, kind: str, ident: str) -> str:
+def _block(
+    inputs: PageInputs,
+    context: PageContext,
+    kind: str,
+    ident: str,
+    tag: str = "div",
+    after: str = "",
+) -> str:
     """A node shown again on a generated page: same block as in its chapter, id local to this page."""
     where = inputs.ranges.get(ident)
     attributes = None
@@ -126,9 +133,10 @@ def _block(inputs: PageInputs, context: PageContext, kind: str, ident: str) -> s
         opener = inputs.tokens[where.file][where.start - 1]
         attributes = annotation_info(opener).attributes
     return (
-        annotation_open(kind, ident, attributes or Attributes(), context)
+        annotation_open(kind, ident, attributes or Attributes(), context, tag)
         + inputs.body(ident, context)
-        + annotation_close(kind, ident, context)
+        + after
+        + annotation_close(kind, ident, context, tag)
     )
 
 
@@ -182,10 +190,13 @@ def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
             f'<figure class="cc-figure">{priority_diagram(items, "rank", "ranks")}</figure>\n'
         )
     parts.append(heading(2, "properties", "The properties", toc))
-    for prop in spec.properties:
-        parts.append(_block(inputs, context, "property", prop.id))
-        parts.append(inputs.where(prop.id, prop.section, context, "Stated"))
-    if not spec.properties:
+    if spec.properties:
+        parts.append('<ol class="cc-values">\n')
+        for prop in sorted(spec.properties, key=lambda p: (p.rank, p.id)):
+            where = inputs.where(prop.id, prop.section, context, "Stated")
+            parts.append(_block(inputs, context, "property", prop.id, "li", where))
+        parts.append("</ol>\n")
+    else:
         parts.append("<p>This constitution names no properties.</p>\n")
     return RenderedPage("".join(parts), toc, "Core values")
 

@@ -149,7 +149,8 @@ def test_permalink_lands_on_the_property(visit: Visit) -> None:
     block = page.locator("#broadly-safe")
     block.wait_for(state="visible")
     assert "cc-property" in (block.get_attribute("class") or "")
-    assert "Broadly safe" in block.inner_text() and "Rank 1" in block.inner_text()
+    assert "Broadly safe" in block.inner_text() and "Core value" in block.inner_text()
+    assert block.evaluate("b => b.tagName") == "LI"  # an item of the list the text speaks of
     box = block.bounding_box()
     assert box is not None and 0 <= box["y"] < DESKTOP["height"] / 2, box
     # The permalink in the block points at itself.
