@@ -30,6 +30,7 @@ from ..render import (
     render_tokens,
 )
 from .generated import GeneratedPage as GeneratedPage
+from .release_view import version_selector
 from .pages import (
     DERIVED_PAGES,
     GENERATED_PAGES,
@@ -145,10 +146,14 @@ class Site:
         self.files.update(_fonts())
         if result.document is not None:
             self.files[JSON_PATH] = result.to_json_bytes()
+        self.releases: list[tuple[str, str]] = []
+        """(version, page path) of each release shown in full, for the version selector."""
         for page in extra_pages:
             if page.path in taken:
                 continue
             taken.add(page.path)
+            if page.version is not None:
+                self.releases.append((page.version, page.path))
             self.pages[page.path] = _Page(
                 page.title, _extension_builder(page), page.nav, group=page.nav_group
             )
@@ -245,6 +250,13 @@ class Site:
             page = self._chapter(path, context)
         else:
             return None
+        release = next((version for version, where in self.releases if where == path), None)
+        if self.releases and (release or path in self.chapters or path == "index.md"):
+            current = path if path in self.chapters else "index.md"
+            page.html = (
+                version_selector(self.spec.version, self.releases, release, current, url_of_file)
+                + page.html
+            )
         if not self.ok:
             page.html = problems_banner(self.result.diagnostics) + page.html
         return page
@@ -296,6 +308,8 @@ def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedP
     def build(context: PageContext) -> RenderedPage:
         if page.markdown is not None:
             return render_markdown(page.markdown, context)
+        if page.build is not None:
+            return page.build(context)
         return RenderedPage(page.html or "", list(page.toc), page.title)
 
     return build

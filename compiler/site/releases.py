@@ -37,6 +37,7 @@ from ..release import (
 )
 from ..render import TocEntry, escape, nest_toc
 from .generated import GeneratedPage
+from .release_view import ReleaseFacts, release_builder
 
 log = logging.getLogger("mkdocs.plugins.constitution")
 
@@ -143,14 +144,17 @@ def release_pages(
                 nav=False,
             )
         )
-        html, toc = version_html(entry, documents[entry.version])
+        path = version_page_path(entry.version)
+        facts = ReleaseFacts(
+            entry.version, entry.date, entry.sha256, changes_page_path(entry.version)
+        )
         pages.append(
             GeneratedPage(
-                version_page_path(entry.version),
+                path,
                 f"Version {entry.version}",
-                html=html,
+                build=release_builder(path, facts, documents[entry.version]),
+                version=entry.version,
                 nav_group="Releases",
-                toc=tuple(toc),
             )
         )
     return pages
@@ -233,79 +237,3 @@ def changelog_html(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResu
             + _changes_body(entry, diffs.get(entry.version))
         )
     return "".join(parts)
-
-
-_ANNOTATION_LABELS = {
-    "properties": "Property",
-    "priorities": "Priority",
-    "constraints": "Constraint",
-    "definitions": "Definition",
-    "rationales": "Rationale",
-}
-
-
-def version_html(entry: ReleaseEntry, document: Mapping[str, Any]) -> tuple[str, list[TocEntry]]:
-    """A release in full: every section's heading and text, annotations marked, from its JSON."""
-    info = document.get("document") or {}
-    title = str(info.get("title") or "Constitution")
-    parts = [
-        f"<h1>{escape(title)} {escape(entry.version)}</h1>\n",
-        f'<p class="cc-release-meta">Released {escape(entry.date)} · SHA-256 '
-        f"<code>{escape(entry.sha256)}</code> · read from the released JSON</p>\n",
-    ]
-    by_section: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for key in _ANNOTATION_LABELS:
-        for node in document.get(key) or []:
-            by_section.setdefault(str(node.get("section")), []).append((key, node))
-    headings: list[tuple[int, str, str]] = []
-    for section in document.get("sections") or []:
-        level = min(max(int(section.get("level", 1)) + 1, 2), 6)
-        ident, heading = str(section["id"]), str(section.get("title") or "")
-        headings.append((level, ident, heading))
-        parts.append(f'<h{level} id="{escape(ident)}">{escape(heading)}</h{level}>\n')
-        annotations = sorted(
-            by_section.get(ident, []), key=lambda item: int(item[1]["source"]["line"])
-        )
-        parts.append(_section_body(str(section.get("text") or ""), annotations))
-    return "".join(parts), nest_toc(headings)
-
-
-def _paragraphs(text: str) -> str:
-    return "".join(
-        f"<p>{escape(block).replace(chr(10), '<br>')}</p>\n"
-        for block in text.split("\n\n")
-        if block.strip()
-    )
-
-
-def _section_body(text: str, annotations: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """The section's text, with each (outermost) annotation's text boxed and labelled."""
-    out: list[str] = []
-    cursor = 0
-    for key, node in annotations:
-        body = str(node.get("text") or "")
-        found = text.find(body, cursor) if body else -1
-        if found < 0:
-            continue  # nested in an annotation already boxed
-        out.append(_paragraphs(text[cursor:found]))
-        ident = str(node["id"])
-        out.append(
-            f'<div class="admonition note cc-released-{key}" id="{escape(ident)}">\n'
-            f'<p class="admonition-title">{escape(_label(key, node))}</p>\n'
-            f"{_paragraphs(body)}</div>\n"
-        )
-        cursor = found + len(body)
-    out.append(_paragraphs(text[cursor:]))
-    return "".join(out)
-
-
-def _label(key: str, node: Mapping[str, Any]) -> str:
-    label = f"{_ANNOTATION_LABELS[key]} {node['id']}"
-    details = {
-        "properties": f"rank {node.get('rank')}",
-        "priorities": f"{node.get('mode')}: {' > '.join(node.get('order') or [])}",
-        "constraints": str(node.get("kind")),
-        "definitions": str(node.get("term")),
-        "rationales": "justifies " + ", ".join(node.get("justifies") or []),
-    }[key]
-    return f"{label} ({details})"
