@@ -704,3 +704,24 @@ def test_a_disabled_plugin_leaves_the_build_to_mkdocs(tmp_path: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "::: property" not in html and 'id="p"' in html
     assert (site / "constitution.json").exists()
+
+
+def test_tool_builders_page_names_the_site_by_its_site_url(tmp_path: Path) -> None:
+    result = compile_sources([SourceFile("01-a.md", "01-a.md", "# A {#a}\n")])
+
+    def page(site_url: str | None, repo_url: str | None) -> str:
+        site = Site(result, site_url=site_url, repo_url=repo_url)
+        rendered = site.render("tool-builders.md", lambda path: path)
+        assert rendered is not None
+        return rendered.html
+
+    published = page("https://rules.example.net/constitution", "https://git.example.net/cc")
+    assert "BASE = &quot;https://rules.example.net/constitution/&quot;" in published
+    assert "curl -s https://rules.example.net/constitution/constitution.json" in published
+    assert "repo: https://git.example.net/cc" in published
+    for text in (published, page(None, None)):
+        assert "example.org/constitution" not in text and "OWNER" not in text and "{{" not in text
+    local = page(None, None)
+    assert "BASE = &quot;http://127.0.0.1:8000/&quot;" in local
+    assert "set site_url in mkdocs.yml" in local
+    assert "repo: local" in local and "entry: constitution check" in local

@@ -86,6 +86,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             extension_pages(project_dir, Path(config.docs_dir)),
             highlight=self.config.highlight,
             site_name=config.site_name,
+            site_url=config.site_url,
+            repo_url=config.repo_url,
+            project_dir=project_dir,
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:
@@ -160,7 +163,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
 
         rendered = self.site.render(page.file.src_uri, url_of_file)
         if rendered is None:
-            return html if self.site.ok else problems_banner(self.site.result.diagnostics)
+            if self.site.ok:
+                return html
+            return problems_banner(self.site.result.diagnostics, self.site.project_dir)
         toc = rendered.toc
         if sum(entry.level == 1 for entry in toc) > 1:
             # mkdocs-material lists only the first h1's children; a page with several h1s (one

@@ -11,6 +11,7 @@ the pages it returns are added after the generated pages (their `files` are publ
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -96,8 +97,13 @@ class Site:
         *,
         highlight: bool = False,
         site_name: str | None = None,
+        site_url: str | None = None,
+        repo_url: str | None = None,
+        project_dir: Path | None = None,
     ) -> None:
         self.result = result
+        self.project_dir = project_dir
+        """The project's directory: paths in it are shown relative to it."""
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
         spec = result.spec or Spec()
@@ -123,6 +129,8 @@ class Site:
             SCHEMA_PATH,
             list(self.chapters),
             home_title=_home_title(spec, site_name),
+            site_url=site_url,
+            repo_url=repo_url,
         )
         self.pages: dict[str, _Page] = {}
         taken = set(self.chapters)
@@ -258,7 +266,7 @@ class Site:
                 + page.html
             )
         if not self.ok:
-            page.html = problems_banner(self.result.diagnostics) + page.html
+            page.html = problems_banner(self.result.diagnostics, self.project_dir) + page.html
         return page
 
     def _chapter(self, path: str, context: PageContext) -> RenderedPage:
@@ -293,9 +301,13 @@ def _with_chapter_meta(html: str, chapter: Chapter) -> str:
     return html[:end] + meta + html[end:]
 
 
-def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
-    """The diagnostics at the top of every page while a preview has errors."""
+def problems_banner(diagnostics: Sequence[Diagnostic], project_dir: Path | None = None) -> str:
+    """The diagnostics at the top of every page while a preview has errors, with paths inside
+    `project_dir` shown relative to it (the page may be seen by others than its author)."""
     text = render(diagnostics, "text")
+    if project_dir is not None:
+        for prefix in {str(project_dir), os.path.realpath(project_dir)}:
+            text = text.replace(prefix.rstrip(os.sep) + os.sep, "")
     return (
         '<div class="admonition failure cc-problems" role="alert">'
         '<p class="admonition-title">The constitution has errors: fix them and save, and this '

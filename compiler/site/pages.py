@@ -13,6 +13,7 @@ from importlib import resources
 
 from markdown_it.token import Token
 
+from .. import __version__
 from ..diagnostics import CODES
 from ..emit import schema
 from ..links import slugify
@@ -31,7 +32,7 @@ from ..render import (
 )
 from ..syntax.annotations import annotation_info
 from .diagram import DiagramItem, priority_diagram
-from .schema_doc import breakable, field_reference
+from .schema_doc import field_reference
 
 MODE_EXPLANATIONS = {
     "holistic": (
@@ -84,6 +85,10 @@ class PageInputs:
     """Generated page path -> title, for the home page's links."""
     home_title: str = "Home"
     """The home page's title: the document's title, or the site's name when the spec has none."""
+    site_url: str | None = None
+    """Where the site is published (mkdocs' `site_url`), for the pages that name it."""
+    repo_url: str | None = None
+    """The repository of the compiler (mkdocs' `repo_url`), for the pages that name it."""
 
     def body(self, ident: str, context: PageContext) -> str:
         """An annotation's body as HTML, with the ids of anything nested in it left out."""
@@ -259,8 +264,46 @@ def _package_page(name: str) -> str:
     return resources.files("compiler").joinpath("pages", name).read_text("utf-8")
 
 
+#: Where the tool builders' page points when the site sets no `site_url`: the live preview.
+PREVIEW_URL = "http://127.0.0.1:8000/"
+
+
+def tool_builders_text(site_url: str | None, repo_url: str | None) -> str:
+    """The tool builders' page (Markdown), naming the site by its published address, and the
+    pre-commit hook by the repository's (or as a local hook, when the site names none)."""
+    if repo_url:
+        hook = (
+            f"repos:\n  - repo: {repo_url}\n    rev: v{__version__}\n    hooks:\n"
+            "      - id: constitution-check\n"
+            "        # args: [docs/constitution]     # if the spec is not in spec/\n"
+            "        # files: ^docs/constitution/"
+        )
+    else:
+        hook = (
+            "repos:\n  - repo: local                 # constitution-compiler installed here\n"
+            "    hooks:\n      - id: constitution-check\n        name: constitution check\n"
+            "        entry: constitution check      # add the spec's folder if not spec/\n"
+            "        language: system\n        pass_filenames: false\n"
+            "        files: ^spec/.*\\.md$"
+        )
+    url = site_url if site_url and site_url.endswith("/") else f"{site_url}/" if site_url else None
+    replacements = {
+        "{{ site_url }}": url or PREVIEW_URL,
+        "{{ site_url_note }}": (
+            "where this site is published"
+            if url
+            else "the live preview; set site_url in mkdocs.yml to the published address"
+        ),
+        "{{ pre_commit_config }}": hook,
+    }
+    text = _package_page("tool-builders.md")
+    for placeholder, value in replacements.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
 def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    written = render_markdown(_package_page("tool-builders.md"), context)
+    written = render_markdown(tool_builders_text(inputs.site_url, inputs.repo_url), context)
     toc = written.toc or [TocEntry(1, "for-tool-builders", "For tool builders")]
     json_url = context.url_of_file(inputs.json_path) or inputs.json_path
     schema_url = context.url_of_file(inputs.schema_path) or inputs.schema_path
@@ -268,10 +311,10 @@ def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage
         heading(2, "published-files", "Published files", toc)
         + '<div class="cc-table cc-files"><table><thead><tr><th>File</th><th>What it holds</th>'
         "</tr></thead><tbody>"
-        f'<tr><td><a href="{escape(json_url)}"><code>{breakable(inputs.json_path)}</code></a></td>'
+        f'<tr><td><a href="{escape(json_url)}"><code>{escape(inputs.json_path)}</code></a></td>'
         "<td>The compiled constitution: every section, property, priority, constraint, "
         "definition, rationale and reference, with its source line.</td></tr>"
-        f'<tr><td><a href="{escape(schema_url)}"><code>{breakable(inputs.schema_path)}</code></a>'
+        f'<tr><td><a href="{escape(schema_url)}"><code>{escape(inputs.schema_path)}</code></a>'
         "</td><td>The JSON Schema (draft 2020-12) that the compiled file is validated against."
         "</td></tr></tbody></table></div>\n"
     )

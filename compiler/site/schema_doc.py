@@ -21,7 +21,7 @@ def type_summary(node: Mapping[str, Any]) -> str:
         name = str(node["$ref"]).removeprefix(_ITEM_DEF)
         return f'<a href="#def-{escape(name)}"><code>{escape(name)}</code></a>'
     if "const" in node:
-        return f"<code>{escape(_json_literal(node['const']))}</code>"
+        return f"<code>{breakable(_json_literal(node['const']))}</code>"
     if "enum" in node:
         return " | ".join(f"<code>{escape(_json_literal(v))}</code>" for v in node["enum"])
     for key in ("anyOf", "oneOf"):
@@ -97,7 +97,7 @@ def _field_rows(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str)
             continue
         path = f"{prefix}{name}"
         rows.append(
-            f"<tr><td><code>{breakable(path)}</code></td><td>{type_summary(child)}"
+            f"<tr><td><code>{escape(path)}</code></td><td>{type_summary(child)}"
             f"{_constraints(child)}</td><td>{'yes' if name in required else 'no'}</td>"
             f"<td>{escape(_description(child, schema))}</td></tr>"
         )
@@ -118,7 +118,7 @@ def field_reference(schema: Mapping[str, Any], level: int = 2) -> tuple[str, lis
         f'<{h} id="field-reference">Field reference<a class="headerlink" href="#field-reference" '
         f'title="Permanent link">¶</a></{h}>\n',
         f"<p>{escape(str(schema.get('description', '')))}</p>\n",
-        f"<p>Schema <code>$id</code>: <code>{escape(str(schema.get('$id', '')))}</code> "
+        f"<p>Schema <code>$id</code>: <code>{breakable(str(schema.get('$id', '')))}</code> "
         f"(JSON Schema draft 2020-12).</p>\n",
         fields_table(schema, schema),
     ]
