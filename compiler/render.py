@@ -45,6 +45,21 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+#: Where a long name or path in code may wrap: after these separators, never inside a word.
+_BREAK_AFTER = re.compile(r"([./_,=:]+)(?=\w)")
+#: Code shorter than this never needs a break of its own.
+_BREAKABLE_CHARS = 20
+
+
+def breakable(text: str) -> str:
+    """`text`, escaped, with a line-break opportunity (`<wbr>`) after each separator of a long
+    name, path or URL (``.``, ``/``, ``_``, ``,``, ``=``, ``:``), so that it wraps between its
+    parts rather than inside a word."""
+    if len(text) < _BREAKABLE_CHARS:
+        return escape(text)
+    return _BREAK_AFTER.sub(r"\1<wbr>", escape(text))
+
+
 def unique_anchor(base: str, used: set[str]) -> str:
     """`base`, or `base-2`, `base-3`... if the page already has it; recorded in `used`."""
     ident, n = base, 1
@@ -517,6 +532,9 @@ class ConstitutionRenderer(RendererHTML):
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return highlight_code(tokens[idx].content, "", colour=False)
+
+    def code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return f"<code>{breakable(tokens[idx].content)}</code>"
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         # The compiler refuses raw HTML (CC206); should any reach here, it is shown, never run.

@@ -4,12 +4,10 @@ so the documentation cannot drift from the schema that validates the output.
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Mapping
 from typing import Any
 
-from ..render import TocEntry, escape
+from ..render import TocEntry, breakable, escape
 
 #: The schema's $defs that describe the nodes of the top-level arrays, in page order.
 _ITEM_DEF = "#/$defs/"
@@ -68,12 +66,6 @@ def _description(node: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
             if isinstance(option, Mapping) and option.get("description"):
                 return str(option["description"])
     return ""
-
-
-def breakable(name: str) -> str:
-    """A dotted name or path, escaped, that may wrap only after its separators (``.``, ``/``,
-    ``_``), never inside a word."""
-    return re.sub(r"([./_])", r"\1<wbr>", escape(name))
 
 
 def fields_table(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str = "") -> str:
