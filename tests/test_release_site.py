@@ -85,7 +85,7 @@ def test_pages(project: Path) -> None:
 
     # A release renders like a chapter: the same labels, lists and relations, ids on the page.
     release = pages["versions/1.0.0.md"]
-    assert release.version == "1.0.0" and release.build is not None
+    assert release.release == "1.0.0" and release.build is not None
     rendered = release.build(
         PageContext(SiteIndex(), None, lambda path: f"../../{path.removesuffix('.md')}/")
     )

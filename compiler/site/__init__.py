@@ -160,8 +160,8 @@ class Site:
             if page.path in taken:
                 continue
             taken.add(page.path)
-            if page.version is not None:
-                self.releases.append((page.version, page.path))
+            if page.release is not None:
+                self.releases.append((page.release, page.path))
             self.pages[page.path] = _Page(
                 page.title, _extension_builder(page), page.nav, group=page.nav_group
             )

@@ -34,8 +34,9 @@ class GeneratedPage:
     """Extra files to publish: site-relative path -> content, e.g. ``releases/1.0.0.json``."""
     nav: bool = True
     """False to publish the page without listing it in the nav."""
-    version: str | None = None
-    """The release this page shows in full, if it does: the version selector lists it."""
+    release: str | None = None
+    """The version of the release this page shows in full, if it does: the version selector
+    lists it."""
     nav_group: str | None = None
     """A group of the nav's "For developers" part to list the page in (e.g. ``Releases``), or
     None to list it in that part directly."""

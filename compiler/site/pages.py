@@ -355,12 +355,13 @@ def chapter_facts(chapter: Chapter) -> list[str]:
 INTRO_WORDS = 90
 INTRO_PARAGRAPHS = 4
 
-#: Pages of the site the home page offers as downloads and versions, if the site has them:
-#: path -> link text (the release pages add the first two; a print version adds the third).
+#: Pages and files the home page offers as downloads and versions, if the site has them:
+#: path -> link text (the release pages add the first two, a print version the others).
 DOWNLOAD_PAGES = {
     "versions.md": "Every version, with its download and what changed",
     "changes.md": "What changed in each release",
-    "print.md": "The whole constitution on one page, to print or save as PDF",
+    "print.md": "The whole constitution on one page, to print",
+    "pdf/constitution.pdf": "The whole constitution as a PDF",
 }
 
 
@@ -432,7 +433,7 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     parts.append(heading(2, "reference", "Reference", toc))
     links = []
     for path, page_title in inputs.page_titles.items():
-        url = context.url_of_file(path)
+        url = None if path in DOWNLOAD_PAGES else context.url_of_file(path)
         if url is not None:
             links.append(f'<li><a href="{escape(url)}">{escape(page_title)}</a></li>')
     parts.append(f'<ul class="cc-links">{"".join(links)}</ul>\n')

@@ -153,7 +153,7 @@ def release_pages(
                 path,
                 f"Version {entry.version}",
                 build=release_builder(path, facts, documents[entry.version]),
-                version=entry.version,
+                release=entry.version,
                 nav_group="Releases",
             )
         )
