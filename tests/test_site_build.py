@@ -725,3 +725,49 @@ def test_tool_builders_page_names_the_site_by_its_site_url(tmp_path: Path) -> No
     assert "BASE = &quot;http://127.0.0.1:8000/&quot;" in local
     assert "set site_url in mkdocs.yml" in local
     assert "repo: local" in local and "entry: constitution check" in local
+
+
+def test_landing_page_is_made_from_the_spec() -> None:
+    first = (
+        "---\ntitle: The Rules\nversion: 2.0.0\nreading_time: 4\n---\n# Preface {#preface}\n\n"
+        "*A subtitle.*\n\nThe opening words, with a [link](02-b.md#b).\n\n"
+        + "Another paragraph of words. " * 30
+        + "\n\nA paragraph too many.\n\n## Later {#later}\n\nNot in the introduction.\n"
+    )
+    second = (
+        "# B {#b}\n\n::: property {#one rank=1}\n**One**: first.\n:::\n\n"
+        "::: property {#two rank=2}\n**Two**: second.\n:::\n\n"
+        '::: priority {#order mode=strict order="one two"}\nOne, then two.\n:::\n'
+    )
+    result = compile_sources(
+        [SourceFile("01-a.md", "01-a.md", first), SourceFile("02-b.md", "02-b.md", second)]
+    )
+    assert result.ok, [d.format() for d in result.diagnostics]
+    page = Site(result).render(
+        "index.md", lambda path: path.removesuffix(".md") + "/" if path.endswith(".md") else path
+    )
+    assert page is not None
+    html = page.html
+    assert '<h1 id="home">The Rules' in html and "Version 2.0.0" in html
+    # The first chapter's opening paragraphs, up to about INTRO_WORDS words, with no ids.
+    intro = html[html.index('<div class="cc-intro">') : html.index("</div>")]
+    assert "<em>A subtitle.</em>" in intro and '<a href="02-b/#b">link</a>' in intro
+    assert "Another paragraph" in intro and "A paragraph too many" not in intro
+    assert "Not in the introduction" not in html and 'id="' not in intro
+    assert '<a class="md-button md-button--primary" href="01-a/">Start reading</a>' in html
+    # The core values: the priority's diagram and each value in its words, by rank.
+    assert 'class="cc-diagram cc-diagram--strict"' in html and 'href="core-values/#one"' in html
+    values = html[html.index('<ol class="cc-values">') :]
+    assert values.index("<strong>One</strong>") < values.index("<strong>Two</strong>")
+    assert '<h2 id="core-values">The two core values' in html
+    # Chapters with their reading time, and the downloads.
+    assert "4 min read" in html
+    assert 'href="constitution.json" download>The compiled constitution, as JSON</a>' in html
+
+
+def test_landing_page_of_a_spec_without_values_or_text() -> None:
+    result = compile_sources([SourceFile("01-a.md", "01-a.md", "# A {#a}\n\n## B {#b}\n")])
+    page = Site(result).render("index.md", lambda path: path)
+    assert page is not None
+    assert "core-values" not in page.html and "cc-diagram" not in page.html
+    assert "cc-intro" not in page.html and "Start reading" in page.html

@@ -406,7 +406,9 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
         parts.append(f'<p class="cc-lede">{escape(description)}</p>\n')
     first = inputs.chapter_paths[0] if inputs.chapter_paths else None
     if first is not None:
-        parts.append(f'<div class="cc-intro">{_intro(inputs, context, first)}</div>\n')
+        intro = _intro(inputs, context, first)
+        if intro:
+            parts.append(f'<div class="cc-intro">{intro}</div>\n')
         start_url = context.url_of_file(first)
         if start_url is not None:
             buttons = [
@@ -430,13 +432,18 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
             f'<li><a href="{escape(chapter_url)}">{escape(chapter.title or path)}</a>{meta_html}</li>'
         )
     parts.append(f'<ul class="cc-chapters">{"".join(items)}</ul>\n')
-    parts.append(heading(2, "reference", "Reference", toc))
-    links = []
-    for path, page_title in inputs.page_titles.items():
-        url = None if path in DOWNLOAD_PAGES else context.url_of_file(path)
-        if url is not None:
-            links.append(f'<li><a href="{escape(url)}">{escape(page_title)}</a></li>')
-    parts.append(f'<ul class="cc-links">{"".join(links)}</ul>\n')
+    part_of = {entry[0]: entry[4] for entry in GENERATED_PAGES}
+    for part in (NAV_REFERENCE, NAV_DEVELOPERS):
+        links = []
+        for path, page_title in inputs.page_titles.items():
+            if path in DOWNLOAD_PAGES or part_of.get(path, NAV_DEVELOPERS) != part:
+                continue
+            url = context.url_of_file(path)
+            if url is not None:
+                links.append(f'<li><a href="{escape(url)}">{escape(page_title)}</a></li>')
+        if links:
+            parts.append(heading(2, slugify(part), part, toc))
+            parts.append(f'<ul class="cc-links">{"".join(links)}</ul>\n')
     parts.append(heading(2, "downloads", "Downloads and versions", toc))
     parts.append(f'<ul class="cc-links">{"".join(_downloads(inputs, context))}</ul>\n')
     parts.append("</div>\n")
