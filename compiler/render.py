@@ -38,6 +38,21 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+#: Where a long name or path in code may wrap: after these separators, never inside a word.
+_BREAK_AFTER = re.compile(r"([./_,=:]+)(?=\w)")
+#: Code shorter than this never needs a break of its own.
+_BREAKABLE_CHARS = 20
+
+
+def breakable(text: str) -> str:
+    """`text`, escaped, with a line-break opportunity (`<wbr>`) after each separator of a long
+    name, path or URL (``.``, ``/``, ``_``, ``,``, ``=``, ``:``), so that it wraps between its
+    parts rather than inside a word."""
+    if len(text) < _BREAKABLE_CHARS:
+        return escape(text)
+    return _BREAK_AFTER.sub(r"\1<wbr>", escape(text))
+
+
 def unique_anchor(base: str, used: set[str]) -> str:
     """`base`, or `base-2`, `base-3`... if the page already has it; recorded in `used`."""
     ident, n = base, 1
@@ -131,6 +146,13 @@ class SiteIndex:
         node = self.nodes.get(ident)
         return node.title if node else ident
 
+    def ranked(self, kind: str) -> bool:
+        """True for a kind whose nodes an order ranks by a field (a property's ``rank``)."""
+        return any(
+            k.order is not None and k.order.ranked_by is not None and k.order.ranked_by.kind == kind
+            for k in self.kinds.values()
+        )
+
     def hover(self, kind: str) -> bool:
         """True for kinds whose links show the node's text on hover: titled ones (a property, a
         definition), whose text is short; constraints and rationales are long."""
@@ -207,6 +229,10 @@ class _Open:
     kind: str
     ident: str | None
     attributes: Attributes
+    tag: str = "div"
+    """The block's element; "" for an annotation shown as part of its parent's block."""
+    only_child: int | None = None
+    """The token index of the one annotation this one holds and nothing else, if so."""
 
 
 @dataclass(slots=True)
@@ -223,6 +249,10 @@ class _State:
     link_depth: int = 0
     spans: list[str | None] = field(default_factory=list)
     """For each open span: its id, when it has a permalink."""
+    last_closed: tuple[int, str] | None = None
+    """Token index and kind of the annotation closed last."""
+    closes: dict[int, int] | None = None
+    """Annotation open token index -> its close token index (made on first use)."""
 
 
 def render_tokens(
@@ -381,8 +411,24 @@ class ConstitutionRenderer(RendererHTML):
         state: _State = env["cc"]
         info = annotation_info(tokens[idx])
         kind, ident = info.kind, info.attributes.id
-        state.annotations.append(_Open(kind, ident, info.attributes))
-        return annotation_open(kind, ident, info.attributes, state.context)
+        parent = state.annotations[-1] if state.annotations else None
+        if parent is not None and parent.only_child == idx:
+            # The parent holds this annotation and nothing else: one block with both labels.
+            state.annotations.append(_Open(kind, ident, info.attributes, ""))
+            anchor = ""
+            if ident and state.context.anchors:
+                anchor = f'<span class="cc-anchor" id="{escape(ident)}"></span>'
+            return anchor + annotation_label(kind, ident, info.attributes, state.context)
+        tag, prefix = "div", ""
+        if state.context.index.ranked(kind):
+            # Ranked nodes in a row (core values) are the list the text speaks of, numbered by
+            # rank.
+            tag = "li"
+            if state.last_closed != (idx - 1, kind):
+                prefix = '<ol class="cc-values">\n'
+        opened = _Open(kind, ident, info.attributes, tag, _only_child(tokens, idx, state))
+        state.annotations.append(opened)
+        return prefix + annotation_open(kind, ident, info.attributes, state.context, tag)
 
     def container_annotation_close(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
@@ -391,7 +437,19 @@ class ConstitutionRenderer(RendererHTML):
         if not state.annotations:
             return ""
         opened = state.annotations.pop()
-        return annotation_close(opened.kind, opened.ident, state.context)
+        state.last_closed = (idx, opened.kind)
+        if not opened.tag:
+            return related_links(opened.kind, opened.ident, state.context)
+        html = annotation_close(opened.kind, opened.ident, state.context, opened.tag)
+        if opened.tag == "li":
+            after = tokens[idx + 1] if idx + 1 < len(tokens) else None
+            if (
+                after is None
+                or after.type != "container_annotation_open"
+                or annotation_info(after).kind != opened.kind
+            ):
+                html += "</ol>\n"
+        return html
 
     # --- spans (`[text]{#id .kind}`): inline and anchored ---------------------------------------
 
@@ -524,6 +582,9 @@ class ConstitutionRenderer(RendererHTML):
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return highlight_code(tokens[idx].content, "", colour=False)
 
+    def code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return f"<code>{breakable(tokens[idx].content)}</code>"
+
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         # The compiler refuses raw HTML (CC206); should any reach here, it is shown, never run.
         return f"<pre><code>{escape(tokens[idx].content)}</code></pre>\n"
@@ -535,6 +596,31 @@ class ConstitutionRenderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
     ) -> str:
         return ""
+
+
+def _only_child(tokens: Sequence[Token], idx: int, state: _State) -> int | None:
+    """The index of the annotation that the annotation opened at `idx` holds and nothing else
+    (its body is that one annotation), or None."""
+    if idx + 1 >= len(tokens) or tokens[idx + 1].type != "container_annotation_open":
+        return None
+    if state.closes is None:
+        state.closes = _annotation_closes(tokens)
+    child_close = state.closes.get(idx + 1)
+    if child_close is not None and state.closes.get(idx) == child_close + 1:
+        return idx + 1
+    return None
+
+
+def _annotation_closes(tokens: Sequence[Token]) -> dict[int, int]:
+    """Each annotation's open token index -> its close token index, in one pass."""
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    for position, token in enumerate(tokens):
+        if token.type == "container_annotation_open":
+            stack.append(position)
+        elif token.type == "container_annotation_close" and stack:
+            closes[stack.pop()] = position
+    return closes
 
 
 @lru_cache(maxsize=1)
@@ -577,59 +663,59 @@ def resolve_link(href: str, context: PageContext) -> tuple[str | None, str | Non
 def annotation_open(
     kind: str, ident: str | None, attributes: Attributes, context: PageContext, tag: str = "div"
 ) -> str:
-    """The opening of an annotation: a labelled header (its kind, its rank, its typed fields in
-    words, its title when an attribute gives it), then the body."""
+    """The opening of an annotation block (a `tag` element, `li` in a list of ranked nodes) and
+    its label: what it is, in words, and its name as links to it call it."""
+    node = context.index.nodes.get(ident) if ident else None
+    id_attr = f' id="{escape(ident)}"' if ident and context.anchors else ""
+    classes = " ".join(["cc-node", f"cc-{_data_key(kind) or 'note'}", *attributes.classes])
+    data = ""
+    if node is not None and node.rank is not None:
+        data = f' data-rank="{node.rank}"' + (f' value="{node.rank}"' if tag == "li" else "")
+    return f'<{tag} class="{escape(classes)}"{id_attr}{data}>\n' + annotation_label(
+        kind, ident, attributes, context
+    )
+
+
+def annotation_label(
+    kind: str, ident: str | None, attributes: Attributes, context: PageContext
+) -> str:
+    """An annotation's label: its kind in words, its name (the words every link to it shows),
+    its typed fields in words (a constraint's kind, a priority's mode) and its permalink. Kept
+    out of the search index. A ranked node's rank is its number in the list, not repeated."""
     index = context.index
     node = index.nodes.get(ident) if ident else None
     spec = index.kinds.get(kind)
     label = spec.label if spec is not None else (kind.title() or "Note")
-    id_attr = f' id="{escape(ident)}"' if ident and context.anchors else ""
-    classes = " ".join(["cc-node", f"cc-{_data_key(kind) or 'note'}", *attributes.classes])
-    head: list[str] = [f'<span class="cc-kind">{escape(label)}</span>']
-    data = ""
-    page_url = context.page_urls.get(kind)
-    if node is not None and node.rank is not None:
-        data = f' data-rank="{node.rank}"'
-        rank_link = f"{page_url}#{ident}" if page_url else None
-        badge = f"Rank {node.rank}"
-        head.append(
-            f'<a class="cc-rank" href="{escape(rank_link)}" title="See them all in order">{badge}</a>'
-            if rank_link and context.anchors
-            else f'<span class="cc-rank">{badge}</span>'
-        )
+    parts = [f'<span class="cc-kind">{escape(label)}</span>']
     if spec is not None and node is not None:
-        head.extend(_field_words(spec, node))
-        head.extend(_title_words(spec, node, attributes, ident, page_url))
+        name = _name(spec, node, attributes, ident, context.page_urls.get(kind))
+        if name:
+            parts.append(f'<span class="cc-name">{name}</span>')
+        parts.extend(_field_words(spec, node))
     if ident and context.anchors:
-        head.append(
-            f'<a class="cc-permalink headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>'
-        )
-    inner = "span" if tag == "span" else "div"
-    return (
-        f'<{tag} class="{escape(classes)}"{id_attr}{data}>\n'
-        f'<{inner} class="cc-node__head" data-search-exclude>{"".join(head)}</{inner}>\n'
-    )
+        parts.append(f'<a class="headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>')
+    return f'<p class="cc-label" data-search-exclude>{" ".join(parts)}</p>\n'
 
 
 def _field_words(spec: KindSpec, node: NodeInfo) -> list[str]:
-    """The node's typed fields that are not links, in words: an enumeration's value as a chip
-    (a priority's mode, a constraint's kind), others as 'Label: value'."""
+    """The node's typed fields that are not links, in words: an enumeration's value as a small
+    hint (a priority's mode, a constraint's kind), others as 'Label: value'."""
     words: list[str] = []
     for field_spec in spec.fields:
         value = node.fields.get(field_spec.name)
         if value is None or field_spec.type is FieldType.REFERENCE:
             continue
         if node.rank is not None and isinstance(value, int) and value == node.rank:
-            continue  # shown as the rank badge
+            continue  # the rank is the node's number in its list
         if field_spec.type is FieldType.ENUM and isinstance(value, str):
             words.append(
-                f'<span class="cc-mode cc-mode--{_data_key(value)}" '
+                f'<span class="cc-hint cc-mode--{_data_key(value)}" '
                 f'title="{escape(field_spec.label or field_spec.name)}">{escape(value)}</span>'
             )
             continue
         shown = ("yes" if value else "no") if isinstance(value, bool) else _words(value)
         name = field_spec.label or field_spec.name
-        words.append(f'<span class="cc-chip">{escape(name)}: {escape(shown)}</span>')
+        words.append(f'<span class="cc-hint">{escape(name)}: {escape(shown)}</span>')
     return words
 
 
@@ -637,34 +723,31 @@ def _words(value: FieldValue) -> str:
     return ", ".join(_flat(value)) if isinstance(value, tuple) else str(value)
 
 
-def _title_words(
+def _name(
     spec: KindSpec, node: NodeInfo, attributes: Attributes, ident: str | None, page_url: str | None
-) -> list[str]:
-    """The title, when the node's kind has titles: as a defined term linked to the kind's list
-    page (a glossary); else shown when an attribute gives it (a bold lead phrase is in the
-    body already)."""
-    if (
-        TitleSource.ATTRIBUTE not in spec.title.sources
-        and TitleSource.LEAD not in spec.title.sources
-    ):
-        return []
-    listed = spec.page is not None and spec.page.view is PageView.LIST
-    if listed:
+) -> str:
+    """The node's name as HTML: a term of a kind listed on its own page (a glossary) as a
+    defined term linked there; a title that no attribute gives but the bold phrase opening the
+    body does, nothing (the body shows it once); any other node its title, or the name made
+    from its id that every link to it shows."""
+    if spec.page is not None and spec.page.view is PageView.LIST and ident:
         term = escape(node.title)
-        if page_url and ident:
-            term = f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(spec.page.title if spec.page else "")}">{term}</a>'
-        return [f'<dfn class="cc-title">{term}</dfn>']
-    if attributes.get(spec.title.attribute):
-        return [f'<span class="cc-title">{escape(node.title)}</span>']
-    return []
+        if page_url:
+            term = f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(spec.page.title)}">{term}</a>'
+        return f"<dfn>{term}</dfn>"
+    if TitleSource.LEAD in spec.title.sources and not attributes.get(spec.title.attribute):
+        return ""
+    return escape(node.title)
 
 
 def annotation_close(kind: str, ident: str | None, context: PageContext, tag: str = "div") -> str:
-    """The end of an annotation: its links to related nodes, both ways."""
+    """The end of an annotation block: its links to related nodes, both ways, on demand."""
     return f"{related_links(kind, ident, context)}</{tag}>\n"
 
 
 def related_links(kind: str, ident: str | None, context: PageContext) -> str:
+    """What the node points at and what points at it, named as their labels name them, folded
+    in a `<details>` the reader opens when they want them."""
     index = context.index
     rows: list[tuple[str, Sequence[str], bool]] = []
     node = index.nodes.get(ident) if ident is not None else None
@@ -675,17 +758,21 @@ def related_links(kind: str, ident: str | None, context: PageContext) -> str:
             backs.setdefault(label, []).append(source)
         rows.extend((label, sources, False) for label, sources in backs.items())
     items = []
+    names = []
     for label, targets, ordered in rows:
         if not targets:
             continue
         separator = " › " if ordered else ", "
         links = separator.join(node_link(t, context) for t in targets)
-        items.append(
-            f'<span class="cc-rel"><span class="cc-rel__label">{escape(label)}:</span> {links}</span>'
-        )
+        items.append(f'<li><span class="cc-rel__label">{escape(label)}</span> {links}</li>')
+        names.append(label.lower())
     if not items:
         return ""
-    return f'<div class="cc-node__foot" data-search-exclude>{"".join(items)}</div>\n'
+    summary = escape(names[0].capitalize() + "".join(f", {n}" for n in names[1:]))
+    return (
+        f'<details class="cc-rel" data-search-exclude><summary>{summary}</summary>'
+        f"<ul>{''.join(items)}</ul></details>\n"
+    )
 
 
 def node_link(ident: str, context: PageContext) -> str:

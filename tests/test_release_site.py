@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from compiler.cli import cli
 from compiler.release import load_index, make_release, verify_releases
+from compiler.render import PageContext, SiteIndex
 from compiler.site.releases import site_pages
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -57,7 +58,9 @@ def test_pages(project: Path) -> None:
         "changes/1.0.0.md",
         "versions/1.0.0.md",
     ]
-    assert [p.path for p in pages.values() if p.nav] == ["versions.md", "changes.md"]
+    listed = [p.path for p in pages.values() if p.nav]
+    assert listed == ["versions.md", "changes.md", "versions/1.1.0.md", "versions/1.0.0.md"]
+    assert {p.path for p in pages.values() if p.nav_group == "Releases"} == set(listed[2:])
     files = {path: data for page in pages.values() for path, data in page.files.items()}
     for version in ("1.0.0", "1.1.0"):
         artifact = (project / "releases" / f"{version}.json").read_bytes()
@@ -83,15 +86,25 @@ def test_pages(project: Path) -> None:
     assert '<ins class="critic">, adjust</ins>' in changes
     assert 'data-rule="definition-text-changed"' in changes
 
-    full = pages["versions/1.0.0.md"].html or ""
-    assert '<h2 id="overview">Overview</h2>' in full
-    assert '<div class="admonition note cc-released-properties" id="safe">' in full
-    assert "Property safe (Safe, rank 1)" in full  # from the typed model: title, typed fields
-    assert "Priority core (mode holistic, order safe &gt; ethical &gt; helpful)" in full
-    # Each annotation's words once, boxed where they stand, not repeated in its section.
+    # A release renders like a chapter: the same labels, lists and relations, ids on the page.
+    release = pages["versions/1.0.0.md"]
+    assert release.release == "1.0.0" and release.build is not None
+    rendered = release.build(
+        PageContext(SiteIndex(), None, lambda path: f"../../{path.removesuffix('.md')}/")
+    )
+    full = rendered.html
+    assert rendered.title is not None and rendered.title.endswith(" 1.0.0")
+    assert '<h2 id="overview">' in full
+    assert '<li class="cc-node cc-property" id="safe" data-rank="1" value="1">' in full
+    assert "<p><strong>Safe</strong>: " in full
+    assert 'class="admonition' not in full and "Property safe" not in full
+    # Each annotation's words once, where they stand, not repeated in its section.
     assert full.count("understand and correct the model&#x27;s dispositions") == 1
     assert "understand and correct the model&#x27;s dispositions" in full
-    assert [entry.id for entry in pages["versions/1.0.0.md"].toc] == ["overview"]
+    # The notice links the current text and the release's redline.
+    assert 'href="../../index/">the current text</a>' in full
+    assert 'href="../../changes/1.0.0/">what changed in 1.0.0</a>' in full
+    assert [entry.id for entry in rendered.toc[0].children] == ["overview"]
 
 
 def test_changes_are_weighed_at_the_projects_levels(project: Path) -> None:
@@ -182,8 +195,46 @@ def test_versions_page_in_a_browser(built: Path, serve_dir, page) -> None:  # ty
     page.goto(f"{base}/versions/")
     rows.nth(1).locator("td").nth(0).locator("a").click()
     page.wait_for_url(f"{base}/versions/1.0.0/")
-    assert page.locator("article h1").first.inner_text().endswith("1.0.0")
+    assert page.locator("article h1").first.inner_text().removesuffix("¶").endswith("1.0.0")
     assert "understand and correct" in page.locator("article #oversight").inner_text()
+
+
+def test_version_selector_switches_between_the_current_text_and_each_release(
+    built: Path,
+    serve_dir,
+    page,  # type: ignore[no-untyped-def]
+) -> None:
+    base = serve_dir(built)
+    page.goto(f"{base}/01-base/")
+    selector = page.locator("article details.cc-version")
+    assert selector.locator("summary").inner_text() == "Version: current"
+    selector.locator("summary").click()
+    links = selector.locator("a")
+    assert links.all_inner_texts() == [
+        "Current text (1.1.0)",
+        "Release 1.1.0",
+        "Release 1.0.0",
+        "What changed, release by release",
+    ]
+    assert links.nth(0).get_attribute("aria-current") == "page"
+    links.nth(2).click()
+    page.wait_for_url(f"{base}/versions/1.0.0/")
+    selector = page.locator("article details.cc-version")
+    assert selector.locator("summary").inner_text() == "Version: 1.0.0 (archived)"
+    assert selector.locator("a[aria-current=page]").text_content() == "Release 1.0.0"
+    # The release links its redline and the current text.
+    notice = page.locator("article .cc-archived")
+    notice.get_by_text("what changed in 1.0.0").click()
+    page.wait_for_url(f"{base}/changes/1.0.0/")
+    page.go_back()
+    page.locator("article details.cc-version summary").click()
+    page.locator("article details.cc-version a").first.click()
+    page.wait_for_url(f"{base}/")
+    # Previous and next lead through the releases as through the chapters.
+    page.goto(f"{base}/versions/1.1.0/")
+    footer = page.locator("nav.md-footer__inner")
+    assert "Changes" in footer.locator(".md-footer__link--prev").inner_text()
+    assert "Version 1.0.0" in footer.locator(".md-footer__link--next").inner_text()
 
 
 def test_nav_lists_versions_and_changes(built: Path) -> None:

@@ -18,7 +18,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from compiler.cli import cli
-from compiler.site import GeneratedPage
+from compiler.pipeline import compile_sources
+from compiler.reader import SourceFile
+from compiler.site import GeneratedPage, Site
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -186,24 +188,59 @@ def test_nav_lists_chapters_then_generated_pages(repo_site: Path) -> None:
     order = [
         nav.index(title)
         for title in (
+            "The Constitution",
             "Overview",
+            "Reference",
             "Core values",
             "Constraints",
             "Glossary",
+            "For developers",
             "For tool builders",
             "Authoring guide",
         )
     ]
     assert order == sorted(order)
+    # Each chapter's reading time stands by its title.
+    overview = nav[nav.index("Overview") :]
+    assert overview.index("9 min") < overview.index("Being helpful") < overview.index("25 min")
 
 
-def test_property_is_a_block_with_rank_and_permalink(repo_site: Path) -> None:
-    html = (repo_site / "01-overview/index.html").read_text(encoding="utf-8")
-    assert '<div class="cc-node cc-property" id="broadly-safe" data-rank="1">' in html
-    assert (
-        'href="../core-values/#broadly-safe" title="See all core values in priority order">Rank 1</a>'
-        in html
+def test_nav_has_three_parts() -> None:
+    result = compile_sources(
+        [
+            SourceFile("01-a.md", "01-a.md", "---\nreading_time: 3\n---\n# A {#a}\n"),
+            SourceFile(
+                "02-b.md", "02-b.md", "# B {#b}\n\n::: property {#p rank=1}\n**P**: p.\n:::\n"
+            ),
+        ]
     )
+    extra = [
+        GeneratedPage("versions.md", "Versions", markdown="# Versions\n"),
+        GeneratedPage(
+            "versions/1.0.0.md", "Version 1.0.0", html="<h1>1</h1>", nav_group="Releases"
+        ),
+        GeneratedPage("hidden.md", "Hidden", html="<h1>h</h1>", nav=False),
+    ]
+    site = Site(result, extra)
+    assert site.nav() == [
+        {"Home": "index.md"},
+        {"The Constitution": [{"A": "01-a.md"}, {"B": "02-b.md"}]},
+        {"Reference": [{"Core values": "core-values.md"}]},
+        {
+            "For developers": [
+                {"For tool builders": "tool-builders.md"},
+                {"Authoring guide": "authoring.md"},
+                {"Versions": "versions.md"},
+                {"Releases": [{"Version 1.0.0": "versions/1.0.0.md"}]},
+            ]
+        },
+    ]
+    assert site.reading_time("01-a.md") == 3 and site.reading_time("02-b.md") is None
+
+
+def test_property_is_a_numbered_item_with_permalink(repo_site: Path) -> None:
+    html = (repo_site / "01-overview/index.html").read_text(encoding="utf-8")
+    assert '<li class="cc-node cc-property" id="broadly-safe" data-rank="1" value="1">' in html
     assert 'href="#broadly-safe" title="Permanent link">¶</a>' in html
     # Every id of the JSON is an HTML id, on the page of the chapter that defines it.
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
@@ -682,3 +719,70 @@ def test_a_disabled_plugin_leaves_the_build_to_mkdocs(tmp_path: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "::: property" not in html and 'id="p"' in html
     assert (site / "constitution.json").exists()
+
+
+def test_tool_builders_page_names_the_site_by_its_site_url(tmp_path: Path) -> None:
+    result = compile_sources([SourceFile("01-a.md", "01-a.md", "# A {#a}\n")])
+
+    def page(site_url: str | None, repo_url: str | None) -> str:
+        site = Site(result, site_url=site_url, repo_url=repo_url)
+        rendered = site.render("tool-builders.md", lambda path: path)
+        assert rendered is not None
+        return rendered.html
+
+    published = page("https://rules.example.net/constitution", "https://git.example.net/cc")
+    assert "BASE = &quot;https://rules.example.net/constitution/&quot;" in published
+    assert "curl -s https://rules.example.net/constitution/constitution.json" in published
+    assert "repo: https://git.example.net/cc" in published
+    for text in (published, page(None, None)):
+        assert "example.org/constitution" not in text and "OWNER" not in text and "{{" not in text
+    local = page(None, None)
+    assert "BASE = &quot;http://127.0.0.1:8000/&quot;" in local
+    assert "set site_url in mkdocs.yml" in local
+    assert "repo: local" in local and "entry: constitution check" in local
+
+
+def test_landing_page_is_made_from_the_spec() -> None:
+    first = (
+        "---\ntitle: The Rules\nversion: 2.0.0\nreading_time: 4\n---\n# Preface {#preface}\n\n"
+        "*A subtitle.*\n\nThe opening words, with a [link](02-b.md#b).\n\n"
+        + "Another paragraph of words. " * 30
+        + "\n\nA paragraph too many.\n\n## Later {#later}\n\nNot in the introduction.\n"
+    )
+    second = (
+        "# B {#b}\n\n::: property {#one rank=1}\n**One**: first.\n:::\n\n"
+        "::: property {#two rank=2}\n**Two**: second.\n:::\n\n"
+        '::: priority {#order mode=strict order="one two"}\nOne, then two.\n:::\n'
+    )
+    result = compile_sources(
+        [SourceFile("01-a.md", "01-a.md", first), SourceFile("02-b.md", "02-b.md", second)]
+    )
+    assert result.ok, [d.format() for d in result.diagnostics]
+    page = Site(result).render(
+        "index.md", lambda path: path.removesuffix(".md") + "/" if path.endswith(".md") else path
+    )
+    assert page is not None
+    html = page.html
+    assert '<h1 id="home">The Rules' in html and "Version 2.0.0" in html
+    # The first chapter's opening paragraphs, up to about INTRO_WORDS words, with no ids.
+    intro = html[html.index('<div class="cc-intro">') : html.index("</div>")]
+    assert "<em>A subtitle.</em>" in intro and '<a href="02-b/#b">link</a>' in intro
+    assert "Another paragraph" in intro and "A paragraph too many" not in intro
+    assert "Not in the introduction" not in html and 'id="' not in intro
+    assert '<a class="md-button md-button--primary" href="01-a/">Start reading</a>' in html
+    # The core values: the priority's diagram and each value in its words, by rank.
+    assert 'class="cc-diagram cc-diagram--strict"' in html and 'href="core-values/#one"' in html
+    values = html[html.index('<ol class="cc-values">') :]
+    assert values.index("<strong>One</strong>") < values.index("<strong>Two</strong>")
+    assert '<h2 id="core-values">The two core values' in html
+    # Chapters with their reading time, and the downloads.
+    assert "4 min read" in html
+    assert 'href="constitution.json" download>The compiled constitution, as JSON</a>' in html
+
+
+def test_landing_page_of_a_spec_without_values_or_text() -> None:
+    result = compile_sources([SourceFile("01-a.md", "01-a.md", "# A {#a}\n\n## B {#b}\n")])
+    page = Site(result).render("index.md", lambda path: path)
+    assert page is not None
+    assert "core-values" not in page.html and "cc-diagram" not in page.html
+    assert "cc-intro" not in page.html and "Start reading" in page.html

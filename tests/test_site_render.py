@@ -122,16 +122,43 @@ Because [being safe](01-a.md#safe) matters, and [values](#values).
 
 def test_annotations_render_as_labelled_blocks_with_permalinks() -> None:
     html = render_file(SPEC, "01-a.md")
-    assert '<div class="cc-node cc-property" id="safe" data-rank="1">' in html
-    assert '<span class="cc-kind">Property</span>' in html
-    assert 'title="See all core values in priority order">Rank 1</a>' in html
+    # Core values in a row are the numbered list the text speaks of, numbered by rank.
+    assert (
+        '<ol class="cc-values">\n<li class="cc-node cc-property" id="safe" data-rank="1" '
+        'value="1">\n<p class="cc-label" data-search-exclude><span class="cc-kind">Core value'
+        "</span>" in html
+    )
+    assert html.count('<ol class="cc-values">') == 1 and html.count("</ol>") == 1
+    assert "Rank 1" not in html and "cc-chip" not in html
     assert 'href="#safe" title="Permanent link">¶</a>' in html
-    # A title given as an attribute is shown in the header; one taken from the bold lead is not
+    # A title given as an attribute is shown in the label; one taken from the bold lead is not
     # repeated.
-    assert '<span class="cc-title">Kind to all</span>' in html
-    assert '<span class="cc-title">Safe</span>' not in html
-    assert '<span class="cc-mode cc-mode--hard">hard</span>' in html
-    assert 'Concerns:</span> <a href="#safe"' in html
+    assert '<span class="cc-name">Kind to all</span>' in html
+    assert '<span class="cc-name">Safe</span>' not in html
+    # A constraint's kind in words, and its name: the words every link to it shows.
+    assert '<span class="cc-kind">Hard constraint</span> <span class="cc-name">Never</span>' in html
+    # Relations are folded away until asked for, and named as the labels name them.
+    assert (
+        '<details class="cc-rel" data-search-exclude><summary>Concerns</summary><ul><li>'
+        '<span class="cc-rel__label">Concerns</span> <a href="#safe"' in html
+    )
+
+
+def test_an_annotation_holding_only_another_is_one_block_with_both_labels() -> None:
+    text = (
+        '# T {#t}\n\n::::: priority {#p mode=holistic order="a"}\nFirst.\n\n'
+        ':::: definition {#d term="tee"}\n::: constraint {#c kind=hard concerns=a}\n'
+        "The sentence.\n:::\n::::\n:::::\n\n::: property {#a rank=1}\n**A**: a.\n:::\n"
+    )
+    html = render_file({"01-t.md": text}, "01-t.md")
+    definition = html.index('<div class="cc-node cc-definition" id="d">')
+    constraint = html.index('<span class="cc-anchor" id="c"></span><p class="cc-label"')
+    sentence = html.index("<p>The sentence.</p>")
+    assert definition < constraint < sentence
+    # Two blocks deep (the priority, then the definition with the constraint), not three.
+    assert html.count('<div class="cc-node') == 2
+    assert '<span class="cc-kind">Priority (holistic)</span>' in html
+    assert "weighed together: higher priorities generally dominate" in html
 
 
 def test_links_to_ids_in_other_pages_are_rewritten() -> None:
@@ -142,8 +169,10 @@ def test_links_to_ids_in_other_pages_are_rewritten() -> None:
     assert '<a href="https://example.org/x" rel="noopener">external</a>' in html
     assert 'href="mailto:a@example.org"' in html
     # Back links: the rationale says what it justifies, the property what justifies it.
-    assert 'Justifies:</span> <a href="../01-a/#safe"' in html
-    assert 'Justified by:</span> <a href="../02-b/#why"' in render_file(SPEC, "01-a.md")
+    assert '<span class="cc-rel__label">Justifies</span> <a href="../01-a/#safe"' in html
+    assert '<span class="cc-rel__label">Justified by</span> <a href="../02-b/#why"' in render_file(
+        SPEC, "01-a.md"
+    )
 
 
 def test_question_mark_links_show_the_target_title() -> None:

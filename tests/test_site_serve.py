@@ -84,7 +84,9 @@ def test_serve_recompiles_on_save_and_shows_errors(
     source.write_text("# Home\n\nSee [there](#nowhere).\n", encoding="utf-8")
     wait_until(lambda: "The constitution has errors" in fetch(url), "the error page", server)
     page = fetch(url)
-    assert "index.md:3:5: CC302 link to unknown id &#x27;#nowhere&#x27;" in page
+    # Paths in the banner are relative to the project: a shared preview shows no local folders.
+    assert "<code>docs/index.md:3:5: CC302 link to unknown id &#x27;#nowhere&#x27;" in page
+    assert str(source.parent.parent) not in page
     assert 'See <a href="#nowhere">there</a>' in page  # the new text, with the error above it
 
     source.write_text("# Home\n\nFixed words.\n", encoding="utf-8")

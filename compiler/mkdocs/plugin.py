@@ -100,6 +100,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             highlight=self.config.highlight,
             site_name=config.site_name,
             pdf=self.config.pdf and not self.serving and result.ok,
+            site_url=config.site_url,
+            repo_url=config.repo_url,
+            project_dir=_project_dir(config),
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:
@@ -117,16 +120,16 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             for version in site.print_pages.values():
                 files.append(File.generated(config, pdf_path(version), content=b""))
         # Titles are the spec's words (or its file names); the nav templates insert them unescaped.
-        entries = [{as_text(title): path for title, path in entry.items()} for entry in site.nav()]
+        entries = _nav_titles_as_text(site.nav())
         if not config.nav:
             config.nav = entries
         else:
             # The project's own nav stays as written; generated pages it leaves out are added.
             listed = _nav_paths(config.nav)
             config.nav = list(config.nav) + [
-                entry
-                for entry in entries
-                if all(path in site.pages and path not in listed for path in entry.values())
+                {title: path}
+                for title, path in _nav_pages(entries)
+                if path in site.pages and path not in listed
             ]
         self.site = site
         return files
@@ -164,6 +167,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if not page.is_homepage:
             # The chapter's title, not the document title its front matter may hold.
             page.meta["title"] = as_text(title)
+        minutes = self.site.reading_time(page.file.src_uri)
+        if minutes is not None and "subtitle" not in page.meta:
+            page.meta["subtitle"] = as_text(f"{minutes} min")  # the nav shows it by the title
         search = self.site.search(page.file.src_uri)
         if search is not None:
             page.meta["search"] = search
@@ -181,7 +187,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
 
         rendered = self.site.render(page.file.src_uri, url_of_file)
         if rendered is None:
-            return html if self.site.ok else problems_banner(self.site.result.diagnostics)
+            if self.site.ok:
+                return html
+            return problems_banner(self.site.result.diagnostics, self.site.project_dir)
         toc = rendered.toc
         if sum(entry.level == 1 for entry in toc) > 1:
             # mkdocs-material lists only the first h1's children; a page with several h1s (one
@@ -316,6 +324,24 @@ def _nav_paths(nav: Any) -> set[str]:
     if isinstance(nav, list):
         return set().union(*(_nav_paths(item) for item in nav))
     return set()
+
+
+def _nav_titles_as_text(nav: list[Any]) -> list[Any]:
+    """The nav with its titles escaped (mkdocs' templates insert them as they are); paths stay."""
+    return [
+        {as_text(title): value if isinstance(value, str) else _nav_titles_as_text(value)}
+        for entry in nav
+        for title, value in entry.items()
+    ]
+
+
+def _nav_pages(nav: list[Any]) -> list[tuple[str, str]]:
+    """Every (title, page path) of a nav, at any depth, in order."""
+    pages: list[tuple[str, str]] = []
+    for entry in nav:
+        for title, value in entry.items():
+            pages += [(title, value)] if isinstance(value, str) else _nav_pages(value)
+    return pages
 
 
 def as_text(value: Any) -> Any:

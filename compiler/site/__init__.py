@@ -11,27 +11,40 @@ the pages it returns are added after the generated pages (their `files` are publ
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, render
-from ..emit import SCHEMA_FILE
 from ..document import Document, DocumentInfo
+from ..emit import SCHEMA_FILE
 from ..model import Chapter
 from ..pipeline import CompileResult
 from ..render import (
     PageContext,
     RenderedPage,
     SiteIndex,
-    TocEntry,
     escape,
     render_markdown,
     render_tokens,
     unique_anchor,
 )
 from .generated import GeneratedPage as GeneratedPage
+from .pages import (
+    DERIVED_SEARCH_BOOST,
+    FIXED_PAGES,
+    NAV_CONSTITUTION,
+    NAV_DEVELOPERS,
+    NAV_REFERENCE,
+    PageBuilder,
+    PageInputs,
+    annotation_ranges,
+    chapter_facts,
+    home_page,
+    kind_pages,
+)
 from .printable import (
     PRINT_PAGE,
     PRINT_TITLE,
@@ -42,20 +55,12 @@ from .printable import (
     release_print_html,
     release_print_path,
 )
-from .pages import (
-    DERIVED_SEARCH_BOOST,
-    FIXED_PAGES,
-    PageBuilder,
-    PageInputs,
-    annotation_ranges,
-    chapter_facts,
-    home_page,
-    kind_pages,
-)
+from .release_view import version_selector
 
 JSON_PATH = "constitution.json"
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
+FONTS_PATH = "assets/constitution/fonts"
 EXTENSION_MODULE = "compiler.site.releases"
 #: A spec file that is the site's home page (mkdocs publishes README.md as its folder's index).
 HOME_PAGES = frozenset({"index.md", "README.md"})
@@ -74,6 +79,10 @@ def extension_pages(project_dir: Path, spec_dir: Path | None = None) -> list[Gen
     return list(module.site_pages(project_dir, spec_dir))
 
 
+#: One entry of the nav, as mkdocs reads it: title -> page path, or title -> entries (a part).
+NavEntry = dict[str, "str | list[NavEntry]"]
+
+
 @dataclass(slots=True)
 class _Page:
     title: str
@@ -81,6 +90,10 @@ class _Page:
     nav: bool = True
     search_boost: float = 1.0
     """How a search ranks the page against the others (Material's boost); 0 leaves it out."""
+    part: str = NAV_DEVELOPERS
+    """The part of the nav that lists it (see `pages.NAV_CONSTITUTION`)."""
+    group: str | None = None
+    """A group inside that part, if any."""
 
 
 class Site:
@@ -98,8 +111,13 @@ class Site:
         highlight: bool = False,
         site_name: str | None = None,
         pdf: bool = False,
+        site_url: str | None = None,
+        repo_url: str | None = None,
+        project_dir: Path | None = None,
     ) -> None:
         self.result = result
+        self.project_dir = project_dir
+        """The project's directory: paths in it are shown relative to it."""
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
         self.pdf = pdf
@@ -128,6 +146,8 @@ class Site:
             SCHEMA_PATH,
             list(self.chapters),
             home_title=_home_title(model, site_name),
+            site_url=site_url,
+            repo_url=repo_url,
         )
         self.pages: dict[str, _Page] = {}
         taken = set(self.chapters)
@@ -144,7 +164,7 @@ class Site:
                 continue
             taken.add(path)
             self.kind_pages[kinds[path.removesuffix(".md")]] = path
-            self._add(path, title, builder, search_boost=DERIVED_SEARCH_BOOST)
+            self._add(path, title, builder, search_boost=DERIVED_SEARCH_BOOST, part=NAV_REFERENCE)
             self.inputs.page_titles[path] = title
         for path, title, builder in FIXED_PAGES:
             taken.add(path)
@@ -156,14 +176,23 @@ class Site:
             .joinpath("assets", "constitution.css")
             .read_bytes(),
         }
+        self.files.update(_fonts())
         if result.document is not None:
             self.files[JSON_PATH] = result.to_json_bytes()
+        self.releases: list[tuple[str, str]] = []
+        """(version, page path) of each release shown in full, for the version selector."""
         for page in extra_pages:
             if page.path in taken:
                 continue
             taken.add(page.path)
+            if page.release is not None:
+                self.releases.append((page.release, page.path))
             self.pages[page.path] = _Page(
-                page.title, _extension_builder(page), page.nav, 0.0 if page.archive else 1.0
+                page.title,
+                _extension_builder(page),
+                page.nav,
+                0.0 if page.archive else 1.0,
+                group=page.nav_group,
             )
             self.files.update(page.files)
         self._chapters_rendered: dict[str, RenderedPage] = {}
@@ -202,10 +231,11 @@ class Site:
         builder: PageBuilder,
         nav: bool = True,
         search_boost: float = 1.0,
+        part: str = NAV_DEVELOPERS,
     ) -> None:
         inputs = self.inputs
         self.pages[path] = _Page(
-            title, lambda context: builder(inputs, context), nav, search_boost
+            title, lambda context: builder(inputs, context), nav, search_boost, part
         )
 
     def search(self, path: str) -> dict[str, object] | None:
@@ -238,18 +268,37 @@ class Site:
         chapter = self.chapters.get(path)
         return dict(chapter.metadata) if chapter is not None else {}
 
-    def nav(self) -> list[dict[str, str]]:
-        """The nav: the home page, the chapters in spec order, then the generated pages."""
-        entries: list[dict[str, str]] = []
+    def nav(self) -> list[NavEntry]:
+        """The nav: the home page, then three parts: the chapters in spec order, the reference
+        pages, and the pages for developers (with their groups, e.g. the releases)."""
+        entries: list[NavEntry] = []
         if "index.md" in self.pages:
             entries.append({"Home": "index.md"})
-        entries += [{self.title(path) or path: path} for path in self.chapters]
-        entries += [
-            {page.title: path}
-            for path, page in self.pages.items()
-            if page.nav and path != "index.md"
-        ]
+        parts: dict[str, list[NavEntry]] = {
+            NAV_CONSTITUTION: [{self.title(path) or path: path} for path in self.chapters],
+            NAV_REFERENCE: [],
+            NAV_DEVELOPERS: [],
+        }
+        groups: dict[tuple[str, str], list[NavEntry]] = {}
+        for path, page in self.pages.items():
+            if not page.nav or path == "index.md":
+                continue
+            listed = parts.setdefault(page.part, [])
+            if page.group is None:
+                listed.append({page.title: path})
+                continue
+            key = (page.part, page.group)
+            if key not in groups:
+                groups[key] = []
+                listed.append({page.group: groups[key]})
+            groups[key].append({page.title: path})
+        entries += [{title: listed} for title, listed in parts.items() if listed]
         return entries
+
+    def reading_time(self, path: str) -> int | None:
+        """A chapter's reading time in minutes, if its front matter gives one."""
+        chapter = self.chapters.get(path)
+        return chapter.reading_time if chapter is not None else None
 
     def context(self, path: str, url_of_file: Callable[[str], str | None]) -> PageContext:
         return PageContext(
@@ -277,8 +326,17 @@ class Site:
             page = RenderedPage(fill_urls(rendered.html, url_of), rendered.toc, rendered.title)
         else:
             return None
+        release = next((version for version, where in self.releases if where == path), None)
+        if self.releases and (release or path in self.chapters or path == "index.md"):
+            current = path if path in self.chapters else "index.md"
+            page.html = (
+                version_selector(
+                    self.model.info.version, self.releases, release, current, url_of_file
+                )
+                + page.html
+            )
         if not self.ok:
-            page.html = problems_banner(self.result.diagnostics) + page.html
+            page.html = problems_banner(self.result.diagnostics, self.project_dir) + page.html
         return page
 
     def _rendered_chapter(
@@ -308,7 +366,9 @@ class Site:
             anchor = ids[0] if ids else unique_anchor(f"print-chapter-{number}", taken)
             page = self._rendered_chapter(path, outer)
             if not ids:
-                page = replace(page, html=f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html)
+                page = replace(
+                    page, html=f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html
+                )
             anchors[path] = anchor
             rendered.append((anchor, self.title(path) or path, page))
 
@@ -359,9 +419,13 @@ def _with_chapter_meta(html: str, chapter: Chapter) -> str:
     return html[:end] + meta + html[end:]
 
 
-def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
-    """The diagnostics at the top of every page while a preview has errors."""
+def problems_banner(diagnostics: Sequence[Diagnostic], project_dir: Path | None = None) -> str:
+    """The diagnostics at the top of every page while a preview has errors, with paths inside
+    `project_dir` shown relative to it (the page may be seen by others than its author)."""
     text = render(diagnostics, "text")
+    if project_dir is not None:
+        for prefix in {str(project_dir), os.path.realpath(project_dir)}:
+            text = text.replace(prefix.rstrip(os.sep) + os.sep, "")
     return (
         '<div class="admonition failure cc-problems" role="alert">'
         '<p class="admonition-title">The constitution has errors: fix them and save, and this '
@@ -370,9 +434,7 @@ def problems_banner(diagnostics: Sequence[Diagnostic]) -> str:
     )
 
 
-def _release_print_builder(
-    page: GeneratedPage, pdf: bool
-) -> Callable[[PageContext], RenderedPage]:
+def _release_print_builder(page: GeneratedPage, pdf: bool) -> Callable[[PageContext], RenderedPage]:
     build = _extension_builder(page)
     version = page.release or ""
 
@@ -388,9 +450,22 @@ def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedP
     def build(context: PageContext) -> RenderedPage:
         if page.markdown is not None:
             return render_markdown(page.markdown, context)
+        if page.build is not None:
+            return page.build(context)
         return RenderedPage(page.html or "", list(page.toc), page.title)
 
     return build
+
+
+def _fonts() -> dict[str, bytes]:
+    """The reading face and its licence, published beside the site's stylesheet (which loads
+    them from there: nothing comes from another host)."""
+    folder = resources.files("compiler").joinpath("assets", "fonts")
+    return {
+        f"{FONTS_PATH}/{item.name}": item.read_bytes()
+        for item in sorted(folder.iterdir(), key=lambda item: item.name)
+        if item.name.endswith((".woff2", ".txt"))
+    }
 
 
 def _home_title(model: Document, site_name: str | None) -> str:

@@ -27,7 +27,7 @@ PRINT_TITLE = "Print version"
 PDF_DIR = "pdf"
 _PLACEHOLDER = "\x00"
 #: A placeholder URL, its file (escaped as in an attribute) and the fragment that follows it.
-_PLACEHOLDER_URL = re.compile("\x00([^\x00]*)\x00(#[^\"]*)?")
+_PLACEHOLDER_URL = re.compile('\x00([^\x00]*)\x00(#[^"]*)?')
 
 
 def release_print_path(version: str) -> str:
@@ -36,7 +36,11 @@ def release_print_path(version: str) -> str:
 
 def pdf_path(version: str | None = None) -> str:
     """Where a PDF is published: the current text's, or a release's."""
-    return f"{PDF_DIR}/constitution.pdf" if version is None else f"{PDF_DIR}/constitution-{version}.pdf"
+    return (
+        f"{PDF_DIR}/constitution.pdf"
+        if version is None
+        else f"{PDF_DIR}/constitution-{version}.pdf"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,9 @@ def print_html(
         f'<h1 id="print-title">{escape(title)}</h1>\n',
         f'<p class="cc-print-intro">{escape(intro)}{_pdf_link(pdf, url_of_file)}</p>\n',
     ]
-    parts.append('<nav class="cc-print-contents" aria-label="Contents"><h2 id="print-contents">Contents</h2><ol>')
+    parts.append(
+        '<nav class="cc-print-contents" aria-label="Contents"><h2 id="print-contents">Contents</h2><ol>'
+    )
     for anchor, chapter_title, _ in listed:
         parts.append(f'<li><a href="#{escape(anchor)}">{escape(chapter_title)}</a></li>')
     parts.append("</ol></nav>\n")
@@ -109,7 +115,9 @@ def _pdf_link(pdf: str | None, url_of_file: Callable[[str], str | None]) -> str:
     url = url_of_file(pdf) if pdf is not None else None
     if url is None:
         return ""
-    return f' <span class="cc-pdf-link"><a href="{escape(url)}" download>Download the PDF</a>.</span>'
+    return (
+        f' <span class="cc-pdf-link"><a href="{escape(url)}" download>Download the PDF</a>.</span>'
+    )
 
 
 # --- the PDF ----------------------------------------------------------------------------------
@@ -146,8 +154,8 @@ def pdf_document(content: str, title: str, page_url: str, site_url: str | None) 
 def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> None:
     """Render `document` (see `pdf_document`) to `target` with WeasyPrint. Images are read from
     `site_dir` (relative to the page's directory `page_dir` in it); nothing else is fetched."""
-    import weasyprint  # noqa: PLC0415 (costs a second to import; only builds with PDFs pay it)
-    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = site_dir.resolve()
 
@@ -162,9 +170,7 @@ def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> Non
             if not resolved.is_relative_to(root) or not resolved.is_file():
                 raise ValueError(f"not a file of the site: {resolved.name}")
             kind = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, resolved.read_bytes(), headers={"Content-Type": kind}
-            )
+            return URLFetcherResponse(url, resolved.read_bytes(), headers={"Content-Type": kind})
 
     html = weasyprint.HTML(
         string=document,

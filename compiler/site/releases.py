@@ -28,18 +28,9 @@ from ..diff import (
     side_of,
 )
 from ..document import (
-    Admonition,
-    Block,
-    Code,
     Document,
-    ListBlock,
-    NodeBlock,
-    Paragraph,
-    Quote,
-    Table,
     from_json,
 )
-from ..grammar.types import FieldValue
 from ..release import (
     DEFAULT_RELEASES_DIR,
     INDEX_FILE,
@@ -48,8 +39,9 @@ from ..release import (
     chain_head,
     verify_releases,
 )
-from ..render import TocEntry, escape, nest_toc
+from ..render import TocEntry, escape
 from .generated import GeneratedPage
+from .release_view import ReleaseFacts, release_builder
 
 log = logging.getLogger("mkdocs.plugins.constitution")
 
@@ -160,16 +152,18 @@ def release_pages(
                 archive=True,
             )
         )
-        html, toc = version_html(entry, documents[entry.version])
+        path = version_page_path(entry.version)
+        facts = ReleaseFacts(
+            entry.version, entry.date, entry.sha256, changes_page_path(entry.version)
+        )
         pages.append(
             GeneratedPage(
-                version_page_path(entry.version),
+                path,
                 f"Version {entry.version}",
-                html=html,
-                nav=False,
-                toc=tuple(toc),
+                build=release_builder(path, facts, documents[entry.version]),
                 archive=True,
                 release=entry.version,
+                nav_group="Releases",
             )
         )
     return pages
@@ -260,84 +254,3 @@ def changelog_html(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResu
             + _changes_body(entry, diffs.get(entry.version))
         )
     return "".join(parts)
-
-
-def version_html(entry: ReleaseEntry, document: Document) -> tuple[str, list[TocEntry]]:
-    """A release in full, from its typed model: every section's heading and own blocks in
-    document order, each annotation boxed and labelled where it stands."""
-    title = document.info.title or "Constitution"
-    parts = [
-        f"<h1>{escape(title)} {escape(entry.version)}</h1>\n",
-        f'<p class="cc-release-meta">Released {escape(entry.date)} · SHA-256 '
-        f"<code>{escape(entry.sha256)}</code> · read from the released JSON</p>\n",
-    ]
-    headings: list[tuple[int, str, str]] = []
-    for node in document.nodes:
-        if node.kind != "section":
-            continue
-        level = min(max((node.level or 1) + 1, 2), 6)
-        headings.append((level, node.id, node.title or ""))
-        parts.append(f'<h{level} id="{escape(node.id)}">{escape(node.title or "")}</h{level}>\n')
-        parts.append(_blocks(document, node.blocks))
-    return "".join(parts), nest_toc(headings)
-
-
-def _blocks(document: Document, blocks: Sequence[Block]) -> str:
-    """Blocks as escaped HTML; a child annotation boxed and labelled, a subsection left to its
-    own heading."""
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            out.append(_paragraphs(block.text))
-        elif isinstance(block, ListBlock):
-            tag = "ol" if block.ordered else "ul"
-            items = "".join(f"<li>{_blocks(document, item.blocks)}</li>" for item in block.items)
-            out.append(f"<{tag}>{items}</{tag}>\n")
-        elif isinstance(block, Quote):
-            out.append(f"<blockquote>{_blocks(document, block.blocks)}</blockquote>\n")
-        elif isinstance(block, Admonition):
-            out.append(f'<div class="admonition">{_blocks(document, block.blocks)}</div>\n')
-        elif isinstance(block, Code):
-            out.append(f"<pre><code>{escape(block.text)}</code></pre>\n")
-        elif isinstance(block, Table):
-            rows = [block.header, *block.rows]
-            cells = "".join(
-                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
-                for row in rows
-            )
-            out.append(f"<table>{cells}</table>\n")
-        elif isinstance(block, NodeBlock):
-            out.append(_boxed(document, block.id))
-    return "".join(out)
-
-
-def _boxed(document: Document, ident: str) -> str:
-    node = document.get(ident)
-    if node is None or node.kind == "section":
-        return ""
-    kind = document.kinds.get(node.kind)
-    key = kind.key if kind is not None else node.kind
-    label = f"{kind.label if kind is not None else node.kind} {node.id}"
-    details = [node.title or "", *(f"{name} {_value(v)}" for name, v in node.fields.items())]
-    shown = ", ".join(d for d in details if d)
-    return (
-        f'<div class="admonition note cc-released-{escape(key)}" id="{escape(node.id)}">\n'
-        f'<p class="admonition-title">{escape(label + (f" ({shown})" if shown else ""))}</p>\n'
-        f"{_blocks(document, node.blocks)}</div>\n"
-    )
-
-
-def _value(value: FieldValue) -> str:
-    if isinstance(value, tuple):
-        if value and all(isinstance(item, tuple) for item in value):
-            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
-        return " ".join(map(str, value))
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _paragraphs(text: str) -> str:
-    return "".join(
-        f"<p>{escape(block).replace(chr(10), '<br>')}</p>\n"
-        for block in text.split("\n\n")
-        if block.strip()
-    )

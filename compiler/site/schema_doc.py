@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..render import TocEntry, escape
+from ..render import TocEntry, breakable, escape
 
 #: The schema's $defs that describe the nodes of the top-level arrays, in page order.
 _ITEM_DEF = "#/$defs/"
@@ -19,7 +19,7 @@ def type_summary(node: Mapping[str, Any]) -> str:
         name = str(node["$ref"]).removeprefix(_ITEM_DEF)
         return f'<a href="#def-{escape(name)}"><code>{escape(name)}</code></a>'
     if "const" in node:
-        return f"<code>{escape(_json_literal(node['const']))}</code>"
+        return f"<code>{breakable(_json_literal(node['const']))}</code>"
     if "enum" in node:
         return " | ".join(f"<code>{escape(_json_literal(v))}</code>" for v in node["enum"])
     for key in ("anyOf", "oneOf"):
@@ -74,8 +74,10 @@ def fields_table(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str
     if not rows:
         return ""
     return (
-        '<table class="cc-fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th>'
-        "<th>Meaning</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n"
+        '<div class="cc-table cc-fields"><table><thead><tr><th>Field</th><th>Type</th>'
+        "<th>Required</th><th>Meaning</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div>\n"
     )
 
 
@@ -108,7 +110,7 @@ def field_reference(schema: Mapping[str, Any], level: int = 2) -> tuple[str, lis
         f'<{h} id="field-reference">Field reference<a class="headerlink" href="#field-reference" '
         f'title="Permanent link">¶</a></{h}>\n',
         f"<p>{escape(str(schema.get('description', '')))}</p>\n",
-        f"<p>Schema <code>$id</code>: <code>{escape(str(schema.get('$id', '')))}</code> "
+        f"<p>Schema <code>$id</code>: <code>{breakable(str(schema.get('$id', '')))}</code> "
         f"(JSON Schema draft 2020-12).</p>\n",
         fields_table(schema, schema),
     ]

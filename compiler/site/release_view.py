@@ -1,0 +1,238 @@
+"""A released constitution shown as its chapters are: the same renderer, the same annotation
+labels and relations, from the release's JSON read into the typed model
+(`compiler.document.from_json`, either schema).
+
+A release keeps each node's own text, its blocks (paragraphs, lists, quotes, code, where each
+child stands) and its typed fields, not its Markdown: the page is rebuilt as a token stream
+(headings, paragraphs, lists, annotation fences, spans) and rendered by `compiler.render`, so that
+only the inline markup (emphasis, links) differs from the chapter the text came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from ..document import (
+    Admonition,
+    Block,
+    Code,
+    Document,
+    ListBlock,
+    Node,
+    NodeBlock,
+    Paragraph,
+    Quote,
+    Table,
+)
+from ..grammar.types import FieldValue, Form, TitleSource
+from ..model import Attributes
+from ..render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
+from ..syntax.annotations import AnnotationInfo
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFacts:
+    """What the release page says about the release, and where its redline is."""
+
+    version: str
+    date: str
+    sha256: str
+    changes_path: str
+    """Docs-relative path of the page with its redline against the release before it."""
+
+
+def release_builder(
+    path: str, facts: ReleaseFacts, document: Document
+) -> Callable[[PageContext], RenderedPage]:
+    """A builder of the release page at `path` (a docs-relative page path): its title, what it
+    is (with links to the current text and to its redline), then the released text rendered
+    like a chapter. Every id of the release is local to the page."""
+
+    def build(context: PageContext) -> RenderedPage:
+        index = SiteIndex.from_model(document)
+        for node in index.nodes.values():
+            node.file = path  # the whole release is one page
+        local = PageContext(
+            index, path, context.url_of_file, anchors=True, highlight=context.highlight
+        )
+        sections = [n for n in document.nodes if document.kinds[n.kind].form is Form.HEADING]
+        page = render_tokens(list(_tokens(document, sections)), local, [n.id for n in sections])
+        title = f"{document.info.title or 'Constitution'} {facts.version}"
+        toc = [TocEntry(1, "release", title, page.toc)]
+        return RenderedPage(_head(title, facts, context) + page.html, toc, title)
+
+    return build
+
+
+def _head(title: str, facts: ReleaseFacts, context: PageContext) -> str:
+    links = []
+    current = context.url_of_file("index.md")
+    if current is not None:
+        links.append(f'<a href="{escape(current)}">the current text</a>')
+    redline = context.url_of_file(facts.changes_path)
+    if redline is not None:
+        links.append(f'<a href="{escape(redline)}">what changed in {escape(facts.version)}</a>')
+    see = f" See {' and '.join(links)}." if links else ""
+    return (
+        f'<h1 id="release">{escape(title)}<a class="headerlink" href="#release" '
+        'title="Permanent link">¶</a></h1>\n'
+        f'<p class="cc-chapter-meta">Released {escape(facts.date)} · SHA-256 '
+        f'<code title="{escape(facts.sha256)}">{escape(facts.sha256[:12])}…</code></p>\n'
+        f'<p class="cc-archived" data-search-exclude>This is release {escape(facts.version)} as '
+        f"it was published, read from its JSON (which keeps the words, not their emphasis or "
+        f"links).{see}</p>\n"
+    )
+
+
+def _tokens(document: Document, sections: Sequence[Node]) -> Iterator[Token]:
+    for section in sections:
+        tag = f"h{min((section.level or 1) + 1, 6)}"
+        opening = Token("heading_open", tag, 1, block=True)
+        opening.meta["attributes"] = Attributes(section.id)
+        yield opening
+        yield _inline(section.title or "")
+        yield Token("heading_close", tag, -1, block=True)
+        yield from _blocks(document, section.blocks)
+
+
+def _blocks(
+    document: Document, blocks: Sequence[Block], lead: str | None = None
+) -> Iterator[Token]:
+    """Tokens for `blocks`; a child node that is not a section as an annotation fence (a
+    section comes with its own heading). With `lead`, a first paragraph that opens with it and a
+    colon shows it bold (the node's title, as it was written)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from _paragraph(document, block, lead)
+        elif isinstance(block, ListBlock):
+            name = "ordered_list" if block.ordered else "bullet_list"
+            tag = "ol" if block.ordered else "ul"
+            yield Token(f"{name}_open", tag, 1, block=True)
+            for item in block.items:
+                yield Token("list_item_open", "li", 1, block=True)
+                yield from _blocks(document, item.blocks)
+                yield Token("list_item_close", "li", -1, block=True)
+            yield Token(f"{name}_close", tag, -1, block=True)
+        elif isinstance(block, (Quote, Admonition)):
+            yield Token("blockquote_open", "blockquote", 1, block=True)
+            yield from _blocks(document, block.blocks)
+            yield Token("blockquote_close", "blockquote", -1, block=True)
+        elif isinstance(block, Code):
+            fence = Token("fence", "code", 0, block=True, content=block.text)
+            fence.info = block.language or ""
+            yield fence
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                yield from _paragraph(document, Paragraph(" | ".join(row)), None)
+        elif isinstance(block, NodeBlock):
+            yield from _annotation(document, block.id)
+        lead = None
+
+
+def _annotation(document: Document, ident: str) -> Iterator[Token]:
+    node = document.get(ident)
+    if node is None or document.kinds[node.kind].form is Form.HEADING:
+        return
+    kind = document.kinds[node.kind]
+    lead = node.title if TitleSource.LEAD in kind.title.sources and node.title else None
+    first = next((b for b in node.blocks if isinstance(b, Paragraph)), None)
+    opens_with_title = lead is not None and first is not None and first.text.startswith(f"{lead}:")
+    values = tuple((name, _value(value)) for name, value in node.fields.items())
+    if node.title and not opens_with_title and TitleSource.ATTRIBUTE in kind.title.sources:
+        values += ((kind.title.attribute, node.title),)
+    attributes = Attributes(node.id, node.classes, values + tuple(node.attributes.items()))
+    opening = Token("container_annotation_open", "div", 1, block=True)
+    opening.info = node.kind
+    opening.meta["annotation"] = AnnotationInfo(node.kind, attributes, (), 0)
+    yield opening
+    yield from _blocks(document, node.blocks, lead if opens_with_title else None)
+    yield Token("container_annotation_close", "div", -1, block=True)
+
+
+def _paragraph(document: Document, paragraph: Paragraph, lead: str | None) -> Iterator[Token]:
+    text = " ".join(paragraph.text.split())
+    if not text:
+        return
+    token = _inline(text)
+    children: list[Token] = []
+    if paragraph.parts:
+        for part in paragraph.parts:
+            node = document.get(part.node) if part.node else None
+            if node is None:
+                children.append(Token("text", "", 0, content=part.text))
+                continue
+            opening = Token("span_open", "span", 1)
+            opening.meta["attributes"] = Attributes(node.id, (node.kind,))
+            children += [opening, Token("text", "", 0, content=part.text)]
+            children.append(Token("span_close", "span", -1))
+    elif lead is not None and text.startswith(f"{lead}:"):
+        children = [
+            Token("strong_open", "strong", 1),
+            Token("text", "", 0, content=lead),
+            Token("strong_close", "strong", -1),
+            Token("text", "", 0, content=text[len(lead) :]),
+        ]
+    if children:
+        token.children = children
+    yield Token("paragraph_open", "p", 1, block=True)
+    yield token
+    yield Token("paragraph_close", "p", -1, block=True)
+
+
+def _value(value: FieldValue) -> str:
+    """A typed value as its attribute would be written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        if value and all(isinstance(item, tuple) for item in value):
+            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
+        return " ".join(map(str, value))
+    return str(value)
+
+
+def _inline(text: str) -> Token:
+    token = Token("inline", "", 0, content=text)
+    token.children = [Token("text", "", 0, content=text)]
+    return token
+
+
+#: The page with every release's redline, linked from the version selector if the site has it.
+CHANGES_PAGE = "changes.md"
+
+
+def version_selector(
+    current: str | None,
+    releases: Sequence[tuple[str, str]],
+    here: str | None,
+    current_path: str,
+    url_of_file: Callable[[str], str | None],
+) -> str:
+    """A menu of the versions a reader can switch between, as mike's sites have: the current
+    text (`current` is its version, `current_path` the page it links to) and each release
+    (version, page path); `here` is the release this page shows, or None for the current text.
+    Plain HTML (a `<details>`): it works without scripts."""
+    shown = f"{escape(here)} (archived)" if here is not None else "current"
+    items = []
+    link = url_of_file(current_path)
+    if link is not None:
+        name = f"Current text ({escape(current)})" if current else "Current text"
+        mark = ' aria-current="page"' if here is None else ""
+        items.append(f'<li><a href="{escape(link)}"{mark}>{name}</a></li>')
+    for version, path in releases:
+        link = url_of_file(path)
+        if link is not None:
+            mark = ' aria-current="page"' if version == here else ""
+            items.append(f'<li><a href="{escape(link)}"{mark}>Release {escape(version)}</a></li>')
+    link = url_of_file(CHANGES_PAGE)
+    if link is not None:
+        items.append(
+            f'<li class="cc-version__changes"><a href="{escape(link)}">'
+            "What changed, release by release</a></li>"
+        )
+    return (
+        f'<details class="cc-version" data-search-exclude><summary>Version: {shown}</summary>'
+        f"<ul>{''.join(items)}</ul></details>\n"
+    )
