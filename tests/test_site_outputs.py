@@ -135,7 +135,7 @@ def test_an_earlier_site_and_an_empty_directory_are_replaced(tmp_path: Path) -> 
     first = build(config)  # empty: replaced
     assert first.exit_code == 0, first.output
     # The site holds nothing but the site: the build is recorded beside it, not in it.
-    record = tmp_path / f".site{MARKER}"
+    record = tmp_path / f"{MARKER}.site"
     assert not (tmp_path / "site" / MARKER).exists() and record.is_file()
     (tmp_path / "site" / "constitution.json").unlink()  # the record alone says it is ours
     assert build(config).exit_code == 0  # the recorded directory: replaced
@@ -209,7 +209,7 @@ def test_a_killed_builds_directory_is_removed_by_the_next(tmp_path: Path) -> Non
         os.close(fd)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == sorted(
-        [foreign.name, running.name, link.name, f".site{MARKER}"]  # and the site's record
+        [foreign.name, running.name, link.name]
     )
     assert not left.exists()
 
@@ -239,7 +239,7 @@ def test_a_full_disk_during_the_build(tmp_path: Path, monkeypatch: pytest.Monkey
     )
     assert tree(tmp_path / "site") == before
     # Nothing left beside it but the record of the site the first build made.
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [f".site{MARKER}"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
 
 
 def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,7 +260,7 @@ def test_a_read_only_disk_when_swapping(tmp_path: Path, monkeypatch: pytest.Monk
     assert "CC512 cannot write" in result.stderr and "Read-only file system" in result.stderr
     assert tree(tmp_path / "site") == before
     # Nothing left beside it but the record of the site the first build made.
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [f".site{MARKER}"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
 
 
 def test_a_read_only_project_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,9 +29,9 @@ PUBLISHED = ("constitution.json", "schemas/constitution.schema.json")
 
 
 def record_path(target: Path) -> Path:
-    """Where `build` records the site directory it made: beside it, ``.NAME.constitution-build``
-    (hidden, and outside what is published)."""
-    return target.parent / f".{target.name}{MARKER}"
+    """Where `build` records the site directory it made: beside it, ``.constitution-build.NAME``
+    (hidden, outside what is published, and not named like a staging directory ``.NAME.*``)."""
+    return target.parent / f"{MARKER}.{target.name}"
 
 
 def published(target: Path) -> None:
