@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from compiler.diff import DEFAULT_LEVELS, Levels, Side, diff_documents, load_levels
+from compiler.diff import (
+    DEFAULT_LEVELS,
+    Levels,
+    Side,
+    diff_documents,
+    load_levels,
+    rules_table,
+)
 from compiler.diff.fields import BUILTIN_RULES, grammar_entries
 from compiler.diff.rules import Facts
 from compiler.document import from_json, to_json
@@ -194,3 +201,9 @@ def test_the_guides_authority_example_reads_and_gives_its_levels(
     assert changes("authority=user", "authority=developer", levels) == [
         ("field-raised", "substantive")
     ]
+
+
+def test_the_rules_table_shows_the_levels_of_declared_fields(levels: Levels) -> None:
+    table = rules_table(levels)
+    assert "| `field-lowered` (kind section, field fields.authority) | breaking |" in table
+    assert "| `field-raised` (kind section, field fields.authority) | substantive |" in table

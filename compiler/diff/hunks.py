@@ -136,13 +136,25 @@ def _separated(segments: Sequence[Segment], before: int, after: int) -> bool:
 
 def _last_start(text: str, edit: Segment | None) -> int:
     """Where the last sentence of `text` (after `edit`) starts, white space skipped; 0 when it
-    holds no sentence end."""
-    probe, extra = _probe(text, edit)
-    start = 0
-    for match in _BOUNDARY.finditer(probe):
-        start = match.end() - extra
+    holds no sentence end. Read from the end, in windows that double: the cost grows with the
+    last sentence, not with the text before it."""
+    window = 256
+    while True:
+        at = max(len(text) - window, 0)
+        probe, extra = _probe(text, edit) if at == 0 else (text[at:], 0)
+        start = -1
+        for match in _BOUNDARY.finditer(probe):
+            start = at + match.end() - extra
+        if start >= 0 or at == 0:
+            break
+        window *= 4
     start = max(start, 0)
-    return start + len(text[start:]) - len(text[start:].lstrip())
+    rest = text[start : start + 256]
+    while rest and rest.isspace():  # white space runs on past the window: read further
+        rest = text[start : start + 4 * len(rest)]
+        if len(rest) == len(text) - start:
+            break
+    return start + len(rest) - len(rest.lstrip())
 
 
 def _first_end(text: str, edit: Segment) -> int:

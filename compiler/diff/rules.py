@@ -405,6 +405,10 @@ def rules_table(levels: Levels = DEFAULT_LEVELS) -> str:
             if entry.rule == rule:
                 name = f"`{rule}` ({entry.selector.describe()})"
                 rows.append(_row(name, entry.level, "default" if project else None, entry.why))
+        for entry in levels.grammar:
+            if entry.rule == rule and entry.origin:  # a field the spec declares
+                name = f"`{rule}` ({entry.selector.describe()})"
+                rows.append(_row(name, entry.level, entry.origin if project else None, when))
     lines = head + rows
     if levels.ignores:
         lines += ["", "Changes ignored:", ""]
