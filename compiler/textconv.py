@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from .api import Constitution
 from .diagnostics import escape_controls
 from .document import Document, Node, from_json
-from .grammar.types import FieldValue
+from .grammar.values import written
 
 #: A sentence ends at . ! or ? (and any closing quotes or brackets) followed by a space and a
 #: capital, a digit or an opening quote.
@@ -35,18 +35,6 @@ def _fields(pairs: Iterable[tuple[str, object]]) -> Iterator[str]:
         if value is None or value == "" or value == ():
             continue
         yield f"  {key}: {value}"
-
-
-def _value(value: FieldValue) -> str:
-    """A typed value as written: an order as its levels (``a > b c``), many values separated by
-    spaces, booleans in lower case."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        if value and all(isinstance(item, tuple) for item in value):
-            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
-        return " ".join(map(str, value))
-    return str(value)
 
 
 def _quoted(value: str) -> str:
@@ -69,7 +57,7 @@ def _node_fields(node: Node) -> list[tuple[str, object]]:
     return [
         ("title", node.title),
         ("level", node.level),
-        *((name, _value(value)) for name, value in node.fields.items()),
+        *((name, written(value)) for name, value in node.fields.items()),
         ("parent", node.parent),
         ("normative", None if node.normative else "false"),
         ("classes", " ".join(node.classes)),

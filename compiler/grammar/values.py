@@ -275,3 +275,15 @@ def _ids(value: FieldValue) -> list[str]:
         else:
             found.append(str(item))
     return found
+
+
+def written(value: FieldValue) -> str:
+    """A typed value as its attribute would be written: an order as its levels (``a > b c``),
+    many values separated by spaces, booleans in lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        if value and all(isinstance(item, tuple) for item in value):
+            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
+        return " ".join(map(str, value))
+    return str(value)

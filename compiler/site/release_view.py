@@ -27,7 +27,8 @@ from ..document import (
     Quote,
     Table,
 )
-from ..grammar.types import FieldValue, Form, TitleSource
+from ..grammar.types import Form, TitleSource
+from ..grammar.values import written
 from ..model import Attributes
 from ..render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
 from ..syntax.annotations import AnnotationInfo
@@ -140,7 +141,7 @@ def _annotation(document: Document, ident: str) -> Iterator[Token]:
     lead = node.title if TitleSource.LEAD in kind.title.sources and node.title else None
     first = next((b for b in node.blocks if isinstance(b, Paragraph)), None)
     opens_with_title = lead is not None and first is not None and first.text.startswith(f"{lead}:")
-    values = tuple((name, _value(value)) for name, value in node.fields.items())
+    values = tuple((name, written(value)) for name, value in node.fields.items())
     if node.title and not opens_with_title and TitleSource.ATTRIBUTE in kind.title.sources:
         values += ((kind.title.attribute, node.title),)
     attributes = Attributes(node.id, node.classes, values + tuple(node.attributes.items()))
@@ -180,17 +181,6 @@ def _paragraph(document: Document, paragraph: Paragraph, lead: str | None) -> It
     yield Token("paragraph_open", "p", 1, block=True)
     yield token
     yield Token("paragraph_close", "p", -1, block=True)
-
-
-def _value(value: FieldValue) -> str:
-    """A typed value as its attribute would be written."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        if value and all(isinstance(item, tuple) for item in value):
-            return " > ".join(" ".join(map(str, level)) for level in value)  # type: ignore[arg-type]
-        return " ".join(map(str, value))
-    return str(value)
 
 
 def _inline(text: str) -> Token:
