@@ -625,8 +625,7 @@ def _field_words(spec: KindSpec, node: NodeInfo) -> list[str]:
             continue  # shown as the rank badge
         if field_spec.type is FieldType.ENUM and isinstance(value, str):
             words.append(
-                f'<span class="cc-mode cc-mode--{_data_key(value)}" '
-                f'title="{escape(field_spec.label or field_spec.name)}">{escape(value)}</span>'
+                f'<span class="cc-mode cc-mode--{_data_key(value)}">{escape(value)}</span>'
             )
             continue
         shown = ("yes" if value else "no") if isinstance(value, bool) else _words(value)
