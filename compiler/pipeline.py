@@ -170,7 +170,7 @@ def compile_spec(
     if grammar_file is None and files is not None and files.declarations is None:
         # A constitution.yaml the file policy refused (not YAML, not a mapping: CC113) is
         # reported once, there; the spec is read with the default grammar.
-        grammar, grammar_problems = default_grammar(), []
+        grammar, grammar_problems = default_grammar(), list[Diagnostic]()
     else:
         grammar, grammar_problems = load_grammar(
             spec_path, Path(grammar_file) if grammar_file is not None else None
