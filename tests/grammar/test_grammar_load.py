@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from compiler.diagnostics import CODES, render
 from compiler.grammar import load
-from compiler.pipeline import compile_sources
-from compiler.reader import SourceFile
 from compiler.grammar.load import GRAMMAR_FILE, default_grammar, load_grammar, loads_grammar
 from compiler.grammar.types import FieldType, Form, Grammar, Granularity, Mode, TitleSource
+from compiler.pipeline import compile_sources
+from compiler.reader import SourceFile
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "grammar" / "valid"
 CLAUDE = (DATA / "claude.yaml").read_text("utf-8")
