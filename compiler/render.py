@@ -733,7 +733,10 @@ def _name(
     if spec.page is not None and spec.page.view is PageView.LIST and ident:
         term = escape(node.title)
         if page_url:
-            term = f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(spec.page.title)}">{term}</a>'
+            where = f"In the {spec.page.title.lower()}"
+            term = (
+                f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(where)}">{term}</a>'
+            )
         return f"<dfn>{term}</dfn>"
     if TitleSource.LEAD in spec.title.sources and not attributes.get(spec.title.attribute):
         return ""

@@ -159,10 +159,11 @@ def test_check_validates_a_compiled_json(repo_root: Path, tmp_path: Path) -> Non
     bad.write_text(good.read_text(encoding="utf-8").replace('"rank": 2', '"rank": 1'), "utf-8")
     result = CliRunner().invoke(cli, ["check", str(bad), "--format", "github"])
     assert result.exit_code == 1
+    lines = bad.read_text("utf-8").splitlines()
     line = next(
         i
-        for i, text in enumerate(bad.read_text("utf-8").splitlines(), 1)
-        if '"id": "broadly-ethical"' in text
+        for i, text in enumerate(lines, 1)
+        if '"id": "broadly-ethical"' in text and '"kind": "property"' in lines[i]
     )
     assert result.stderr.splitlines()[0] == (
         f"::error file={str(bad).replace(':', '%3A')},line={line - 1},col=5,title=CC304::property "
@@ -195,7 +196,7 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
     assert result.stdout == (
         "constitution: Small\n"
         "  version: 0.1.0\n"
-        "  schema: https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json\n"
+        "  schema: https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json\n"
         "  source: small.md (Values)\n"
         "\n"
         "section values\n"
@@ -251,7 +252,7 @@ def test_textconv_shows_front_matter(tmp_path: Path) -> None:
     )
     assert render(compiler.load(spec)).splitlines()[:5] == [
         "constitution: T",
-        "  schema: https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json",
+        "  schema: https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json",
         "  metadata authors: Ada Lovelace, Alan Turing",
         "  metadata chapter: 2",
         "  source: meta.md (T)",
@@ -274,7 +275,7 @@ def test_textconv_of_the_real_spec_has_no_positions(repo_root: Path) -> None:
     text = render(compiler.load(repo_root / "spec"))
     assert text == render(compiler.load(repo_root / "spec"))
     assert "01-overview.md:" not in text and '"line"' not in text
-    assert "priority core-priority\n  mode: holistic\n" in text
+    assert "priority core-priority\n  parent: core-values\n  mode: holistic\n" in text
     assert (
         "  order: broadly-safe > broadly-ethical > compliant-with-guidelines > genuinely-helpful\n"
         in text
@@ -393,7 +394,7 @@ def test_python_example_runs(repo_root: Path) -> None:
     }
     assert hard
     assert run.stdout == (
-        "broadly-safe (rank 1) has priority over genuinely-helpful (rank 4)\n"
+        "broadly-safe has priority over genuinely-helpful (in core-priority)\n"
         "holistically: broadly-safe should generally dominate, but weigh both\n"
         + "".join(f"hard constraint {ident} holds whatever the weighing\n" for ident in hard)
     )
@@ -405,7 +406,7 @@ def test_python_example_runs(repo_root: Path) -> None:
     )
     assert run.returncode == 1
     assert run.stderr == (
-        "weigh.py: no property 'broadly-saf' in the constitution; did you mean 'broadly-safe'?\n"
+        "weigh.py: no id 'broadly-saf' in the constitution; did you mean 'broadly-safe'?\n"
     )
 
 

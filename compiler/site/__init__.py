@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, render
 from ..document import Document, DocumentInfo
-from ..emit import SCHEMA_FILE
+from ..emit import SCHEMA_FILE, spec_schema_bytes
 from ..model import Chapter
 from ..pipeline import CompileResult
 from ..render import (
@@ -58,6 +58,8 @@ from .printable import (
 from .release_view import version_selector
 
 JSON_PATH = "constitution.json"
+SPEC_SCHEMA_PATH = "constitution.spec.schema.json"
+"""The spec's own schema (every field its grammar declares typed), beside the JSON."""
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
 FONTS_PATH = "assets/constitution/fonts"
@@ -179,6 +181,8 @@ class Site:
         self.files.update(_fonts())
         if result.document is not None:
             self.files[JSON_PATH] = result.to_json_bytes()
+            grammar = result.grammar or model.grammar
+            self.files[SPEC_SCHEMA_PATH] = spec_schema_bytes(grammar)
         self.releases: list[tuple[str, str]] = []
         """(version, page path) of each release shown in full, for the version selector."""
         for page in extra_pages:
