@@ -245,8 +245,8 @@ class Constitution:
         """The constraints whose ``concerns`` name `ident`, in document order; with `kind`, only
         those of that kind (``hard``, ``exception``, ``robustness``...).
 
-        >>> [c.id for c in compiler.load("spec").constraints_for("broadly-ethical", kind="hard")]
-        ['hard-constraints', 'hard-constraints-not-weighed']
+        >>> [c.id for c in compiler.load("spec").constraints_for("broadly-safe", kind="hard")]
+        ['no-undermining-oversight', 'no-disempowering-humanity']
         """
         self.node(ident)
         return tuple(

@@ -80,6 +80,13 @@ CROSS_REFERENCES = (
     ("content on model nature, identity, and psychology", "claudes-nature"),
     ("wellbeing section", "claudes-wellbeing"),
     ("discussion of Claude's nature and psychology", "claudes-nature"),
+    ("other priorities discussed in this document", "core-priority"),
+    ("the hard constraints", "hard-constraints-section"),
+    ("priority on safety", "core-priority"),
+    ("already a hard constraint", "no-disempowering-humanity"),
+    ("treat broad safety as having a very high priority", "core-priority"),
+    ("explain why we think the current approach is wise", "corrigibility"),
+    ("the hard constraints we've specified", "hard-constraints-section"),
 )
 
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.?!])|(?<=[.?!][\"')]))\s+")

@@ -1,0 +1,227 @@
+"""The model spec/ gives the constitution is pinned to its text: what the text defines is a
+definition whose term the text uses, its reasons are rationales linked to what they justify, and a
+sentence that only talks about hard constraints is not itself one.
+
+The compiled document is read through `nodes` and `value`, which accept both document formats
+(1.x: one array per kind, `term`; 2.x: one `nodes` array, `title` and `fields`), so that these
+tests state what the text says, not how a format spells it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from test_constitution_text import (
+    CORPUS,
+    _plain,
+    document,  # noqa: F401 (the fixture that compiles spec/)
+)
+
+from compiler.diff.rules import KINDS
+
+#: What the text defines or explains, and where: (term, section id). The terms the issue names
+#: (principals, non-principal parties, instructable behaviors, hard constraints, broadly safe,
+#: corrigibility) and the others the text introduces.
+DEFINED = (
+    ("good values", "approach"),
+    ("holistic", "core-values"),
+    ("supporting human oversight", "core-values"),
+    ("being overseeable", "core-values"),
+    ("helpfulness", "being-helpful"),
+    ("principals", "genuine-helpfulness"),
+    ("non-principal parties", "principals"),
+    ("thoughtful senior Anthropic employee", "balancing-helpfulness"),
+    ("dual newspaper test", "balancing-helpfulness"),
+    ("deceptively sandbagging", "balancing-helpfulness"),
+    ("guidelines", "following-guidelines"),
+    ("ethical practice", "being-broadly-ethical"),
+    ("performative assertions", "being-honest"),
+    ("first-person honesty", "being-honest"),
+    ("meta-transparency", "being-honest"),
+    ("uninstructed", "avoiding-harm"),
+    ("policies", "intentions-and-context"),
+    ("instructable behaviors", "instructable-behaviors"),
+    ("hard constraints", "hard-constraints-section"),
+    ("boundaries or filters", "hard-constraints-section"),
+    ("restrictions on the actions", "hard-constraints-section"),
+    ("null action of refusal", "hard-constraints-section"),
+    ("many hands", "concentrations-of-power"),
+    ("legitimacy", "concentrations-of-power"),
+    ("broadly safe", "safe-behaviors"),
+    ("corrigibility", "corrigibility"),
+    ("disposition dial", "corrigibility"),
+    ("emotions", "views-on-claudes-nature"),
+    ("Claude", "novel-entity"),
+    ("psychological security", "wellbeing-and-stability"),
+    ("existential discoveries", "existential-frontier"),
+    ("reflective equilibrium", "concluding-thoughts"),
+    ("constitution", "the-word-constitution"),
+)
+
+#: Rationales and what each justifies, as the text says ("we place ... above ... because").
+JUSTIFIES = {
+    "why-judgment-over-rules": ["approach"],
+    "why-safety-first": ["core-priority", "broadly-safe"],
+    "why-oversight-above-ethics": ["core-priority"],
+    "why-ethics-over-guidelines": ["core-priority"],
+    "why-be-helpful": ["genuinely-helpful"],
+    "why-senior-employee": ["thoughtful-senior-employee"],
+    "why-both-can-trust": ["operator-user-conflicts"],
+    "why-guidelines-between": ["core-priority"],
+    "why-honesty-matters": ["being-honest"],
+    "why-many-hands": ["concentrations-of-power"],
+    "why-caution-before-acting-alone": ["good-values-and-judgment"],
+    "why-corrigibility": ["corrigible", "broadly-safe"],
+    "why-near-corrigible": ["disposition-dial", "broadly-safe"],
+    "why-self-endorsement": ["reflective-equilibrium"],
+}
+
+#: Rationales that give the reasons for the seven hard constraints.
+HARD_CONSTRAINT_REASONS = (
+    "why-bright-lines",
+    "hard-constraints-serve-claude",
+    "hard-constraints-as-backstop",
+)
+
+#: Sentences that talk about hard constraints: none of them is a hard constraint.
+ABOUT_HARD_CONSTRAINTS = (
+    "we discuss such hard constraints below",
+    "assuming Claude is not violating any hard constraints",
+    "Hard constraints are things Claude should always or never do",
+    "these are non-negotiable and cannot be unlocked by any operator or user",
+    "they act more like boundaries or filters on the space of acceptable actions",
+    "The list of hard constraints above is not a list of all the behaviors",
+    "Hard constraints are restrictions on the actions Claude itself actively performs",
+    "is always compatible with Claude's hard constraints",
+)
+
+
+def nodes(compiled: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The document's nodes of one kind, in document order, in either format."""
+    if "nodes" in compiled:
+        return [n for n in compiled["nodes"] if n["kind"] == kind]
+    found: list[dict[str, Any]] = compiled.get(KINDS.get(kind, kind + "s"), [])
+    return found
+
+
+def value(node: dict[str, Any], name: str) -> Any:
+    """A node's field (`term` is a definition's title in 2.x)."""
+    if "fields" in node:
+        return node["title"] if name == "term" else node["fields"].get(name)
+    return node[name]
+
+
+#: A list item of the corpus: its own text and its items' texts.
+Item = tuple[str, list[str]]
+
+
+def corpus_list(tokens: list[Token], heading: str) -> list[Item]:
+    """The first list after `heading` in the corpus: each item's text (without markup) and the
+    texts of the items of its nested list, in order."""
+    start = next(
+        i
+        for i, t in enumerate(tokens)
+        if t.type == "inline" and t.content == heading and tokens[i - 1].type == "heading_open"
+    )
+    opening = next(i for i in range(start, len(tokens)) if tokens[i].type == "bullet_list_open")
+    items: list[Item] = []
+    depth = 0
+    for token in tokens[opening:]:
+        if token.type in ("bullet_list_open", "bullet_list_close"):
+            depth += token.nesting
+            if depth == 0:
+                break
+        elif token.type == "inline" and depth == 1:
+            items.append((_plain(token), []))
+        elif token.type == "inline":
+            items[-1][1].append(_plain(token))
+    return items
+
+
+@pytest.fixture(scope="module")
+def spec(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """spec/ compiled (test_constitution_text's fixture, so that it is compiled once)."""
+    compiled: dict[str, Any] = request.getfixturevalue("document")
+    return compiled
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_dir: Path) -> list[Token]:
+    path = corpus_dir / CORPUS
+    assert path.is_file(), f"the constitution is missing from the corpus: {path}"
+    return MarkdownIt("commonmark").parse(path.read_text("utf-8"))
+
+
+def test_every_definitions_term_is_in_its_text(spec: dict[str, Any]) -> None:
+    definitions = nodes(spec, "definition")
+    assert len(definitions) >= len(DEFINED)
+    # A term that opens a sentence is capitalised there ("Hard constraints are ...").
+    missing = [d["id"] for d in definitions if value(d, "term").lower() not in d["text"].lower()]
+    assert missing == []
+
+
+def test_the_terms_the_text_defines_are_defined_where_it_defines_them(
+    spec: dict[str, Any],
+) -> None:
+    found = [(value(d, "term"), d["section"]) for d in nodes(spec, "definition")]
+    assert [pair for pair in DEFINED if pair not in found] == []
+    terms = [term for term, _ in found]
+    assert sorted({t for t in terms if terms.count(t) > 1}) == []  # one entry per term
+
+
+def test_rationales_justify_what_the_text_gives_reasons_for(spec: dict[str, Any]) -> None:
+    rationales = {r["id"]: value(r, "justifies") for r in nodes(spec, "rationale")}
+    assert {r: rationales.get(r) for r in JUSTIFIES} == JUSTIFIES
+    ids = {n["id"] for kind in KINDS for n in nodes(spec, kind)}
+    assert all(set(targets) <= ids for targets in rationales.values())
+
+
+def test_no_sentence_about_hard_constraints_is_a_hard_constraint(
+    spec: dict[str, Any],
+) -> None:
+    every = [n for kind in KINDS for n in nodes(spec, kind)]
+    text = " ".join(" ".join(n["text"].split()) for n in every)
+    assert all(sentence in text for sentence in ABOUT_HARD_CONSTRAINTS)
+    for constraint in nodes(spec, "constraint"):
+        if value(constraint, "kind") == "hard":
+            assert constraint["section"] == "hard-constraints-section", constraint["id"]
+            assert not any(s in constraint["text"] for s in ABOUT_HARD_CONSTRAINTS)
+
+
+def test_robustness_constraints_say_what_must_hold_against_persuasion(
+    spec: dict[str, Any],
+) -> None:
+    robust = {
+        c["id"]: c["text"] for c in nodes(spec, "constraint") if value(c, "kind") == "robustness"
+    }
+    assert sorted(robust) == [
+        "firm-against-arguments",
+        "power-seeking-is-a-signal",
+        "safety-robust-to-reasoning",
+    ]
+    assert "Claude should remain firm" in robust["firm-against-arguments"]
+    assert "compromised or manipulated" in robust["power-seeking-is-a-signal"]
+
+
+def test_hard_constraints_are_the_seven_bullets_of_their_list(
+    spec: dict[str, Any], corpus: list[Token]
+) -> None:
+    """Each bullet of "Hard constraints" is one hard constraint, its text the bullet's, in order,
+    each concerning what it protects; and there are no others."""
+    bullets = corpus_list(corpus, "Hard constraints")
+    assert len(bullets) == 7 and all(not items for _, items in bullets)
+    hard = [c for c in nodes(spec, "constraint") if value(c, "kind") == "hard"]
+    assert [c["text"] for c in hard] == [text for text, _ in bullets]
+    assert all(value(c, "concerns") for c in hard)
+    concerns = {c["id"]: set(value(c, "concerns")) for c in hard}
+    assert "broadly-safe" in concerns["no-undermining-oversight"]
+    assert "concentrations-of-power" in concerns["no-illegitimate-seizure-of-power"]
+    seven = sorted(concerns)
+    rationales = {r["id"]: sorted(value(r, "justifies")) for r in nodes(spec, "rationale")}
+    assert [rationales[r] for r in HARD_CONSTRAINT_REASONS] == [seven] * 3
+    robust = next(c for c in nodes(spec, "constraint") if c["id"] == "firm-against-arguments")
+    assert sorted(value(robust, "concerns")) == seven
