@@ -120,6 +120,9 @@ CODES: dict[str, str] = {
     "CC727": "node lacks a required field",
     "CC728": "orders contradict each other",
     "CC729": "order over nodes of several kinds",
+    "CC730": "looks like an annotation but is not read as one (an attribute list left in the text, a span without a kind)",
+    "CC731": "annotation on more or less text than its kind may cover (a block, a list item, a span)",
+    "CC732": "placeholder link [?](#id) to a node without a title",
     "CC901": "internal error",
 }
 
