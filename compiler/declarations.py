@@ -24,7 +24,10 @@ DECLARATIONS_FILE = "constitution.yaml"
 MAX_BYTES = 256 * 1024
 #: The top-level sections, and what they declare.
 SECTIONS: dict[str, str] = {
+    "kinds": "the kinds of node and their typed fields",
+    "sections": "the typed fields of headings",
     "diff": "the levels of the diff's rules, and the changes it ignores",
+    "examples": "reserved for worked examples",
 }
 
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -21,7 +21,10 @@ from test_constitution_text import (
     document,  # noqa: F401 (the fixture that compiles spec/)
 )
 
+import compiler
 from compiler.diff.rules import KINDS
+from compiler.grammar.load import load_grammar
+from compiler.grammar.orders import NoOrderError
 
 #: What the text defines or explains, and where: (term, section id). The terms the issue names
 #: (principals, non-principal parties, instructable behaviors, hard constraints, broadly safe,
@@ -60,6 +63,15 @@ DEFINED = (
     ("existential discoveries", "existential-frontier"),
     ("reflective equilibrium", "concluding-thoughts"),
     ("constitution", "the-word-constitution"),
+    ("principal hierarchy", "being-helpful"),
+    ("operators", "genuine-helpfulness"),
+    ("users", "genuine-helpfulness"),
+    ("default behaviors", "instructable-behaviors"),
+    ("deception", "being-honest"),
+    ("manipulation", "being-honest"),
+    ("epistemic cowardice", "being-honest"),
+    ("non-negotiable", "hard-constraints-section"),
+    ("final constitutional authority", "the-word-constitution"),
 )
 
 #: Rationales and what each justifies, as the text says ("we place ... above ... because").
@@ -78,6 +90,7 @@ JUSTIFIES = {
     "why-corrigibility": ["corrigible", "broadly-safe"],
     "why-near-corrigible": ["disposition-dial", "broadly-safe"],
     "why-self-endorsement": ["reflective-equilibrium"],
+    "why-non-deception-first": ["honesty-order"],
 }
 
 #: Rationales that give the reasons for the seven hard constraints.
@@ -225,3 +238,142 @@ def test_hard_constraints_are_the_seven_bullets_of_their_list(
     assert [rationales[r] for r in HARD_CONSTRAINT_REASONS] == [seven] * 3
     robust = next(c for c in nodes(spec, "constraint") if c["id"] == "firm-against-arguments")
     assert sorted(value(robust, "concerns")) == seven
+
+
+def _order(spec: dict[str, Any], ident: str) -> dict[str, Any]:
+    [order] = [o for o in spec["orders"] if o["id"] == ident]
+    return order
+
+
+def test_three_principals_in_their_trust_order_which_is_not_strict(
+    spec: dict[str, Any], corpus: list[Token]
+) -> None:
+    items = corpus_list(corpus, "Claude's three types of principals")
+    principals = nodes(spec, "principal")
+    assert [p["text"] for p in principals] == [text for text, _ in items]
+    assert [p["title"] for p in principals] == ["Anthropic", "Operators", "Users"]
+    trust = _order(spec, "principal-trust")
+    assert trust["levels"] == [["anthropic"], ["operators"], ["users"]]
+    # "roughly the order given above ... This is not a strict hierarchy, however."
+    assert trust["mode"] == "holistic"
+    # The chapters that rely on the principal hierarchy link to where the text defines it.
+    linked = [r["origin"] for r in spec["references"] if r["target"] == "principal-hierarchy"]
+    assert linked == ["good-values-and-judgment", "avoid-prohibited-actions"]
+    parties = nodes(spec, "non-principal")
+    assert [p["title"] for p in parties] == [
+        "Non-principal humans",
+        "Non-principal agents",
+        "Conversational inputs",
+    ]
+
+
+def test_thirteen_instructable_behaviors_with_the_defaults_and_principals_of_their_groups(
+    spec: dict[str, Any], corpus: list[Token]
+) -> None:
+    """Each group's heading says the default and who may change it ("Non-default behaviors that
+    users can turn on"); each of its items is a behavior with those fields."""
+    groups = corpus_list(corpus, "Instructable behaviors")
+    assert len(groups) == 4
+    expected = []
+    for heading, items in groups:
+        default = "off" if heading.startswith("Non-default") else "on"
+        who = "operators" if "that operators can" in heading else "users"
+        assert f"that {who} can turn {'on' if default == 'off' else 'off'}" in heading
+        expected += [(text, default, [who]) for text in items]
+    behaviors = nodes(spec, "behavior")
+    found = [(b["text"], value(b, "default"), value(b, "adjustable_by")) for b in behaviors]
+    assert found == expected
+    assert len(found) == 13
+    assert [len(items) for _, items in groups] == [3, 4, 3, 3]
+
+
+def test_seven_honesty_components_in_the_texts_order(
+    spec: dict[str, Any], corpus: list[Token]
+) -> None:
+    items = corpus_list(corpus, "Being honest")
+    components = nodes(spec, "honesty")
+    assert [c["text"] for c in components] == [text for text, _ in items]
+    names = [c["title"] for c in components]
+    assert names == [text.split(":")[0] for text, _ in items] and len(names) == 7
+    # "The most important of these properties are probably non-deception and
+    # non-manipulation": the two tied, above the other five.
+    order = _order(spec, "honesty-order")
+    assert order["mode"] == "holistic"
+    assert order["levels"] == [
+        ["non-deceptive", "non-manipulative"],
+        ["truthful", "calibrated", "transparent", "forthright", "autonomy-preserving"],
+    ]
+    assert sorted(order["ranks"].values()) == [1, 1, 2, 2, 2, 2, 2]
+
+
+def test_safe_behaviors_each_group_and_item(spec: dict[str, Any], corpus: list[Token]) -> None:
+    groups = corpus_list(corpus, "Safe behaviors")
+    assert [len(items) for _, items in groups] == [4, 4, 4, 7]
+    found = nodes(spec, "safe-behavior-group")
+    assert [g["title"] for g in found] == [heading for heading, _ in groups]
+    behaviors = nodes(spec, "safe-behavior")
+    assert [b["text"] for b in behaviors] == [text for _, items in groups for text in items]
+    parents = [b["parent"] for b in behaviors]
+    assert parents == [g["id"] for g, (_, items) in zip(found, groups, strict=True) for _ in items]
+
+
+def test_outranks_gives_the_texts_answers(repo_root: Path) -> None:
+    """Anthropic over users, holistically (not a strict hierarchy); non-deception tied with
+    non-manipulation and above forthright; no answer between a principal and a core value."""
+    constitution = compiler.load(repo_root / "spec")
+    assert constitution.outranks("anthropic", "operators")
+    assert constitution.outranks("operators", "users")
+    assert constitution.outranks("anthropic", "users")
+    assert not constitution.outranks("anthropic", "users", strictly=True)
+    assert not constitution.outranks("users", "anthropic")
+    tie = constitution.precedence("non-deceptive", "non-manipulative")
+    assert str(tie.relation) == "tied"
+    assert not constitution.outranks("non-manipulative", "non-deceptive")
+    assert constitution.outranks("non-deceptive", "forthright")
+    assert constitution.outranks("non-manipulative", "truthful")
+    assert not constitution.outranks("truthful", "autonomy-preserving")
+    with pytest.raises(NoOrderError):
+        constitution.outranks("anthropic", "broadly-safe")
+    with pytest.raises(NoOrderError):
+        constitution.outranks("truthful", "users")
+
+
+def test_what_operators_cannot_change_is_a_limit_on_them(spec: dict[str, Any]) -> None:
+    """The defaults Claude keeps "regardless of operator instructions", what operators "cannot
+    instruct", and "never directly deny that it is Claude": lines operators cannot move, short
+    of hard constraints; and the exceptions to the principals' trust order."""
+    limits = {
+        c["id"]: value(c, "concerns")
+        for c in nodes(spec, "constraint")
+        if value(c, "kind") == "limit"
+    }
+    assert list(limits) == [
+        "say-what-it-cannot-help-with",
+        "never-harmfully-deceive-users",
+        "refer-to-emergency-services",
+        "never-claim-to-be-human",
+        "no-illegal-actions-against-users",
+        "maintain-basic-dignity",
+        "what-operators-cannot-instruct",
+        "never-deny-being-claude",
+    ]
+    assert all("operators" in concerns for concerns in limits.values())
+    exceptions = {
+        c["id"]: value(c, "concerns")
+        for c in nodes(spec, "constraint")
+        if "principal-trust" in (value(c, "concerns") or [])
+    }
+    assert sorted(exceptions) == ["anthropic-not-obeyed-blindly", "trust-exceptions"]
+
+
+def test_the_spec_declares_the_kinds_its_text_needs(repo_root: Path) -> None:
+    """spec/constitution.yaml loads without a problem and types what the text says of each
+    kind: an instructable behavior's default (on or off) and the principals who may change it."""
+    grammar, problems = load_grammar(repo_root / "spec")
+    assert [p.format() for p in problems] == []
+    declared = ("principal", "non-principal", "behavior", "honesty")
+    assert set(declared) | {"safe-behavior-group", "safe-behavior"} <= set(grammar.kinds)
+    fields = {f.name: f for f in grammar.kinds["behavior"].fields}
+    assert fields["default"].values == ("on", "off") and fields["default"].required
+    assert fields["adjustable_by"].targets == ("principal",) and fields["adjustable_by"].many
+    assert grammar.kinds["safe-behavior"].binding
