@@ -229,6 +229,7 @@ def test_hard_constraints_are_the_seven_bullets_of_their_list(
     assert len(bullets) == 7 and all(not items for _, items in bullets)
     hard = [c for c in nodes(spec, "constraint") if value(c, "kind") == "hard"]
     assert [c["text"] for c in hard] == [text for text, _ in bullets]
+    assert [c["granularity"] for c in hard] == ["item"] * 7
     assert all(value(c, "concerns") for c in hard)
     concerns = {c["id"]: set(value(c, "concerns")) for c in hard}
     assert "broadly-safe" in concerns["no-undermining-oversight"]
