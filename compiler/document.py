@@ -14,7 +14,8 @@ Public API (stable; diff, release, history and the examples build on it):
   ``$schema`` of the JSON it was read from). Access: ``node(id)`` / ``get(id)``, ``id in doc``,
   ``of_kind(name)``, ``by_key(key)`` (the nodes of the kind whose `KindSpec.key` it is, e.g.
   ``"properties"``), ``kind_of(id)`` (the node's `KindSpec`), ``children(id)``,
-  ``grammar`` (a `Grammar` of ``kinds``), ``precedence(a, b)`` / ``outranks(a, b, strictly=)``
+  ``grammar`` (a `Grammar` of ``kinds``), ``full_text(id)`` (its text with its children's in
+  place, in reading order), ``precedence(a, b)`` / ``outranks(a, b, strictly=)``
   over the orders (`NoOrderError` when no order holds both), ``source_version`` ("2.0.0",
   "1.0.0"...).
 - `Node`: ``id``, ``kind``, ``parent``, ``section``, ``granularity``, ``title``, ``level``,
@@ -289,6 +290,30 @@ class Document:
         """The schema version of the JSON it was read from, e.g. ``"1.0.0"``."""
         found = _VERSION.search(self.schema)
         return found[1] if found else None
+
+    def full_text(self, ident: str) -> str:
+        """The node's text with its children's in their places (in reading order): what the
+        node covers in the Markdown, as plain text; blocks separated by a blank line, list
+        items on lines of their own."""
+        return "\n\n".join(self._texts(self.node(ident).blocks))
+
+    def _texts(self, blocks: Sequence[Block]) -> list[str]:
+        texts: list[str] = []
+        for block in blocks:
+            if isinstance(block, NodeBlock):
+                child = self.get(block.id)
+                texts.extend(self._texts(child.blocks) if child is not None else ())
+            elif isinstance(block, ListBlock):
+                lines = ("\n".join(self._texts(item.blocks)) for item in block.items)
+                texts.append("\n".join(line for line in lines if line))
+            elif isinstance(block, Quote | Admonition):
+                texts.append("\n\n".join(self._texts(block.blocks)))
+            elif isinstance(block, Table):
+                rows = (block.header, *block.rows) if block.header else block.rows
+                texts.append("\n".join(" | ".join(row) for row in rows))
+            else:
+                texts.append(block.text)
+        return [text for text in texts if text]
 
     def precedence(self, a: str, b: str) -> Precedence:
         """How `a` and `b` relate in the orders that hold both (``unrelated`` when none does)."""

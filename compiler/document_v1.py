@@ -31,8 +31,8 @@ from .document import (
     NodeBlock,
     Paragraph,
     Quote,
-    Table,
     Reference,
+    Table,
     document_info,
     source_span,
     title_attribute,
@@ -220,10 +220,9 @@ def to_v1(doc: Document) -> dict[str, Any]:
     for kind in builtin.values():
         data[kind.key] = []
     for node in doc.nodes:
-        kind = builtin.get(node.kind)
-        if kind is None or kind.form is Form.LINK:
-            continue
-        data[kind.key].append(_v1_node(kind, node))
+        known = builtin.get(node.kind)
+        if known is not None and known.form is not Form.LINK:
+            data[known.key].append(_v1_node(known, node))
     for kind in builtin.values():  # 1.x lists a ranked kind (the properties) by rank
         ranked_by = kind.order.ranked_by if kind.order is not None else None
         if ranked_by is not None and ranked_by.kind in builtin:
@@ -249,11 +248,12 @@ def _v1_node(kind: KindSpec, node: Node) -> dict[str, Any]:
             item[attribute] = node.title
         for spec in kind.fields:
             value = node.fields.get(spec.name)
-            if spec.type is FieldType.REFERENCE and spec.ordered:
-                value = [i for level in value or () for i in level]  # type: ignore[union-attr]
-            elif isinstance(value, tuple):
-                value = list(value)
-            item[spec.name] = value if value is not None else ([] if spec.many else None)
+            if value is None:
+                item[spec.name] = [] if spec.many else None
+            elif spec.type is FieldType.REFERENCE and spec.ordered and isinstance(value, tuple):
+                item[spec.name] = [i for level in value for i in level]  # type: ignore[union-attr]
+            else:
+                item[spec.name] = list(value) if isinstance(value, tuple) else value
         item["text"] = v1_text(node.blocks)
         item["section"] = node.section
     item["classes"] = list(node.classes)

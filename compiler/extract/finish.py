@@ -106,42 +106,15 @@ def _check_references(extractor: Extractor, node: NodeBuilder, kind_of: Mapping[
 def _orders(
     extractor: Extractor, nodes: list[NodeBuilder], kind_of: Mapping[str, str]
 ) -> list[Order]:
+    if not _default_levels(extractor, nodes):
+        return []
     orders: list[Order] = []
-    ranked: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {}
-    defaults = 0
     for node in nodes:
         assert node.kind is not None and node.id is not None
         spec = node.kind.order
         if spec is None:
             continue
-        mode = node.fields.get(spec.mode)
-        levels = node.fields.get(spec.levels)
-        if (
-            levels is None
-            and spec.ranked_by is not None
-            and spec.levels not in node.attributes.as_dict()
-        ):
-            key = (spec.ranked_by.kind, spec.ranked_by.field)
-            if key not in ranked:
-                ranked[key] = _by_rank(nodes, *key)
-            levels = ranked[key]
-            defaults += len(levels)
-            if defaults > MAX_DEFAULT_ORDER_ENTRIES:
-                # Each such node lists every ranked node in the JSON: the output would grow with
-                # the product of two counts, not with the input.
-                extractor.context.error(
-                    "CC104",
-                    f"nodes without an '{spec.levels}' would each list all {len(levels):,} "
-                    f"{spec.ranked_by.kind} nodes, more than the limit of "
-                    f"{MAX_DEFAULT_ORDER_ENTRIES:,} entries in all",
-                    node.display,
-                    node.source.line,
-                    node.source.column,
-                    f'give these nodes an explicit {spec.levels}="...", or merge them: without '
-                    "one, each orders every ranked node by rank",
-                )
-                return orders
-            node.fields[spec.levels] = levels
+        mode, levels = node.fields.get(spec.mode), node.fields.get(spec.levels)
         if not isinstance(levels, tuple) or not isinstance(mode, str) or not levels:
             continue
         order, problems = build_order(node.id, Mode(mode), levels, kind_of)  # type: ignore[arg-type]
@@ -152,6 +125,45 @@ def _orders(
         if order is not None:
             orders.append(order)
     return orders
+
+
+def _default_levels(extractor: Extractor, nodes: list[NodeBuilder]) -> bool:
+    """Give each node that states an order without its levels field the order its kind's
+    `ranked_by` gives (a priority without ``order``: the properties by rank). False, with a
+    diagnostic, when that would list more than `MAX_DEFAULT_ORDER_ENTRIES` ids in all."""
+    waiting: dict[str, list[NodeBuilder]] = {}
+    for node in nodes:
+        spec = node.kind.order if node.kind is not None else None
+        if spec is None or spec.ranked_by is None or spec.levels in node.attributes.as_dict():
+            continue
+        waiting.setdefault(node.kind.name if node.kind else "", []).append(node)
+    grammar = extractor.grammar
+    for name, found in waiting.items():
+        kind = grammar.kinds[name]
+        assert kind.order is not None and kind.order.ranked_by is not None
+        ranked_by = kind.order.ranked_by
+        levels = _by_rank(nodes, ranked_by.kind, ranked_by.field)
+        if len(found) * len(levels) > MAX_DEFAULT_ORDER_ENTRIES:
+            # Each such node lists every ranked node in the JSON: the output would grow with
+            # the product of two counts, not with the input.
+            at = found[MAX_DEFAULT_ORDER_ENTRIES // len(levels)]
+            ranked = grammar.kinds[ranked_by.kind]
+            many, field = kind.plural.lower(), kind.order.levels
+            extractor.context.error(
+                "CC104",
+                f"{len(found):,} {many} without an '{field}' would each list all "
+                f"{len(levels):,} {ranked.plural.lower()}, more than the limit of "
+                f"{MAX_DEFAULT_ORDER_ENTRIES:,} entries in all",
+                at.display,
+                at.source.line,
+                at.source.column,
+                f'give these {many} an explicit {field}="...", or merge them: without one, '
+                f"each orders every {ranked.label.lower()} by {ranked_by.field}",
+            )
+            return False
+        for node in found:
+            node.fields[kind.order.levels] = levels
+    return True
 
 
 def _by_rank(nodes: list[NodeBuilder], kind: str, field: str) -> tuple[tuple[str, ...], ...]:
