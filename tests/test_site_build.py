@@ -332,8 +332,10 @@ def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> Non
     lines = result.stderr.splitlines()
     assert [line.split()[0] for line in lines] == ["compile", "validate", "site"], lines
     assert re.fullmatch(
-        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, \d+ constraints, "
-        r"\d+ definitions, \d+ rationales \(\d+\.\d\ds\)",
+        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, 3 priorities, "
+        r"\d+ constraints, \d+ definitions, \d+ rationales, 3 principals, "
+        r"3 non-principal parties, 13 instructable behaviors, 7 honesty components, "
+        r"4 groups of safe behaviors, 19 safe behaviors \(\d+\.\d\ds\)",
         lines[0],
     )
     assert not list(tmp_path.glob(".site.*")), "staging directories must not be left behind"
