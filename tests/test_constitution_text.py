@@ -92,6 +92,10 @@ CROSS_REFERENCES = (
     ("the hard constraints we've specified", "hard-constraints-section"),
 )
 
+#: A sentence ends at ., ? or ! (and a closing quote or parenthesis after it) before white space.
+#: The corpus writes its abbreviations "e.g.," and "i.e.," with a comma, so none of them ends a
+#: sentence here; and a wrong break would only cut a sentence in two pieces that must each be
+#: found, while the word-for-word test below checks the order of every word.
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.?!])|(?<=[.?!][\"')]))\s+")
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 #: The permalink glyph (¶) that follows headings and annotated spans on the site is not text.
