@@ -100,7 +100,8 @@ class Constitution:
     its ``source`` position in the Markdown. The nodes of one kind are an attribute named by the
     kind's key (``constitution.properties``, ``constitution.behaviors`` for a declared kind), and
     one node of a kind is a method named by the kind (``constitution.property("broadly-safe")``,
-    ``constitution.principal("anthropic")``). Lookups by id raise `UnknownIdError` (a
+    ``constitution.principal("anthropic")``), and the nodes of a kind that name a node are
+    ``constitution.<key>_for(id, **fields)`` (``constraints_for("broadly-safe", kind="hard")``). Lookups by id raise `UnknownIdError` (a
     `KeyError`) for an id the spec does not define, like a mapping does; use ``id in
     constitution`` to test first.
     """
@@ -149,12 +150,17 @@ class Constitution:
 
     def __getattr__(self, name: str) -> Any:
         """``constitution.<key>``: the nodes of the kind with that key; ``constitution.<kind>(id)``:
-        the node of that kind with that id."""
+        the node of that kind with that id; ``constitution.<key>_for(id, **fields)``: the nodes
+        of that kind that name `id` (`naming`), e.g. ``constraints_for("broadly-safe",
+        kind="hard")``."""
         if not name.startswith("_"):
             kinds = self.model.kinds
+            key = name.removesuffix("_for")
             for kind in kinds.values():
                 if kind.key == name:
                     return self.model.of_kind(kind.name)
+                if kind.key == key:
+                    return lambda ident, **where: self.naming(ident, kind=kind.name, where=where)
             if name in kinds:
                 return lambda ident: self.of_kind(name, ident)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -226,8 +232,8 @@ class Constitution:
         or unrelated), ``mode`` and the ``orders`` (see `compiler.grammar.orders.Precedence`).
 
         >>> p = compiler.load("spec").precedence("genuinely-helpful", "broadly-safe")
-        >>> p.higher, p.lower, str(p.mode), p.strict, [o.id for o in p.orders]
-        ('broadly-safe', 'genuinely-helpful', 'holistic', False, ['core-priority'])
+        >>> p.higher, p.lower, str(p.mode), p.strict, p.orders
+        ('broadly-safe', 'genuinely-helpful', 'holistic', False, ('core-priority',))
         """
         self.node(a)
         self.node(b)
@@ -544,7 +550,8 @@ def _check_model(document: dict[str, Any], positions: _Positions) -> Iterator[Di
     where: dict[tuple[str, int, int], tuple[int, int]] = {}
     pointers = _node_pointers(document)
     for node in model.nodes:
-        line, column = positions.find(pointers.get(node.id, []))
+        places = pointers.get(node.id, [])
+        line, column = positions.find(places.pop(0) if places else [])
         duplicate = registry.add(
             node.id, node.kind, positions.display, SourceSpan(positions.display, line, column)
         )
@@ -562,14 +569,15 @@ def _check_model(document: dict[str, Any], positions: _Positions) -> Iterator[Di
             )
 
 
-def _node_pointers(document: dict[str, Any]) -> dict[str, list[Any]]:
-    """Where each node stands in the JSON: ``/nodes/N`` (2.0.0) or ``/<key>/N`` (1.x)."""
-    found: dict[str, list[Any]] = {}
+def _node_pointers(document: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """Where the nodes of each id stand in the JSON, in its order: ``/nodes/N`` (2.0.0) or
+    ``/<key>/N`` (1.x)."""
+    found: dict[str, list[list[Any]]] = {}
     for key, items in document.items():
         if isinstance(items, list) and key not in ("references", "kinds", "orders"):
             for index, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    found.setdefault(item["id"], [key, index])
+                    found.setdefault(item["id"], []).append([key, index])
     return found
 
 
