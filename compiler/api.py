@@ -296,7 +296,7 @@ _SCHEMA_VERSION = re.compile(  # at most 9 digits a part: int() of a longer one 
 
 
 def read_document(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str], *, grammar_file: str | os.PathLike[str] | None = None
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """The compiled JSON document of a spec directory, a Markdown file or a compiled ``.json``
     file, and every diagnostic; the document is None when there are errors. Never raises for bad
@@ -307,7 +307,7 @@ def read_document(
         return _read_json(source)
     from .pipeline import compile_spec
 
-    result = compile_spec(source, keep_tokens=False)
+    result = compile_spec(source, keep_tokens=False, grammar_file=grammar_file)
     return (result.document if result.ok else None), result.diagnostics
 
 

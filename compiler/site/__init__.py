@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, render
-from ..emit import SCHEMA_FILE
+from ..emit import SCHEMA_FILE, spec_schema_bytes
 from ..document import Document, DocumentInfo
 from ..model import Chapter
 from ..pipeline import CompileResult
@@ -42,6 +42,8 @@ from .pages import (
 )
 
 JSON_PATH = "constitution.json"
+SPEC_SCHEMA_PATH = "constitution.spec.schema.json"
+"""The spec's own schema (every field its grammar declares typed), beside the JSON."""
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
 EXTENSION_MODULE = "compiler.site.releases"
@@ -142,6 +144,8 @@ class Site:
         }
         if result.document is not None:
             self.files[JSON_PATH] = result.to_json_bytes()
+            grammar = result.grammar or model.grammar
+            self.files[SPEC_SCHEMA_PATH] = spec_schema_bytes(grammar)
         for page in extra_pages:
             if page.path in taken:
                 continue
