@@ -9,10 +9,12 @@ tests state what the text says, not how a format spells it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from test_constitution_text import (
@@ -25,6 +27,7 @@ import compiler
 from compiler.diff.rules import KINDS
 from compiler.grammar.load import load_grammar
 from compiler.grammar.orders import NoOrderError
+from compiler.grammar.schema import spec_schema
 
 #: What the text defines or explains, and where: (term, section id). The terms the issue names
 #: (principals, non-principal parties, instructable behaviors, hard constraints, broadly safe,
@@ -242,8 +245,9 @@ def test_hard_constraints_are_the_seven_bullets_of_their_list(
 
 
 def _order(spec: dict[str, Any], ident: str) -> dict[str, Any]:
-    [order] = [o for o in spec["orders"] if o["id"] == ident]
-    return order
+    found: list[dict[str, Any]] = [o for o in spec["orders"] if o["id"] == ident]
+    assert len(found) == 1, ident
+    return found[0]
 
 
 def test_three_principals_in_their_trust_order_which_is_not_strict(
@@ -378,3 +382,20 @@ def test_the_spec_declares_the_kinds_its_text_needs(repo_root: Path) -> None:
     assert fields["default"].values == ("on", "off") and fields["default"].required
     assert fields["adjustable_by"].targets == ("principal",) and fields["adjustable_by"].many
     assert grammar.kinds["safe-behavior"].binding
+
+
+def test_the_compiled_spec_follows_the_schema_of_its_own_grammar(
+    spec: dict[str, Any], repo_root: Path
+) -> None:
+    """The schema generated from spec/constitution.yaml types every field (a behavior's default
+    is on or off, its adjustable_by names principals); the compiled spec follows it."""
+    grammar, problems = load_grammar(repo_root / "spec")
+    assert problems == []
+    schema = spec_schema(grammar)
+    Draft202012Validator.check_schema(schema)
+    errors = [e.message for e in Draft202012Validator(schema).iter_errors(spec)]
+    assert errors == []
+    broken = json.loads(json.dumps(spec))
+    behavior = next(n for n in broken["nodes"] if n["kind"] == "behavior")
+    behavior["fields"]["default"] = "sometimes"
+    assert list(Draft202012Validator(schema).iter_errors(broken))
