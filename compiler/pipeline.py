@@ -19,7 +19,7 @@ from .emit import dumps, validate
 from .extract.finish import finish
 from .extract.ids import IdRegistry
 from .extract.walk import Extractor
-from .grammar.load import load_grammar
+from .grammar.load import default_grammar, load_grammar
 from .grammar.types import Grammar
 from .model import Chapter
 from .reader import SourceFile, read_spec_files
@@ -166,10 +166,15 @@ def compile_spec(
     grammar's problems are reported with the Markdown's, so one run reports every problem.
     """
     spec_path = Path(path)
-    grammar, grammar_problems = load_grammar(
-        spec_path, Path(grammar_file) if grammar_file is not None else None
-    )
     sources, files, problems = read_spec_files(spec_path)
+    if grammar_file is None and files is not None and files.declarations is None:
+        # A constitution.yaml the file policy refused (not YAML, not a mapping: CC113) is
+        # reported once, there; the spec is read with the default grammar.
+        grammar, grammar_problems = default_grammar(), list[Diagnostic]()
+    else:
+        grammar, grammar_problems = load_grammar(
+            spec_path, Path(grammar_file) if grammar_file is not None else None
+        )
     problems = [*grammar_problems, *problems]
     # Files the spec may not hold are reported with the chapters' problems, never instead.
     policy = files.problems if files is not None else ()

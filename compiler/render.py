@@ -592,8 +592,10 @@ def annotation_open(
         data = f' data-rank="{node.rank}"'
         rank_link = f"{page_url}#{ident}" if page_url else None
         badge = f"Rank {node.rank}"
+        page_title = spec.page.title.lower() if spec is not None and spec.page else label
+        see_all = f"See all {page_title} in priority order"
         head.append(
-            f'<a class="cc-rank" href="{escape(rank_link)}" title="See them all in order">{badge}</a>'
+            f'<a class="cc-rank" href="{escape(rank_link)}" title="{escape(see_all)}">{badge}</a>'
             if rank_link and context.anchors
             else f'<span class="cc-rank">{badge}</span>'
         )
@@ -623,8 +625,7 @@ def _field_words(spec: KindSpec, node: NodeInfo) -> list[str]:
             continue  # shown as the rank badge
         if field_spec.type is FieldType.ENUM and isinstance(value, str):
             words.append(
-                f'<span class="cc-mode cc-mode--{_data_key(value)}" '
-                f'title="{escape(field_spec.label or field_spec.name)}">{escape(value)}</span>'
+                f'<span class="cc-mode cc-mode--{_data_key(value)}">{escape(value)}</span>'
             )
             continue
         shown = ("yes" if value else "no") if isinstance(value, bool) else _words(value)
@@ -652,7 +653,10 @@ def _title_words(
     if listed:
         term = escape(node.title)
         if page_url and ident:
-            term = f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(spec.page.title if spec.page else "")}">{term}</a>'
+            where = f"In the {spec.page.title.lower()}" if spec.page else ""
+            term = (
+                f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(where)}">{term}</a>'
+            )
         return [f'<dfn class="cc-title">{term}</dfn>']
     if attributes.get(spec.title.attribute):
         return [f'<span class="cc-title">{escape(node.title)}</span>']

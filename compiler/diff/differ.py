@@ -471,7 +471,7 @@ def diff_documents(
     from ..document import from_json
     from ..document_v1 import to_v1
 
-    old, new = to_v1(from_json(old)), to_v1(from_json(new))
+    old, new = (to_v1(from_json(doc)) if "$schema" in doc else doc for doc in (old, new))
     differ = _Differ(old, new, levels)
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)
