@@ -81,7 +81,10 @@ def test_compile_is_byte_identical_across_environments(repo_root: Path, tmp_path
 
 def test_build_gives_identical_site_files(repo_root: Path, tmp_path: Path) -> None:
     spec = repo_root / "spec"
-    files = {p.relative_to(spec).as_posix(): p.read_text("utf-8") for p in spec.rglob("*.md")}
+    files = {
+        p.relative_to(spec).as_posix(): p.read_text("utf-8")
+        for p in [*spec.rglob("*.md"), spec / "constitution.yaml"]
+    }
     sites = []
     for number, env in enumerate(ENVIRONMENTS):
         project = tmp_path / f"run{number}" / ("a" * (number + 1))
