@@ -1,6 +1,11 @@
-"""Extract the model from markdown-it tokens: sections, annotations, references and front matter.
+"""Extract the typed model (`compiler.document`) from markdown-it tokens, reading each node
+against its kind in the grammar (`compiler.grammar`).
 
-`walk` (the `Extractor`: one walk over each file's tokens, then `finish`), `front_matter`
-(the YAML header and the bounds of numbers), `ids` (the id registry). Links and ids as text
-(slugify, link joining, URL safety) are `compiler.links`, shared with the site.
+From the bottom up: `ids` (the id registry), `blocks` (blocks while they are read, frozen into
+the model's), `nodes` (a node while it is read; its typed fields and title, checked when it
+closes), `frames` (the state of one file's walk), `inline` (a paragraph's text, its spans, links
+and placeholders), `annotate` (fenced blocks, annotated list items, spans), `walk` (the
+`Extractor`: one walk over each file's tokens), `front_matter` (the YAML header), and `finish`
+(what needs every file: links, placeholders, references, orders, the `Document`). Links and ids
+as text (slugify, link joining, URL safety) are `compiler.links`, shared with the site.
 """

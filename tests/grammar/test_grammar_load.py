@@ -18,6 +18,8 @@ from compiler.diagnostics import CODES, render
 from compiler.grammar import load
 from compiler.grammar.load import GRAMMAR_FILE, default_grammar, load_grammar, loads_grammar
 from compiler.grammar.types import FieldType, Form, Grammar, Granularity, Mode, TitleSource
+from compiler.pipeline import compile_sources
+from compiler.reader import SourceFile
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "grammar" / "valid"
 CLAUDE = (DATA / "claude.yaml").read_text("utf-8")
@@ -395,6 +397,13 @@ def test_the_authoring_guide_s_examples_load() -> None:
     assert render(problems, "text") == ""
     assert {"principal", "behavior"} <= set(grammar.kinds)
     assert grammar.section_fields[0].name == "authority"
+    # ...and its Markdown examples, together, compile with that grammar.
+    markdown = "\n\n".join(re.findall(r"```markdown\n(.*?)```", guide, re.DOTALL))
+    source = SourceFile("example.md", "example.md", markdown)
+    result = compile_sources([source], grammar=grammar)
+    assert render(result.diagnostics, "text") == ""
+    assert result.model is not None
+    assert [n.id for n in result.model.by_key("principals")] == ["anthropic", "operators", "users"]
 
 
 def test_a_directory_is_not_a_declarations_file(tmp_path: Path) -> None:
