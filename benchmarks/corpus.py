@@ -19,12 +19,14 @@ from markdown_it import MarkdownIt
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_DIR = REPO / "spec"
+#: The spec's declarations (its kinds and fields), copied beside every generated spec.
+DECLARATIONS = SPEC_DIR / "constitution.yaml"
 CORPUS_DIR = Path("/work/shared/corpus/openai-model-spec")
 
 #: `{#id` in a heading or fence, `(#id)` in a link.
 _ID_SITE = re.compile(r"(?<=[{(]#)([\w-]+)")
 #: Attributes whose values are lists of ids.
-_ID_LIST = re.compile(r'\b(order|concerns|justifies)=(?:"([^"]*)"|([\w-]+))')
+_ID_LIST = re.compile(r'\b(order|concerns|justifies|adjustable_by)=(?:"([^"]*)"|([\w-]+))')
 _RANK = re.compile(r"\brank=(\d+)")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
@@ -171,6 +173,8 @@ def generate(target_bytes: int, out_dir: Path) -> Path:
             (out_dir / f"{chapter:04d}-{stem}.md").write_bytes(data)
             total += len(data)
             written[source.name] += len(data)
+    if DECLARATIONS.is_file():
+        shutil.copy(DECLARATIONS, out_dir / DECLARATIONS.name)
     return out_dir
 
 

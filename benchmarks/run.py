@@ -126,6 +126,8 @@ def _fingerprint(*parts: object) -> str:
     digest = hashlib.sha256()
     for path in [HERE / "corpus.py", *sorted(corpus.SPEC_DIR.glob("*.md"))]:
         digest.update(path.read_bytes())
+    if corpus.DECLARATIONS.is_file():
+        digest.update(corpus.DECLARATIONS.read_bytes())
     digest.update(repr(parts).encode())
     return digest.hexdigest()
 

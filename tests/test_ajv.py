@@ -161,6 +161,16 @@ def test_example_prints_the_orders(node: str, repo_root: Path, tmp_path: Path) -
         "  3. compliant-with-guidelines: Compliant with Anthropic's guidelines\n"
         "  4. genuinely-helpful: Genuinely helpful\n"
         "\n"
+        f"Order principal-trust over principal (holistic: {rule})\n"
+        "  1. anthropic: Anthropic\n"
+        "  2. operators: Operators\n"
+        "  3. users: Users\n"
+        "\n"
+        f"Order honesty-order over honesty (holistic: {rule})\n"
+        "  1. non-deceptive: Non-deceptive; non-manipulative: Non-manipulative (tied)\n"
+        "  2. truthful: Truthful; calibrated: Calibrated; transparent: Transparent; "
+        "forthright: Forthright; autonomy-preserving: Autonomy-preserving (tied)\n"
+        "\n"
         "Hard constraints (not weighed in any order):\n" + hard
     )
 

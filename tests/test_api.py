@@ -154,7 +154,7 @@ def test_lookups_by_id(constitution: Constitution) -> None:
     assert constitution.property("broadly-ethical").title == "Broadly ethical"
     assert constitution.section("core-values").title == "Claude's core values"
     assert constitution.definition("good-values").title == "good values"
-    assert constitution.constraint("hard-constraints").fields["kind"] == "hard"
+    assert constitution.constraint("no-csam").fields["kind"] == "hard"
     assert constitution.node("core-priority").id == "core-priority"
     assert constitution.priority("core-priority").fields["mode"] == "holistic"
     assert constitution.rationale("why-safety-first").fields["justifies"] == (

@@ -87,7 +87,10 @@ ADDRESSED_CONFIG = "site_url: https://constitution.test/\n" + TEST_CONFIG.replac
 
 def test_build_gives_identical_site_files(repo_root: Path, tmp_path: Path) -> None:
     spec = repo_root / "spec"
-    files = {p.relative_to(spec).as_posix(): p.read_text("utf-8") for p in spec.rglob("*.md")}
+    files = {
+        p.relative_to(spec).as_posix(): p.read_text("utf-8")
+        for p in [*spec.rglob("*.md"), spec / "constitution.yaml"]
+    }
     sites = []
     for number, env in enumerate(ENVIRONMENTS):
         project = tmp_path / f"run{number}" / ("a" * (number + 1))

@@ -242,11 +242,12 @@ def test_bad_levels_stop_the_diff(tmp_path: Path) -> None:
     assert code == 2 and "does not exist" in err
 
 
-def test_rules_shows_the_levels_in_force(tmp_path: Path) -> None:
+def test_rules_shows_the_levels_in_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, new = spec_dirs(tmp_path, with_config=True)
     code, out, _ = run("diff", "--rules", "--config", new / "constitution.yaml")
     assert code == 0
     assert "| `authority-changed` | substantive |" in out and "(default: breaking)" in out
+    monkeypatch.chdir(tmp_path)  # no spec/constitution.yaml here: the defaults
     code, out, _ = run("diff", "--rules")
     assert "| `authority-changed` | breaking | the 'authority' attribute changed" in out
 

@@ -161,11 +161,12 @@ def test_generated_pages_exist_with_their_content(repo_site: Path) -> None:
         ">together", "> together"
     )
     glossary = (repo_site / "glossary/index.html").read_text(encoding="utf-8")
-    for term in ("good values", "holistic prioritization", "supporting human oversight"):
+    for term in ("good values", "holistic", "supporting human oversight", "hard constraints"):
         assert f"<dfn>{term}</dfn>" in glossary
     constraints = (repo_site / "constraints/index.html").read_text(encoding="utf-8")
     for ident in (
-        "hard-constraints",
+        "no-mass-casualty-weapons",
+        "no-csam",
         "safety-robust-to-reasoning",
         "ethics-over-guidelines-exceptions",
     ):
@@ -244,7 +245,8 @@ def test_property_is_a_numbered_item_with_permalink(repo_site: Path) -> None:
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
     pages: dict[str, set[str]] = {}
     kinds = {node["kind"] for node in document["nodes"]}
-    assert kinds == {"section", "property", "priority", "constraint", "definition", "rationale"}
+    assert {"section", "property", "priority", "constraint", "definition", "rationale"} < kinds
+    assert {"principal", "behavior", "honesty", "safe-behavior"} < kinds  # spec/'s own kinds
     for node in document["nodes"]:
         page = node["source"]["file"].removesuffix(".md")
         if page not in pages:
@@ -372,8 +374,10 @@ def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> Non
     lines = result.stderr.splitlines()
     assert [line.split()[0] for line in lines] == ["compile", "validate", "site"], lines
     assert re.fullmatch(
-        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, 1 priority, 4 constraints, "
-        r"4 definitions, 4 rationales \(\d+\.\d\ds\)",
+        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, 3 priorities, "
+        r"\d+ constraints, \d+ definitions, \d+ rationales, 3 principals, "
+        r"3 non-principal parties, 13 instructable behaviors, 7 honesty components, "
+        r"4 groups of safe behaviors, 19 safe behaviors \(\d+\.\d\ds\)",
         lines[0],
     )
     assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")], (
