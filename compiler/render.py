@@ -730,7 +730,8 @@ def _name(
     defined term linked there; a title that no attribute gives but the bold phrase opening the
     body does, nothing (the body shows it once); any other node its title, or the name made
     from its id that every link to it shows."""
-    if spec.page is not None and spec.page.view is PageView.LIST and ident:
+    glossary = spec.page is not None and spec.page.view is PageView.LIST and spec.title.sources
+    if spec.page is not None and glossary and ident:
         term = escape(node.title)
         if page_url:
             where = f"In the {spec.page.title.lower()}"

@@ -190,7 +190,12 @@ def test_the_guides_authority_example_reads_and_gives_its_levels(
     repo_root: Path, tmp_path: Path
 ) -> None:
     guide = (repo_root / "compiler" / "pages" / "authoring.md").read_text("utf-8")
-    (example,) = re.findall(r"```yaml\n(sections:.*?)```", guide, re.DOTALL)
+    # The guide's example that gives the authority levels their diff levels.
+    (example,) = [
+        block
+        for block in re.findall(r"```yaml\n(sections:.*?)```", guide, re.DOTALL)
+        if "diff:" in block
+    ]
     path = tmp_path / "constitution.yaml"
     path.write_text(example, "utf-8")
     levels, problems = load_levels(path)

@@ -360,7 +360,9 @@ def test_search_index_has_the_text(repo_site: Path) -> None:
     boosts = {d["location"].split("#")[0]: d.get("boost", 1) for d in index["docs"]}
     assert all(boosts[page] < 1 for page in ("core-values/", "constraints/", "glossary/"))
     assert all(
-        boosts[f"{s['source']['file'].removesuffix('.md')}/"] == 1 for s in document["sections"]
+        boosts[f"{s['source']['file'].removesuffix('.md')}/"] == 1
+        for s in document["nodes"]
+        if s["kind"] == "section"
     )
     archived = [
         place for place in locations if place.startswith(("versions/", "changes", "print/"))
@@ -374,7 +376,7 @@ def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> Non
     lines = result.stderr.splitlines()
     assert [line.split()[0] for line in lines] == ["compile", "validate", "site"], lines
     assert re.fullmatch(
-        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, 3 priorities, "
+        r"compile   \S*spec -> 9 chapters, 42 sections, 4 core values, 3 priorities, "
         r"\d+ constraints, \d+ definitions, \d+ rationales, 3 principals, "
         r"3 non-principal parties, 13 instructable behaviors, 7 honesty components, "
         r"4 groups of safe behaviors, 19 safe behaviors \(\d+\.\d\ds\)",

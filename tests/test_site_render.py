@@ -125,8 +125,8 @@ def test_annotations_render_as_labelled_blocks_with_permalinks() -> None:
     # Core values in a row are the numbered list the text speaks of, numbered by rank.
     assert (
         '<ol class="cc-values">\n<li class="cc-node cc-property" id="safe" data-rank="1" '
-        'value="1">\n<p class="cc-label" data-search-exclude><span class="cc-kind">Core value'
-        "</span>" in html
+        'value="1">\n<p class="cc-label" data-search-exclude><span class="cc-kind">Property'
+        "</span>" in html  # the kind's label (a spec may call it 'Core value')
     )
     assert html.count('<ol class="cc-values">') == 1 and html.count("</ol>") == 1
     assert "Rank 1" not in html and "cc-chip" not in html
@@ -135,8 +135,11 @@ def test_annotations_render_as_labelled_blocks_with_permalinks() -> None:
     # repeated.
     assert '<span class="cc-name">Kind to all</span>' in html
     assert '<span class="cc-name">Safe</span>' not in html
-    # A constraint's kind in words, and its name: the words every link to it shows.
-    assert '<span class="cc-kind">Hard constraint</span> <span class="cc-name">Never</span>' in html
+    # A constraint's name (the words every link to it shows) and its kind in words.
+    assert (
+        '<span class="cc-kind">Constraint</span> <span class="cc-name">Never</span> '
+        '<span class="cc-hint cc-mode--hard" title="Kind">hard</span>'
+    ) in html
     # Relations are folded away until asked for, and named as the labels name them.
     assert (
         '<details class="cc-rel" data-search-exclude><summary>Concerns</summary><ul><li>'
@@ -157,8 +160,8 @@ def test_an_annotation_holding_only_another_is_one_block_with_both_labels() -> N
     assert definition < constraint < sentence
     # Two blocks deep (the priority, then the definition with the constraint), not three.
     assert html.count('<div class="cc-node') == 2
-    assert '<span class="cc-kind">Priority (holistic)</span>' in html
-    assert "weighed together: higher priorities generally dominate" in html
+    assert '<span class="cc-kind">Priority</span>' in html
+    assert '<span class="cc-hint cc-mode--holistic" title="Mode">holistic</span>' in html
 
 
 def test_links_to_ids_in_other_pages_are_rewritten() -> None:
