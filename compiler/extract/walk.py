@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Sequence
 
 from markdown_it.token import Token
@@ -73,7 +74,9 @@ class Extractor(AnnotationReader):
         self.metadata: dict[str, object] = {}
         self.title: str | None = None
         self.version: str | None = None
-        self.inline = InlineReader(self.context, self)
+        # A proxy, not `self`: a reference cycle would make the whole extraction (every builder
+        # and chapter) garbage only the cycle collector frees.
+        self.inline = InlineReader(self.context, weakref.proxy(self))
         self.displays: dict[str, str] = {}
         self._suffixes: dict[str, int] = {}
         self._file: FileState | None = None
