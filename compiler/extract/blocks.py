@@ -80,6 +80,9 @@ def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
 
 def _freeze(block: BlockBuilder, titles: Titles) -> Block:
     if isinstance(block, ParagraphBuilder):
+        plain = [piece for piece, node in block.pieces if node is None and type(piece) is str]
+        if len(plain) == len(block.pieces):  # no span, no placeholder: the common case
+            return Paragraph("".join(plain))
         parts: list[Part] = []
         for piece, node in block.pieces:
             text = piece_text(piece, titles)
