@@ -14,15 +14,15 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
-from xml.etree import ElementTree
 
 import yaml
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
 
 from .diagnostics import Diagnostic
+
+if TYPE_CHECKING:  # imported where an SVG is read: most runs read none
+    from xml.etree import ElementTree
 
 CHAPTER_SUFFIX = ".md"
 #: The spec's declarations, beside the chapters; read by the compiler, never published.
@@ -334,6 +334,11 @@ def _matches(data: bytes, signatures: Sequence[Sequence[tuple[int, bytes]]]) -> 
 
 def svg_problem(data: bytes) -> str | None:
     """Why an SVG may not be published (one reason), or None. Parsed without DTDs or entities."""
+    from xml.etree import ElementTree
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
     target = _SvgTarget()
     parser = DefusedXMLParser(
         target=target,
@@ -373,6 +378,8 @@ class _SvgTarget:
     none outside the root element)."""
 
     def __init__(self) -> None:
+        from xml.etree import ElementTree
+
         self.builder = ElementTree.TreeBuilder()
         self.instructions = 0
 
