@@ -103,7 +103,7 @@ def test_entries_name_the_kind_by_its_label_and_the_field_in_words() -> None:
     }
     messages = {(c.rule, c.id): c.message for c in result.changes}
     assert messages[("field-values-removed", "crude-language")] == (
-        "Instructable behavior 'crude-language': Can be changed by operators users → operators "
+        "Instructable behavior 'crude-language': Can be changed by operators, users → operators "
         "(no longer users)"
     )
     assert messages[("field-raised", "crude-language")] == (

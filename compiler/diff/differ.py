@@ -506,7 +506,7 @@ class _Differ:
         self._emit(
             change.rule,
             node,
-            f"{what} {_value(old)} → {_value(new)} ({change.words})",
+            f"{what} {_field_value(spec, old)} → {_field_value(spec, new)} ({change.words})",
             pair=pair,
             field_name=f"fields.{spec.name}",
             old_value=old,
@@ -548,6 +548,13 @@ def _text(value: FieldValue | None) -> str | None:
     if isinstance(value, tuple):
         return " ".join(" ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in value)
     return str(value)
+
+
+def _field_value(spec: FieldSpec, value: str | None) -> str:
+    """A field's value as a message shows it: several values separated by commas."""
+    if value is not None and spec.many:
+        return ", ".join(value.replace(",", " ").split()) or "(none)"
+    return _value(value)
 
 
 def _levels(node: Node) -> list[list[str]]:
