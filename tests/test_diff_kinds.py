@@ -338,3 +338,45 @@ def test_release_1_0_0_against_a_spec_with_declared_kinds(tmp_path: Path) -> Non
 
 
 _BUILTIN = ("section", "property", "priority", "constraint", "definition", "rationale")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "- [Not undermining legitimate human oversight of AI.]{#oversight .safe-behavior}\n",
+            "",
+            [
+                (
+                    "node-moved",
+                    "substantive",
+                    "Safe behavior 'oversight' moved from 'safety' to 'principals'",
+                )
+            ],
+        ),
+        (
+            "- [**Users**: Those who interact in the human turn.]{#users .principal}",
+            "- [**End users**: Those who interact in the human turn.]{#users .principal}",
+            [
+                ("node-title-changed", "substantive", "Principal 'users': title changed"),
+                ("node-text-changed", "substantive", "Principal 'users': text changed"),
+            ],
+        ),
+    ],
+    ids=["moved", "retitled"],
+)
+def test_a_declared_node_moved_or_retitled(
+    tmp_path: Path, old: str, new: str, expected: list[tuple[str, str, str]]
+) -> None:
+    spec = tmp_path / "spec"
+    shutil.copytree(CASE / "old", spec)
+    text = (spec / "spec.md").read_text("utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    if not new:  # moved: the item goes under the principals
+        text = text.replace("{#users .principal}\n", "{#users .principal}\n" + old)
+    (spec / "spec.md").write_text(text, "utf-8")
+    result = diff_documents(
+        compiled(CASE / "old"), compiled(spec), Side("old"), Side("new"), DEFAULT_LEVELS
+    )
+    assert [(c.rule, c.level.value, c.message) for c in result.changes] == expected
