@@ -170,14 +170,10 @@ class _Loader(YamlReader):
             self._sections(top["sections"][1])
         diff = self._raw(top.get("diff"))
         examples = self._raw(top.get("examples"))
-        if "examples" in top:
-            self.error(
-                top["examples"][0],
-                "CC715",
-                "'examples' is reserved for a later version and is not read yet",
-                "keep it if you prepare for that version; nothing in it is checked or used now",
-                Severity.WARNING,
-            )
+        if examples is not None:  # the example syntax (compiler.examples), checked here
+            from ..examples.syntax import read_example_syntax
+
+            self.diagnostics += read_example_syntax(self.display, examples.node)[1]
         check_kinds(self, self.kinds, self.places, self.targets, self.columns)
         return Grammar(MappingProxyType(self.kinds), diff, examples)
 

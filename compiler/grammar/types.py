@@ -333,7 +333,7 @@ class Grammar:
     diff: RawSection | None = None
     """The ``diff:`` section, passed through for `constitution diff`."""
     examples: RawSection | None = None
-    """The ``examples:`` section, reserved for a later version: passed through unread."""
+    """The ``examples:`` section: the example syntax (read by `compiler.examples.syntax`)."""
     file: str | None = None
     """The declarations file it was read from (as diagnostics show it); None for the default."""
 
