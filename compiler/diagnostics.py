@@ -134,6 +134,7 @@ CODES: dict[str, str] = {
     "CC812": "prompts file that no footnote names",
     "CC813": "example conversation without turns (warning)",
     "CC814": "spec declares no example syntax",
+    "CC815": "turn attribute given twice, or named role or content",
     "CC901": "internal error",
 }
 

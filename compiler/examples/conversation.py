@@ -37,6 +37,8 @@ _COMMENT = re.compile(r"[ \t]*+<!--(?P<body>[^\n]*?)-->[ \t]*+")
 _LABEL = re.compile(
     r"^\s*+(?P<word>[A-Za-z][A-Za-z_-]*+)(?P<refs>(?:\[[^\]]*+\])*+)\s*+(?:[:,]\s*+(?P<reason>.*?))?\s*$"
 )
+_RESERVED = ("role", "content")
+"""Keys of a chat message that no attribute may take."""
 _REF = re.compile(r"#?([^\s#,\[\]]++)")
 
 
@@ -212,10 +214,11 @@ class _Parser:
             if comment is not None:
                 label = (comment["body"], _LABEL.match(comment["body"]), comment.start("body"))
                 start = comment.end()
+        attributes = self._attributes(match)
         turn = Turn(
             role=role,
             tag=match["name"],
-            attributes=_attributes(match["attrs"]),
+            attributes=attributes,
             content=_content(self.text[start:end]),
             source=self.place.span(match.start(), after),
         )
@@ -241,6 +244,26 @@ class _Parser:
             return after
         self.found.replies.append(self._reply(turn, label, match.start()))
         return after
+
+    def _attributes(self, tag: re.Match[str]) -> tuple[tuple[str, str], ...]:
+        """A turn's attributes, entities decoded; one that would hide the message's role or
+        content, or is given twice, is reported and left out."""
+        found: dict[str, str] = {}
+        start = tag.start("attrs")
+        for match in _ATTRIBUTE.finditer(tag["attrs"]):
+            name = match[1]
+            value = next((v for v in match.groups()[1:] if v is not None), "")
+            if name in _RESERVED or name in found:
+                why = "is given twice" if name in found else "would hide the message's own " + name
+                self.problem(
+                    start + match.start(),
+                    "CC815",
+                    f"the attribute '{name}' of <{tag['name']}> {why}",
+                    "remove it, or rename it",
+                )
+                continue
+            found[name] = html.unescape(value)
+        return tuple(found.items())
 
     def _reply(
         self, turn: Turn, label: tuple[str, re.Match[str] | None, int] | None, offset: int
@@ -277,14 +300,6 @@ class _Parser:
         return Reply(
             turn, self.syntax.labels[parsed["word"]], parsed["word"], reason, violates, after
         )
-
-
-def _attributes(text: str) -> tuple[tuple[str, str], ...]:
-    found = []
-    for match in _ATTRIBUTE.finditer(text):
-        value = next((v for v in match.groups()[1:] if v is not None), "")
-        found.append((match[1], html.unescape(value)))
-    return tuple(found)
 
 
 def _content(raw: str) -> str:
