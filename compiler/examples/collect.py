@@ -211,7 +211,7 @@ class _FileScan:
                     self.source.display,
                     first + 1,
                     1,
-                    f"write its turns, e.g. <{next(iter(self.syntax.roles))}>...</{next(iter(self.syntax.roles))}>",
+                    f"write its turns, e.g. {self.syntax.sample}",
                     Severity.WARNING,
                 )
             )
@@ -343,9 +343,8 @@ def _link_prompts(
                 source=SourceSpan(source.name, 1, 1, max(1, source.text.count("\n"))),
             )
         )
-    for footnote in footnotes:
+    for footnote in footnotes:  # each marker whose file is missing, at its line
         if footnote.key not in seen:
-            seen.add(footnote.key)
             where = footnote.passage.source
             diagnostics.append(
                 Diagnostic(

@@ -145,8 +145,7 @@ class _Parser:
                 offset,
                 "CC806",
                 f"text outside a turn is left out: '{shorten(self.text[offset:end].strip(), 40)}'",
-                f"put it inside a turn, e.g. <{next(iter(self.syntax.roles))}>...</{next(iter(self.syntax.roles))}>, "
-                "or remove it",
+                f"put it inside a turn, e.g. {self.syntax.sample}, or remove it",
                 Severity.WARNING,
             )
 

@@ -71,6 +71,12 @@ class ExampleSyntax:
     file: str = ""
     """The declarations file, as diagnostics show it."""
 
+    @property
+    def sample(self) -> str:
+        """A turn to show in hints: the user's, else the first declared."""
+        tag = next((t for t, role in self.roles.items() if role == "user"), next(iter(self.roles)))
+        return f"<{tag}>...</{tag}>"
+
 
 def read_example_syntax(
     display: str, node: yaml.Node
