@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from ..diagnostics import render
 from .compile import format_option, spec_argument
 
+Command = TypeVar("Command", bound=Callable[..., object])
+
+
+def grammar_option(help_text: str) -> Callable[[Command], Command]:
+    """``--grammar FILE``: the declarations file whose ``examples:`` section is read."""
+    return click.option(
+        "--grammar",
+        "grammar_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
 
 @click.command("examples")
 @spec_argument
-@click.option(
-    "--grammar",
-    "grammar_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The declarations file (constitution.yaml) that declares the example syntax; "
-    "default: the spec's own.",
+@grammar_option(
+    "The declarations file (constitution.yaml) that declares the example syntax; "
+    "default: the spec's own."
 )
 @click.option(
     "--format",

@@ -24,6 +24,8 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from ..examples.diff_rules import EXAMPLE_KINDS, EXAMPLE_RULES
+
 
 class Level(StrEnum):
     BREAKING = "breaking"
@@ -151,6 +153,9 @@ RULES: dict[str, tuple[Level, str]] = {
     ),
 }
 
+# Worked examples and evaluation prompts: their rules live with them (compiler.examples).
+RULES.update({rule: (Level(level), why) for rule, (level, why) in EXAMPLE_RULES.items()})
+
 #: Rules that concern nodes of any kind (the others name their kind, or the document's).
 _ANY_NODE = frozenset({"authority-changed", "attribute-changed", "class-changed", "link-changed"})
 
@@ -164,6 +169,8 @@ def rule_kinds(rule: str) -> frozenset[str]:
     if rule.startswith("rank-"):
         return frozenset({"property"})
     head = rule.split("-", 1)[0]
+    if head in EXAMPLE_KINDS:
+        return frozenset({head})
     return frozenset({head}) if head in KINDS or head == DOCUMENT else frozenset({DOCUMENT})
 
 
