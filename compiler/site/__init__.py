@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, render
 from ..emit import SCHEMA_FILE
+from ..examples.model import ExampleSet
+from ..examples.render import ExamplesView
 from ..model import Chapter, Spec
 from ..pipeline import CompileResult
 from ..render import (
@@ -83,8 +85,11 @@ class Site:
         *,
         highlight: bool = False,
         site_name: str | None = None,
+        examples: ExampleSet | None = None,
     ) -> None:
         self.result = result
+        self.examples = None if examples is None else ExamplesView(examples)
+        """Worked examples and prompts, shown in their chapters (issue 16)."""
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
         spec = result.spec or Spec()
@@ -189,6 +194,7 @@ class Site:
             self._url(url_of_file, "glossary.md"),
             self._url(url_of_file, "core-values.md"),
             highlight=self.highlight,
+            extras=self.examples,
         )
 
     def _url(self, url_of_file: Callable[[str], str | None], page: str) -> str | None:
