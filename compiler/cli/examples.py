@@ -10,7 +10,8 @@ from typing import TypeVar
 import click
 
 from ..diagnostics import render
-from .compile import format_option, spec_argument
+from .compile import spec_argument
+from .release import diagnostics_option
 
 Command = TypeVar("Command", bound=Callable[..., object])
 
@@ -45,9 +46,13 @@ def grammar_option(help_text: str) -> Callable[[Command], Command]:
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the export here (atomically; '-' is stdout) instead of to stdout.",
 )
-@format_option
+@diagnostics_option
 def examples_command(
-    spec: Path, grammar_file: Path | None, output_format: str, output: str | None, fmt: str
+    spec: Path,
+    grammar_file: Path | None,
+    output_format: str,
+    output: str | None,
+    diagnostics_format: str,
 ) -> None:
     """Export SPEC's worked examples and evaluation prompts (default: spec/).
 
@@ -61,6 +66,7 @@ def examples_command(
     from ..examples.export import dumps_jsonl
 
     result = compile_examples(spec, grammar_file)
+    fmt = diagnostics_format
     text = render(result.diagnostics, fmt)
     if text or fmt == "json":
         click.echo(text or "[]\n", err=True, nl=False)
