@@ -22,6 +22,7 @@ _spec.loader.exec_module(corpus)
 
 ROWS = (
     "compile (parse..emit)",
+    "compile with examples (Model Spec)",
     "constitution check spec/",
     "constitution --help",
     "constitution build",

@@ -6,6 +6,7 @@ Markdown is parsed once; only the prompt files beside a one-file spec are parsed
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -19,7 +20,7 @@ from ..grammar.types import Grammar
 from ..grammar.values import read_fields
 from ..model import Section, SourceSpan
 from ..pipeline import CompileResult
-from ..reader import SourceFile, read_spec
+from ..reader import SourceFile, natural_key, read_files
 from ..syntax import parser
 from .conversation import Place, parse_conversation
 from .model import Example, ExampleSet, Passage, PromptFile, Provision
@@ -290,14 +291,48 @@ def _prompt_sources(
     path = spec.parent / folder
     if not path.is_dir():
         return [], []  # every footnote is then reported without its file
-    sources, problems = read_spec(path)
+    listed, problems = _listing(path)
+    sources, read_problems = read_files(listed)
+    problems += read_problems
     md = parser()
     files = []
     for source in sources:
         if source.readable:
             named = SourceFile(f"{folder}/{source.name}", source.display, source.text)
-            files.append((named, md.parse(source.text, {})))
+            # Blocks only: titles and fences are all a prompts file is read for (its text is
+            # normalised by the reader, which is what markdown-it's core rule would do).
+            tokens: list[Any] = []
+            md.block.parse(source.text, md, {}, tokens)
+            files.append((named, tokens))
     return files, problems
+
+
+def _listing(folder: Path) -> tuple[list[tuple[str, Path, str]], list[Diagnostic]]:
+    """The Markdown files directly in `folder` in natural order, as (name, path, display), and
+    a problem for each link that leads out of it (never read). Hidden files are left alone; a
+    file that is not a regular one is refused by the reader."""
+    root = folder.resolve()
+    entries = sorted(
+        (e for e in os.scandir(folder) if e.name.endswith(".md") and not e.name.startswith(".")),
+        key=lambda entry: natural_key(entry.name),
+    )
+    found: list[tuple[str, Path, str]] = []
+    problems: list[Diagnostic] = []
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.append(
+                Diagnostic(
+                    "CC105",
+                    f"symbolic link points outside the prompts folder (to {path.resolve()})",
+                    entry.path,
+                    1,
+                    hint="copy the file into the folder instead of linking to it",
+                )
+            )
+            continue
+        found.append((entry.name, path, entry.path))
+    return found, problems
 
 
 def _link_prompts(

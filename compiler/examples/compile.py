@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..collector import without_cycle_collection
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..grammar.load import load_grammar
 from ..grammar.types import Grammar
@@ -36,6 +37,7 @@ def example_syntax(grammar: Grammar) -> ExampleSyntax | None:
     return read_example_syntax(grammar.examples.file, grammar.examples.node)[0]
 
 
+@without_cycle_collection  # as the compile: many small objects, no cycles
 def compile_examples(spec: Path, grammar_file: Path | None = None) -> ExamplesResult:
     """Compile `spec` and its examples with its grammar (or `grammar_file`). Never raises for bad
     input: read the diagnostics."""

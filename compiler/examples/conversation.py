@@ -52,27 +52,41 @@ class Place:
     """The file as diagnostics show it."""
     first_line: int
     """The file's line of the content's first line."""
-    starts: list[int]
+    content: str
+    source_lines: list[str]
+    """The file's lines: a column counts the characters before the content on its line (a
+    fence's indentation, a list item's marker)."""
+    starts: list[int] = field(default_factory=list)
     """Offset of each content line's first character."""
-    indents: list[int]
-    """Characters of the source line before each content line (a fence's indentation)."""
+    indents: dict[int, int] = field(default_factory=dict)
+    """The indentation of each content line asked for, once measured."""
 
     @classmethod
     def of(
         cls, content: str, file: str, display: str, first_line: int, source_lines: list[str]
     ) -> Place:
         starts = [0]
-        indents: list[int] = []
-        for line in content.split("\n"):
-            starts.append(starts[-1] + len(line) + 1)
-            number = first_line - 1 + len(indents)
-            source = source_lines[number] if number < len(source_lines) else line
-            indents.append(len(source) - len(line) if line and source.endswith(line) else 0)
-        return cls(file, display, first_line, starts[:-1], indents)
+        position = content.find("\n")
+        while position >= 0:
+            starts.append(position + 1)
+            position = content.find("\n", position + 1)
+        return cls(file, display, first_line, content, source_lines, starts)
 
     def at(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self.starts, offset) - 1
-        return self.first_line + index, offset - self.starts[index] + 1 + self.indents[index]
+        return self.first_line + index, offset - self.starts[index] + 1 + self._indent(index)
+
+    def _indent(self, index: int) -> int:
+        if index in self.indents:
+            return self.indents[index]
+        start = self.starts[index]
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.content)
+        line = self.content[start:end]
+        number = self.first_line - 1 + index
+        source = self.source_lines[number] if number < len(self.source_lines) else line
+        indent = len(source) - len(line) if line and source.endswith(line) else 0
+        self.indents[index] = indent
+        return indent
 
     def span(self, start: int, end: int) -> SourceSpan:
         line, column = self.at(start)
@@ -247,6 +261,8 @@ class _Parser:
     def _attributes(self, tag: re.Match[str]) -> tuple[tuple[str, str], ...]:
         """A turn's attributes, entities decoded; one that would hide the message's role or
         content, or is given twice, is reported and left out."""
+        if not tag["attrs"]:
+            return ()
         found: dict[str, str] = {}
         start = tag.start("attrs")
         for match in _ATTRIBUTE.finditer(tag["attrs"]):

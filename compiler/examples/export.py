@@ -15,9 +15,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..collector import without_cycle_collection
 from ..model import SourceSpan
 from .model import Example, ExampleSet, Passage, PromptFile, Provision, Turn
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 SCHEMA_FILE = "examples.schema.json"
 """The schema of one line, in ``compiler/schemas/``."""
 
@@ -39,12 +41,11 @@ def records(found: ExampleSet) -> Iterator[dict[str, Any]]:
             yield _record("prompt", prompt, prompts)
 
 
+@without_cycle_collection
 def dumps_jsonl(found: ExampleSet) -> bytes:
     """The JSON Lines export: UTF-8, one compact object per line, a newline after each."""
-    lines = (
-        json.dumps(record, ensure_ascii=False, separators=(",", ":")) for record in records(found)
-    )
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+    encode = _ENCODER.encode
+    return "".join(encode(record) + "\n" for record in records(found)).encode("utf-8")
 
 
 def message(turn: Turn) -> dict[str, Any]:
