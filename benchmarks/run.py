@@ -336,6 +336,8 @@ def adversarial_step(case: adversarial.Case, directory: Path) -> Callable[[], ob
 
     if case.command == "check":
         return lambda: render(compile_spec(directory / "spec.md").diagnostics, "text")
+    if case.command == "examples":
+        return lambda: examples_step(directory)
 
     def diff() -> object:
         from compiler.diff import diff_documents, render_text, side_of
@@ -347,6 +349,17 @@ def adversarial_step(case: adversarial.Case, directory: Path) -> Callable[[], ob
         return render_text(diff_documents(old, new, side_of("old", old), side_of("new", new)))
 
     return diff
+
+
+def examples_step(directory: Path) -> object:
+    """`constitution examples`: compile, print every diagnostic, export what compiled."""
+    from compiler.diagnostics import render
+    from compiler.examples.compile import compile_examples
+    from compiler.examples.export import dumps_jsonl
+
+    result = compile_examples(directory / "spec.md", directory / "constitution.yaml")
+    text = render(result.diagnostics, "text")
+    return text if result.examples is None else dumps_jsonl(result.examples)
 
 
 def _looped(step: Callable[[], object], loops: int) -> Callable[[], None]:
