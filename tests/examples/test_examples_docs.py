@@ -29,7 +29,7 @@ def test_the_declaration_on_the_page_loads() -> None:
 
 
 def test_the_sample_line_is_the_exports(corpus_dir: Path) -> None:
-    (json_block,) = re.findall(r"```json\n(.*?)```", _section(), re.S)
+    (json_block,) = re.findall(r"```jsonl\n(.*?)```", _section(), re.S)
     sample = json.loads(json_block)
     jsonschema.Draft202012Validator(schema()).validate(sample)
     spec = corpus_dir / "openai-model-spec" / "2025-04-11" / "model_spec.md"
