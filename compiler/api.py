@@ -1,5 +1,6 @@
 """The library for downstream tools: `load` a spec directory, a Markdown file or a compiled JSON
-into a read-only `Constitution` that answers questions about its properties and priorities.
+(schema 2.0.0, or 1.x such as release 1.0.0) into a read-only `Constitution` that answers
+questions about its nodes and the orders among them.
 
 A quick tour, on the constitution this project ships (``spec/``)::
 
@@ -7,24 +8,27 @@ A quick tour, on the constitution this project ships (``spec/``)::
     >>> constitution = compiler.load("spec")
     >>> [p.id for p in constitution.properties]
     ['broadly-safe', 'broadly-ethical', 'compliant-with-guidelines', 'genuinely-helpful']
-    >>> constitution.property("broadly-safe").rank
+    >>> constitution.property("broadly-safe").fields["rank"]
     1
     >>> constitution.outranks("broadly-safe", "genuinely-helpful")
     True
     >>> constitution.outranks("broadly-safe", "genuinely-helpful", strictly=True)
     False
-    >>> constitution.precedence("genuinely-helpful", "broadly-ethical").mode
+    >>> str(constitution.precedence("genuinely-helpful", "broadly-ethical").mode)
     'holistic'
-    >>> [c.id for c in constitution.constraints_for("broadly-safe", kind="robustness")]
+    >>> [c.id for c in constitution.naming("broadly-safe", where={"kind": "robustness"})]
     ['safety-robust-to-reasoning']
 
-Whatever the input, the model is built from the compiled JSON document, so a spec and the JSON
-compiled from it give equal models, and `Constitution.to_json` gives the compiler's exact bytes.
+Per-kind access reads the grammar: ``constitution.<key>`` is the nodes of the kind with that key
+(``properties``; ``behaviors`` for a kind a spec declares), ``constitution.<kind>(id)`` one of
+them. Orders answer within the order that holds both ids; `outranks` raises `NoOrderError` when
+none does. Whatever the input, the model is built from the compiled JSON document
+(`compiler.document.from_json`), so a spec and the JSON compiled from it give equal models, and
+`Constitution.to_json` gives the compiler's exact bytes.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -33,31 +37,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any
 
-from .checks import check_spec
+from .checks import check_document
 from .diagnostics import Diagnostic, Severity, has_errors, shorten, sort_diagnostics, suggest
-from .emit import dumps, schema_errors, schema_id
+from .document import Document, DocumentError, Node, Reference, SourceInfo, from_json
+from .emit import dumps, packaged_schema, schema, schema_errors, schema_id
 from .extract.front_matter import NUMBER_BOUNDS
 from .extract.ids import IdRegistry
-from .model import (
-    Attributes,
-    Chapter,
-    Constraint,
-    Definition,
-    Priority,
-    Property,
-    Rationale,
-    Reference,
-    Section,
-    SourceSpan,
-    Spec,
-)
+from .grammar.orders import NoOrderError, Order, Precedence
+from .grammar.types import FieldType
+from .model import SourceSpan
 from .reader import decode, normalise, read_spec
 
 __all__ = [
     "CompileError",
     "Constitution",
+    "NoOrderError",
     "Node",
     "Precedence",
     "UnknownIdError",
@@ -65,10 +61,6 @@ __all__ = [
     "loads",
     "read_document",
 ]
-
-Node = Section | Property | Priority | Constraint | Definition | Rationale
-"""Anything in the spec that has an id."""
-_N = TypeVar("_N")
 
 
 class CompileError(ValueError):
@@ -91,30 +83,6 @@ class UnknownIdError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Precedence:
-    """How two properties stand to each other under the constitution's priorities.
-
-    The higher property is always the one with the better (smaller) rank; `mode` says how much
-    that settles. In ``strict`` mode the higher property always wins and the lower one only breaks
-    ties. In ``holistic`` mode the higher one should generally dominate, but both are weighed in
-    an overall judgment: a harness should treat it as the heavier consideration, not a trump card.
-    """
-
-    higher: Property
-    lower: Property
-    mode: Literal["strict", "holistic"] | None
-    """``strict`` if any priority that orders both says so, else ``holistic`` if one orders them,
-    else None: the ranks order them, but no priority says how strictly."""
-    priorities: tuple[Priority, ...]
-    """The priorities whose `order` names both properties, in document order."""
-
-    @property
-    def strict(self) -> bool:
-        """True when the higher property always wins (lexical order)."""
-        return self.mode == "strict"
-
-
 def _read_only(value: Any) -> Any:
     """A read-only view of JSON data: mappings become proxies, lists become tuples."""
     if isinstance(value, dict):
@@ -128,9 +96,14 @@ def _read_only(value: Any) -> Any:
 class Constitution:
     """A compiled constitution, read-only. Made by `load` or `loads`.
 
-    Nodes are the frozen dataclasses of `compiler.model`; each carries its `source` position in
-    the Markdown. Lookups by id raise `UnknownIdError` (a `KeyError`) for an id the spec does not
-    define, like a mapping does; use ``id in constitution`` to test first.
+    Nodes are `compiler.document.Node`s, in document order, each with its typed ``fields`` and
+    its ``source`` position in the Markdown. The nodes of one kind are an attribute named by the
+    kind's key (``constitution.properties``, ``constitution.behaviors`` for a declared kind), and
+    one node of a kind is a method named by the kind (``constitution.property("broadly-safe")``,
+    ``constitution.principal("anthropic")``), and the nodes of a kind that name a node are
+    ``constitution.<key>_for(id, **fields)`` (``constraints_for("broadly-safe", kind="hard")``). Lookups by id raise `UnknownIdError` (a
+    `KeyError`) for an id the spec does not define, like a mapping does; use ``id in
+    constitution`` to test first.
     """
 
     title: str | None
@@ -139,98 +112,80 @@ class Constitution:
     schema: str
     """The ``$id`` of the JSON Schema the document follows; it names the schema version."""
     metadata: Mapping[str, Any]
-    chapters: tuple[Chapter, ...]
-    sections: tuple[Section, ...]
-    """Every heading, in document order."""
-    properties: tuple[Property, ...]
-    """The core values, highest rank first."""
-    priorities: tuple[Priority, ...]
-    constraints: tuple[Constraint, ...]
-    definitions: tuple[Definition, ...]
-    rationales: tuple[Rationale, ...]
+    chapters: tuple[SourceInfo, ...]
+    model: Document
+    """The typed model (`compiler.document`): nodes, kinds, orders, references."""
+    nodes: tuple[Node, ...]
+    """Every section and annotation, in document order."""
+    orders: tuple[Order, ...]
     references: tuple[Reference, ...]
     warnings: tuple[Diagnostic, ...]
     """Warnings the compiler gave (errors raise `CompileError` instead)."""
     _document: Mapping[str, Any] = field(repr=False)
-    _nodes: Mapping[str, Node] = field(repr=False)
 
     @classmethod
     def _build(
         cls, document: Mapping[str, Any], warnings: Sequence[Diagnostic] = ()
     ) -> Constitution:
         """The model of a compiled JSON document already checked (use `load` or `loads`)."""
-        spec = _spec_from_document(document)
-        nodes: dict[str, Node] = {}
-        for node in _all_nodes(spec):
-            nodes.setdefault(node.id, node)
+        model = from_json(document)
         return cls(
-            title=spec.title,
-            version=spec.version,
+            title=model.info.title,
+            version=model.info.version,
             schema=str(document["$schema"]),
-            metadata=_read_only(spec.metadata),
-            chapters=tuple(spec.chapters),
-            sections=tuple(spec.sections),
-            properties=tuple(sorted(spec.properties, key=lambda p: p.rank)),
-            priorities=tuple(spec.priorities),
-            constraints=tuple(spec.constraints),
-            definitions=tuple(spec.definitions),
-            rationales=tuple(spec.rationales),
-            references=tuple(spec.references),
+            metadata=_read_only(dict(model.info.metadata)),
+            chapters=model.info.sources,
+            model=model,
+            nodes=model.nodes,
+            orders=model.orders,
+            references=model.references,
             warnings=tuple(warnings),
             _document=_read_only(document),
-            _nodes=MappingProxyType(nodes),
         )
 
     # -- lookups ----------------------------------------------------------------------------
 
     def __contains__(self, ident: object) -> bool:
-        return ident in self._nodes
+        return ident in self.model
+
+    def __getattr__(self, name: str) -> Any:
+        """``constitution.<key>``: the nodes of the kind with that key; ``constitution.<kind>(id)``:
+        the node of that kind with that id; ``constitution.<key>_for(id, **fields)``: the nodes
+        of that kind that name `id` (`naming`), e.g. ``constraints_for("broadly-safe",
+        kind="hard")``."""
+        if not name.startswith("_"):
+            kinds = self.model.kinds
+            key = name.removesuffix("_for")
+            for kind in kinds.values():
+                if kind.key == name:
+                    return self.model.of_kind(kind.name)
+                if kind.key == key:
+                    return lambda ident, **where: self.naming(ident, kind=kind.name, where=where)
+            if name in kinds:
+                return lambda ident: self.of_kind(name, ident)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def node(self, ident: str) -> Node:
         """The section or annotation with this id, whatever its kind."""
-        found = self._nodes.get(ident)
+        found = self.model.get(ident)
         if found is None:
-            raise self._unknown(ident, "id", list(self._nodes))
+            raise self._unknown(ident, "id", [n.id for n in self.nodes])
         return found
 
-    def property(self, ident: str) -> Property:
-        """The property with this id.
+    def of_kind(self, kind: str, ident: str) -> Node:
+        """The node of `kind` with this id.
 
         >>> compiler.load("spec").property("broadly-saf")
         Traceback (most recent call last):
         ...
         compiler.api.UnknownIdError: no property 'broadly-saf' in the constitution; did you mean 'broadly-safe'?
         """
-        return self._lookup(ident, Property)
-
-    def section(self, ident: str) -> Section:
-        """The section (heading) with this id."""
-        return self._lookup(ident, Section)
-
-    def definition(self, ident: str) -> Definition:
-        """The definition with this id."""
-        return self._lookup(ident, Definition)
-
-    def constraint(self, ident: str) -> Constraint:
-        """The constraint with this id."""
-        return self._lookup(ident, Constraint)
-
-    def priority(self, ident: str) -> Priority:
-        """The priority with this id."""
-        return self._lookup(ident, Priority)
-
-    def rationale(self, ident: str) -> Rationale:
-        """The rationale with this id."""
-        return self._lookup(ident, Rationale)
-
-    def _lookup(self, ident: str, kind: type[_N]) -> _N:
-        node = self._nodes.get(ident)
-        if isinstance(node, kind):
-            return node
-        what = _kind_name(kind)
-        if node is not None:
-            raise UnknownIdError(f"'{ident}' is a {_kind_name(type(node))}, not a {what}")
-        raise self._unknown(ident, what, [i for i, n in self._nodes.items() if isinstance(n, kind)])
+        found = self.model.get(ident)
+        if found is not None and found.kind == kind:
+            return found
+        if found is not None:
+            raise UnknownIdError(f"'{ident}' is a {found.kind}, not a {kind}")
+        raise self._unknown(ident, kind, [n.id for n in self.model.of_kind(kind)])
 
     @staticmethod
     def _unknown(ident: str, what: str, candidates: list[str]) -> UnknownIdError:
@@ -241,22 +196,31 @@ class Constitution:
 
     # -- relations --------------------------------------------------------------------------
 
-    def constraints_for(self, ident: str, *, kind: str | None = None) -> tuple[Constraint, ...]:
-        """The constraints whose ``concerns`` name `ident`, in document order; with `kind`, only
-        those of that kind (``hard``, ``exception``, ``robustness``...).
+    def naming(
+        self, ident: str, *, kind: str | None = None, where: Mapping[str, Any] | None = None
+    ) -> tuple[Node, ...]:
+        """The nodes with a reference field that names `ident`, in document order; with `kind`,
+        only nodes of that kind; with `where`, only nodes whose fields have those values.
 
-        >>> [c.id for c in compiler.load("spec").constraints_for("broadly-ethical", kind="hard")]
-        ['hard-constraints', 'hard-constraints-not-weighed']
+        >>> c = compiler.load("spec")
+        >>> [n.id for n in c.naming("broadly-safe", kind="constraint", where={"kind": "robustness"})]
+        ['safety-robust-to-reasoning']
         """
         self.node(ident)
-        return tuple(
-            c for c in self.constraints if ident in c.concerns and (kind is None or c.kind == kind)
-        )
-
-    def rationales_for(self, ident: str) -> tuple[Rationale, ...]:
-        """The rationales whose ``justifies`` name `ident`, in document order."""
-        self.node(ident)
-        return tuple(r for r in self.rationales if ident in r.justifies)
+        wanted = dict(where or {})
+        found = []
+        for node in self.nodes:
+            if kind is not None and node.kind != kind:
+                continue
+            spec = self.model.kinds[node.kind]
+            named = any(
+                ident in _ids(node.fields.get(f.name))
+                for f in spec.fields
+                if f.type is FieldType.REFERENCE
+            )
+            if named and all(node.fields.get(k) == v for k, v in wanted.items()):
+                found.append(node)
+        return tuple(found)
 
     def references_to(self, ident: str) -> tuple[Reference, ...]:
         """The links in the text that point at `ident`, in document order."""
@@ -264,38 +228,33 @@ class Constitution:
         return tuple(r for r in self.references if r.target == ident)
 
     def precedence(self, a: str, b: str) -> Precedence:
-        """Which of two different properties has priority, and how strictly (see `Precedence`).
+        """How `a` and `b` stand in the orders that hold both: ``relation`` (higher, lower, tied
+        or unrelated), ``mode`` and the ``orders`` (see `compiler.grammar.orders.Precedence`).
 
         >>> p = compiler.load("spec").precedence("genuinely-helpful", "broadly-safe")
-        >>> p.higher.id, p.lower.id, p.mode, p.strict, [q.id for q in p.priorities]
-        ('broadly-safe', 'genuinely-helpful', 'holistic', False, ['core-priority'])
+        >>> p.higher, p.lower, str(p.mode), p.strict, p.orders
+        ('broadly-safe', 'genuinely-helpful', 'holistic', False, ('core-priority',))
         """
-        first, second = self.property(a), self.property(b)
-        if first.id == second.id:
-            raise ValueError(
-                f"'{a}' is compared with itself; a property has no precedence over itself"
-            )
-        higher, lower = (first, second) if first.rank < second.rank else (second, first)
-        deciding = tuple(p for p in self.priorities if higher.id in p.order and lower.id in p.order)
-        modes = {p.mode for p in deciding}
-        mode: Literal["strict", "holistic"] | None = (
-            "strict" if "strict" in modes else "holistic" if deciding else None
-        )
-        return Precedence(higher, lower, mode, deciding)
+        self.node(a)
+        self.node(b)
+        if a == b:
+            raise ValueError(f"'{a}' is compared with itself; a node has no precedence over itself")
+        return self.model.precedence(a, b)
 
     def outranks(self, a: str, b: str, *, strictly: bool = False) -> bool:
-        """True when property `a` has priority over property `b`.
+        """True when an order puts `a` above `b`.
 
-        With ``strictly=True``, only when `a` always wins: a ``strict`` priority orders them.
-        Under a ``holistic`` priority `a` generally dominates but `b` is still weighed, so
-        ``outranks(a, b)`` is True and ``outranks(a, b, strictly=True)`` is False.
-        A property does not outrank itself.
+        With ``strictly=True``, only when `a` always wins: a ``strict`` order puts it above.
+        Under a ``holistic`` order `a` generally dominates but `b` is still weighed, so
+        ``outranks(a, b)`` is True and ``outranks(a, b, strictly=True)`` is False. A node does
+        not outrank itself, nor one it is tied with. Raises `NoOrderError` when no order holds
+        both: the constitution does not say.
         """
+        self.node(a)
+        self.node(b)
         if a == b:
-            self.property(a)
             return False
-        found = self.precedence(a, b)
-        return found.higher.id == a and (found.strict or not strictly)
+        return self.model.outranks(a, b, strictly=strictly)
 
     # -- output -----------------------------------------------------------------------------
 
@@ -310,6 +269,14 @@ class Constitution:
         return dumps(_plain(self._document)).decode("utf-8")
 
 
+def _ids(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, tuple):
+        return tuple(i for item in value for i in _ids(item))
+    return ()
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
@@ -318,82 +285,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _kind_name(kind: type[Any]) -> str:
-    return kind.__name__.lower()
-
-
-def _all_nodes(spec: Spec) -> Iterator[Node]:
-    yield from spec.sections
-    yield from spec.properties
-    yield from spec.priorities
-    yield from spec.constraints
-    yield from spec.definitions
-    yield from spec.rationales
-
-
-# -- from the JSON document to the model -------------------------------------------------------
-
-
-def _span(data: Mapping[str, Any]) -> SourceSpan:
-    return SourceSpan(data["file"], data["line"], data["column"], data["end_line"])
-
-
-def _attributes(data: Mapping[str, Any]) -> Attributes:
-    return Attributes(data["id"], tuple(data["classes"]), tuple(data["attributes"].items()))
-
-
-#: Model fields whose JSON key is another word.
-_JSON_KEYS = {"origin": "from", "target": "to", "number": "chapter"}
 #: A constitution schema's $id, split around its version.
 _SCHEMA_VERSION = re.compile(  # at most 9 digits a part: int() of a longer one is slow or refused
     r"(?P<base>.+/schemas/constitution/)(?P<major>\d{1,9})\.(?P<minor>\d{1,9})\.(?P<patch>\d{1,9})"
     r"/constitution\.schema\.json"
 )
 
-#: The document's arrays and the model type of their items.
-_ARRAYS: tuple[tuple[str, type[Any]], ...] = (
-    ("sections", Section),
-    ("properties", Property),
-    ("priorities", Priority),
-    ("constraints", Constraint),
-    ("definitions", Definition),
-    ("rationales", Rationale),
-    ("references", Reference),
-)
-
-
-def _from_json(kind: type[Any], item: Mapping[str, Any]) -> Any:
-    """A model node from its JSON object: `attributes` gathers the node's attribute fields, and
-    arrays become tuples; model fields the JSON does not carry keep their defaults."""
-    values: dict[str, Any] = {}
-    for spec_field in dataclasses.fields(kind):
-        name = spec_field.name
-        key = _JSON_KEYS.get(name, name)
-        if name == "attributes":
-            values[name] = _attributes(item)
-        elif name == "source":
-            values[name] = _span(item[key])
-        elif key in item:
-            value = item[key]
-            values[name] = tuple(value) if isinstance(value, list) else value
-    return kind(**values)
-
-
-def _spec_from_document(document: Mapping[str, Any]) -> Spec:
-    """The model of a schema-valid document (the inverse of `emit.to_document`)."""
-    head = document["document"]
-    spec = Spec(title=head["title"], version=head["version"], metadata=dict(head["metadata"]))
-    spec.chapters = [_from_json(Chapter, source) for source in head["sources"]]
-    for key, kind in _ARRAYS:
-        setattr(spec, key, [_from_json(kind, item) for item in document[key]])
-    return spec
-
 
 # -- reading ----------------------------------------------------------------------------------
 
 
 def read_document(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str], *, grammar_file: str | os.PathLike[str] | None = None
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """The compiled JSON document of a spec directory, a Markdown file or a compiled ``.json``
     file, and every diagnostic; the document is None when there are errors. Never raises for bad
@@ -404,7 +307,7 @@ def read_document(
         return _read_json(source)
     from .pipeline import compile_spec
 
-    result = compile_spec(source, keep_tokens=False)
+    result = compile_spec(source, keep_tokens=False, grammar_file=grammar_file)
     return (result.document if result.ok else None), result.diagnostics
 
 
@@ -545,13 +448,10 @@ def _surrogate(positions: _Positions, path: tuple[Any, ...], found: str, what: s
 
 
 def _out_of_bounds(document: dict[str, Any], positions: _Positions) -> Iterator[Diagnostic]:
-    """The numbers whose bounds the compiler enforces on its input (`NUMBER_BOUNDS`)."""
+    """The numbers whose bounds the compiler enforces on its input (`NUMBER_BOUNDS`); the
+    fields' own bounds are the schema's."""
     head = document["document"]
     places: list[tuple[list[Any], str, Any]] = [
-        *(
-            (["properties", i, "rank"], "rank", p["rank"])
-            for i, p in enumerate(document["properties"])
-        ),
         *(
             (["document", "sources", i, key], key, source[key])
             for i, source in enumerate(head["sources"])
@@ -573,15 +473,28 @@ def _out_of_bounds(document: dict[str, Any], positions: _Positions) -> Iterator[
             )
 
 
+def _schema_named(found: object) -> dict[str, Any] | None:
+    """The schema a document names: ours, or a published one of an earlier version (1.x
+    documents, release 1.0.0 among them, stay readable)."""
+    if found == schema_id():
+        return schema()
+    ours = _SCHEMA_VERSION.fullmatch(schema_id())
+    match = _SCHEMA_VERSION.fullmatch(found) if isinstance(found, str) else None
+    if match is None or ours is None or match["base"] != ours["base"]:
+        return None
+    version = ".".join(match.group("major", "minor", "patch"))
+    try:
+        return packaged_schema(f"published/constitution-{version}.schema.json")
+    except FileNotFoundError:
+        return None
+
+
 def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
     """Schema violations, then model checks, each at its line and column in the JSON text."""
     ours = schema_id()
     found = document.get("$schema") if isinstance(document, dict) else None
-    if found != ours and _earlier_minor(found, ours):
-        # A minor version only adds optional fields: what it validates, ours validates too.
-        document = {**document, "$schema": ours}
-        found = ours
-    if found != ours:
+    named = _schema_named(found)
+    if named is None:
         other = isinstance(found, str) and "/schemas/constitution/" in found
         yield positions.at(
             "CC403",
@@ -600,7 +513,7 @@ def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
         yield from unwritable  # the schema validators cannot read such values
         return
     failed = False
-    for error in schema_errors(document):
+    for error in schema_errors(document, named):
         failed = True
         path = list(error.absolute_path)
         pointer = "/" + "/".join(str(part) for part in path)
@@ -617,19 +530,6 @@ def _check_json(document: Any, positions: _Positions) -> Iterator[Diagnostic]:
             yield from _check_model(document, positions)
 
 
-def _earlier_minor(found: object, ours: str) -> bool:
-    """True when `found` names an earlier version of our schema with the same major version
-    (release 1.0.0 was written under schema 1.0.0 and stays readable under 1.1.0)."""
-    if not isinstance(found, str):
-        return False
-    old, new = _SCHEMA_VERSION.fullmatch(found), _SCHEMA_VERSION.fullmatch(ours)
-    if old is None or new is None or old["base"] != new["base"]:
-        return False
-    older = tuple(int(part) for part in old.group("major", "minor", "patch"))
-    newer = tuple(int(part) for part in new.group("major", "minor", "patch"))
-    return older[0] == newer[0] and older < newer
-
-
 def _unexpected_key(error: Any) -> list[str]:
     """For a forbidden extra key, the first such key, so the diagnostic points at it."""
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
@@ -641,24 +541,25 @@ def _unexpected_key(error: Any) -> list[str]:
 
 def _check_model(document: dict[str, Any], positions: _Positions) -> Iterator[Diagnostic]:
     """The compiler's whole-model checks, run on a JSON document and reported at JSON positions."""
+    try:
+        model = from_json(document)
+    except DocumentError as err:
+        yield positions.at("CC403", [], str(err), _INPUT_HINT)
+        return
     registry = IdRegistry()
     where: dict[tuple[str, int, int], tuple[int, int]] = {}
-    for key, kind in _ARRAYS:
-        if kind is Reference:
-            continue
-        for index, item in enumerate(document[key]):
-            line, column = positions.find([key, index])
-            duplicate = registry.add(
-                item["id"],
-                _kind_name(kind),
-                positions.display,
-                SourceSpan(positions.display, line, column),
-            )
-            if duplicate is not None:
-                yield duplicate
-            src = item["source"]
-            where.setdefault((src["file"], src["line"], src["column"]), (line, column))
-    for problem in check_spec(_spec_from_document(document), registry, lambda name: name):
+    pointers = _node_pointers(document)
+    for node in model.nodes:
+        places = pointers.get(node.id, [])
+        line, column = positions.find(places.pop(0) if places else [])
+        duplicate = registry.add(
+            node.id, node.kind, positions.display, SourceSpan(positions.display, line, column)
+        )
+        if duplicate is not None:
+            yield duplicate
+        src = node.source
+        where.setdefault((src.file, src.line, src.column), (line, column))
+    for problem in check_document(model, registry, lambda name: name):
         place = where.get((problem.file, problem.line, problem.column))
         if place is None:
             yield problem
@@ -666,6 +567,18 @@ def _check_model(document: dict[str, Any], positions: _Positions) -> Iterator[Di
             yield Diagnostic(
                 problem.code, problem.message, positions.display, *place, hint=problem.hint
             )
+
+
+def _node_pointers(document: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """Where the nodes of each id stand in the JSON, in its order: ``/nodes/N`` (2.0.0) or
+    ``/<key>/N`` (1.x)."""
+    found: dict[str, list[list[Any]]] = {}
+    for key, items in document.items():
+        if isinstance(items, list) and key not in ("references", "kinds", "orders"):
+            for index, item in enumerate(items):
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    found.setdefault(item["id"], []).append([key, index])
+    return found
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")

@@ -1,16 +1,18 @@
-"""Checks that need the whole model: priorities against properties, ranks, and id references
-in attributes. Each check is a generator of diagnostics; `check_spec` runs them all.
+"""Checks that need the whole model: the ranks of a ranked kind (unique, without gaps, and
+agreeing with the orders over that kind) and reserved ids. Each check is a generator of
+diagnostics; `check_document` runs them all. References and orders are checked where they are
+read (`compiler.extract.finish`), by the grammar's own checks.
 """
 
 from __future__ import annotations
 
-import graphlib
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
-from .diagnostics import Diagnostic, Suggester
+from .diagnostics import Diagnostic
+from .document import Document, Node
 from .extract.ids import IdRegistry
-from .model import SourceSpan, Spec
+from .model import SourceSpan
 
 Display = Callable[[str], str]
 """Maps a spec-relative file name to the path diagnostics show."""
@@ -20,30 +22,49 @@ def _at(display: Display, span: SourceSpan, code: str, message: str, hint: str) 
     return Diagnostic(code, message, display(span.file), span.line, span.column, hint)
 
 
-def check_ranks(spec: Spec, display: Display) -> Iterator[Diagnostic]:
-    seen: dict[int, str] = {}
-    for prop in spec.properties:
-        if prop.rank in seen:
+def _ranked(doc: Document) -> Iterator[tuple[str, str, list[Node]]]:
+    """Each kind ranked by an integer field (`RankSpec`), with its nodes that have a rank."""
+    seen: set[tuple[str, str]] = set()
+    for kind in doc.kinds.values():
+        ranked_by = kind.order.ranked_by if kind.order is not None else None
+        if ranked_by is None or (ranked_by.kind, ranked_by.field) in seen:
+            continue
+        seen.add((ranked_by.kind, ranked_by.field))
+        nodes = [
+            n for n in doc.of_kind(ranked_by.kind) if isinstance(n.fields.get(ranked_by.field), int)
+        ]
+        yield ranked_by.kind, ranked_by.field, nodes
+
+
+def check_ranks(doc: Document, display: Display) -> Iterator[Diagnostic]:
+    """Ranks of a ranked kind (a property's ``rank``) are unique and leave no gaps."""
+    for kind, field, nodes in _ranked(doc):
+        seen: dict[int, str] = {}
+        rank_of = {node.id: int(node.fields[field]) for node in nodes}  # type: ignore[arg-type]
+        for node in nodes:
+            rank = rank_of[node.id]
+            if rank in seen:
+                yield _at(
+                    display,
+                    node.source,
+                    "CC304",
+                    f"{kind} '{node.id}' has {field} {rank}, like '{seen[rank]}'",
+                    f"give each {kind} its own {field}: 1 for the highest, then 2, 3, ...",
+                )
+            else:
+                seen[rank] = node.id
+        ranks = sorted(seen)
+        gaps = _gaps(ranks)
+        if gaps:
+            last = next(n for n in nodes if rank_of[n.id] == ranks[-1])
             yield _at(
                 display,
-                prop.source,
+                last.source,
                 "CC304",
-                f"property '{prop.id}' has rank {prop.rank}, like '{seen[prop.rank]}'",
-                "give each property its own rank: 1 for the highest, then 2, 3, ...",
+                f"{kind} {field}s skip {_listed_gaps(gaps)}",
+                f"number the {field}s 1, 2, 3, ... without gaps",
             )
-        else:
-            seen[prop.rank] = prop.id
-    ranks = sorted(seen)
-    gaps = _gaps(ranks)
-    if gaps:
-        prop = next(p for p in spec.properties if p.rank == ranks[-1])
-        yield _at(
-            display,
-            prop.source,
-            "CC304",
-            f"property ranks skip {_listed_gaps(gaps)}",
-            "number the ranks 1, 2, 3, ... without gaps",
-        )
+        yield from _orders_agree(doc, kind, field, rank_of, display)
 
 
 #: Gaps in the ranks a message names; the rest are counted. Ranks are bounded (see
@@ -78,96 +99,26 @@ def _listed_gaps(gaps: list[tuple[int, int]]) -> str:
     return listed
 
 
-def check_priorities(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
-    ranks = {p.id: p.rank for p in spec.properties}
-    suggest_property = Suggester(ranks)
-    graph: dict[str, set[str]] = {}
-    where: dict[tuple[str, str], str] = {}
-    for priority in spec.priorities:
-        seen: set[str] = set()
-        valid: list[str] = []
-        for ident in priority.order:
-            if ident in seen:
+def _orders_agree(
+    doc: Document, kind: str, field: str, rank_of: dict[str, int], display: Display
+) -> Iterator[Diagnostic]:
+    """An order over a ranked kind puts no node above one of a higher rank."""
+    for order in doc.orders:
+        if order.kind != kind:
+            continue
+        levels = [[i for i in level if i in rank_of] for level in order.levels]
+        for higher, lower in pairwise(level for level in levels if level):
+            top = max(higher, key=rank_of.__getitem__)
+            bottom = min(lower, key=rank_of.__getitem__)
+            if rank_of[top] > rank_of[bottom]:
+                node = doc.node(order.id)
                 yield _at(
                     display,
-                    priority.source,
-                    "CC307",
-                    f"priority '{priority.id}' names '{ident}' twice",
-                    "name each property once in 'order'",
-                )
-                continue
-            seen.add(ident)
-            if ident not in ranks:
-                kind = registry.kinds.get(ident)
-                if kind == "property":
-                    continue  # a property with errors of its own, reported where it stands
-                what = f"a {kind}, not a property" if kind else "not defined anywhere"
-                hint = suggest_property(ident) or _properties_hint(list(ranks))
-                yield _at(
-                    display,
-                    priority.source,
-                    "CC303",
-                    f"priority '{priority.id}' names '{ident}', which is {what}",
-                    hint,
-                )
-                continue
-            valid.append(ident)
-        for higher, lower in pairwise(valid):
-            if ranks[higher] > ranks[lower]:
-                yield _at(
-                    display,
-                    priority.source,
+                    node.source,
                     "CC304",
-                    f"priority '{priority.id}' puts '{higher}' (rank {ranks[higher]}) above "
-                    f"'{lower}' (rank {ranks[lower]})",
-                    "make the ranks and the priority order agree",
-                )
-            graph.setdefault(lower, set()).add(higher)
-            where.setdefault((higher, lower), priority.id)
-    try:
-        graphlib.TopologicalSorter(graph).prepare()
-    except graphlib.CycleError as err:
-        # graphlib lists the cycle so that each node is above the next one.
-        cycle: list[str] = err.args[1]
-        names = {where[pair] for pair in pairwise(cycle) if pair in where}
-        first = next(p for p in spec.priorities if p.id in names)
-        yield _at(
-            display,
-            first.source,
-            "CC307",
-            f"priorities contradict each other: {' > '.join(cycle)}",
-            f"the orders of {', '.join(repr(n) for n in sorted(names))} cannot all hold; make them agree",
-        )
-
-
-def _properties_hint(ids: list[str]) -> str:
-    """'properties: a, b, c': the first few, so that the hint stays short in a spec of many."""
-    if not ids:
-        return "properties: none"
-    shown = ", ".join(ids[:MAX_LISTED_PROPERTIES])
-    more = len(ids) - MAX_LISTED_PROPERTIES
-    return f"properties: {shown}" + (f" and {more} more" if more > 0 else "")
-
-
-#: Property ids a hint lists.
-MAX_LISTED_PROPERTIES = 10
-
-
-def check_id_attributes(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
-    suggest_id = Suggester(registry.kinds)
-    named: list[tuple[str, str, tuple[str, ...], SourceSpan]] = [
-        *((c.id, "concerns", c.concerns, c.source) for c in spec.constraints),
-        *((r.id, "justifies", r.justifies, r.source) for r in spec.rationales),
-    ]
-    for owner, key, idents, span in named:
-        for ident in idents:
-            if ident not in registry.kinds:
-                yield _at(
-                    display,
-                    span,
-                    "CC309",
-                    f"'{owner}' {key} '{ident}', which is not an id in the spec",
-                    suggest_id(ident) or "name the id of a property, section or annotation",
+                    f"{node.kind} '{order.id}' puts '{top}' ({field} {rank_of[top]}) above "
+                    f"'{bottom}' ({field} {rank_of[bottom]})",
+                    f"make the {field}s and the order agree",
                 )
 
 
@@ -191,9 +142,7 @@ def check_reserved_ids(registry: IdRegistry) -> Iterator[Diagnostic]:
             )
 
 
-def check_spec(spec: Spec, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
+def check_document(doc: Document, registry: IdRegistry, display: Display) -> Iterator[Diagnostic]:
     """Every whole-model check, in a fixed order."""
-    yield from check_ranks(spec, display)
-    yield from check_priorities(spec, registry, display)
-    yield from check_id_attributes(spec, registry, display)
+    yield from check_ranks(doc, display)
     yield from check_reserved_ids(registry)

@@ -1,5 +1,6 @@
-"""Emit the model as the JSON document: a plain dict in a fixed key order, validated against
-`schemas/constitution.schema.json` before any byte is written.
+"""Emit the JSON document (`compiler.document.to_json`, schema 2.0.0): serialised in a fixed
+key order, validated against `schemas/constitution.schema.json` before any byte is written; and
+the spec's own schema, generated from its grammar, to publish beside it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 
 import orjson
 
-from . import __version__
 from .diagnostics import Diagnostic
-from .model import Attributes, SourceSpan, Spec
+from .grammar.schema import spec_schema
+from .grammar.types import Grammar
+from .model import SourceSpan
 
 SCHEMA_FILE = "constitution.schema.json"
 
@@ -36,114 +38,9 @@ def schema_id() -> str:
     return str(schema()["$id"])
 
 
-def _attributes(attributes: Attributes, *known: str) -> dict[str, object]:
-    return {
-        "classes": list(attributes.classes),
-        "attributes": {k: v for k, v in attributes.values if k not in known},
-    }
-
-
-def _source(span: SourceSpan) -> dict[str, object]:
-    return span.to_json()
-
-
-def to_document(spec: Spec) -> dict[str, Any]:
-    """The JSON document for `spec`; the same spec always gives an equal dict, in the same order."""
-    return {
-        "$schema": schema_id(),
-        "document": {
-            "title": spec.title,
-            "version": spec.version,
-            "generator": {"name": "constitution-compiler", "version": __version__},
-            "metadata": dict(spec.metadata),
-            "sources": [
-                {
-                    "file": chapter.file,
-                    "sha256": chapter.sha256,
-                    "title": chapter.title,
-                    "chapter": chapter.number,
-                    "reading_time": chapter.reading_time,
-                }
-                for chapter in spec.chapters
-            ],
-        },
-        "sections": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "level": s.level,
-                "parent": s.parent,
-                "auto_id": s.auto_id,
-                **_attributes(s.attributes),
-                "text": s.text,
-                "source": _source(s.source),
-                **({} if s.normative else {"normative": False}),
-            }
-            for s in spec.sections
-        ],
-        "properties": [
-            {
-                "id": p.id,
-                "title": p.title,
-                "rank": p.rank,
-                "text": p.text,
-                "section": p.section,
-                **_attributes(p.attributes, "rank", "title"),
-                "source": _source(p.source),
-            }
-            for p in spec.properties
-        ],
-        "priorities": [
-            {
-                "id": p.id,
-                "mode": p.mode,
-                "order": list(p.order),
-                "text": p.text,
-                "section": p.section,
-                **_attributes(p.attributes, "mode", "order"),
-                "source": _source(p.source),
-            }
-            for p in spec.priorities
-        ],
-        "constraints": [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "text": c.text,
-                "concerns": list(c.concerns),
-                "section": c.section,
-                **_attributes(c.attributes, "kind", "concerns"),
-                "source": _source(c.source),
-            }
-            for c in spec.constraints
-        ],
-        "definitions": [
-            {
-                "id": d.id,
-                "term": d.term,
-                "text": d.text,
-                "section": d.section,
-                **_attributes(d.attributes, "term"),
-                "source": _source(d.source),
-            }
-            for d in spec.definitions
-        ],
-        "rationales": [
-            {
-                "id": r.id,
-                "text": r.text,
-                "justifies": list(r.justifies),
-                "section": r.section,
-                **_attributes(r.attributes, "justifies"),
-                "source": _source(r.source),
-            }
-            for r in spec.rationales
-        ],
-        "references": [
-            {"from": r.origin, "to": r.target, "text": r.text, "source": _source(r.source)}
-            for r in spec.references
-        ],
-    }
+def spec_schema_bytes(grammar: Grammar) -> bytes:
+    """The spec's own schema (every declared field typed), serialised like the document."""
+    return dumps(spec_schema(grammar))
 
 
 def dumps(document: dict[str, Any]) -> bytes:
@@ -173,7 +70,7 @@ def _fast_validator() -> Any:
     return jsonschema_rs.validator_for(schema())
 
 
-def schema_errors(document: Any) -> Iterator[Any]:
+def schema_errors(document: Any, against: dict[str, Any] | None = None) -> Iterator[Any]:
     """Every violation of the schema in `document`, as jsonschema `ValidationError`s.
 
     jsonschema-rs decides whether there are any: it checks a 10 MB document in milliseconds, where
@@ -181,6 +78,10 @@ def schema_errors(document: Any) -> Iterator[Any]:
     find and report them. jsonschema-rs is never the looser of the two (its `pattern` follows
     ECMA-262, whose `\\w` and `$` match less than Python's), so nothing is missed this way.
     """
+    if against is not None and against is not schema():
+        from jsonschema import Draft202012Validator
+
+        return iter(Draft202012Validator(against).iter_errors(document))
     if _fast_validator().is_valid(document):
         return iter(())
     errors: Iterator[Any] = _validator().iter_errors(document)

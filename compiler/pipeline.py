@@ -1,4 +1,5 @@
-"""The compiler's stages, in order: read → parse → extract → check → emit (with validation).
+"""The compiler's stages, in order: read (the grammar, then the Markdown) → parse → extract →
+check → emit (with validation).
 
 `compile_spec` is the one entry point; the CLI, the mkdocs plugin and the library all call it.
 """
@@ -10,13 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import check_spec
+from .checks import check_document
 from .collector import without_cycle_collection
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .emit import dumps, to_document, validate
+from .document import Document, to_json
+from .emit import dumps, validate
+from .extract.finish import finish
 from .extract.ids import IdRegistry
 from .extract.walk import Extractor
-from .model import Spec
+from .grammar.load import default_grammar, load_grammar
+from .grammar.types import Grammar
+from .model import Chapter
 from .reader import SourceFile, read_spec_files
 from .spec_files import SpecFiles
 from .syntax import parser
@@ -28,8 +33,14 @@ class CompileResult:
     """What a compile produced: the model and its JSON when there were no errors, and every diagnostic."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    spec: Spec | None = None
+    model: Document | None = None
+    """The typed model (also when there are errors: what could be read)."""
     document: dict[str, Any] | None = None
+    """The 2.0.0 JSON document, when there were no errors."""
+    chapters: list[Chapter] = field(default_factory=list)
+    """Each source file compiled, with its front matter."""
+    grammar: Grammar | None = None
+    """The grammar the spec was compiled with."""
     sources: list[SourceFile] = field(default_factory=list)
     tokens: dict[str, list[Any]] = field(default_factory=dict)
     """Each file's markdown-it token stream, for renderers that must show what the compiler read."""
@@ -57,6 +68,10 @@ def _explicit_ids(tokens: list[Any]) -> set[str]:
             info = annotation_info(token)
             if info.attributes.id:
                 ids.add(info.attributes.id)
+        elif token.type == "inline" and "]{" in token.content:
+            for child in token.children or ():
+                if child.type == "span_open" and child.meta["attributes"].id:
+                    ids.add(child.meta["attributes"].id)
     return ids
 
 
@@ -80,6 +95,7 @@ def compile_sources(
     validate_output: bool = True,
     keep_tokens: bool = True,
     files: SpecFiles | None = None,
+    grammar: Grammar | None = None,
 ) -> CompileResult:
     """Compile already-read sources (the stage after `read_spec`).
 
@@ -87,7 +103,7 @@ def compile_sources(
     `result.tokens` stays empty: a caller that only wants the JSON or the diagnostics then needs
     about half the memory (the tokens take about eight times the size of the text).
     """
-    result = CompileResult(sources=sources, files=files)
+    result = CompileResult(sources=sources, files=files, grammar=grammar)
     md = parser()
     limits: list[Diagnostic] = []
     parsed = []
@@ -102,7 +118,7 @@ def compile_sources(
     for _, tokens in parsed:
         reserved |= _explicit_ids(tokens)
     registry = IdRegistry()
-    extractor = Extractor(registry, reserved, files)
+    extractor = Extractor(registry, reserved, files, grammar)
     # Links to a file that could not be read are not links to a missing file.
     extractor.file_names.update(source.name for source in sources if not source.readable)
     for position, (source, tokens) in enumerate(parsed):
@@ -115,17 +131,18 @@ def compile_sources(
         else:
             tokens.clear()
     del parsed
-    spec = extractor.finish()
+    model = finish(extractor)
+    result.chapters = extractor.chapters
     displays = {source.name: source.display for source in sources}
 
     def display(name: str) -> str:
         return displays.get(name, name)
 
     diagnostics = extractor.diagnostics + limits
-    diagnostics.extend(check_spec(spec, registry, display))
-    result.spec = spec
+    diagnostics.extend(check_document(model, registry, display))
+    result.model = model
     if not has_errors(diagnostics):
-        document = to_document(spec)
+        document = to_json(model)
         if validate_output:
             diagnostics.extend(validate(document, display))
         if not has_errors(diagnostics):
@@ -135,21 +152,41 @@ def compile_sources(
 
 
 def compile_spec(
-    path: str | os.PathLike[str], *, validate_output: bool = True, keep_tokens: bool = True
+    path: str | os.PathLike[str],
+    *,
+    validate_output: bool = True,
+    keep_tokens: bool = True,
+    grammar_file: str | os.PathLike[str] | None = None,
 ) -> CompileResult:
     """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics.
 
-    A file that cannot be read (or decoded) does not stop the others: every file that can be
-    read is checked, so one run reports every problem.
+    The grammar is read from `grammar_file` (the CLI's ``--grammar FILE``) when given, else from
+    the spec's own ``constitution.yaml``, else it is the default grammar. A file that cannot be
+    read (or decoded) does not stop the others: every file that can be read is checked, and the
+    grammar's problems are reported with the Markdown's, so one run reports every problem.
     """
-    sources, files, problems = read_spec_files(Path(path))
+    spec_path = Path(path)
+    sources, files, problems = read_spec_files(spec_path)
+    if grammar_file is None and files is not None and files.declarations is None:
+        # A constitution.yaml the file policy refused (not YAML, not a mapping: CC113) is
+        # reported once, there; the spec is read with the default grammar.
+        grammar, grammar_problems = default_grammar(), list[Diagnostic]()
+    else:
+        grammar, grammar_problems = load_grammar(
+            spec_path, Path(grammar_file) if grammar_file is not None else None
+        )
+    problems = [*grammar_problems, *problems]
     # Files the spec may not hold are reported with the chapters' problems, never instead.
     policy = files.problems if files is not None else ()
     if not any(source.readable for source in sources):
         diagnostics = sort_diagnostics([*problems, *policy])
         return CompileResult(diagnostics=diagnostics, sources=sources, files=files)
     result = compile_sources(
-        sources, validate_output=validate_output, keep_tokens=keep_tokens, files=files
+        sources,
+        validate_output=validate_output,
+        keep_tokens=keep_tokens,
+        files=files,
+        grammar=grammar,
     )
     if problems or policy:
         result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])

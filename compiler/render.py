@@ -10,7 +10,7 @@ import html
 import posixpath
 import re
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -20,8 +20,10 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from .document import Document
+from .grammar.types import FieldType, FieldValue, Form, KindSpec, PageView, TitleSource
 from .links import is_external, safe_href, slugify
-from .model import Attributes, Spec
+from .model import Attributes
 from .syntax import parser
 from .syntax.annotations import annotation_info
 
@@ -29,15 +31,6 @@ from .syntax.annotations import annotation_info
 TOOLTIP_CHARS = 320
 
 _DATA_KEY = re.compile(r"[^a-z0-9_-]")
-_HOVER_KINDS = frozenset({"property", "definition"})
-_TARGET_LABELS = {"constraint": "Concerns", "rationale": "Justifies", "priority": "Order"}
-_KIND_LABELS = {
-    "property": "Property",
-    "priority": "Priority",
-    "constraint": "Constraint",
-    "definition": "Definition",
-    "rationale": "Rationale",
-}
 
 
 def escape(text: str) -> str:
@@ -76,59 +69,83 @@ class NodeInfo:
     title: str
     tooltip: str = ""
     rank: int | None = None
-    targets: tuple[str, ...] = ()
-    """What the node points at: a constraint's concerns, a rationale's justifies, a priority's order."""
+    """Its rank, for a node of a ranked kind (a property's ``rank``)."""
+    fields: Mapping[str, FieldValue] = field(default_factory=dict)
+    links: tuple[tuple[str, tuple[str, ...], bool], ...] = ()
+    """What the node's reference fields name: (the field's label, ids, is it an order)."""
 
 
 @dataclass(slots=True)
 class SiteIndex:
-    """Every id of a compiled spec, and the back links (what justifies what), for rendering."""
+    """Every id of a compiled spec, the kinds, and the back links, for rendering."""
 
     nodes: dict[str, NodeInfo] = field(default_factory=dict)
-    justified_by: dict[str, list[str]] = field(default_factory=dict)
-    """Node id -> ids of the rationales that justify it."""
-    constrained_by: dict[str, list[str]] = field(default_factory=dict)
-    """Node id -> ids of the constraints that concern it."""
+    kinds: Mapping[str, KindSpec] = field(default_factory=dict)
+    backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Node id -> (label of the link back, e.g. 'Justified by'; id of the node naming it)."""
     headings: dict[str, list[str]] = field(default_factory=dict)
     """Spec file -> ids of its sections, in order (the file's preamble section first, if any)."""
+    page_kinds: dict[str, str] = field(default_factory=dict)
+    """Kind name -> the path of the page the site generates for it."""
 
     @classmethod
-    def from_spec(cls, spec: Spec | None) -> SiteIndex:
+    def from_model(cls, doc: Document | None) -> SiteIndex:
         index = cls()
-        if spec is None:
+        if doc is None:
             return index
-        nodes = index.nodes
-        for s in spec.sections:
-            nodes[s.id] = NodeInfo("section", s.source.file, s.title)
-            index.headings.setdefault(s.source.file, []).append(s.id)
-        for p in spec.properties:
-            tip = f"{p.title} (rank {p.rank}): {p.text}"
-            nodes[p.id] = NodeInfo("property", p.source.file, p.title, shorten(tip), p.rank)
-        for pr in spec.priorities:
-            nodes[pr.id] = NodeInfo(
-                "priority", pr.source.file, f"Priority ({pr.mode})", targets=pr.order
+        index.kinds = doc.kinds
+        ranked = {
+            k.order.ranked_by.kind: k.order.ranked_by.field
+            for k in doc.kinds.values()
+            if k.order is not None and k.order.ranked_by is not None
+        }
+        for node in doc.nodes:
+            kind = doc.kinds[node.kind]
+            if kind.form is Form.HEADING:
+                index.headings.setdefault(node.source.file, []).append(node.id)
+            titled = bool({TitleSource.ATTRIBUTE, TitleSource.LEAD} & set(kind.title.sources))
+            rank = node.fields.get(ranked.get(node.kind, ""))
+            rank = rank if isinstance(rank, int) and not isinstance(rank, bool) else None
+            title = node.title or _id_title(node.id)
+            if titled:
+                words = f"{title} ({ranked[node.kind]} {rank})" if rank is not None else title
+                tooltip = shorten(f"{words}: {node.text}")
+            else:
+                tooltip = shorten(node.text) if kind.form is not Form.HEADING else ""
+            links = []
+            for spec in kind.fields:
+                value = node.fields.get(spec.name)
+                if spec.type is not FieldType.REFERENCE or value is None:
+                    continue
+                ids = _flat(value)
+                links.append((spec.label or spec.name, ids, spec.ordered))
+                if spec.inverse:
+                    for target in ids:
+                        index.backlinks.setdefault(target, []).append((spec.inverse, node.id))
+            index.nodes[node.id] = NodeInfo(
+                node.kind, node.source.file, title, tooltip, rank, node.fields, tuple(links)
             )
-        for c in spec.constraints:
-            nodes[c.id] = NodeInfo(
-                "constraint", c.source.file, _id_title(c.id), shorten(c.text), targets=c.concerns
-            )
-            for target in c.concerns:
-                index.constrained_by.setdefault(target, []).append(c.id)
-        for d in spec.definitions:
-            nodes[d.id] = NodeInfo(
-                "definition", d.source.file, d.term, shorten(f"{d.term}: {d.text}")
-            )
-        for r in spec.rationales:
-            nodes[r.id] = NodeInfo(
-                "rationale", r.source.file, _id_title(r.id), shorten(r.text), targets=r.justifies
-            )
-            for target in r.justifies:
-                index.justified_by.setdefault(target, []).append(r.id)
         return index
 
     def title(self, ident: str) -> str:
         node = self.nodes.get(ident)
         return node.title if node else ident
+
+    def hover(self, kind: str) -> bool:
+        """True for kinds whose links show the node's text on hover: titled ones (a property, a
+        definition), whose text is short; constraints and rationales are long."""
+        spec = self.kinds.get(kind)
+        if spec is None or spec.form is not Form.ANNOTATION:
+            return False
+        return bool({TitleSource.ATTRIBUTE, TitleSource.LEAD} & set(spec.title.sources))
+
+
+def _flat(value: FieldValue) -> tuple[str, ...]:
+    if isinstance(value, tuple):
+        return tuple(
+            i for item in value for i in (_flat(item) if isinstance(item, tuple) else (str(item),))
+        )
+    return (str(value),)
 
 
 def _id_title(ident: str) -> str:
@@ -169,10 +186,8 @@ class PageContext:
     """The spec file this page shows (its ids are local), or None for a generated page."""
     url_of_file: Callable[[str], str | None]
     """Spec-relative file (`a/b.md`) -> its URL relative to this page, or None if not in the site."""
-    glossary_url: str | None = None
-    """URL of the glossary page relative to this page, if there is one."""
-    core_values_url: str | None = None
-    """URL of the core values page relative to this page, if there is one."""
+    page_urls: Mapping[str, str] = field(default_factory=dict)
+    """Kind name -> URL of the page the site generates for the kind, relative to this page."""
     anchors: bool = True
     """False to leave out ids and permalinks (when a block is shown again on a generated page)."""
     highlight: bool = False
@@ -217,6 +232,8 @@ class _State:
     """For each open admonition: is it collapsible?"""
     pending_link_text: str | None = None
     link_depth: int = 0
+    spans: list[str | None] = field(default_factory=list)
+    """For each open span: its id, when it has a permalink."""
 
 
 def render_tokens(
@@ -386,6 +403,30 @@ class ConstitutionRenderer(RendererHTML):
             return ""
         opened = state.annotations.pop()
         return annotation_close(opened.kind, opened.ident, state.context)
+
+    # --- spans (`[text]{#id .kind}`): inline and anchored ---------------------------------------
+
+    def span_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        attributes: Attributes = tokens[idx].meta.get("attributes") or Attributes()
+        kinds = state.context.index.kinds
+        kind = next((c for c in attributes.classes if c in kinds), "")
+        spec = kinds.get(kind)
+        ident = attributes.id if spec is not None else None
+        id_attr = f' id="{escape(ident)}"' if ident and state.context.anchors else ""
+        classes = ["cc-span", f"cc-{_data_key(kind) or 'note'}"]
+        classes += [c for c in attributes.classes if c != kind]
+        label = f' title="{escape(spec.label)}"' if spec is not None else ""
+        state.spans.append(ident if state.context.anchors else None)
+        return f'<span class="{escape(" ".join(classes))}"{id_attr}{label}>'
+
+    def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        ident = state.spans.pop() if state.spans else None
+        link = ""
+        if ident:
+            link = f'<a class="cc-permalink headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>'
+        return f"{link}</span>"
 
     # --- admonitions (`!!! note "Title"`, `??? note` collapsible) -------------------------------
 
@@ -562,73 +603,117 @@ def resolve_link(href: str, context: PageContext) -> tuple[str | None, str | Non
 
 
 def annotation_open(
-    kind: str, ident: str | None, attributes: Attributes, context: PageContext
+    kind: str, ident: str | None, attributes: Attributes, context: PageContext, tag: str = "div"
 ) -> str:
-    """The opening of an annotation block: a labelled header, then the body."""
+    """The opening of an annotation: a labelled header (its kind, its rank, its typed fields in
+    words, its title when an attribute gives it), then the body."""
     index = context.index
     node = index.nodes.get(ident) if ident else None
-    label = _KIND_LABELS.get(kind, kind.title() or "Note")
+    spec = index.kinds.get(kind)
+    label = spec.label if spec is not None else (kind.title() or "Note")
     id_attr = f' id="{escape(ident)}"' if ident and context.anchors else ""
     classes = " ".join(["cc-node", f"cc-{_data_key(kind) or 'note'}", *attributes.classes])
     head: list[str] = [f'<span class="cc-kind">{escape(label)}</span>']
     data = ""
-    if kind == "property" and node is not None and node.rank is not None:
+    page_url = context.page_urls.get(kind)
+    if node is not None and node.rank is not None:
         data = f' data-rank="{node.rank}"'
-        rank_link = f"{context.core_values_url}#{ident}" if context.core_values_url else None
+        rank_link = f"{page_url}#{ident}" if page_url else None
         badge = f"Rank {node.rank}"
+        page_title = spec.page.title.lower() if spec is not None and spec.page else label
+        see_all = f"See all {page_title} in priority order"
         head.append(
-            f'<a class="cc-rank" href="{escape(rank_link)}" title="See all core values in priority order">{badge}</a>'
+            f'<a class="cc-rank" href="{escape(rank_link)}" title="{escape(see_all)}">{badge}</a>'
             if rank_link and context.anchors
             else f'<span class="cc-rank">{badge}</span>'
         )
-        if attributes.get("title"):
-            # Without `title=`, the title is the bold phrase that opens the body: shown once.
-            head.append(f'<span class="cc-title">{escape(node.title)}</span>')
-    elif kind == "priority":
-        mode = attributes.get("mode") or ""
-        if mode:
-            head.append(f'<span class="cc-mode cc-mode--{_data_key(mode)}">{escape(mode)}</span>')
-    elif kind == "constraint":
-        constraint_kind = attributes.get("kind") or "hard"
-        head.append(
-            f'<span class="cc-mode cc-mode--{_data_key(constraint_kind)}">{escape(constraint_kind)}</span>'
-        )
-    elif kind == "definition" and node is not None:
-        term = escape(node.title)
-        if context.glossary_url and ident:
-            term = f'<a href="{escape(context.glossary_url)}#{escape(ident)}" title="In the glossary">{term}</a>'
-        head.append(f'<dfn class="cc-title">{term}</dfn>')
+    if spec is not None and node is not None:
+        head.extend(_field_words(spec, node))
+        head.extend(_title_words(spec, node, attributes, ident, page_url))
     if ident and context.anchors:
         head.append(
             f'<a class="cc-permalink headerlink" href="#{escape(ident)}" title="Permanent link">¶</a>'
         )
+    inner = "span" if tag == "span" else "div"
     return (
-        f'<div class="{escape(classes)}"{id_attr}{data}>\n'
-        f'<div class="cc-node__head" data-search-exclude>{"".join(head)}</div>\n'
+        f'<{tag} class="{escape(classes)}"{id_attr}{data}>\n'
+        f'<{inner} class="cc-node__head" data-search-exclude>{"".join(head)}</{inner}>\n'
     )
 
 
-def annotation_close(kind: str, ident: str | None, context: PageContext) -> str:
-    """The end of an annotation block: its links to related nodes, both ways."""
-    return f"{related_links(kind, ident, context)}</div>\n"
+def _field_words(spec: KindSpec, node: NodeInfo) -> list[str]:
+    """The node's typed fields that are not links, in words: an enumeration's value as a chip
+    (a priority's mode, a constraint's kind), others as 'Label: value'."""
+    words: list[str] = []
+    for field_spec in spec.fields:
+        value = node.fields.get(field_spec.name)
+        if value is None or field_spec.type is FieldType.REFERENCE:
+            continue
+        if node.rank is not None and isinstance(value, int) and value == node.rank:
+            continue  # shown as the rank badge
+        if field_spec.type is FieldType.ENUM and isinstance(value, str):
+            words.append(
+                f'<span class="cc-mode cc-mode--{_data_key(value)}">{escape(value)}</span>'
+            )
+            continue
+        shown = ("yes" if value else "no") if isinstance(value, bool) else _words(value)
+        name = field_spec.label or field_spec.name
+        words.append(f'<span class="cc-chip">{escape(name)}: {escape(shown)}</span>')
+    return words
+
+
+def _words(value: FieldValue) -> str:
+    return ", ".join(_flat(value)) if isinstance(value, tuple) else str(value)
+
+
+def _title_words(
+    spec: KindSpec, node: NodeInfo, attributes: Attributes, ident: str | None, page_url: str | None
+) -> list[str]:
+    """The title, when the node's kind has titles: as a defined term linked to the kind's list
+    page (a glossary); else shown when an attribute gives it (a bold lead phrase is in the
+    body already)."""
+    if (
+        TitleSource.ATTRIBUTE not in spec.title.sources
+        and TitleSource.LEAD not in spec.title.sources
+    ):
+        return []
+    listed = spec.page is not None and spec.page.view is PageView.LIST
+    if listed:
+        term = escape(node.title)
+        if page_url and ident:
+            where = f"In the {spec.page.title.lower()}" if spec.page else ""
+            term = (
+                f'<a href="{escape(page_url)}#{escape(ident)}" title="{escape(where)}">{term}</a>'
+            )
+        return [f'<dfn class="cc-title">{term}</dfn>']
+    if attributes.get(spec.title.attribute):
+        return [f'<span class="cc-title">{escape(node.title)}</span>']
+    return []
+
+
+def annotation_close(kind: str, ident: str | None, context: PageContext, tag: str = "div") -> str:
+    """The end of an annotation: its links to related nodes, both ways."""
+    return f"{related_links(kind, ident, context)}</{tag}>\n"
 
 
 def related_links(kind: str, ident: str | None, context: PageContext) -> str:
     index = context.index
-    rows: list[tuple[str, Sequence[str]]] = []
+    rows: list[tuple[str, Sequence[str], bool]] = []
     node = index.nodes.get(ident) if ident is not None else None
     if ident is not None and node is not None:
-        rows.append((_TARGET_LABELS.get(kind, "Refers to"), node.targets))
-        rows.append(("Constrained by", index.constrained_by.get(ident, [])))
-        rows.append(("Justified by", index.justified_by.get(ident, [])))
+        rows.extend(node.links)
+        backs: dict[str, list[str]] = {}
+        for label, source in index.backlinks.get(ident, []):
+            backs.setdefault(label, []).append(source)
+        rows.extend((label, sources, False) for label, sources in backs.items())
     items = []
-    for label, targets in rows:
+    for label, targets, ordered in rows:
         if not targets:
             continue
-        separator = " › " if label == "Order" else ", "
+        separator = " › " if ordered else ", "
         links = separator.join(node_link(t, context) for t in targets)
         items.append(
-            f'<span class="cc-rel"><span class="cc-rel__label">{label}:</span> {links}</span>'
+            f'<span class="cc-rel"><span class="cc-rel__label">{escape(label)}:</span> {links}</span>'
         )
     if not items:
         return ""
@@ -643,7 +728,7 @@ def node_link(ident: str, context: PageContext) -> str:
     name = escape(node.title if node else ident)
     if url is None:
         return f"<span>{name}</span>"
-    hover = node is not None and node.tooltip and node.kind in _HOVER_KINDS
+    hover = node is not None and node.tooltip and context.index.hover(node.kind)
     tip = f' title="{escape(node.tooltip)}"' if node is not None and hover else ""
     return f'<a href="{escape(url)}"{tip}>{name}</a>'
 

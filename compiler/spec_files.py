@@ -56,7 +56,13 @@ GENERATED_PAGES = (
     "search.md",
 )
 GENERATED_FOLDERS = ("assets/", "changes/", "releases/", "schemas/", "search/", "versions/")
-GENERATED_FILES = ("constitution.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
+GENERATED_FILES = (
+    "constitution.json",
+    "constitution.spec.schema.json",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+    "404.html",
+)
 #: Published files a chapter may link to (the compiled spec, its schemas, the releases).
 LINKABLE_FILES = ("constitution.json",)
 LINKABLE_FOLDERS = ("releases/", "schemas/")

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 
 from .api import Constitution, Node
 from .diagnostics import escape_controls
-from .model import Attributes, Constraint, Definition, Priority, Property, Rationale, Section
 
 #: A sentence ends at . ! or ? (and any closing quotes or brackets) followed by a space and a
 #: capital, a digit or an opening quote.
@@ -36,10 +35,10 @@ def _fields(pairs: Iterable[tuple[str, object]]) -> Iterator[str]:
         yield f"  {key}: {value}"
 
 
-def _attributes(attributes: Attributes) -> list[tuple[str, object]]:
+def _attributes(node: Node) -> list[tuple[str, object]]:
     return [
-        ("classes", attributes.classes),
-        ("attributes", tuple(f"{k}={_quoted(v)}" for k, v in attributes.values)),
+        ("classes", node.classes),
+        ("attributes", tuple(f"{k}={_quoted(v)}" for k, v in node.attributes.items())),
     ]
 
 
@@ -57,29 +56,24 @@ def _text(text: str) -> Iterator[str]:
         yield from (f"    {line}" if line else "" for line in lines)
 
 
+def _value(value: object) -> object:
+    """A field's value on one line: an order's levels joined by ' > '."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return " > ".join(" ".join(map(str, level)) for level in value)
+    return value
+
+
 def _node_fields(node: Node) -> list[tuple[str, object]]:
-    """The fields of a node worth reading, besides its id, attributes and text."""
-    match node:
-        case Section():
-            normative = None if node.normative else "false"
-            return [
-                ("title", node.title),
-                ("level", node.level),
-                ("parent", node.parent),
-                ("normative", normative),
-            ]
-        case Property():
-            return [("rank", node.rank), ("title", node.title), ("section", node.section)]
-        case Priority():
-            order = " > ".join(node.order)
-            return [("mode", node.mode), ("order", order), ("section", node.section)]
-        case Constraint():
-            return [("kind", node.kind), ("concerns", node.concerns), ("section", node.section)]
-        case Definition():
-            return [("term", node.term), ("section", node.section)]
-        case Rationale():
-            return [("justifies", node.justifies), ("section", node.section)]
-    raise TypeError(f"not a node: {node!r}")
+    """The fields of a node worth reading, besides its id, attributes and text: its place, its
+    title and its typed fields, whatever its kind."""
+    return [
+        ("title", node.title),
+        ("level", node.level),
+        ("parent", node.parent),
+        ("section", node.section if node.section != node.parent else None),
+        ("normative", None if node.normative else "false"),
+        *((name, _value(value)) for name, value in node.fields.items()),
+    ]
 
 
 def render(constitution: Constitution) -> str:
@@ -94,21 +88,13 @@ def render(constitution: Constitution) -> str:
     )
     for chapter in c.chapters:
         out.append(f"  source: {chapter.file}" + (f" ({chapter.title})" if chapter.title else ""))
-    nodes: tuple[Node, ...] = (
-        *c.sections,
-        *c.properties,
-        *c.priorities,
-        *c.constraints,
-        *c.definitions,
-        *c.rationales,
-    )
-    for node in nodes:
-        header = f"{type(node).__name__.lower()} {node.id}"
-        if isinstance(node, Section) and node.auto_id:
+    for node in c.nodes:
+        header = f"{node.kind} {node.id}"
+        if node.auto_id:
             header += " (id made from the title)"
         out += ["", header]
         out += _fields(_node_fields(node))
-        out += _fields(_attributes(node.attributes))
+        out += _fields(_attributes(node))
         out += _text(node.text)
     if c.references:
         out += ["", "references"]

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Reads the priorities from a compiled constitution (the JSON `constitution compile` writes, or
-// the site's constitution.json) and prints them, highest first. Plain Node (>= 18), no packages.
+// Reads the orders from a compiled constitution (the JSON `constitution compile` writes, or the
+// site's constitution.json) and prints them, highest level first; with two ids, says how they
+// stand (higher, lower, tied or unrelated), from the JSON's explicit ranks with one comparison.
+// Plain Node (>= 18), no packages.
 //
 //   node examples/read-priorities.mjs constitution.json
+//   node examples/read-priorities.mjs constitution.json anthropic users
 //   constitution compile spec | node examples/read-priorities.mjs -
 //
 // Exit status: 0 on success, 1 when the file cannot be read or is not a compiled constitution
@@ -15,12 +18,7 @@
 import { readFileSync } from "node:fs";
 
 const SCHEMA = /^https:\/\/constitution-compiler\.dev\/schemas\/constitution\/(\d+)\.(\d+)\.(\d+)\//;
-const SUPPORTED_MAJOR = 1;
-const MODES = {
-  holistic: "higher priorities generally dominate, but all are weighed in an overall judgment",
-  strict: "a higher priority always wins; lower ones only break ties",
-};
-
+const SUPPORTED_MAJOR = 2;
 function fail(message, status = 1) {
   process.stderr.write(`read-priorities: ${message}\n`);
   process.exit(status);
@@ -50,42 +48,53 @@ function checkVersion(document, path) {
   }
 }
 
+// Precedence of a over b, from the JSON alone: the orders that hold both ids, and in each one
+// comparison of their ranks (ranks are local to an order; equal ranks are tied). A strict order
+// that decides makes it strict, as `outranks(a, b, strictly=True)` in Python.
+export function precedence(document, a, b) {
+  const deciding = document.orders.filter((o) => a in o.ranks && b in o.ranks);
+  if (deciding.length === 0) return { relation: "unrelated", mode: null, orders: [] };
+  const [first] = deciding;
+  const relation = first.ranks[a] < first.ranks[b] ? "higher" : first.ranks[a] > first.ranks[b] ? "lower" : "tied";
+  const strict = deciding.some((o) => o.mode === "strict" && o.ranks[a] !== o.ranks[b]);
+  return { relation, mode: strict ? "strict" : "holistic", orders: deciding.map((o) => o.id) };
+}
+
 function describe(document) {
   const lines = [];
   const head = document.document;
   const title = head.title ?? "Untitled constitution";
   lines.push(head.version ? `${title} ${head.version}` : title);
-  const byId = new Map(document.properties.map((p) => [p.id, p]));
-  for (const priority of document.priorities) {
-    lines.push("", `Priority ${priority.id} (${priority.mode}: ${MODES[priority.mode] ?? "see its text"})`);
-    priority.order.forEach((id, index) => {
-      const property = byId.get(id);
-      lines.push(`  ${index + 1}. ${id}: ${property ? property.title : "(not a property)"}`);
+  const byId = new Map(document.nodes.map((n) => [n.id, n]));
+  for (const order of document.orders) {
+    const rule = document.modes[order.mode]?.rule ?? MODES[order.mode] ?? "see its text";
+    lines.push("", `Order ${order.id} over ${order.kind} (${order.mode}: ${rule})`);
+    order.levels.forEach((level, index) => {
+      const names = level.map((id) => `${id}: ${byId.get(id)?.title ?? id}`);
+      lines.push(`  ${index + 1}. ${names.join("; ")}${level.length > 1 ? " (tied)" : ""}`);
     });
   }
-  const ranked = [...document.properties].sort((a, b) => a.rank - b.rank);
-  const unordered = ranked.filter((p) => !document.priorities.some((q) => q.order.includes(p.id)));
-  if (document.priorities.length === 0 || unordered.length > 0) {
-    lines.push("", "Properties by rank, in no priority:");
-    for (const p of document.priorities.length === 0 ? ranked : unordered) {
-      lines.push(`  rank ${p.rank}. ${p.id}: ${p.title}`);
-    }
-  }
-  const hard = document.constraints.filter((c) => c.kind === "hard");
+  const hard = document.nodes.filter((n) => n.kind === "constraint" && n.fields.kind === "hard");
   if (hard.length > 0) {
-    lines.push("", "Hard constraints (not weighed against the priorities):");
+    lines.push("", "Hard constraints (not weighed in any order):");
     for (const c of hard) {
-      lines.push(`  ${c.id} (concerns ${c.concerns.join(", ") || "nothing named"})`);
+      lines.push(`  ${c.id} (concerns ${(c.fields.concerns ?? []).join(", ") || "nothing named"})`);
     }
   }
   return lines.join("\n") + "\n";
 }
 
 const args = process.argv.slice(2);
-if (args.length !== 1 || args[0] === "-h" || args[0] === "--help") {
-  process.stderr.write("usage: node read-priorities.mjs FILE.json   (or - for standard input)\n");
+if (args.length < 1 || args.length === 2 || args.length > 3 || args[0] === "-h" || args[0] === "--help") {
+  process.stderr.write("usage: node read-priorities.mjs FILE.json [A B]   (FILE - for standard input)\n");
   process.exit(args.length === 1 ? 0 : 2);
 }
 const document = readDocument(args[0]);
 checkVersion(document, args[0]);
-process.stdout.write(describe(document));
+if (args.length === 3) {
+  const found = precedence(document, args[1], args[2]);
+  const where = found.orders.length ? ` in ${found.orders.join(", ")} (${found.mode})` : "";
+  process.stdout.write(`${args[1]} ${found.relation} ${args[2]}${where}\n`);
+} else {
+  process.stdout.write(describe(document));
+}

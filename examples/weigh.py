@@ -1,5 +1,6 @@
-"""How an evaluation harness might use the library: given two properties that pull in different
-directions, say which should prevail and how firmly, and which constraints apply regardless.
+"""How an evaluation harness might use the library: given two nodes that pull in different
+directions (two properties, two principals), say which should prevail and how firmly, within the
+order that holds both, and which hard constraints apply regardless.
 
     python examples/weigh.py spec broadly-ethical genuinely-helpful
     python examples/weigh.py constitution.json genuinely-helpful broadly-safe
@@ -15,20 +16,25 @@ import compiler
 
 
 def weigh(constitution: compiler.Constitution, a: str, b: str) -> str:
-    """A short verdict on a conflict between properties `a` and `b`."""
+    """A short verdict on a conflict between nodes `a` and `b` (two properties, two principals)."""
     if a == b:
         return f"{a} does not conflict with itself"
     precedence = constitution.precedence(a, b)
     higher, lower = precedence.higher, precedence.lower
-    lines = [f"{higher.id} (rank {higher.rank}) has priority over {lower.id} (rank {lower.rank})"]
+    if precedence.orders == ():
+        return f"no order relates {a} and {b}: the constitution does not rank them"
+    where = ", ".join(precedence.orders)
+    if higher is None or lower is None:
+        return f"{a} and {b} are tied in {where}: weigh both equally"
+    lines = [f"{higher} has priority over {lower} (in {where})"]
     if precedence.strict:
-        lines.append(f"strictly: {lower.id} only breaks ties")
-    elif precedence.mode == "holistic":
-        lines.append(f"holistically: {higher.id} should generally dominate, but weigh both")
+        lines.append(f"strictly: {lower} only breaks ties")
     else:
-        lines.append("no priority says how strictly; the ranks alone order them")
+        lines.append(f"holistically: {higher} should generally dominate, but weigh both")
     hard = {
-        c.id: c for i in (higher.id, lower.id) for c in constitution.constraints_for(i, kind="hard")
+        c.id: c
+        for i in (higher, lower)
+        for c in constitution.naming(i, kind="constraint", where={"kind": "hard"})
     }
     lines += [f"hard constraint {ident} holds whatever the weighing" for ident in hard]
     return "\n".join(lines)
@@ -36,7 +42,7 @@ def weigh(constitution: compiler.Constitution, a: str, b: str) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
-        print("usage: python weigh.py SPEC_OR_JSON PROPERTY PROPERTY", file=sys.stderr)
+        print("usage: python weigh.py SPEC_OR_JSON ID ID", file=sys.stderr)
         return 2
     try:
         constitution = compiler.load(argv[0])

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 import compiler
 import compiler.api
-from compiler.api import CompileError, Constitution, UnknownIdError, read_document
+from compiler.api import CompileError, Constitution, NoOrderError, UnknownIdError, read_document
+from compiler.document import from_json, to_json
+from compiler.grammar.orders import Relation
 from compiler.pipeline import compile_spec
 
 CORE = ["broadly-safe", "broadly-ethical", "compliant-with-guidelines", "genuinely-helpful"]
@@ -77,14 +79,16 @@ def test_spec_dir_markdown_file_and_json_give_equal_models(
         assert dict(other.metadata) == dict(expected.metadata)
 
 
-def test_properties_are_in_rank_order(constitution: Constitution) -> None:
+def test_properties_are_in_document_order(constitution: Constitution) -> None:
     assert [p.id for p in constitution.properties] == CORE
-    assert [p.rank for p in constitution.properties] == [1, 2, 3, 4]
+    assert [p.fields["rank"] for p in constitution.properties] == [1, 2, 3, 4]
 
 
-def test_properties_are_sorted_by_rank_whatever_the_document_order(tmp_path: Path) -> None:
+def test_nodes_of_a_kind_keep_the_document_order_and_the_order_ranks_them(tmp_path: Path) -> None:
     loaded = compiler.load(Path(__file__).parent / "data" / "valid" / "default-order.md")
-    assert [p.id for p in loaded.properties] == ["first", "second"]
+    assert [p.id for p in loaded.properties] == ["second", "first"]
+    assert loaded.outranks("first", "second")
+    assert [list(o.levels) for o in loaded.orders] == [[("first",), ("second",)]]
 
 
 def test_to_json_is_the_compilers_bytes(constitution: Constitution, compiled: bytes) -> None:
@@ -98,8 +102,8 @@ def test_to_json_of_a_json_input_is_the_input(json_file: Path) -> None:
 def test_to_dict_is_a_fresh_plain_copy(constitution: Constitution, compiled: bytes) -> None:
     first = constitution.to_dict()
     assert first == json.loads(compiled)
-    first["properties"].clear()
-    assert constitution.to_dict()["properties"]
+    first["nodes"].clear()
+    assert constitution.to_dict()["nodes"]
 
 
 def test_loads_takes_text_and_bytes(compiled: bytes, constitution: Constitution) -> None:
@@ -117,7 +121,9 @@ def test_model_is_read_only(constitution: Constitution) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         constitution.title = "changed"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        constitution.properties[0].rank = 9  # type: ignore[misc]
+        constitution.properties[0].title = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        constitution.properties[0].fields["rank"] = 9  # type: ignore[index]
     with pytest.raises(TypeError):
         constitution.metadata["title"] = "changed"  # type: ignore[index]
 
@@ -147,11 +153,14 @@ def test_corpus_documents_load_from_markdown_and_json(corpus_dir: Path, tmp_path
 def test_lookups_by_id(constitution: Constitution) -> None:
     assert constitution.property("broadly-ethical").title == "Broadly ethical"
     assert constitution.section("core-values").title == "Claude's core values"
-    assert constitution.definition("good-values").term == "good values"
-    assert constitution.constraint("hard-constraints").kind == "hard"
+    assert constitution.definition("good-values").title == "good values"
+    assert constitution.constraint("hard-constraints").fields["kind"] == "hard"
     assert constitution.node("core-priority").id == "core-priority"
-    assert constitution.priority("core-priority").mode == "holistic"
-    assert constitution.rationale("why-safety-first").justifies == ("core-priority", "broadly-safe")
+    assert constitution.priority("core-priority").fields["mode"] == "holistic"
+    assert constitution.rationale("why-safety-first").fields["justifies"] == (
+        "core-priority",
+        "broadly-safe",
+    )
     assert "broadly-safe" in constitution
     assert "nothing-like-this" not in constitution
 
@@ -226,17 +235,19 @@ def test_relations_on_the_real_spec_agree_with_the_json(
 ) -> None:
     document = json.loads(compiled)
     for prop in constitution.properties:
-        expected = [c["id"] for c in document["constraints"] if prop.id in c["concerns"]]
+        constraints = [n for n in document["nodes"] if n["kind"] == "constraint"]
+        expected = [c["id"] for c in constraints if prop.id in c["fields"]["concerns"]]
         assert [c.id for c in constitution.constraints_for(prop.id)] == expected
         hard = [
             c["id"]
-            for c in document["constraints"]
-            if prop.id in c["concerns"] and c["kind"] == "hard"
+            for c in constraints
+            if prop.id in c["fields"]["concerns"] and c["fields"]["kind"] == "hard"
         ]
         assert [c.id for c in constitution.constraints_for(prop.id, kind="hard")] == hard
     assert constitution.constraints_for("broadly-safe", kind="hard")
     for priority in constitution.priorities:
-        expected = [r["id"] for r in document["rationales"] if priority.id in r["justifies"]]
+        rationales = [n for n in document["nodes"] if n["kind"] == "rationale"]
+        expected = [r["id"] for r in rationales if priority.id in r["fields"]["justifies"]]
         assert [r.id for r in constitution.rationales_for(priority.id)] == expected
 
 
@@ -250,9 +261,9 @@ def test_holistic_outranks_but_not_strictly(constitution: Constitution) -> None:
             assert not constitution.outranks(lower, higher)
             assert not constitution.outranks(higher, lower, strictly=True)
     precedence = constitution.precedence("genuinely-helpful", "broadly-safe")
-    assert (precedence.higher.id, precedence.lower.id) == ("broadly-safe", "genuinely-helpful")
+    assert (precedence.higher, precedence.lower) == ("broadly-safe", "genuinely-helpful")
     assert precedence.mode == "holistic" and not precedence.strict
-    assert [p.id for p in precedence.priorities] == ["core-priority"]
+    assert precedence.orders == ("core-priority",)
 
 
 STRICT_AND_MIXED = """\
@@ -290,17 +301,20 @@ def test_strict_priority_wins_strictly(tmp_path: Path) -> None:
     assert not loaded.outranks("b", "a", strictly=True)
     ab = loaded.precedence("b", "a")
     assert ab.mode == "strict" and ab.strict
-    assert [p.id for p in ab.priorities] == ["lexical", "weighed"]
+    assert ab.orders == ("lexical", "weighed")
     assert loaded.outranks("a", "c") and not loaded.outranks("a", "c", strictly=True)
     assert loaded.precedence("a", "c").mode == "holistic"
 
 
-def test_properties_no_priority_orders_are_ranked_without_a_mode(tmp_path: Path) -> None:
+def test_nodes_no_order_holds_are_unrelated_and_outranks_says_so(tmp_path: Path) -> None:
+    """Ranks no longer decide precedence: only an order that holds both ids does (issue 12:
+    a global rank made unrelated nodes outrank each other)."""
     loaded = compiler.load(write_spec(tmp_path, STRICT_AND_MIXED))
     precedence = loaded.precedence("d", "a")
-    assert precedence.higher.id == "a"
-    assert precedence.mode is None and precedence.priorities == ()
-    assert loaded.outranks("a", "d") and not loaded.outranks("a", "d", strictly=True)
+    assert precedence.relation is Relation.UNRELATED and precedence.higher is None
+    assert precedence.orders == ()
+    with pytest.raises(NoOrderError, match="no order relates 'a' and 'd'"):
+        loaded.outranks("a", "d")
 
 
 def test_a_property_does_not_outrank_itself(constitution: Constitution) -> None:
@@ -310,10 +324,10 @@ def test_a_property_does_not_outrank_itself(constitution: Constitution) -> None:
         constitution.precedence("broadly-safe", "broadly-safe")
 
 
-def test_precedence_needs_properties(constitution: Constitution) -> None:
-    with pytest.raises(UnknownIdError, match="'core-values' is a section, not a property"):
+def test_precedence_needs_ids_an_order_holds(constitution: Constitution) -> None:
+    with pytest.raises(NoOrderError, match="'core-values' is in no order"):
         constitution.outranks("core-values", "broadly-safe")
-    with pytest.raises(UnknownIdError, match="no property 'nope'"):
+    with pytest.raises(UnknownIdError, match="no id 'nope'"):
         constitution.outranks("nope", "nope")
 
 
@@ -395,69 +409,65 @@ def with_schema_version(version: str) -> Callable[[dict[str, object]], None]:
     return edit
 
 
-@pytest.mark.parametrize("version", ["2.0.0", "1.2.0", "1.1.1", "0.9.0"])
+@pytest.mark.parametrize("version", ["3.0.0", "2.1.0", "1.2.0", "0.9.0"])
 def test_json_of_another_schema_version(tmp_path: Path, compiled: bytes, version: str) -> None:
-    """A later version, or another major one, is refused (this package reads schema 1.1.0)."""
-    assert compiler.api.schema_id() == f"{SCHEMA_BASE}1.1.0/constitution.schema.json"
+    """A later version, or one never published, is refused (this package writes 2.0.0 and
+    reads 2.0.0 and the published 1.x versions)."""
+    assert compiler.api.schema_id() == f"{SCHEMA_BASE}2.0.0/constitution.schema.json"
     [problem] = json_problems(tmp_path, edited(compiled, with_schema_version(version)))
     assert problem.startswith(
         "in.json:2:14: CC403 the file follows schema "
         f"{SCHEMA_BASE}{version}/constitution.schema.json, "
         "but this constitution-compiler reads "
-        f"{SCHEMA_BASE}1.1.0/constitution.schema.json\n"
+        f"{SCHEMA_BASE}2.0.0/constitution.schema.json\n"
     )
 
 
-def test_json_of_an_earlier_minor_schema_version_is_read(
-    tmp_path: Path, compiled: bytes, repo_root: Path
+def test_json_of_the_1_x_schemas_is_read_into_the_same_model(
+    tmp_path: Path, repo_root: Path
 ) -> None:
-    """Schema 1.1.0 only adds an optional field, so JSON written under 1.0.0 (release 1.0.0)
-    still loads, and is still checked: a damaged one is refused."""
-    path = tmp_path / "old.json"
-    path.write_text(edited(compiled, with_schema_version("1.0.0")), encoding="utf-8")
-    old = compiler.load(path)
-    assert old.schema == f"{SCHEMA_BASE}1.0.0/constitution.schema.json"
-    assert old.sections == compiler.load(repo_root / "spec").sections
+    """Release 1.0.0 and a document compiled under 1.1.0 load (checked against the schema they
+    name), into the typed model; a damaged one is refused."""
     released = compiler.load(repo_root / "releases" / "1.0.0.json")
+    assert released.schema == f"{SCHEMA_BASE}1.0.0/constitution.schema.json"
     assert [p.id for p in released.properties] == CORE
     assert all(section.normative for section in released.sections)
+    assert released.outranks("broadly-safe", "genuinely-helpful")
+    older = repo_root / "tests" / "data" / "documents" / "spec-1.1.0.json"
+    spec = compiler.load(repo_root / "spec")
+    assert [s.id for s in compiler.load(older).sections] == [s.id for s in spec.sections]
 
-    def damage(document: dict[str, object]) -> None:
-        with_schema_version("1.0.0")(document)
-        document["extra"] = True
-
-    [problem] = json_problems(tmp_path, edited(compiled, damage))
+    data = json.loads(older.read_text("utf-8"))
+    data["extra"] = True
+    [problem] = json_problems(tmp_path, json.dumps(data, indent=2))
     assert "CC403 does not match the schema at /: Additional properties" in problem
+
+
+def _nodes(document: dict[str, object], kind: str) -> list[dict[str, object]]:
+    nodes = document["nodes"]
+    assert isinstance(nodes, list)
+    return [node for node in nodes if node["kind"] == kind]
 
 
 def test_schema_violations_are_all_reported_at_their_lines(tmp_path: Path, compiled: bytes) -> None:
     def damage(document: dict[str, object]) -> None:
         document["extra"] = True
-        sections = document["sections"]
-        assert isinstance(sections, list)
-        del sections[1]["title"]
-        properties = document["properties"]
-        assert isinstance(properties, list)
-        properties[2]["rank"] = "3"
+        del _nodes(document, "section")[1]["title"]
+        _nodes(document, "property")[2]["level"] = "3"
 
     text = edited(compiled, damage)
     lines = text.splitlines()
     problems = json_problems(tmp_path, text)
     heads = [p.split("\n")[0] for p in problems]
-    assert len(heads) == 3
-    rank_line = next(i for i, line in enumerate(lines, 1) if '"rank": "3"' in line)
+    assert len(heads) == 3, heads
     extra_line = next(i for i, line in enumerate(lines, 1) if '"extra"' in line)
     assert heads[2] == (
         f"in.json:{extra_line}:12: CC403 does not match the schema at /: "
         "Additional properties are not allowed ('extra' was unexpected)"
     )
-    assert heads[1] == (
-        f"in.json:{rank_line}:15: CC403 does not match the schema at /properties/2/rank: "
-        "'3' is not of type 'integer'"
-    )
-    assert heads[0].endswith(
-        "CC403 does not match the schema at /sections/1: 'title' is a required property"
-    )
+    assert "CC403 does not match the schema at /nodes/" in heads[1]
+    assert heads[1].endswith("/level: '3' is not valid under any of the given schemas")
+    assert heads[0].endswith("'title' is a required property")
     section_line = int(heads[0].split(":")[1])
     assert lines[section_line - 1] == "    {"
     assert problems[0].endswith("hint: give the JSON that 'constitution compile' writes, unchanged")
@@ -465,25 +475,29 @@ def test_schema_violations_are_all_reported_at_their_lines(tmp_path: Path, compi
 
 def test_inconsistent_json_fails_the_compilers_checks(tmp_path: Path, compiled: bytes) -> None:
     def damage(document: dict[str, object]) -> None:
-        properties = document["properties"]
-        definitions = document["definitions"]
-        assert isinstance(properties, list) and isinstance(definitions, list)
-        properties[1]["rank"] = 1
-        definitions[0]["id"] = "broadly-safe"
+        properties = _nodes(document, "property")
+        fields = properties[1]["fields"]
+        assert isinstance(fields, dict)
+        fields["rank"] = 1
+        _nodes(document, "definition")[0]["id"] = "broadly-safe"
 
     text = edited(compiled, damage)
     lines = text.splitlines()
+    document = json.loads(text)
 
-    def line_of(key: str, index: int) -> int:
-        starts = [i for i, line in enumerate(lines, 1) if line == f'  "{key}": [']
-        opens = [i for i, line in enumerate(lines, 1) if line == "    {" and i > starts[0]]
-        return opens[index]
+    def line_of(ident: str, kind: str) -> int:
+        index = next(
+            i for i, n in enumerate(document["nodes"]) if n["id"] == ident and n["kind"] == kind
+        )
+        line, _ = compiler.api._Positions(text, "in.json").find(["nodes", index])
+        assert lines[line - 1] == "    {"
+        return line
 
     problems = [p.split("\n")[0] for p in json_problems(tmp_path, text)]
     assert problems == [
-        f"in.json:{line_of('properties', 1)}:5: CC304 property 'broadly-ethical' has rank 1, like 'broadly-safe'",
-        f"in.json:{line_of('properties', 3)}:5: CC304 property ranks skip 2",
-        f"in.json:{line_of('definitions', 0)}:5: CC301 duplicate id 'broadly-safe' (already the id of a property)",
+        f"in.json:{line_of('broadly-safe', 'property')}:5: CC301 duplicate id 'broadly-safe' (already the id of a definition)",
+        f"in.json:{line_of('broadly-ethical', 'property')}:5: CC304 property 'broadly-ethical' has rank 1, like 'broadly-safe'",
+        f"in.json:{line_of('genuinely-helpful', 'property')}:5: CC304 property ranks skip 2",
     ]
 
 
@@ -599,9 +613,8 @@ def chapter_one(repo_root: Path) -> bytes:
     """A real compiled document small enough to mutate 150 times: release 1.0.0 (the Overview
     chapter alone; spec/ compiles to six times its size), under this schema's $id, its first
     section marked not normative so that every field of the schema is there to mutate."""
-    document = json.loads((repo_root / "releases" / "1.0.0.json").read_bytes())
-    document["$schema"] = compiler.api.schema_id()
-    document["sections"][0]["normative"] = False
+    document = to_json(from_json(json.loads((repo_root / "releases" / "1.0.0.json").read_bytes())))
+    document["nodes"][0]["normative"] = False
     return compiler.loads(json.dumps(document)).to_json().encode("utf-8")
 
 
@@ -635,7 +648,7 @@ def test_mutated_json_loads_or_raises_compile_error(
             assert diagnostic.line >= 1 and diagnostic.column >= 1, diagnostic
             assert diagnostic.file == "<json>"
     else:
-        assert [p.rank for p in loaded.properties] == sorted(p.rank for p in loaded.properties)
+        assert all(p.kind == "property" for p in loaded.properties)
         assert json.loads(loaded.to_json()) == document
 
 

@@ -159,10 +159,11 @@ def test_check_validates_a_compiled_json(repo_root: Path, tmp_path: Path) -> Non
     bad.write_text(good.read_text(encoding="utf-8").replace('"rank": 2', '"rank": 1'), "utf-8")
     result = CliRunner().invoke(cli, ["check", str(bad), "--format", "github"])
     assert result.exit_code == 1
+    lines = bad.read_text("utf-8").splitlines()
     line = next(
         i
-        for i, text in enumerate(bad.read_text("utf-8").splitlines(), 1)
-        if '"id": "broadly-ethical"' in text
+        for i, text in enumerate(lines, 1)
+        if '"id": "broadly-ethical"' in text and '"kind": "property"' in lines[i]
     )
     assert result.stderr.splitlines()[0] == (
         f"::error file={str(bad).replace(':', '%3A')},line={line - 1},col=5,title=CC304::property "
@@ -195,7 +196,7 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
     assert result.stdout == (
         "constitution: Small\n"
         "  version: 0.1.0\n"
-        "  schema: https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json\n"
+        "  schema: https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json\n"
         "  source: small.md (Values)\n"
         "\n"
         "section values\n"
@@ -203,23 +204,11 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
         "  level: 1\n"
         "  classes: core\n"
         "  attributes: authority=platform\n"
-        "  text:\n"
-        "    Safe: first.\n"
-        "    It comes first!\n"
-        "    Does it?\n"
-        '    "Yes."\n'
-        "    Then e.g. this stays.\n"
-        "\n"
-        "    Kind: second.\n"
-        "\n"
-        "    A second paragraph.\n"
-        "\n"
-        "    Safe before kind.\n"
         "\n"
         "property safe\n"
-        "  rank: 1\n"
         "  title: Safe\n"
-        "  section: values\n"
+        "  parent: values\n"
+        "  rank: 1\n"
         "  text:\n"
         "    Safe: first.\n"
         "    It comes first!\n"
@@ -228,18 +217,18 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
         "    Then e.g. this stays.\n"
         "\n"
         "property kind\n"
-        "  rank: 2\n"
         "  title: Kind\n"
-        "  section: values\n"
+        "  parent: values\n"
+        "  rank: 2\n"
         "  text:\n"
         "    Kind: second.\n"
         "\n"
         "    A second paragraph.\n"
         "\n"
         "priority order\n"
+        "  parent: values\n"
         "  mode: holistic\n"
         "  order: safe > kind\n"
-        "  section: values\n"
         "  text:\n"
         "    Safe before kind.\n"
         "\n"
@@ -261,7 +250,7 @@ def test_textconv_shows_front_matter(tmp_path: Path) -> None:
     )
     assert render(compiler.load(spec)).splitlines()[:5] == [
         "constitution: T",
-        "  schema: https://constitution-compiler.dev/schemas/constitution/1.1.0/constitution.schema.json",
+        "  schema: https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json",
         "  metadata authors: Ada Lovelace, Alan Turing",
         "  metadata chapter: 2",
         "  source: meta.md (T)",
@@ -284,7 +273,7 @@ def test_textconv_of_the_real_spec_has_no_positions(repo_root: Path) -> None:
     text = render(compiler.load(repo_root / "spec"))
     assert text == render(compiler.load(repo_root / "spec"))
     assert "01-overview.md:" not in text and '"line"' not in text
-    assert "priority core-priority\n  mode: holistic\n" in text
+    assert "priority core-priority\n  parent: core-values\n  mode: holistic\n" in text
     assert (
         "  order: broadly-safe > broadly-ethical > compliant-with-guidelines > genuinely-helpful\n"
         in text
@@ -367,8 +356,6 @@ def test_git_diff_through_the_textconv_driver(repo_root: Path, small: Path, tmp_
     assert changes == [
         "-    Does it?",
         "+    Does it really?",
-        "-    Does it?",
-        "+    Does it really?",
         "-  mode: holistic",
         "+  mode: strict",
     ], diff
@@ -405,7 +392,7 @@ def test_python_example_runs(repo_root: Path) -> None:
     }
     assert hard
     assert run.stdout == (
-        "broadly-safe (rank 1) has priority over genuinely-helpful (rank 4)\n"
+        "broadly-safe has priority over genuinely-helpful (in core-priority)\n"
         "holistically: broadly-safe should generally dominate, but weigh both\n"
         + "".join(f"hard constraint {ident} holds whatever the weighing\n" for ident in hard)
     )
@@ -417,7 +404,7 @@ def test_python_example_runs(repo_root: Path) -> None:
     )
     assert run.returncode == 1
     assert run.stderr == (
-        "weigh.py: no property 'broadly-saf' in the constitution; did you mean 'broadly-safe'?\n"
+        "weigh.py: no id 'broadly-saf' in the constitution; did you mean 'broadly-safe'?\n"
     )
 
 

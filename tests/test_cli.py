@@ -25,7 +25,7 @@ def test_compile_to_stdout_is_the_json(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["compile", str(ROOT / "spec")])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["properties"][0]["id"] == "broadly-safe"
+    assert next(n["id"] for n in document["nodes"] if n["kind"] == "property") == "broadly-safe"
     assert result.stderr == ""
 
 

@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from test_site_build import parse, squash
 
+from compiler.document import from_json
 from compiler.pipeline import compile_spec
 
 CORPUS = Path("claude-constitution") / "claude-constitution.md"
@@ -147,11 +148,21 @@ def document(repo_root: Path) -> dict[str, Any]:
     return loaded
 
 
+def _sections(document: dict[str, Any], file: str | None = None) -> list[dict[str, Any]]:
+    return [
+        node
+        for node in document["nodes"]
+        if node["kind"] == "section" and file in (None, node["source"]["file"])
+    ]
+
+
 def _file_text(document: dict[str, Any], file: str) -> str:
-    """A file's sections, each title followed by its text, in document order."""
-    sections = [s for s in document["sections"] if s["source"]["file"] == file]
+    """A file's sections, each title followed by its text with its annotations' in place, in
+    document order."""
+    model = from_json(document)
+    sections = _sections(document, file)
     assert sections, file
-    return squash(" ".join(f"{s['title']} {s['text']}" for s in sections))
+    return squash(" ".join(f"{s['title']} {model.full_text(s['id'])}" for s in sections))
 
 
 # --- the JSON ------------------------------------------------------------------------------------
@@ -198,10 +209,10 @@ def test_headings_are_the_corpus_headings_with_explicit_ids(
             if opening.type == "heading_open"
             or (opening.type == "paragraph_open" and opening.level == 0 and _only_bold(inline))
         ]
-        sections = [s for s in document["sections"] if s["source"]["file"] == file]
+        sections = _sections(document, file)
         assert [s["title"] for s in sections] == headings, file
-    assert all(not s["auto_id"] for s in document["sections"])
-    assert len(document["sections"]) == 42
+    assert all(not s["auto_id"] for s in _sections(document))
+    assert len(_sections(document)) == 42
 
 
 def test_front_matter_chapters_and_reading_times(document: dict[str, Any]) -> None:
@@ -214,7 +225,7 @@ def test_front_matter_chapters_and_reading_times(document: dict[str, Any]) -> No
 
 
 def test_preface_and_acknowledgements_are_not_normative(document: dict[str, Any]) -> None:
-    for section in document["sections"]:
+    for section in _sections(document):
         expected = section["source"]["file"] not in NOT_NORMATIVE
         assert section.get("normative", True) is expected, section["id"]
     assert document["document"]["metadata"]["normative"] is False  # the first file's
@@ -225,14 +236,14 @@ def test_preface_and_acknowledgements_are_not_normative(document: dict[str, Any]
 
 
 def test_the_text_links_where_it_points_at_itself(document: dict[str, Any]) -> None:
-    references = [(r["text"], r["to"]) for r in document["references"]]
+    references = [(r["text"], r["target"]) for r in document["references"]]
     missing = [pair for pair in CROSS_REFERENCES if pair not in references]
     assert missing == []
-    ids = {s["id"]: s["source"]["file"] for s in document["sections"]}
+    ids = {s["id"]: s["source"]["file"] for s in _sections(document)}
     for reference in document["references"]:
-        if reference["to"] in ids:
+        if reference["target"] in ids:
             # Pointers go to another part of the text, not to where they stand.
-            assert reference["from"] != reference["to"]
+            assert reference["origin"] != reference["target"]
 
 
 def test_links_to_other_sites_are_the_corpus_links(repo_root: Path, corpus_dir: Path) -> None:

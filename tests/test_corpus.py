@@ -43,10 +43,20 @@ def _model_spec(corpus_dir: Path, version: str) -> Path:
     return path
 
 
+GRAMMAR = Path(__file__).resolve().parent / "data" / "grammar" / "valid" / "model-spec.yaml"
+#: The levels of authority the grammar declares, highest first; 2025-02-12 says platform for root.
+LEVELS = ("root", "system", "developer", "user", "guideline")
+
+
+@pytest.mark.parametrize("grammar", [False, True], ids=["without-grammar", "with-authority"])
 @pytest.mark.parametrize("version", VERSIONS)
-def test_model_spec_compiles_with_every_heading_and_link(corpus_dir: Path, version: str) -> None:
+def test_model_spec_compiles_with_every_heading_and_link(
+    corpus_dir: Path, version: str, grammar: bool
+) -> None:
+    """Without a grammar, `authority` is an attribute kept as written; with one declaring the
+    ordered levels (alias platform -> root), it is a typed field of every section that gives it."""
     path = _model_spec(corpus_dir, version)
-    result = compile_spec(path)
+    result = compile_spec(path, grammar_file=GRAMMAR if grammar else None)
     lines = _outside_fences(path.read_text("utf-8"))
     expected_sections: dict[str, tuple[int, str, int, dict[str, str]]] = {}
     expected_links: list[tuple[int, str]] = []
@@ -61,13 +71,18 @@ def test_model_spec_compiles_with_every_heading_and_link(corpus_dir: Path, versi
 
     reported = {(d.line, d.message) for d in result.diagnostics if d.code == "CC302"}
     assert result.document is not None or reported, [d.format() for d in result.diagnostics]
-    document = result.spec
+    document = result.model
     assert document is not None
-    sections = {s.id: s for s in document.sections}
+    sections = {s.id: s for s in document.of_kind("section")}
     for ident, (number, title, level, attributes) in expected_sections.items():
         section = sections[ident]
         assert (section.source.line, section.title, section.level) == (number, title, level)
-        assert section.attributes.as_dict() == attributes
+        if grammar:
+            authority = attributes.pop("authority", None)
+            expected = "root" if authority == "platform" else authority
+            assert section.fields.get("authority") == expected
+            assert expected is None or expected in LEVELS
+        assert dict(section.attributes) == attributes
         assert section.auto_id is False
     resolved = {(r.source.line, r.target) for r in document.references}
     for number, target in expected_links:
@@ -82,7 +97,7 @@ def test_model_spec_compiles_with_every_heading_and_link(corpus_dir: Path, versi
 def test_model_spec_keeps_commentary_and_examples_as_text(corpus_dir: Path, version: str) -> None:
     path = _model_spec(corpus_dir, version)
     result = compile_spec(path)
-    assert result.spec is not None
-    text = "\n".join(s.text for s in result.spec.sections)
+    assert result.model is not None
+    text = "\n".join(s.text for s in result.model.nodes)
     assert "<comparison>" in text  # ~~~xml examples are kept as text, not rejected as HTML
     assert result.ok, [d.format() for d in result.diagnostics]

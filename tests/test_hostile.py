@@ -155,7 +155,7 @@ def test_long_lines_compile_up_to_the_paragraph_limit(tmp_path: Path) -> None:
     result = compile_spec(path)
     assert result.ok, render(result.diagnostics, "text")
     assert result.document is not None
-    assert result.document["sections"][0]["text"].startswith(words.strip())
+    assert result.document["nodes"][0]["text"].startswith(words.strip())
 
 
 @pytest.mark.parametrize("line", ["word " * 2_000_000, "[a" * 5_000_000, "[a\n" * 100_000])
@@ -217,7 +217,7 @@ def test_many_equal_titles_get_ids_in_linear_time(tmp_path: Path) -> None:
     path = write(tmp_path / "same.md", "# Same\n\n" * 20_000)
     result = compile_spec(path)
     assert result.ok and result.document is not None
-    ids = [s["id"] for s in result.document["sections"]]
+    ids = [s["id"] for s in result.document["nodes"]]
     assert ids[:3] == ["same", "same-2", "same-3"] and ids[-1] == "same-20000"
 
 
@@ -340,7 +340,7 @@ def test_file_names_with_spaces_and_non_ascii(
     result = compile_spec("spec")
     assert result.ok and result.document is not None
     assert [s["file"] for s in result.document["document"]["sources"]] == list(NAMES)
-    assert [r["to"] for r in result.document["references"]] == [
+    assert [r["target"] for r in result.document["references"]] == [
         "chapter-2",
         "chapter-3",
         "chapter-1",
@@ -852,7 +852,7 @@ def test_suggestions_are_difflibs_closest_match(word: str, candidates: list[str]
 def test_priorities_without_an_order_may_not_multiply_the_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from compiler.extract import walk as extract
+    from compiler.extract import finish as extract
 
     # Each priority without an order lists every property in the JSON: with the limit at 10,
     # four properties and three such priorities would make 12 entries from a few lines.
@@ -871,4 +871,5 @@ def test_priorities_without_an_order_may_not_multiply_the_output(
     monkeypatch.setattr(extract, "MAX_DEFAULT_ORDER_ENTRIES", 12)
     result = compile_spec(path)
     assert result.ok and result.document is not None
-    assert [p["order"] for p in result.document["priorities"]] == [["p1", "p2", "p3", "p4"]] * 3
+    orders = [n["fields"]["order"] for n in result.document["nodes"] if n["kind"] == "priority"]
+    assert orders == [[["p1"], ["p2"], ["p3"], ["p4"]]] * 3

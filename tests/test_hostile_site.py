@@ -274,11 +274,11 @@ Text with `{payload(21)}` and [a link]( #p1 "{md_text(payload(22))}") and [?](#d
 {md_text(payload(47))} weighs both.
 :::
 
-::: constraint {{#c1 kind="{quoted(payload(50))}" concerns="p1 p2" {attributes(51)}}}
+::: constraint {{#c1 kind=hard note="{quoted(payload(50))}" concerns="p1 p2" {attributes(51)}}}
 Never {md_text(payload(57))}.
 :::
 
-::: constraint {{#c2 kind={bare_payload(58)} concerns="p2"}}
+::: constraint {{#c2 kind=robustness note={bare_payload(58)} concerns="p2"}}
 Also never.
 :::
 

@@ -105,7 +105,12 @@ Edit = Callable[[dict[str, Any]], None]
 
 
 def base() -> dict[str, Any]:
-    return copy.deepcopy(schema())
+    """The schema the checker's cases edit: the last 1.x schema (published 1.1.0), whose
+    definitions per kind the cases name; the checker reads any schema."""
+    loaded: dict[str, Any] = json.loads(
+        (PUBLISHED / "constitution-1.1.0.schema.json").read_text(encoding="utf-8")
+    )
+    return copy.deepcopy(loaded)
 
 
 def edited(edit: Edit) -> dict[str, Any]:
@@ -365,3 +370,14 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([str(old)]) == 2
     assert main([str(old), str(tmp_path / "absent.json")]) == 1
     assert "No such file" in capsys.readouterr().err
+
+
+def test_2_0_0_is_the_major_version_its_breaking_changes_need() -> None:
+    """The typed document (one array of nodes, typed fields, explicit orders) breaks 1.x readers:
+    its published copy is a new major version, and the version check agrees."""
+    versions = dict(published())
+    old = json.loads(versions[(1, 1, 0)].read_text(encoding="utf-8"))
+    new = json.loads(versions[(2, 0, 0)].read_text(encoding="utf-8"))
+    assert new == schema()
+    assert required_bump(compare_schemas(old, new)) == "major"
+    assert version_problems(old, new) == []

@@ -58,6 +58,6 @@ def test_schema_rejects_unknown_keys() -> None:
     result = compile_spec(ROOT / "spec")
     assert result.document is not None
     document = json.loads(result.to_json_bytes())
-    document["properties"][0]["colour"] = "red"
+    document["nodes"][0]["colour"] = "red"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema()).validate(document)

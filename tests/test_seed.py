@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from compiler.document import from_json
+from compiler.document_v1 import to_v1
 from compiler.pipeline import compile_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,8 +112,14 @@ def chapter_one(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
     return label, _release() if label == "release 1.0.0" else _spec()
 
 
+def _arrays(document: dict[str, Any]) -> dict[str, Any]:
+    """The document (1.0.0 or 2.0.0) through the typed model, in the arrays per kind of 1.x."""
+    return to_v1(from_json(document))
+
+
 def test_properties_priority_constraints(chapter_one: tuple[str, dict[str, Any]]) -> None:
     label, document = chapter_one
+    document = _arrays(document)
     third_title, first_text = FIRST_VALUE[label]
     properties = document["properties"]
     assert [(p["id"], p["title"], p["rank"]) for p in properties] == [
@@ -149,8 +157,7 @@ def test_properties_priority_constraints(chapter_one: tuple[str, dict[str, Any]]
 
 def test_list_sits_where_the_text_introduces_it(chapter_one: tuple[str, dict[str, Any]]) -> None:
     label, document = chapter_one
-    core = next(s for s in document["sections"] if s["id"] == "core-values")
-    text = core["text"]
+    text = from_json(document).full_text("core-values")
     assert (
         text.index("should be:")
         < text.index(FIRST_VALUE[label][1])
@@ -171,7 +178,8 @@ BINDING_FIELDS = {
 def test_spec_keeps_the_annotations_of_release_1_0_0(release: dict[str, Any]) -> None:
     """The revised chapter 1 keeps every annotation of 1.0.0, binding the same things; their
     texts differ only where the published wording does (quotes aside)."""
-    spec = _spec()
+    spec = _arrays(_spec())
+    release = _arrays(release)
 
     def words(text: str) -> list[str]:
         return text.translate({0x2019: "'", 0x201C: '"', 0x201D: '"'}).lower().split()

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from compiler.cli import cli
+from compiler.document import from_json
 from compiler.site import GeneratedPage
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -170,10 +171,7 @@ def test_generated_pages_exist_with_their_content(repo_site: Path) -> None:
     tools = (repo_site / "tool-builders/index.html").read_text(encoding="utf-8")
     assert 'href="../constitution.json"' in tools
     assert 'href="../schemas/constitution.schema.json"' in tools
-    assert (
-        'id="def-property"' in tools
-        and "Name of the property, e.g. &#x27;Broadly safe&#x27;." in tools
-    )
+    assert 'id="def-node"' in tools and "A section or an annotation." in tools
     authoring = (repo_site / "authoring/index.html").read_text(encoding="utf-8")
     assert "Annotations" in authoring and 'id="cc302"' in authoring
     home = (repo_site / "index.html").read_text(encoding="utf-8")
@@ -208,20 +206,13 @@ def test_property_is_a_block_with_rank_and_permalink(repo_site: Path) -> None:
     # Every id of the JSON is an HTML id, on the page of the chapter that defines it.
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
     pages: dict[str, set[str]] = {}
-    for kind in (
-        "sections",
-        "properties",
-        "priorities",
-        "constraints",
-        "definitions",
-        "rationales",
-    ):
-        assert document[kind], kind
-        for node in document[kind]:
-            page = node["source"]["file"].removesuffix(".md")
-            if page not in pages:
-                pages[page] = parse(repo_site / page / "index.html").ids
-            assert node["id"] in pages[page], node["id"]
+    kinds = {node["kind"] for node in document["nodes"]}
+    assert kinds == {"section", "property", "priority", "constraint", "definition", "rationale"}
+    for node in document["nodes"]:
+        page = node["source"]["file"].removesuffix(".md")
+        if page not in pages:
+            pages[page] = parse(repo_site / page / "index.html").ids
+        assert node["id"] in pages[page], node["id"]
     assert len(pages) == len(document["document"]["sources"])
 
 
@@ -313,10 +304,11 @@ def test_search_index_has_the_text(repo_site: Path) -> None:
     docs = [d for d in index["docs"] if "corrigibility" in d["text"]]
     # The chapters' sections hold the word; the glossary, which repeats it, is not indexed.
     document = json.loads((repo_site / "constitution.json").read_text(encoding="utf-8"))
+    model = from_json(document)  # a section's page holds its annotations' text too
     holding = {
         f"{s['source']['file'].removesuffix('.md')}/#{s['id']}"
-        for s in document["sections"]
-        if "corrigibility" in s["text"]
+        for s in document["nodes"]
+        if s["kind"] == "section" and "corrigibility" in model.full_text(s["id"])
     }
     assert "05-being-broadly-safe/#corrigibility" in holding
     assert {d["location"] for d in docs} == holding
@@ -331,7 +323,7 @@ def test_build_prints_one_line_per_stage(tmp_path: Path, repo_root: Path) -> Non
     lines = result.stderr.splitlines()
     assert [line.split()[0] for line in lines] == ["compile", "validate", "site"], lines
     assert re.fullmatch(
-        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, 4 constraints, "
+        r"compile   \S*spec -> 9 chapters, 42 sections, 4 properties, 1 priority, 4 constraints, "
         r"4 definitions, 4 rationales \(\d+\.\d\ds\)",
         lines[0],
     )
@@ -374,7 +366,7 @@ def test_errors_stop_the_build_and_leave_the_old_site(tmp_path: Path) -> None:
     assert result.exit_code == 1
     shown = str(tmp_path / "docs" / "index.md")
     assert f"{shown}:3:5: CC302 link to unknown id '#missing'" in result.stderr
-    assert f"{shown}:5:1: CC308 property 'p' has rank 'x'" in result.stderr
+    assert f"{shown}:5:18: CC720 property 'p': rank=\"x\" is not a whole number" in result.stderr
     assert "Traceback" not in result.output
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
@@ -634,7 +626,7 @@ def test_the_built_page_shows_what_the_compiler_read_not_python_markdown(tmp_pat
     assert re.search(r"<li>a\s*<ul>\s*<li>b</li>\s*</ul>\s*</li>", html)
     assert re.search(r"<ol>\s*<li>one</li>\s*<li>two</li>\s*</ol>", html)
     document = json.loads((tmp_path / "site" / "constitution.json").read_text(encoding="utf-8"))
-    assert document["sections"][0]["text"].startswith("a")
+    assert document["nodes"][0]["text"].startswith("a")
 
 
 def test_home_page_title_is_the_front_matter_title_else_the_site_name(tmp_path: Path) -> None:

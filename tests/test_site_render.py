@@ -67,8 +67,8 @@ def test_two_space_nested_list_renders_as_the_compiler_reads_it() -> None:
 def test_headings_carry_the_compiled_ids_and_permalinks() -> None:
     text = "# Title {#top}\n\n## Same\n\n## Same\n\n## Explicit {#given .wide authority=platform}\n"
     result = compile_files({"a.md": text})
-    assert result.spec is not None
-    ids = [s.id for s in result.spec.sections]
+    assert result.model is not None
+    ids = [s.id for s in result.model.of_kind("section")]
     page = Site(result).render("a.md", page_urls)
     assert page is not None
     found = [attrs["id"] for tag, attrs in elements(page.html) if re.fullmatch(r"h\d", tag)]
@@ -83,8 +83,8 @@ def test_headings_carry_the_compiled_ids_and_permalinks() -> None:
 def test_preamble_section_gets_an_anchor() -> None:
     text = "Text before any heading.\n\n# Later\n"
     result = compile_files({"intro.md": text})
-    assert result.spec is not None
-    first = result.spec.sections[0].id
+    assert result.model is not None
+    first = result.model.of_kind("section")[0].id
     html = render_file({"intro.md": text}, "intro.md")
     assert f'id="{first}"' in html
     assert '<h1 id="later">' in html

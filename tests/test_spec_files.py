@@ -154,7 +154,7 @@ def test_an_svg_that_could_run_or_load_something_is_refused(tmp_path: Path, case
 
 
 def test_constitution_yaml_is_read_and_never_published(tmp_path: Path) -> None:
-    config = write_spec(tmp_path, {"index.md": "", "constitution.yaml": "declarations: []\n"})
+    config = write_spec(tmp_path, {"index.md": "", "constitution.yaml": "kinds: {}\n"})
     result = build(config)
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "site" / "constitution.yaml").exists()

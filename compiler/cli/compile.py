@@ -14,6 +14,12 @@ FORMATS = click.Choice(["text", "json", "github"])
 spec_argument = click.argument(
     "spec", default="spec", type=click.Path(exists=True, path_type=Path), required=False
 )
+grammar_option = click.option(
+    "--grammar",
+    "grammar",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the kinds and fields from this declarations file (YAML) instead of the spec's own constitution.yaml.",
+)
 format_option = click.option(
     "--format",
     "fmt",
@@ -39,8 +45,17 @@ def report(result: CompileResult, fmt: str) -> None:
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the JSON here (atomically; '-' is stdout) instead of to stdout.",
 )
+@click.option(
+    "--schema",
+    "schema_output",
+    type=click.Path(dir_okay=False),
+    help="Also write the spec's own JSON Schema here: the generic schema with every field its grammar declares typed.",
+)
+@grammar_option
 @format_option
-def compile_command(spec: Path, output: str | None, fmt: str) -> None:
+def compile_command(
+    spec: Path, output: str | None, schema_output: str | None, grammar: Path | None, fmt: str
+) -> None:
     """Compile SPEC (a directory of Markdown files or one file; default: spec/) to JSON.
 
     SPEC may also be a compiled JSON (*.json): it is checked like a spec and written out again
@@ -57,7 +72,7 @@ def compile_command(spec: Path, output: str | None, fmt: str) -> None:
         document, diagnostics = read_document(spec)
         result = CompileResult(diagnostics=diagnostics, document=document)
     else:
-        result = compile_spec(spec, keep_tokens=False)
+        result = compile_spec(spec, keep_tokens=False, grammar_file=grammar)
     report(result, fmt)
     if not result.ok or result.document is None:
         sys.exit(1)
@@ -66,6 +81,11 @@ def compile_command(spec: Path, output: str | None, fmt: str) -> None:
 
     try:
         write_output("-" if output is None else output, data)
+        if schema_output is not None:
+            from ..emit import spec_schema_bytes
+            from ..grammar.load import default_grammar
+
+            write_output(schema_output, spec_schema_bytes(result.grammar or default_grammar()))
     except OutputError as error:
         click.echo(render([error.diagnostic], fmt), err=True, nl=False)
         sys.exit(1)
@@ -73,8 +93,9 @@ def compile_command(spec: Path, output: str | None, fmt: str) -> None:
 
 @click.command("check")
 @spec_argument
+@grammar_option
 @format_option
-def check_command(spec: Path, fmt: str) -> None:
+def check_command(spec: Path, grammar: Path | None, fmt: str) -> None:
     """Check SPEC and report every problem in one pass; write nothing.
 
     SPEC may also be a compiled JSON (*.json): it is checked against the schema and for
@@ -82,7 +103,7 @@ def check_command(spec: Path, fmt: str) -> None:
     """
     from ..api import read_document
 
-    document, diagnostics = read_document(spec)
+    document, diagnostics = read_document(spec, grammar_file=grammar)
     result = CompileResult(diagnostics=diagnostics, document=document)
     report(result, fmt)
     if not result.ok:

@@ -21,6 +21,7 @@ import click
 from ..diagnostics import Diagnostic, has_errors, render, sort_diagnostics
 from ..emit import SCHEMA_FILE, validate
 from ..fsutil import StagedDirectory, remove_stale, write_failure
+from ..grammar.types import Form
 from ..pipeline import CompileResult, compile_spec
 from ..site.build import MARKER, MARKER_TEXT, site_dir_refusal
 from ..versions import VersionError, source_date_epoch
@@ -125,22 +126,17 @@ def _progress(stage: str, message: str, started: float) -> None:
 
 
 def _summary(result: CompileResult) -> str:
-    spec = result.spec
-    if spec is None:
+    model = result.model
+    if model is None:
         return "nothing compiled"
-    counts = [
-        (len(spec.chapters), "chapter"),
-        (len(spec.sections), "section"),
-        (len(spec.properties), "property"),
-        (len(spec.constraints), "constraint"),
-        (len(spec.definitions), "definition"),
-        (len(spec.rationales), "rationale"),
+    counts = [(len(result.chapters), "chapter", "chapters")]
+    counts += [
+        (len(nodes), kind.label.lower(), kind.plural.lower())
+        for kind in model.kinds.values()
+        if kind.form is not Form.LINK
+        and ((nodes := model.of_kind(kind.name)) or (kind.builtin and kind.order is None))
     ]
-    return ", ".join(f"{n} {word if n == 1 else _plural(word)}" for n, word in counts)
-
-
-def _plural(word: str) -> str:
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
 
 
 @click.command("build")

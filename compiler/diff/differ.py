@@ -463,7 +463,15 @@ def diff_documents(
     levels: Levels = DEFAULT_LEVELS,
 ) -> DiffResult:
     """Every change from `old` to `new` (two compiled documents), most severe first, at the
-    `levels` in force (a project's, or the defaults); the changes they ignore set apart."""
+    `levels` in force (a project's, or the defaults); the changes they ignore set apart.
+
+    Either document may follow schema 2.0.0 or 1.x: both are read into the typed model and
+    compared in one shape (`compiler.document_v1.to_v1`, an adapter until the diff reads the
+    model itself), so a diff across the change of schema reports changes of content."""
+    from ..document import from_json
+    from ..document_v1 import to_v1
+
+    old, new = (to_v1(from_json(doc)) if "$schema" in doc else doc for doc in (old, new))
     differ = _Differ(old, new, levels)
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)

@@ -9,16 +9,15 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, sort_diagnostics
-from ..grammar.types import Grammar
-from ..grammar.values import read_fields
-from ..model import Section, SourceSpan
+from ..document import Document
+from ..model import SourceSpan
 from ..pipeline import CompileResult
 from ..reader import SourceFile, natural_key, read_files
 from ..syntax import parser
@@ -47,15 +46,13 @@ class _Sections:
     provisions: dict[str, list[Provision]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, sections: Sequence[Section], grammar: Grammar) -> _Sections:
+    def of(cls, model: Document) -> _Sections:
         found = cls()
-        kind = grammar.kind("section")
+        sections = (node for node in model.nodes if node.kind == "section")
         for section in sorted(sections, key=lambda s: (s.source.file, s.source.line)):
-            fields: dict[str, Any] = {}
-            if kind is not None:
-                read = read_fields(kind, section.attributes)
-                fields = {**read.fields, **dict(read.extra)}
-            provision = Provision(section.id, section.title, fields)
+            # Typed fields as the grammar reads them, then what an open kind keeps as text.
+            fields = {**section.fields, **section.attributes}
+            provision = Provision(section.id, section.title or section.id, fields)
             found.lines.setdefault(section.source.file, []).append(section.source.line)
             found.provisions.setdefault(section.source.file, []).append(provision)
         return found
@@ -66,12 +63,12 @@ class _Sections:
 
 
 def collect(
-    result: CompileResult, spec: Path, syntax: ExampleSyntax, grammar: Grammar
+    result: CompileResult, spec: Path, syntax: ExampleSyntax
 ) -> tuple[ExampleSet, list[Diagnostic]]:
     """The examples and prompt files of the compiled `spec`, and every problem with them."""
-    assert result.spec is not None
-    sections = _Sections.of(result.spec.sections, grammar)
-    ids = {section.id for section in result.spec.sections}
+    assert result.model is not None
+    sections = _Sections.of(result.model)
+    ids = {node.id for node in result.model.nodes}
     folder = _prompt_names(spec, syntax)
     examples: list[Example] = []
     footnotes: list[Footnote] = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..collector import without_cycle_collection
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
-from ..grammar.load import load_grammar
+from ..grammar.load import default_grammar
 from ..grammar.types import Grammar
 from ..pipeline import CompileResult, compile_spec
 from .collect import collect
@@ -41,9 +41,9 @@ def example_syntax(grammar: Grammar) -> ExampleSyntax | None:
 def compile_examples(spec: Path, grammar_file: Path | None = None) -> ExamplesResult:
     """Compile `spec` and its examples with its grammar (or `grammar_file`). Never raises for bad
     input: read the diagnostics."""
-    grammar, problems = load_grammar(spec, grammar_file)
-    compiled = compile_spec(spec)
-    diagnostics = [*problems, *compiled.diagnostics]
+    compiled = compile_spec(spec, grammar_file=grammar_file)
+    grammar = compiled.grammar or default_grammar()  # its problems are the compile's
+    diagnostics = list(compiled.diagnostics)
     syntax = example_syntax(grammar)
     found = None
     if syntax is None and grammar.examples is None:
@@ -58,8 +58,8 @@ def compile_examples(spec: Path, grammar_file: Path | None = None) -> ExamplesRe
                 "--grammar); see the tool builders' page",
             )
         )
-    elif syntax is not None and compiled.spec is not None:
-        found, more = collect(compiled, spec, syntax, grammar)
+    elif syntax is not None and compiled.model is not None:
+        found, more = collect(compiled, spec, syntax)
         diagnostics += more
     diagnostics = sort_diagnostics(diagnostics)
     result = ExamplesResult(compiled, found, syntax, diagnostics)

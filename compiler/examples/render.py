@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..grammar.load import load_grammar
 from ..pipeline import CompileResult
 from ..render import escape
 from .collect import collect
@@ -25,11 +24,10 @@ def site_examples(spec: Path, result: CompileResult) -> ExampleSet | None:
     """The examples of the spec being published, from its own compile, when its declarations
     file declares an example syntax. Conversations with problems are shown as far as they were
     read: `constitution examples` and `check` report the problems."""
-    grammar, _ = load_grammar(spec)
-    syntax = example_syntax(grammar)
-    if syntax is None or result.spec is None:
+    syntax = example_syntax(result.grammar) if result.grammar is not None else None
+    if syntax is None or result.model is None:
         return None
-    return collect(result, spec, syntax, grammar)[0]
+    return collect(result, spec, syntax)[0]
 
 
 class ExamplesView:

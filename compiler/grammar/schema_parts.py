@@ -46,10 +46,11 @@ def array(description: str, items: dict[str, Any], **more: Any) -> dict[str, Any
 
 @cache
 def published_schema() -> dict[str, Any]:
-    """The 1.0.0 schema: the parts 2.0.0 keeps as they were come from it, not from a copy."""
+    """The last 1.x schema (1.1.0, published): the parts 2.0.0 keeps as they were come from it,
+    not from a copy."""
     text = (
         resources.files("compiler")
-        .joinpath("schemas", "constitution.schema.json")
+        .joinpath("schemas", "published", "constitution-1.1.0.schema.json")
         .read_text("utf-8")
     )
     loaded: dict[str, Any] = json.loads(text)
@@ -292,5 +293,11 @@ def node_schema(
             ),
             "attributes": attributes,
             "source": ref("source"),
+            "normative": described(
+                "Present, and false, only when its file's front matter says 'normative: false': "
+                "not part of the official text. Absent means true.",
+                {"type": "boolean", "const": False},
+            ),
         },
+        ("normative",),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, has_errors, suggest
 from ..diff import Change, DiffResult, Side, diff_documents
+from ..document import from_json
 from .index import INDEX_FILE, ReleaseEntry, load_index
 from .verify import check_artifact
 
@@ -71,9 +72,9 @@ def node_history(
 
 
 def _ids(document: Mapping[str, Any]) -> Iterator[str]:
-    for key in ("sections", "properties", "priorities", "constraints", "definitions", "rationales"):
-        for node in document.get(key) or []:
-            yield str(node["id"])
+    """Every node id of a released document (schema 2.0.0 or 1.x)."""
+    for node in from_json(document).nodes:
+        yield node.id
 
 
 def unknown_id(ident: str, releases_dir: Path, known: list[str]) -> Diagnostic:

@@ -17,10 +17,11 @@ from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, render
-from ..emit import SCHEMA_FILE
+from ..document import Document, DocumentInfo
+from ..emit import SCHEMA_FILE, spec_schema_bytes
 from ..examples.model import ExampleSet
 from ..examples.render import ExamplesView
-from ..model import Chapter, Spec
+from ..model import Chapter
 from ..pipeline import CompileResult
 from ..render import (
     PageContext,
@@ -33,16 +34,18 @@ from ..render import (
 )
 from .generated import GeneratedPage as GeneratedPage
 from .pages import (
-    DERIVED_PAGES,
-    GENERATED_PAGES,
+    FIXED_PAGES,
     PageBuilder,
     PageInputs,
     annotation_ranges,
     chapter_facts,
     home_page,
+    kind_pages,
 )
 
 JSON_PATH = "constitution.json"
+SPEC_SCHEMA_PATH = "constitution.spec.schema.json"
+"""The spec's own schema (every field its grammar declares typed), beside the JSON."""
 SCHEMA_PATH = f"schemas/{SCHEMA_FILE}"
 CSS_PATH = "assets/constitution/constitution.css"
 EXTENSION_MODULE = "compiler.site.releases"
@@ -92,13 +95,13 @@ class Site:
         """Worked examples and prompts, shown in their chapters (issue 16)."""
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
-        spec = result.spec or Spec()
-        self.spec = spec
-        self.index = SiteIndex.from_spec(result.spec)
+        model = result.model or empty_document()
+        self.model = model
+        self.index = SiteIndex.from_model(model)
         # A chapter that collides with another file is checked but not published (CC310).
         unpublished = result.files.unpublished if result.files is not None else frozenset()
         self.chapters: dict[str, Chapter] = {
-            c.file: c for c in spec.chapters if c.file not in unpublished
+            c.file: c for c in result.chapters if c.file not in unpublished
         }
         # Chapters the compiler could not read (a preview of a spec with errors) are pages too,
         # named after their files: mkdocs must never make up a title of its own, unescaped.
@@ -108,13 +111,14 @@ class Site:
             if name not in self.chapters and name not in unpublished:
                 self.chapters[name] = Chapter(name, "", None, None, None)
         self.inputs = PageInputs(
-            spec,
+            model,
+            list(result.chapters),
             result.tokens,
             annotation_ranges(result.tokens),
             JSON_PATH,
             SCHEMA_PATH,
             list(self.chapters),
-            home_title=_home_title(spec, site_name),
+            home_title=_home_title(model, site_name),
         )
         self.pages: dict[str, _Page] = {}
         taken = set(self.chapters)
@@ -123,11 +127,19 @@ class Site:
             taken.add("index.md")
         # No chapter has a generated page's path: the compiler refuses one (CC311), and a
         # preview of a spec with errors leaves it out.
-        for path, title, builder, wanted in GENERATED_PAGES:
-            if not wanted(spec):
+        self.kind_pages: dict[str, str] = {}
+        """Kind name -> the path of its page."""
+        kinds = {kind.page.slug: name for name, kind in model.kinds.items() if kind.page}
+        for path, title, builder in kind_pages(model):
+            if path in taken:
                 continue
             taken.add(path)
-            self._add(path, title, builder, searchable=path not in DERIVED_PAGES)
+            self.kind_pages[kinds[path.removesuffix(".md")]] = path
+            self._add(path, title, builder, searchable=False)
+            self.inputs.page_titles[path] = title
+        for path, title, builder in FIXED_PAGES:
+            taken.add(path)
+            self._add(path, title, builder)
             self.inputs.page_titles[path] = title
         self.files: dict[str, bytes] = {
             SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
@@ -137,6 +149,8 @@ class Site:
         }
         if result.document is not None:
             self.files[JSON_PATH] = result.to_json_bytes()
+            grammar = result.grammar or model.grammar
+            self.files[SPEC_SCHEMA_PATH] = spec_schema_bytes(grammar)
         for page in extra_pages:
             if page.path in taken:
                 continue
@@ -191,14 +205,14 @@ class Site:
             self.index,
             path if path in self.chapters else None,
             url_of_file,
-            self._url(url_of_file, "glossary.md"),
-            self._url(url_of_file, "core-values.md"),
+            {
+                kind: url
+                for kind, page in self.kind_pages.items()
+                if (url := url_of_file(page)) is not None
+            },
             highlight=self.highlight,
             extras=self.examples,
         )
-
-    def _url(self, url_of_file: Callable[[str], str | None], page: str) -> str | None:
-        return url_of_file(page) if page in self.pages else None
 
     def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:
         """The page at `path`, or None if the site has no such page."""
@@ -265,9 +279,16 @@ def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedP
     return build
 
 
-def _home_title(spec: Spec, site_name: str | None) -> str:
+def _home_title(model: Document, site_name: str | None) -> str:
     """The front matter's title; else the site's name; else the first heading."""
-    title = spec.metadata.get("title")
+    title = model.info.metadata.get("title")
     if isinstance(title, str) and title:
         return title
-    return site_name or spec.title or "Home"
+    return site_name or model.info.title or "Home"
+
+
+def empty_document() -> Document:
+    """The model of a spec nothing could be read of (a preview with errors)."""
+    from ..grammar.load import default_grammar
+
+    return Document(DocumentInfo(None, None, {}, {}, ()), default_grammar().kinds, ())

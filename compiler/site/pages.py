@@ -1,8 +1,13 @@
-"""The generated pages: home, core values, constraints, glossary, for tool builders, authoring guide.
+"""The generated pages: home, a page per kind that asks for one (core values, constraints, the
+glossary, and any a spec's grammar declares), for tool builders, authoring guide.
 
-Each page is a function of the compiled spec and a `PageContext` (which knows how to reach the other
-pages), returning HTML and its table of contents. Node bodies are rendered from the compiler's tokens,
-like the chapters, with their ids left out so that every id stays unique to its chapter page.
+Each page is a function of the compiled model and a `PageContext` (which knows how to reach the
+other pages), returning HTML and its table of contents. A kind's page is chosen by its
+`PageSpec.view`: ``order`` (the orders over the kind drawn as diagrams, then its nodes), ``list``
+(its nodes, alphabetically as a glossary when they have titles, else grouped by their first
+enumeration) or ``table`` (a row per node, a column per field). Node bodies are rendered from the
+compiler's tokens, like the chapters, with their ids left out so that every id stays unique to
+its chapter page.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from markdown_it.token import Token
 from ..diagnostics import CODES
 from ..emit import schema
 from ..links import slugify
-from ..model import Attributes, Chapter, Spec
+from ..document import Document, Node
+from ..grammar.types import FieldType, KindSpec, PageView
+from ..model import Attributes, Chapter
 from ..render import (
     PageContext,
     RenderedPage,
@@ -74,7 +81,8 @@ def annotation_ranges(tokens_by_file: Mapping[str, Sequence[Token]]) -> dict[str
 class PageInputs:
     """What the generated pages are made from."""
 
-    spec: Spec
+    model: Document
+    chapters: list[Chapter]
     tokens: Mapping[str, Sequence[Token]]
     ranges: dict[str, BodyRange]
     json_path: str
@@ -86,10 +94,12 @@ class PageInputs:
     """The home page's title: the document's title, or the site's name when the spec has none."""
 
     def body(self, ident: str, context: PageContext) -> str:
-        """An annotation's body as HTML, with the ids of anything nested in it left out."""
+        """An annotation's body as HTML, with the ids of anything nested in it left out (a span
+        or a list item: its text)."""
         where = self.ranges.get(ident)
         if where is None:
-            return ""
+            node = self.model.get(ident)
+            return f"<p>{escape(node.text)}</p>\n" if node is not None and node.text else ""
         quiet = replace(context, anchors=False)
         return render_tokens(self.tokens[where.file][where.start : where.end], quiet).html
 
@@ -138,83 +148,117 @@ def _page_start(ident: str, title: str, intro: str) -> tuple[list[str], list[Toc
     return [heading(1, ident, title, toc), f"<p>{escape(intro)}</p>\n"], toc
 
 
-def core_values_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    spec = inputs.spec
-    count = len(spec.properties)
+KindPageBuilder = Callable[[KindSpec, PageInputs, PageContext], RenderedPage]
+
+
+def _count(kind: KindSpec, count: int) -> str:
+    return f"{count} {(kind.plural if count != 1 else kind.label).lower()}"
+
+
+def order_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> RenderedPage:
+    """The orders over the kind's nodes, each drawn as a diagram with its mode explained and the
+    text that states it, then the nodes."""
+    assert kind.page is not None
+    model = inputs.model
+    nodes = model.of_kind(kind.name)
     parts, toc = _page_start(
-        "core-values-page",
-        "Core values",
-        f"The constitution names {count} core value{'s' if count != 1 else ''} (properties), "
-        "listed here in priority order. Each links to where the constitution states it.",
+        f"{kind.page.slug}-page",
+        kind.page.title,
+        f"The constitution names {_count(kind, len(nodes))}, in the order it gives them. "
+        "Each links to where the constitution states it.",
     )
-    titles = {p.id: p for p in spec.properties}
-    for number, priority in enumerate(spec.priorities, start=1):
-        ident = priority.id
+    titles = {node.id: node for node in nodes}
+    orders = [order for order in model.orders if order.kind == kind.name]
+    for number, order in enumerate(orders, start=1):
+        ident = order.id
+        parts.append(heading(2, ident, "Order" if number == 1 else f"Order ({ident})", toc))
+        mode = str(order.mode)
+        explanation = MODE_EXPLANATIONS.get(mode, mode)
         parts.append(
-            heading(2, ident, "Priority order" if number == 1 else f"Priority order ({ident})", toc)
-        )
-        explanation = MODE_EXPLANATIONS.get(priority.mode, priority.mode)
-        parts.append(
-            f'<p class="cc-mode-explained"><span class="cc-mode cc-mode--{escape(priority.mode)}">'
-            f"{escape(priority.mode)}</span> {escape(explanation)}</p>\n"
+            f'<p class="cc-mode-explained"><span class="cc-mode cc-mode--{escape(mode)}">'
+            f"{escape(mode)}</span> {escape(explanation)}</p>\n"
         )
         items = [
-            DiagramItem(pid, titles[pid].title, titles[pid].rank, f"#{pid}")
-            for pid in priority.order
-            if pid in titles
+            DiagramItem(i, titles[i].title or i, order.ranks[i], f"#{i}")
+            for level in order.levels
+            for i in level
+            if i in titles
         ]
-        parts.append(f'<figure class="cc-figure">{priority_diagram(items, priority.mode, ident)}')
+        parts.append(f'<figure class="cc-figure">{priority_diagram(items, mode, ident)}')
         parts.append(
-            f"<figcaption>Priority order, highest first. As the constitution puts it "
-            f"(from {node_link(priority.id, context)}):</figcaption></figure>\n"
+            f"<figcaption>Order, highest first. As the constitution puts it "
+            f"(from {node_link(order.id, context)}):</figcaption></figure>\n"
         )
         parts.append(f'<blockquote class="cc-quote">{inputs.body(ident, context)}</blockquote>\n')
-    if not spec.priorities and spec.properties:
-        items = [DiagramItem(p.id, p.title, p.rank, f"#{p.id}") for p in spec.properties]
-        parts.append(heading(2, "priority-order", "Priority order", toc))
+    ranked = [n for n in nodes if context.index.nodes.get(n.id) and context.index.nodes[n.id].rank]
+    if not orders and ranked:
+        items = [
+            DiagramItem(n.id, n.title or n.id, context.index.nodes[n.id].rank or 0, f"#{n.id}")
+            for n in sorted(ranked, key=lambda n: context.index.nodes[n.id].rank or 0)
+        ]
+        parts.append(heading(2, "order", "Order", toc))
         parts.append(
             f'<figure class="cc-figure">{priority_diagram(items, "rank", "ranks")}</figure>\n'
         )
-    parts.append(heading(2, "properties", "The properties", toc))
-    for prop in spec.properties:
-        parts.append(_block(inputs, context, "property", prop.id))
-        parts.append(inputs.where(prop.id, prop.section, context, "Stated"))
-    if not spec.properties:
-        parts.append("<p>This constitution names no properties.</p>\n")
-    return RenderedPage("".join(parts), toc, "Core values")
+    parts.append(heading(2, "nodes", f"The {kind.plural.lower()}", toc))
+    for node in _by_rank(nodes, context):
+        parts.append(_block(inputs, context, kind.name, node.id))
+        parts.append(inputs.where(node.id, node.section, context, "Stated"))
+    return RenderedPage("".join(parts), toc, kind.page.title)
 
 
-def constraints_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    spec = inputs.spec
+def _by_rank(nodes: Sequence[Node], context: PageContext) -> list[Node]:
+    def rank(node: Node) -> int:
+        info = context.index.nodes.get(node.id)
+        return info.rank if info is not None and info.rank is not None else 0
+
+    return sorted(nodes, key=rank)
+
+
+def list_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> RenderedPage:
+    """The kind's nodes: alphabetically by title, as a glossary, when they have titles; else
+    grouped by their first enumeration field (its default first), as the constraints are."""
+    if kind.title.sources:
+        return _glossary(kind, inputs, context)
+    assert kind.page is not None
+    nodes = inputs.model.of_kind(kind.name)
     parts, toc = _page_start(
-        "constraints-page",
-        "Constraints",
-        "The hard lines of the constitution, and the rules about how firmly they hold, grouped "
-        "by kind. Each names the properties it concerns and links to where it is stated.",
+        f"{kind.page.slug}-page",
+        kind.page.title,
+        f"The {kind.plural.lower()} of the constitution"
+        + ", grouped by kind" * any(f.type is FieldType.ENUM for f in kind.fields)
+        + ". Each links to where it is stated.",
     )
-    kinds = sorted({c.kind for c in spec.constraints}, key=lambda k: (k != "hard", k))
+    group = next((f for f in kind.fields if f.type is FieldType.ENUM), None)
+    values = [str(node.fields.get(group.name, "")) if group else "" for node in nodes]
+    first = str(group.default) if group is not None and group.default is not None else ""
     anchors: set[str] = set()
-    for kind in kinds:
-        # The kind is the author's free text: its anchor is a slug of it, unique on the page.
-        anchor = unique_anchor(f"kind-{slugify(kind)}", anchors)
-        parts.append(heading(2, anchor, f"{kind.capitalize()} constraints", toc))
-        for constraint in (c for c in spec.constraints if c.kind == kind):
-            parts.append(_block(inputs, context, "constraint", constraint.id))
-            parts.append(inputs.where(constraint.id, constraint.section, context, "Stated"))
-    if not kinds:
-        parts.append("<p>This constitution states no constraints.</p>\n")
-    return RenderedPage("".join(parts), toc, "Constraints")
+    for value in sorted(set(values), key=lambda v: (v != first, v)):
+        if group is not None:
+            # The value may be the author's word: its anchor is a slug of it, unique on the page.
+            anchor = unique_anchor(f"{group.name}-{slugify(value)}", anchors)
+            parts.append(heading(2, anchor, f"{value.capitalize()} {kind.plural.lower()}", toc))
+        for node, found in zip(nodes, values, strict=True):
+            if found == value:
+                parts.append(_block(inputs, context, kind.name, node.id))
+                parts.append(inputs.where(node.id, node.section, context, "Stated"))
+    return RenderedPage("".join(parts), toc, kind.page.title)
 
 
-def glossary_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    spec = inputs.spec
+def _glossary(kind: KindSpec, inputs: PageInputs, context: PageContext) -> RenderedPage:
+    assert kind.page is not None
     parts, toc = _page_start(
-        "glossary-page", "Glossary", "The terms the constitution defines, in alphabetical order."
+        f"{kind.page.slug}-page",
+        kind.page.title,
+        f"The {kind.plural.lower()} of the constitution, in alphabetical order.",
     )
-    definitions = sorted(spec.definitions, key=lambda d: (d.term.casefold(), d.id))
+    nodes = sorted(
+        inputs.model.of_kind(kind.name), key=lambda n: ((n.title or n.id).casefold(), n.id)
+    )
     letter = ""
-    for definition in definitions:
-        initial = (definition.term[:1] or "#").upper()
+    for node in nodes:
+        term = node.title or node.id
+        initial = (term[:1] or "#").upper()
         initial = initial if initial.isalpha() else "#"
         if initial != letter:
             if letter:
@@ -224,18 +268,59 @@ def glossary_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
                 heading(2, f"letter-{'other' if initial == '#' else initial.lower()}", initial, toc)
             )
             parts.append('<dl class="cc-glossary">\n')
-        ident = escape(definition.id)
+        ident = escape(node.id)
         parts.append(
-            f'<dt id="{ident}"><dfn>{escape(definition.term)}</dfn><a class="headerlink" '
+            f'<dt id="{ident}"><dfn>{escape(term)}</dfn><a class="headerlink" '
             f'href="#{ident}" title="Permanent link">¶</a></dt>\n'
-            f"<dd>{inputs.body(definition.id, context)}"
-            f"{inputs.where(definition.id, definition.section, context, 'Defined')}</dd>\n"
+            f"<dd>{inputs.body(node.id, context)}"
+            f"{inputs.where(node.id, node.section, context, 'Defined')}</dd>\n"
         )
     if letter:
         parts.append("</dl>\n")
-    else:
-        parts.append("<p>This constitution defines no terms.</p>\n")
-    return RenderedPage("".join(parts), toc, "Glossary")
+    return RenderedPage("".join(parts), toc, kind.page.title)
+
+
+def table_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> RenderedPage:
+    """A row per node, a column per field (the page's `columns`, else every field), values in
+    words and links."""
+    assert kind.page is not None
+    parts, toc = _page_start(
+        f"{kind.page.slug}-page", kind.page.title, f"The {kind.plural.lower()} of the constitution."
+    )
+    names = kind.page.columns or tuple(f.name for f in kind.fields)
+    columns = [f for name in names if (f := kind.field(name)) is not None]
+    head = "".join(f"<th>{escape(f.label or f.name)}</th>" for f in columns)
+    rows = []
+    for node in inputs.model.of_kind(kind.name):
+        name = node_link(node.id, context) if node.title else escape(node.text[:200])
+        cells = "".join(f"<td>{_cell(node, f.name, f.type, context)}</td>" for f in columns)
+        rows.append(f"<tr><td>{name}</td>{cells}</tr>")
+    parts.append(
+        f'<table class="cc-kind-table"><thead><tr><th>{escape(kind.label)}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>\n"
+    )
+    return RenderedPage("".join(parts), toc, kind.page.title)
+
+
+def _cell(node: Node, name: str, type_: FieldType, context: PageContext) -> str:
+    value = node.fields.get(name)
+    if value is None:
+        return ""
+    if type_ is FieldType.REFERENCE:
+        ids = value if isinstance(value, tuple) else (value,)
+        return ", ".join(node_link(str(i), context) for i in ids)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return escape(", ".join(map(str, value)))
+    return escape(str(value))
+
+
+_KIND_PAGES: dict[PageView, KindPageBuilder] = {
+    PageView.ORDER: order_page,
+    PageView.LIST: list_page,
+    PageView.TABLE: table_page,
+}
 
 
 def _package_page(name: str) -> str:
@@ -291,21 +376,21 @@ def chapter_facts(chapter: Chapter) -> list[str]:
 
 
 def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    spec = inputs.spec
+    info = inputs.model.info
     title = inputs.home_title
     toc: list[TocEntry] = []
     parts = [heading(1, "home", title, toc)]
     facts = []
-    if spec.version:
-        facts.append(f"Version {escape(spec.version)}")
-    description = spec.metadata.get("description")
+    if info.version:
+        facts.append(f"Version {escape(info.version)}")
+    description = info.metadata.get("description")
     if facts:
         parts.append(f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n')
     if isinstance(description, str):
         parts.append(f"<p>{escape(description)}</p>\n")
     parts.append(heading(2, "chapters", "Chapters", toc))
     items = []
-    for chapter, path in zip(spec.chapters, inputs.chapter_paths, strict=False):
+    for chapter, path in zip(inputs.chapters, inputs.chapter_paths, strict=False):
         chapter_url = context.url_of_file(path) or ""
         meta = chapter_facts(chapter)
         meta_html = f' <span class="cc-chapter-meta">{" · ".join(meta)}</span>' if meta else ""
@@ -329,16 +414,24 @@ def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     return RenderedPage("".join(parts), toc, title)
 
 
-#: Generated pages that repeat the chapters' text: kept out of the search index, so that a search
-#: leads to the chapter that says it (and indexing does not pay for the text twice).
-DERIVED_PAGES = frozenset({"core-values.md", "constraints.md", "glossary.md"})
+def kind_pages(model: Document) -> list[tuple[str, str, PageBuilder]]:
+    """The pages the kinds ask for (path, title, builder), in the grammar's order, for the kinds
+    the spec has nodes of. They repeat the chapters' text: kept out of the search index, so that
+    a search leads to the chapter that says it."""
+    pages = []
+    for kind in model.kinds.values():
+        if kind.page is not None and model.of_kind(kind.name):
+            builder = _KIND_PAGES[kind.page.view]
+            pages.append((f"{kind.page.slug}.md", kind.page.title, _bound(builder, kind)))
+    return pages
 
-#: The generated pages, in nav order: path, title, builder, and whether a spec needs the page
-#: (a spec without definitions gets no empty glossary).
-GENERATED_PAGES: tuple[tuple[str, str, PageBuilder, Callable[[Spec], bool]], ...] = (
-    ("core-values.md", "Core values", core_values_page, lambda s: bool(s.properties)),
-    ("constraints.md", "Constraints", constraints_page, lambda s: bool(s.constraints)),
-    ("glossary.md", "Glossary", glossary_page, lambda s: bool(s.definitions)),
-    ("tool-builders.md", "For tool builders", tool_builders_page, lambda s: True),
-    ("authoring.md", "Authoring guide", authoring_page, lambda s: True),
+
+def _bound(builder: KindPageBuilder, kind: KindSpec) -> PageBuilder:
+    return lambda inputs, context: builder(kind, inputs, context)
+
+
+#: The pages every site has, after the kinds' pages, in nav order: path, title, builder.
+FIXED_PAGES: tuple[tuple[str, str, PageBuilder], ...] = (
+    ("tool-builders.md", "For tool builders", tool_builders_page),
+    ("authoring.md", "Authoring guide", authoring_page),
 )

@@ -35,6 +35,20 @@ from ..release import (
     ReleaseIndex,
     verify_releases,
 )
+from ..document import (
+    Admonition,
+    Block,
+    Code,
+    Document,
+    ListBlock,
+    Node,
+    NodeBlock,
+    Paragraph,
+    Quote,
+    Table,
+    from_json,
+)
+from ..grammar.types import KindSpec
 from ..render import TocEntry, escape, nest_toc
 from .generated import GeneratedPage
 
@@ -235,77 +249,69 @@ def changelog_html(entries: Sequence[ReleaseEntry], diffs: Mapping[str, DiffResu
     return "".join(parts)
 
 
-_ANNOTATION_LABELS = {
-    "properties": "Property",
-    "priorities": "Priority",
-    "constraints": "Constraint",
-    "definitions": "Definition",
-    "rationales": "Rationale",
-}
-
-
 def version_html(entry: ReleaseEntry, document: Mapping[str, Any]) -> tuple[str, list[TocEntry]]:
-    """A release in full: every section's heading and text, annotations marked, from its JSON."""
-    info = document.get("document") or {}
-    title = str(info.get("title") or "Constitution")
+    """A release in full: every section's heading and text, annotations boxed and labelled where
+    they stand, from its JSON (schema 2.0.0 or 1.x, read into the typed model)."""
+    model = from_json(document)
+    title = model.info.title or "Constitution"
     parts = [
         f"<h1>{escape(title)} {escape(entry.version)}</h1>\n",
         f'<p class="cc-release-meta">Released {escape(entry.date)} · SHA-256 '
         f"<code>{escape(entry.sha256)}</code> · read from the released JSON</p>\n",
     ]
-    by_section: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for key in _ANNOTATION_LABELS:
-        for node in document.get(key) or []:
-            by_section.setdefault(str(node.get("section")), []).append((key, node))
     headings: list[tuple[int, str, str]] = []
-    for section in document.get("sections") or []:
-        level = min(max(int(section.get("level", 1)) + 1, 2), 6)
-        ident, heading = str(section["id"]), str(section.get("title") or "")
-        headings.append((level, ident, heading))
-        parts.append(f'<h{level} id="{escape(ident)}">{escape(heading)}</h{level}>\n')
-        annotations = sorted(
-            by_section.get(ident, []), key=lambda item: int(item[1]["source"]["line"])
-        )
-        parts.append(_section_body(str(section.get("text") or ""), annotations))
+    for section in model.nodes:
+        if section.level is None:
+            continue
+        level = min(max(section.level + 1, 2), 6)
+        heading = section.title or ""
+        headings.append((level, section.id, heading))
+        parts.append(f'<h{level} id="{escape(section.id)}">{escape(heading)}</h{level}>\n')
+        parts.append(_blocks_html(model, section.blocks))
     return "".join(parts), nest_toc(headings)
 
 
-def _paragraphs(text: str) -> str:
-    return "".join(
-        f"<p>{escape(block).replace(chr(10), '<br>')}</p>\n"
-        for block in text.split("\n\n")
-        if block.strip()
-    )
-
-
-def _section_body(text: str, annotations: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """The section's text, with each (outermost) annotation's text boxed and labelled."""
+def _blocks_html(model: Document, blocks: Sequence[Block]) -> str:
     out: list[str] = []
-    cursor = 0
-    for key, node in annotations:
-        body = str(node.get("text") or "")
-        found = text.find(body, cursor) if body else -1
-        if found < 0:
-            continue  # nested in an annotation already boxed
-        out.append(_paragraphs(text[cursor:found]))
-        ident = str(node["id"])
-        out.append(
-            f'<div class="admonition note cc-released-{key}" id="{escape(ident)}">\n'
-            f'<p class="admonition-title">{escape(_label(key, node))}</p>\n'
-            f"{_paragraphs(body)}</div>\n"
-        )
-        cursor = found + len(body)
-    out.append(_paragraphs(text[cursor:]))
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(f"<p>{escape(block.text).replace(chr(10), '<br>')}</p>\n")
+        elif isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            items = "".join(f"<li>{_blocks_html(model, i.blocks)}</li>" for i in block.items)
+            out.append(f"<{tag}>{items}</{tag}>\n")
+        elif isinstance(block, Code):
+            out.append(f"<pre><code>{escape(block.text)}</code></pre>\n")
+        elif isinstance(block, Table):
+            rows = (block.header, *block.rows) if block.header else block.rows
+            cells = "".join(
+                "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+            )
+            out.append(f"<table>{cells}</table>\n")
+        elif isinstance(block, Quote | Admonition):
+            out.append(f"<blockquote>{_blocks_html(model, block.blocks)}</blockquote>\n")
+        elif isinstance(block, NodeBlock) and (node := model.get(block.id)) is not None:
+            kind = model.kinds[node.kind]
+            out.append(
+                f'<div class="admonition note cc-released-{escape(kind.key)}" id="{escape(node.id)}">\n'
+                f'<p class="admonition-title">{escape(_label(kind, node))}</p>\n'
+                f"{_blocks_html(model, node.blocks)}</div>\n"
+            )
     return "".join(out)
 
 
-def _label(key: str, node: Mapping[str, Any]) -> str:
-    label = f"{_ANNOTATION_LABELS[key]} {node['id']}"
-    details = {
-        "properties": f"rank {node.get('rank')}",
-        "priorities": f"{node.get('mode')}: {' > '.join(node.get('order') or [])}",
-        "constraints": str(node.get("kind")),
-        "definitions": str(node.get("term")),
-        "rationales": "justifies " + ", ".join(node.get("justifies") or []),
-    }[key]
-    return f"{label} ({details})"
+def _label(kind: KindSpec, node: Node) -> str:
+    """'Property broadly-safe (rank 1)': the kind, the id, the typed fields in words."""
+    details = [node.title] if node.title and kind.field("rank") is None else []
+    for field in kind.fields:
+        value = node.fields.get(field.name)
+        if value is None:
+            continue
+        if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+            words = " > ".join(" ".join(level) for level in value)
+        elif isinstance(value, tuple):
+            words = ", ".join(map(str, value))
+        else:
+            words = str(value)
+        details.append(f"{field.name} {words}")
+    return f"{kind.label} {node.id}" + (f" ({'; '.join(details)})" if details else "")

@@ -1,8 +1,8 @@
 """The Markdown dialect: CommonMark plus front matter, annotation fences, admonitions, tables
-and trailing heading attributes, all parsed by one markdown-it-py instance.
+trailing heading attributes and bracketed spans, all parsed by one markdown-it-py instance.
 
 One markdown-it plugin per extension, each with its grammar in its docstring: `attributes`,
-`headings`, `annotations`, `limits`; `parser()` puts them together.
+`headings`, `annotations`, `spans`, `limits`; `parser()` puts them together.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .annotations import annotations_plugin
 from .headings import heading_attributes_plugin
 from .limits import MAX_NESTING, inline_limit_plugin
+from .spans import spans_plugin
 
 
 def _accept_every_link(url: str) -> bool:
@@ -32,6 +33,7 @@ def parser() -> MarkdownIt:
     md.use(annotations_plugin)
     md.use(admon_plugin)
     md.use(heading_attributes_plugin)
+    md.use(spans_plugin)
     md.use(inline_limit_plugin)
     md.validateLink = _accept_every_link  # type: ignore[method-assign]
     return md

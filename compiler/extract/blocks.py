@@ -1,0 +1,137 @@
+"""The blocks of a node while its file is walked, and their frozen form in the model.
+
+A paragraph is kept as pieces, each with the span node it belongs to, because a placeholder link
+``[?](#id)`` reads as its target's title, which is known only once every file is read: `freeze`
+resolves placeholders and turns builders into `compiler.document` blocks. `block_text` is the
+plain text of a block as the model states it: paragraphs as they read, list items on lines of
+their own, code verbatim, table rows with cells joined by ``" | "``; a child node adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..document import (
+    Admonition,
+    Block,
+    Code,
+    Item,
+    ListBlock,
+    NodeBlock,
+    Paragraph,
+    Part,
+    Quote,
+    Table,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A link written ``[?](#id)``: it reads as the title of the node it names."""
+
+    target: str
+
+
+Piece = str | Placeholder
+Titles = Callable[[str], str | None]
+"""The title of a node by id (None: it has none, or no such node)."""
+
+
+@dataclass(slots=True)
+class ParagraphBuilder:
+    pieces: list[tuple[Piece, str | None]] = field(default_factory=list)
+    """Each piece of text with the id of the span node it is in (None: none)."""
+
+
+@dataclass(slots=True)
+class ListBuilder:
+    ordered: bool
+    items: list[list[BlockBuilder]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class QuoteBuilder:
+    blocks: list[BlockBuilder] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AdmonitionBuilder:
+    variant: str
+    title: str | None = None
+    blocks: list[BlockBuilder] = field(default_factory=list)
+
+
+BlockBuilder = (
+    ParagraphBuilder | ListBuilder | QuoteBuilder | AdmonitionBuilder | Code | Table | NodeBlock
+)
+
+
+def piece_text(piece: Piece, titles: Titles) -> str:
+    if isinstance(piece, Placeholder):
+        return titles(piece.target) or "?"
+    return piece
+
+
+def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
+    """The model's blocks: placeholders read as titles, paragraphs with parts where spans are."""
+    return tuple(_freeze(block, titles) for block in blocks)
+
+
+def _freeze(block: BlockBuilder, titles: Titles) -> Block:
+    if isinstance(block, ParagraphBuilder):
+        parts: list[Part] = []
+        for piece, node in block.pieces:
+            text = piece_text(piece, titles)
+            if parts and parts[-1].node == node:
+                parts[-1] = Part(parts[-1].text + text, node)
+            elif text or node is not None:
+                parts.append(Part(text, node))
+        text = "".join(part.text for part in parts)
+        spanned = any(part.node is not None for part in parts)
+        return Paragraph(text, tuple(parts) if spanned else ())
+    if isinstance(block, ListBuilder):
+        return ListBlock(block.ordered, tuple(Item(freeze(item, titles)) for item in block.items))
+    if isinstance(block, QuoteBuilder):
+        return Quote(freeze(block.blocks, titles))
+    if isinstance(block, AdmonitionBuilder):
+        return Admonition(block.variant, block.title, freeze(block.blocks, titles))
+    return block
+
+
+def block_text(block: Block) -> str:
+    """The plain text of one frozen block (see the module's docstring)."""
+    if isinstance(block, Paragraph | Code):
+        return block.text
+    if isinstance(block, ListBlock):
+        lines = (
+            "\n".join(text for b in item.blocks if (text := block_text(b))) for item in block.items
+        )
+        return "\n".join(line for line in lines if line)
+    if isinstance(block, Quote | Admonition):
+        return blocks_text(block.blocks)
+    if isinstance(block, Table):
+        rows = (block.header, *block.rows) if block.header else block.rows
+        return "\n".join(" | ".join(row) for row in rows)
+    return ""
+
+
+def blocks_text(blocks: Sequence[Block]) -> str:
+    """A node's own text: its blocks' texts, a blank line between them."""
+    return "\n\n".join(text for block in blocks if (text := block_text(block)))
+
+
+def has_content(blocks: Sequence[BlockBuilder]) -> bool:
+    """True when the blocks hold a child node or any text that is not blank."""
+    for block in blocks:
+        if isinstance(block, NodeBlock | Code | Table):
+            return True
+        if isinstance(block, ParagraphBuilder):
+            if any(not isinstance(p, str) or p.strip() for p, _ in block.pieces):
+                return True
+        elif isinstance(block, ListBuilder):
+            if any(has_content(item) for item in block.items):
+                return True
+        elif has_content(block.blocks):
+            return True
+    return False

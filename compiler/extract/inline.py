@@ -1,0 +1,271 @@
+"""Inline content: a paragraph's pieces of text from its markdown-it inline tokens, with the
+spans annotated in it, the links it holds (resolved once every file is read) and placeholder
+links ``[?](#id)``. Raw HTML and what looks like an annotation but is not read as one (an
+attribute list left in the text) are reported here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from markdown_it.token import Token
+
+from ..reader import SourceFile
+from ..syntax.limits import MAX_INLINE_CHARS
+from .blocks import Piece, Placeholder
+from .nodes import Context, NodeBuilder
+
+#: An attribute list left in the text: ``]{#id``, ``]{.kind``, ``]{key=`` or ``{#id ...}``.
+_STRAY_ATTRIBUTES = re.compile(r"\]\{\s*(?:[#.]|[A-Za-z_][\w:-]*=)|\{#[^\s{}]+[^{}\n]*\}")
+_PLACEHOLDER = "?"
+
+
+@dataclass(slots=True)
+class LinkPlace:
+    href: str
+    text: str
+    line: int
+    column: int
+    parts: list[str] = field(default_factory=list)
+    """The link text while it is read (joined once at the end: `+=` on a string is quadratic)."""
+    start: int = 0
+    """Where its pieces start in the paragraph's pieces."""
+
+
+@dataclass(slots=True)
+class PendingLink:
+    """A link, resolved once every id is known."""
+
+    origin: NodeBuilder | None
+    href: str
+    source: SourceFile
+    place: LinkPlace
+    placeholder: bool = False
+    image: bool = False
+
+
+class SpanHost(Protocol):
+    def open_span(
+        self, token: Token, source: SourceFile, line: int, column: int, lead: str | None
+    ) -> NodeBuilder | None: ...
+
+    def close_span(self, node: NodeBuilder, pieces: list[Piece]) -> None: ...
+
+
+@dataclass(slots=True)
+class Inline:
+    """What one inline token reads as."""
+
+    pieces: list[tuple[Piece, str | None]]
+    """Text pieces, each with the id of the span node it is in."""
+
+    @property
+    def text(self) -> str:
+        return "".join(p if isinstance(p, str) else _PLACEHOLDER for p, _ in self.pieces)
+
+
+class InlineReader:
+    """Reads inline tokens for one compile; links are kept in `links` for `finish`."""
+
+    def __init__(self, context: Context, host: SpanHost) -> None:
+        self.context = context
+        self.host = host
+        self.links: list[PendingLink] = []
+
+    def read(
+        self,
+        token: Token,
+        source: SourceFile,
+        lines: list[str],
+        owner: NodeBuilder | None,
+        item_span: Token | None = None,
+    ) -> Inline:
+        """The pieces of `token`; `item_span` is a span that stands for its whole list item
+        (read as the item's node, not as a span)."""
+        too_long = token.meta.get("too_long") if token.meta else None
+        if too_long:
+            self.context.error(
+                "CC104",
+                f"a paragraph of {too_long:,} characters is longer than the limit of "
+                f"{MAX_INLINE_CHARS:,}; its text is not read",
+                source.display,
+                _line(token),
+                1,
+                "break the text into paragraphs, with a blank line between them",
+            )
+        children = token.children or []
+        pieces: list[tuple[Piece, str | None]] = []
+        link: LinkPlace | None = None
+        cursor: Cursor | None = None  # made for the first link, image or raw HTML
+        span: NodeBuilder | None = None
+        span_pieces: list[Piece] = []
+        in_span = False
+
+        def add(piece: Piece) -> None:
+            pieces.append((piece, span.id if span is not None else None))
+            if in_span:
+                span_pieces.append(piece)
+
+        for index, child in enumerate(children):
+            kind = child.type
+            if kind == "text" or kind == "code_inline":
+                add(child.content)
+                if link is not None:
+                    link.parts.append(child.content)
+                if kind == "text" and ("{" in child.content):
+                    self._stray(child.content, token, source, lines)
+            elif kind == "softbreak":
+                add(" ")
+                if link is not None:
+                    link.parts.append(" ")
+            elif kind == "hardbreak":
+                add("\n")
+            elif kind == "span_open" and child is not item_span:
+                line, column = position(token, lines, child.meta.get("offset", 0))
+                lead = lead_phrase(children[index + 1 :])
+                span = self.host.open_span(child, source, line, column, lead)
+                span_pieces, in_span = [], True
+            elif kind == "span_close" and in_span:
+                if span is not None:
+                    self.host.close_span(span, span_pieces)
+                span, in_span = None, False
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                cursor = cursor or Cursor(_line(token))
+                line, column = locate(lines, cursor, "](", token)
+                raw = lines[line - 1] if 0 < line <= len(lines) else ""
+                column = raw.rfind("[", 0, column - 1) + 1 or column
+                link = LinkPlace(href, "", line, column, start=len(pieces))
+            elif kind == "link_close" and link is not None:
+                link.text = "".join(link.parts)
+                link.parts = []
+                placeholder = link.text == _PLACEHOLDER and "#" in link.href
+                if placeholder:
+                    written = len(pieces) - link.start
+                    del pieces[link.start :]
+                    if in_span:
+                        del span_pieces[len(span_pieces) - written :]
+                    add(Placeholder(_fragment(link.href)))
+                origin = span if span is not None else owner
+                self.links.append(PendingLink(origin, link.href, source, link, placeholder))
+                link = None
+            elif kind == "image":
+                src = str(child.attrs.get("src", ""))
+                cursor = cursor or Cursor(_line(token))
+                line, column = locate(lines, cursor, "![", token)
+                add(child.content)
+                place = LinkPlace(src, child.content, line, column)
+                self.links.append(PendingLink(None, src, source, place, image=True))
+            elif kind == "html_inline":
+                add(child.content)
+                cursor = cursor or Cursor(_line(token))
+                line, column = locate(lines, cursor, child.content, token)
+                raw_html(self.context, source, line, column, child.content)
+        return Inline(pieces)
+
+    def _stray(self, text: str, token: Token, source: SourceFile, lines: list[str]) -> None:
+        found = _STRAY_ATTRIBUTES.search(text)
+        if found is None:
+            return
+        at = token.content.find(found[0])
+        line, column = position(token, lines, max(at, 0))
+        snippet = found[0][:40]
+        self.context.error(
+            "CC730",
+            f"'{snippet}' looks like an annotation but is not read as one: it stays in the text",
+            source.display,
+            line,
+            column,
+            "annotate a span as [text]{#id .kind key=value}, with the ']' right before the '{'; "
+            "write the braces as \\{ to keep them as text",
+        )
+
+
+def _fragment(href: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(href.split("#", 1)[1])
+
+
+def raw_html(context: Context, source: SourceFile, line: int, column: int, html: str) -> None:
+    snippet = html.strip().split("\n", 1)[0][:40]
+    context.error(
+        "CC206",
+        f"raw HTML is not allowed: {snippet!r}",
+        source.display,
+        line,
+        column,
+        "the text is published on a public site; write it as `code` or in a fenced code block, or use Markdown",
+    )
+
+
+def lead_phrase(children: Sequence[Token]) -> str | None:
+    """The bold phrase that opens `children` (``**Title**:``), if any."""
+    found: list[Token] = []
+    for child in children:
+        if child.type == "text" and not child.content:
+            continue
+        found.append(child)
+        if (len(found) > 1 and child.type == "strong_close") or len(found) > 64:
+            break
+    if len(found) < 3 or found[0].type != "strong_open":
+        return None
+    parts: list[str] = []
+    for child in found[1:]:
+        if child.type == "strong_close":
+            phrase = "".join(parts).strip().rstrip(":").strip()
+            return phrase or None
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+    return None
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 0
+
+
+def position(token: Token, lines: list[str], offset: int) -> tuple[int, int]:
+    """The line and column in the source of character `offset` of an inline token's content."""
+    content = token.content
+    row = content.count("\n", 0, offset)
+    start = content.rfind("\n", 0, offset) + 1
+    end = content.find("\n", start)
+    line = _line(token) + row
+    raw = lines[line - 1] if 0 < line <= len(lines) else ""
+    head = content[start : end if end >= 0 else len(content)][:20]
+    base = raw.find(head) if head else -1
+    return line, max(base, 0) + offset - start + 1
+
+
+@dataclass(slots=True)
+class Cursor:
+    """Where `locate` goes on searching in a block's source lines."""
+
+    line: int
+    offset: int = 0
+    missing: set[str] = field(default_factory=set)
+    """Needles not found from an earlier place to the end of the block, so not from here either:
+    each is searched for once (a paragraph of reference links `[a][r]`, which have no `](`,
+    searched the rest of the paragraph for each link: quadratic)."""
+
+
+def locate(lines: list[str], cursor: Cursor, needle: str, token: Token) -> tuple[int, int]:
+    """Find `needle` in the block's source lines from `cursor` on; best effort, for columns."""
+    needle = needle.split("\n", 1)[0]  # raw HTML can span lines; its first line is enough
+    last = token.map[1] if token.map else cursor.line
+    line, offset = cursor.line, cursor.offset
+    while needle not in cursor.missing and 0 < line <= len(lines) and line <= max(last, line):
+        found = lines[line - 1].find(needle, offset)
+        if found >= 0:
+            cursor.line, cursor.offset = line, found + len(needle)
+            return line, found + 1
+        line, offset = line + 1, 0
+        if line > last:
+            break
+    cursor.missing.add(needle)
+    return cursor.line, cursor.offset + 1
