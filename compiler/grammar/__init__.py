@@ -1,8 +1,8 @@
 """The grammar of a spec: its kinds of node, their typed fields, and the orders its nodes state.
 
 The built-in kinds are declared in ``default.yaml`` the same way a spec declares its own in
-``constitution.yaml``; see ``DESIGN.md`` for the design and ``AUTHORING-DRAFT.md`` for the
-authors' view. The modules, lowest first:
+``constitution.yaml``; see ``DESIGN.md`` for the design and the authoring guide
+(``compiler/pages/authoring.md``) for the authors' view. The modules, lowest first:
 
 - `types`: the data (`Grammar`, `KindSpec`, `FieldSpec`, `Mode`...), frozen and documented.
 - `yamlnodes`: typed reads of a YAML node tree, each problem a diagnostic at its line and column.

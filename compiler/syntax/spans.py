@@ -25,6 +25,9 @@ from .attributes import LOOKS_LIKE_ATTRIBUTES, parse_attributes
 
 MAX_ATTRIBUTES = 4000
 """The longest attribute body read after a span's ``]``."""
+_CACHE = -1
+"""The key, in the inline state's cache (keyed by positions, so never negative), of whether the
+paragraph holds a ``]{`` at all: found once per paragraph, not once per bracket."""
 
 
 def _closing_brace(src: str, start: int, stop: int) -> int:
@@ -50,6 +53,11 @@ def _closing_brace(src: str, start: int, stop: int) -> int:
 def _span_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if src[start] != "[" or state.env.get("in_span"):
+        return False
+    spans = state.cache.get(_CACHE)  # no "]{" in the paragraph: no span, whatever its links
+    if spans is None:
+        spans = state.cache[_CACHE] = int("]{" in src)
+    if not spans:
         return False
     label_end = state.md.helpers.parseLinkLabel(state, start, False)
     if label_end < 0 or src[label_end + 1 : label_end + 2] != "{":
