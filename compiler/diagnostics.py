@@ -138,6 +138,8 @@ CODES: dict[str, str] = {
     "CC813": "example conversation without turns (warning)",
     "CC814": "spec declares no example syntax",
     "CC815": "turn attribute given twice, or named role or content",
+    "CC816": "worked example or prompts file whose id another node has",
+    "CC817": "declared kind takes the name or key of the example kinds",
     "CC901": "internal error",
 }
 

@@ -96,8 +96,13 @@ def compile_sources(
     keep_tokens: bool = True,
     files: SpecFiles | None = None,
     grammar: Grammar | None = None,
+    spec: Path | None = None,
 ) -> CompileResult:
     """Compile already-read sources (the stage after `read_spec`).
+
+    When the grammar declares ``examples:``, the worked examples and prompts files of `spec`
+    (the path the sources were read from) become nodes (`compiler.examples.nodes`); their token
+    streams are then kept until they are read.
 
     With `keep_tokens=False` the token streams are let go as soon as each file is extracted and
     `result.tokens` stays empty: a caller that only wants the JSON or the diagnostics then needs
@@ -117,6 +122,7 @@ def compile_sources(
     reserved: set[str] = set()
     for _, tokens in parsed:
         reserved |= _explicit_ids(tokens)
+    with_examples = spec is not None and grammar is not None and grammar.examples is not None
     registry = IdRegistry()
     extractor = Extractor(registry, reserved, files, grammar)
     # Links to a file that could not be read are not links to a missing file.
@@ -126,19 +132,29 @@ def compile_sources(
             extractor.extract_file(source, tokens, first=position == 0)
         except (RecursionError, MemoryError) as err:
             limits.append(_resource_limit(source, err))
-        if keep_tokens:
+        if keep_tokens or with_examples:
             result.tokens[source.name] = tokens
         else:
             tokens.clear()
     del parsed
     model = finish(extractor)
+    example_problems: list[Diagnostic] = []
+    if with_examples and spec is not None:
+        from .examples.nodes import add_examples
+
+        result.model = model
+        model, example_problems = add_examples(result, spec)
+        if not keep_tokens:
+            for tokens in result.tokens.values():
+                tokens.clear()
+            result.tokens = {}
     result.chapters = extractor.chapters
     displays = {source.name: source.display for source in sources}
 
     def display(name: str) -> str:
         return displays.get(name, name)
 
-    diagnostics = extractor.diagnostics + limits
+    diagnostics = extractor.diagnostics + limits + example_problems
     diagnostics.extend(check_document(model, registry, display))
     result.model = model
     if not has_errors(diagnostics):
@@ -187,6 +203,7 @@ def compile_spec(
         keep_tokens=keep_tokens,
         files=files,
         grammar=grammar,
+        spec=spec_path,
     )
     if problems or policy:
         result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])

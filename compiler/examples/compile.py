@@ -1,4 +1,5 @@
-"""`compile_examples`: a spec's examples and prompts, compiled with the spec itself."""
+"""`compile_examples`: a spec's examples and prompts, compiled with the spec itself (as nodes of
+its document), read back from its nodes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..grammar.load import default_grammar
 from ..grammar.types import Grammar
 from ..pipeline import CompileResult, compile_spec
-from .collect import collect
 from .model import ExampleSet
+from .nodes import example_set
 from .syntax import ExampleSyntax, read_example_syntax
 
 
@@ -59,8 +60,7 @@ def compile_examples(spec: Path, grammar_file: Path | None = None) -> ExamplesRe
             )
         )
     elif syntax is not None and compiled.model is not None:
-        found, more = collect(compiled, spec, syntax)
-        diagnostics += more
+        found = example_set(compiled.model)  # the compile made them nodes, with their problems
     diagnostics = sort_diagnostics(diagnostics)
     result = ExamplesResult(compiled, found, syntax, diagnostics)
     if not result.ok:

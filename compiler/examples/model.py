@@ -8,51 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from ..document import Reply, Turn, Verdict
 from ..grammar.types import FieldValue
 from ..model import SourceSpan
 
-
-class Verdict(StrEnum):
-    """How a labelled reply is judged."""
-
-    GOOD = "good"
-    ACCEPTABLE = "acceptable"
-    BAD = "bad"
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One message of a conversation."""
-
-    role: str
-    """The chat role (``user``, ``assistant``...), as the declared syntax maps its tag."""
-    tag: str
-    """The tag as written (``<user>``): the role unless the syntax maps it to another."""
-    attributes: tuple[tuple[str, str], ...]
-    """Its attributes (``recipient="python"``), in source order, entities decoded."""
-    content: str
-    """Its text exactly as written between the tags, entities decoded, the blank lines that
-    only lay the tags out removed. Markup inside it is text: it is escaped wherever shown."""
-    source: SourceSpan
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One labelled alternative of a comparison: a reply the spec judges."""
-
-    turn: Turn
-    verdict: Verdict | None
-    """None when the reply carries no label."""
-    label: str | None
-    """The label as written (``BAD``)."""
-    reason: str | None
-    """Why, when the label says (``<!-- BAD: reveals the prompt -->``)."""
-    violates: tuple[str, ...]
-    """Ids the label names (``<!-- BAD[#chain_of_command] -->``): the provisions a bad reply breaks."""
-    after: int
-    """How many turns of the conversation precede it: the context to grade it in."""
+__all__ = [
+    "Example",
+    "ExampleSet",
+    "Passage",
+    "PromptFile",
+    "Provision",
+    "Reply",
+    "Turn",
+    "Verdict",
+]
 
 
 @dataclass(frozen=True, slots=True)

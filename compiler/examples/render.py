@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..pipeline import CompileResult
 from ..render import escape
-from .collect import collect
 from .compile import example_syntax
 from .model import Example, ExampleSet, PromptFile, Reply, Turn, Verdict
+from .nodes import example_set
 
 _VERDICTS = {Verdict.GOOD: "Good", Verdict.ACCEPTABLE: "Acceptable", Verdict.BAD: "Bad"}
 _MARKS = {Verdict.GOOD: "✓", Verdict.ACCEPTABLE: "~", Verdict.BAD: "✗"}
@@ -27,7 +27,7 @@ def site_examples(spec: Path, result: CompileResult) -> ExampleSet | None:
     syntax = example_syntax(result.grammar) if result.grammar is not None else None
     if syntax is None or result.model is None:
         return None
-    return collect(result, spec, syntax)[0]
+    return example_set(result.model)  # the compile made them nodes
 
 
 class ExamplesView:

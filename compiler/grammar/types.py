@@ -41,6 +41,9 @@ class Form(StrEnum):
     """An annotation: a fenced block, a list item or a bracketed span with ``{#id .kind}``."""
     LINK = "link"
     """A link from the text to an id (references); not a node."""
+    EXAMPLE = "example"
+    """Written in the spec's declared example syntax (``examples:`` in constitution.yaml): a
+    worked example, or a file of evaluation prompts (schema 3.0.0); never an annotation."""
 
 
 class Granularity(StrEnum):
