@@ -6,6 +6,7 @@ check → emit (with validation).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ class CompileResult:
     """Each file's markdown-it token stream, for renderers that must show what the compiler read."""
     files: SpecFiles | None = None
     """Every file of a spec directory as the policy sorts them (what the site may publish)."""
+    prompt_sources: list[SourceFile] = field(default_factory=list)
+    """A directory spec's evaluation prompts files (the declared example syntax's folder): read
+    as prompt sets only, never compiled or published as chapters."""
 
     @property
     def ok(self) -> bool:
@@ -97,6 +101,7 @@ def compile_sources(
     files: SpecFiles | None = None,
     grammar: Grammar | None = None,
     spec: Path | None = None,
+    prompt_sources: list[SourceFile] | None = None,
 ) -> CompileResult:
     """Compile already-read sources (the stage after `read_spec`).
 
@@ -109,6 +114,7 @@ def compile_sources(
     about half the memory (the tokens take about eight times the size of the text).
     """
     result = CompileResult(sources=sources, files=files, grammar=grammar)
+    result.prompt_sources = prompt_sources or []
     md = parser()
     limits: list[Diagnostic] = []
     parsed = []
@@ -192,6 +198,7 @@ def compile_spec(
             spec_path, Path(grammar_file) if grammar_file is not None else None
         )
     problems = [*grammar_problems, *problems]
+    sources, files, prompt_sources = _without_prompts(spec_path, grammar, sources, files)
     # Files the spec may not hold are reported with the chapters' problems, never instead.
     policy = files.problems if files is not None else ()
     if not any(source.readable for source in sources):
@@ -204,9 +211,31 @@ def compile_spec(
         files=files,
         grammar=grammar,
         spec=spec_path,
+        prompt_sources=prompt_sources,
     )
     if problems or policy:
         result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
     if has_errors(result.diagnostics):
         result.document = None
     return result
+
+
+def _without_prompts(
+    spec: Path, grammar: Grammar, sources: list[SourceFile], files: SpecFiles | None
+) -> tuple[list[SourceFile], SpecFiles | None, list[SourceFile]]:
+    """A directory spec's chapters and listing without its prompts files (the folder its example
+    syntax names), and those files: prompt sets, never chapters."""
+    if files is None or grammar.examples is None:
+        return sources, files, []
+    from .examples.compile import example_syntax
+
+    syntax = example_syntax(grammar)
+    if syntax is None or syntax.prompts is None:
+        return sources, files, []
+    folder = syntax.prompts + "/"
+    prompts = [source for source in sources if source.name.startswith(folder)]
+    if not prompts:
+        return sources, files, []
+    chapters = tuple(name for name in files.chapters if not name.startswith(folder))
+    kept = [source for source in sources if not source.name.startswith(folder)]
+    return kept, dataclasses.replace(files, chapters=chapters), prompts

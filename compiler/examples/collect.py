@@ -69,13 +69,12 @@ def collect(
     assert result.model is not None
     sections = _Sections.of(result.model)
     ids = {node.id for node in result.model.nodes}
-    folder = _prompt_names(spec, syntax)
     examples: list[Example] = []
     footnotes: list[Footnote] = []
     diagnostics: list[Diagnostic] = []
     for source in result.sources:
         tokens = result.tokens.get(source.name)
-        if tokens is None or (folder is not None and source.name.startswith(folder + "/")):
+        if tokens is None:
             continue
         scan = _FileScan(source, tokens, syntax, ids.__contains__)
         scan.run(partial(sections.at, source.name), count_in=examples)
@@ -88,11 +87,6 @@ def collect(
         prompts, problems = _link_prompts(files, footnotes, syntax, ids.__contains__)
         diagnostics += problems
     return ExampleSet(tuple(examples), tuple(prompts)), sort_diagnostics(diagnostics)
-
-
-def _prompt_names(spec: Path, syntax: ExampleSyntax) -> str | None:
-    """The prompts folder as chapter names start, when it lies inside a directory spec."""
-    return syntax.prompts if syntax.prompts is not None and spec.is_dir() else None
 
 
 class _FileScan:
@@ -276,32 +270,33 @@ def _always(provision: Provision | None) -> Callable[[int], Provision | None]:
 def _prompt_sources(
     result: CompileResult, spec: Path, folder: str
 ) -> tuple[list[tuple[SourceFile, list[Any]]], list[Diagnostic]]:
-    """Each prompt file with its tokens: the spec's own chapters under the folder (a directory
-    spec), else the folder beside the one-file spec, read and parsed here."""
+    """Each prompt file with its tokens: the files of the folder in a directory spec (read with
+    the spec, set apart from its chapters by the compile), else the folder beside the one-file
+    spec, read here."""
     if spec.is_dir():
-        files = [
-            (source, result.tokens[source.name])
-            for source in result.sources
-            if source.name.startswith(folder + "/") and source.name in result.tokens
-        ]
-        return files, []
+        return _block_parsed(result.prompt_sources), []
     path = spec.parent / folder
     if not path.is_dir():
         return [], []  # every footnote is then reported without its file
     listed, problems = _listing(path)
     sources, read_problems = read_files(listed)
     problems += read_problems
+    named = [SourceFile(f"{folder}/{s.name}", s.display, s.text, s.readable) for s in sources]
+    return _block_parsed(named), problems
+
+
+def _block_parsed(sources: Iterable[SourceFile]) -> list[tuple[SourceFile, list[Any]]]:
+    """Each readable prompts file with its tokens. Blocks only: titles and fences are all a
+    prompts file is read for (its text is normalised by the reader, which is what markdown-it's
+    core rule would do)."""
     md = parser()
     files = []
     for source in sources:
         if source.readable:
-            named = SourceFile(f"{folder}/{source.name}", source.display, source.text)
-            # Blocks only: titles and fences are all a prompts file is read for (its text is
-            # normalised by the reader, which is what markdown-it's core rule would do).
             tokens: list[Any] = []
             md.block.parse(source.text, md, {}, tokens)
-            files.append((named, tokens))
-    return files, problems
+            files.append((source, tokens))
+    return files
 
 
 def _listing(folder: Path) -> tuple[list[tuple[str, Path, str]], list[Diagnostic]]:
