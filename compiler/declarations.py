@@ -25,6 +25,9 @@ MAX_BYTES = 256 * 1024
 #: The top-level sections, and what they declare.
 SECTIONS: dict[str, str] = {
     "diff": "the levels of the diff's rules, and the changes it ignores",
+    "kinds": "kinds and their typed fields, for the grammar",
+    "sections": "typed fields of headings, for the grammar",
+    "examples": "the example syntax, for the grammar",
 }
 
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -185,3 +185,24 @@ def test_a_directory_specs_prompts_files_are_no_chapters() -> None:
     assert [path for entry in site.nav() for path in entry.values()].count("rules.md") == 1
     assert all("evals/" not in path for entry in site.nav() for path in entry.values())
     assert site.render("evals/cases/lies.md", lambda path: path) is None
+
+
+def test_directory_specs_that_declare_examples_are_diffed(tmp_path: Path) -> None:
+    """The declarations file's grammar sections (examples:, kinds:) are no unknown keys to the
+    diff: two versions of a directory spec with examples compare, each change once by its rule."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from compiler.cli import cli
+
+    source = REPO / "tests" / "data" / "examples" / "valid" / "other-syntax"
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(source, old)
+    shutil.copytree(source, new)
+    lies = new / "evals" / "cases" / "lies.md"
+    lies.write_text(lies.read_text("utf-8").replace("love my", "adore my"), "utf-8")
+    run = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    changes = json.loads(run.stdout)["changes"]
+    assert [(c["rule"], c["kind"]) for c in changes] == [("prompts-changed", "prompts")]
