@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 EXAMPLE = "example"
 PROMPT = "prompt"
+_NONE: Mapping[str, str] = MappingProxyType({})
 
 EXAMPLE_KINDS: Mapping[str, KindSpec] = MappingProxyType(
     {
@@ -150,9 +151,9 @@ def _example_node(model: Document, example: Example) -> Node:
         auto_id=True,
         text=conversation.text,
         blocks=(conversation,),
-        fields=MappingProxyType({}),
+        fields=_NONE,
         classes=(),
-        attributes=MappingProxyType({}),
+        attributes=_NONE,
         source=example.source,
         normative=_normative(model, parent),
     )
@@ -181,7 +182,7 @@ def _prompt_node(model: Document, prompts: PromptFile) -> tuple[Node, Reference]
         blocks=blocks,
         fields=MappingProxyType({"key": prompts.key, "passage": prompts.passage.text}),
         classes=(),
-        attributes=MappingProxyType({}),
+        attributes=_NONE,
         source=prompts.source,
         normative=_normative(model, parent),
     )
@@ -219,23 +220,33 @@ def _merged(model: Document, new: list[Node], references: list[Reference]) -> Do
 # --- reading them back ---------------------------------------------------------------------------
 
 
-def _provision(doc: Document, parent: str | None) -> Provision | None:
-    node = doc.get(parent) if parent is not None else None
-    if node is None:
-        return None
-    return Provision(node.id, node.title or node.id, {**node.fields, **node.attributes})
-
-
 def example_set(doc: Document) -> ExampleSet:
     """The examples and prompts that `doc`'s nodes hold, in the order of the text (prompts in
     the order of the passages naming them)."""
     examples: list[Example] = []
     prompts: list[PromptFile] = []
+    ours = {
+        name
+        for name, kind in doc.kinds.items()
+        if name in EXAMPLE_KINDS and kind.form is Form.EXAMPLE
+    }
+    if not ours:
+        return ExampleSet()
     footnotes = {ref.target: ref.source for ref in doc.references}
+    provisions: dict[str | None, Provision | None] = {None: None}
     for node in doc.nodes:
-        if node.kind not in EXAMPLE_KINDS or doc.kind_of(node.id).form is not Form.EXAMPLE:
+        if node.kind not in ours:
             continue
-        provision = _provision(doc, node.parent)
+        if node.parent not in provisions:  # the provision's typed fields are its parent's
+            parent = doc.get(node.parent or "")
+            provisions[node.parent] = (
+                Provision(
+                    parent.id, parent.title or parent.id, {**parent.fields, **parent.attributes}
+                )
+                if parent is not None
+                else None
+            )
+        provision = provisions[node.parent]
         conversations = [b for b in node.blocks if isinstance(b, Conversation)]
         if node.kind == EXAMPLE:
             for c in conversations[:1]:
@@ -243,15 +254,15 @@ def example_set(doc: Document) -> ExampleSet:
                     Example(node.id, c.title, provision, c.turns, c.replies, node.source)
                 )
             continue
-        key, passage = node.fields.get("key"), node.fields.get("passage")
         heading = node.blocks[0] if node.blocks else None
-        where = footnotes.get(node.id, node.source)
         prompts.append(
             PromptFile(
                 id=node.id,
-                key=str(key),
+                key=str(node.fields.get("key")),
                 heading=heading.text if isinstance(heading, Paragraph) else "",
-                passage=Passage(str(passage), provision, where),
+                passage=Passage(
+                    str(node.fields.get("passage")), provision, footnotes.get(node.id, node.source)
+                ),
                 prompts=tuple(
                     Example(f"{node.id}-{n}", c.title, provision, c.turns, c.replies, c.source)
                     for n, c in enumerate(conversations, 1)
