@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from ..examples.diff_rules import EXAMPLE_KINDS, EXAMPLE_RULES
 from ..grammar.types import FieldSpec
 
 
@@ -186,6 +187,8 @@ def node_rule(kind: str, what: str) -> str:
     kind's own rule for a built-in kind, the ``node-*`` rule for a kind a spec declares."""
     return f"{kind}-{what}" if kind in KINDS else DECLARED_RULE + what
 
+# Worked examples and evaluation prompts: their rules live with them (compiler.examples).
+RULES.update({rule: (Level(level), why) for rule, (level, why) in EXAMPLE_RULES.items()})
 
 #: Rules that concern nodes of any kind (the others name their kind, or the document's).
 _ANY_NODE = frozenset(
@@ -208,6 +211,8 @@ def rule_kinds(rule: str, declared: Iterable[str] = ()) -> frozenset[str]:
     if rule.startswith("rank-"):
         return frozenset({"property"})
     head = rule.split("-", 1)[0]
+    if head in EXAMPLE_KINDS:
+        return frozenset({head})
     return frozenset({head}) if head in KINDS or head == DOCUMENT else frozenset({DOCUMENT})
 
 
