@@ -187,6 +187,7 @@ def node_rule(kind: str, what: str) -> str:
     kind's own rule for a built-in kind, the ``node-*`` rule for a kind a spec declares."""
     return f"{kind}-{what}" if kind in KINDS else DECLARED_RULE + what
 
+
 # Worked examples and evaluation prompts: their rules live with them (compiler.examples).
 RULES.update({rule: (Level(level), why) for rule, (level, why) in EXAMPLE_RULES.items()})
 
