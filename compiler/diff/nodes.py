@@ -121,14 +121,19 @@ class Node:
         return [str(i) for item in value for i in (item if isinstance(item, tuple) else (item,))]
 
 
+#: Forms whose nodes the node-by-node comparison leaves to rules of their own.
+_OWN_RULES = frozenset({Form.LINK, Form.EXAMPLE})
+
+
 def diff_kinds(*documents: Document) -> dict[str, KindSpec | None]:
     """The kinds the differ compares, in the order it reports them: the built-in ones
     (`KINDS`), then every other kind the documents' grammars declare (the new document's first,
-    in declaration order). Links (references) are not nodes: they are compared as links."""
+    in declaration order). Links (references) are not nodes: they are compared as links; worked
+    examples and prompts are compared by their own rules (`compiler.examples.diff_rules`)."""
     found: dict[str, KindSpec | None] = {kind: None for kind in KINDS}
     for document in documents:
         for spec in document.kinds.values():
-            if spec.form is not Form.LINK and found.get(spec.name) is None:
+            if spec.form not in _OWN_RULES and found.get(spec.name) is None:
                 found[spec.name] = spec
     return found
 
