@@ -3,7 +3,8 @@ small files built to make a careless compiler quadratic, each generated at any s
 
 Each case is a function of a size in bytes that returns the files to write (name, text) and
 the command it exercises: ``check`` (compile and print every diagnostic, as `constitution
-check` does) or ``diff`` (compile two versions and print their diff as text). Generation is
+check` does), ``diff`` (compile two versions and print their diff as text) or ``examples``
+(compile the examples with ``constitution.yaml``, print every diagnostic, export them). Generation is
 deterministic.
 """
 
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 class Case:
     name: str
     command: str
-    """``check`` (one file, ``spec.md``) or ``diff`` (``old.md`` against ``new.md``)."""
+    """``check`` (one file, ``spec.md``), ``diff`` (``old.md`` against ``new.md``) or
+    ``examples`` (``spec.md`` with ``constitution.yaml``)."""
     make: Callable[[int], dict[str, str]]
 
 
@@ -85,6 +87,38 @@ def shuffled_code_block(size: int) -> dict[str, str]:
     return {"old.md": spec(lines), "new.md": spec(shuffled)}
 
 
+_SYNTAX = """examples:
+  title: Example
+  fence: xml
+  roles: [user, assistant]
+  comparison: comparison
+  labels: {GOOD: good, BAD: bad}
+"""
+
+
+def conversation_tag_soup(size: int) -> dict[str, str]:
+    """One conversation of unclosed constructs: `<a b='` (which Python's html.parser reads in
+    quadratic time), unknown tags never closed, stray closing tags and unclosed comments."""
+    soup = _repeat("<a b='x <bogus> </nothing> <!-- ", size)
+    return {
+        "spec.md": f"# A {{#a}}\n\n**Example**: soup\n\n~~~xml\n{soup}\n~~~\n",
+        "constitution.yaml": _SYNTAX,
+    }
+
+
+def many_examples(size: int) -> dict[str, str]:
+    """Thousands of small examples, each judging two replies, one with an unknown label."""
+    unit = (
+        "**Example**: case\n\n~~~xml\n<user>\nHi\n</user>\n<comparison>\n"
+        "<assistant> <!-- GOOD: kind -->\nHello!\n</assistant>\n"
+        "<assistant> <!-- MEH -->\nWhat.\n</assistant>\n</comparison>\n~~~\n\n"
+    )
+    return {
+        "spec.md": "# A {#a}\n\n" + _repeat(unit, size),
+        "constitution.yaml": _SYNTAX,
+    }
+
+
 CASES: tuple[Case, ...] = (
     Case("heading + spaces", "check", heading_with_spaces),
     Case("annotation header + spaces", "check", annotation_header_with_spaces),
@@ -93,4 +127,6 @@ CASES: tuple[Case, ...] = (
     Case("ranks far apart", "check", ranks_far_apart),
     Case("reference links", "check", reference_links),
     Case("diff of shuffled code", "diff", shuffled_code_block),
+    Case("conversation tag soup", "examples", conversation_tag_soup),
+    Case("many examples", "examples", many_examples),
 )

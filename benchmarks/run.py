@@ -77,13 +77,16 @@ def _timed(step: Callable[[], object], clock: Callable[[], float] = time.perf_co
 
 
 def interleaved(
-    measured: Callable[[], object], baseline: Callable[[], object], repeat: int
+    measured: Callable[[], object],
+    baseline: Callable[[], object],
+    repeat: int,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> tuple[float, float]:
     """Medians of `repeat` runs of each, alternating, so load from elsewhere falls on both."""
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        times[1].append(_timed(baseline))
-        times[0].append(_timed(measured))
+        times[1].append(_timed(baseline, clock))
+        times[0].append(_timed(measured, clock))
     return statistics.median(times[0]), statistics.median(times[1])
 
 
@@ -209,6 +212,46 @@ def measure_compile(row: Row, path: Path, repeat: int) -> None:
     row.detail = f"{seconds(measured)} vs {seconds(base)} ({spec_size(path) / MB:.1f} MB)"
 
 
+MODEL_SPEC = corpus.CORPUS_DIR / "2025-04-11"
+"""The Model Spec release whose worked examples and evaluation prompts the examples row compiles."""
+
+
+def examples_to_bytes(spec: Path, grammar: Path) -> bytes:
+    from compiler.examples.compile import compile_examples
+    from compiler.examples.export import dumps_jsonl
+
+    result = compile_examples(spec, grammar)
+    if result.examples is None:
+        problems = "; ".join(d.format().split("\n")[0] for d in result.diagnostics[:3])
+        raise StepFailed(f"the examples do not compile cleanly: {problems}")
+    return dumps_jsonl(result.examples)
+
+
+def measure_examples(row: Row, repeat: int) -> None:
+    """The Model Spec compiled with its examples and prompts, and exported; against a bare parse of
+    the same files (model_spec.md and examples/*.md)."""
+    spec, grammar = MODEL_SPEC / "model_spec.md", REPO / "examples" / "model-spec.yaml"
+    if not spec.is_file():
+        raise NotAvailable(f"{spec} is absent")
+    examples_to_bytes(spec, grammar)  # warm
+    files = [spec, *sorted((MODEL_SPEC / "examples").glob("*.md"))]
+
+    def bare() -> None:
+        from markdown_it import MarkdownIt
+
+        md = MarkdownIt("commonmark")
+        for file in files:
+            md.parse(file.read_text("utf-8"))
+
+    # Each step takes a tenth of a second: more repeats than the 10 MB rows for a stable median,
+    # and CPU time, which the load of other processes on a shared machine affects far less.
+    step = lambda: examples_to_bytes(spec, grammar)  # noqa: E731
+    measured, base = interleaved(step, bare, 5 * repeat, time.process_time)
+    row.ratio = measured / base
+    size = sum(file.stat().st_size for file in files) / MB
+    row.detail = f"{seconds(measured)} vs {seconds(base)} ({len(files)} files, {size:.2f} MB)"
+
+
 def measure_process(row: Row, argv: list[str], runs: int) -> None:
     baseline = [sys.executable, "-c", "import markdown_it"]
     measured, base = interleaved(checked_process(argv), checked_process(baseline), runs)
@@ -295,6 +338,8 @@ def adversarial_step(case: adversarial.Case, directory: Path) -> Callable[[], ob
 
     if case.command == "check":
         return lambda: render(compile_spec(directory / "spec.md").diagnostics, "text")
+    if case.command == "examples":
+        return lambda: examples_step(directory)
 
     def diff() -> object:
         from compiler.diff import diff_documents, render_text, side_of
@@ -306,6 +351,17 @@ def adversarial_step(case: adversarial.Case, directory: Path) -> Callable[[], ob
         return render_text(diff_documents(old, new, side_of("old", old), side_of("new", new)))
 
     return diff
+
+
+def examples_step(directory: Path) -> object:
+    """`constitution examples`: compile, print every diagnostic, export what compiled."""
+    from compiler.diagnostics import render
+    from compiler.examples.compile import compile_examples
+    from compiler.examples.export import dumps_jsonl
+
+    result = compile_examples(directory / "spec.md", directory / "constitution.yaml")
+    text = render(result.diagnostics, "text")
+    return text if result.examples is None else dumps_jsonl(result.examples)
 
 
 def _looped(step: Callable[[], object], loops: int) -> Callable[[], None]:
@@ -460,6 +516,7 @@ PYTHON_START = 'python -c "import markdown_it"'
 #: Every row, in the order printed: name, baseline, target.
 ROWS: dict[str, tuple[str, str, float]] = {
     "compile": ("compile (parse..emit)", "markdown-it bare parse", 1.5),
+    "examples": ("compile with examples (Model Spec)", "markdown-it bare parse", 1.5),
     "check": ("constitution check spec/", PYTHON_START, 3.0),
     "help": ("constitution --help", PYTHON_START, 2.0),
     "build": ("constitution build", "plain mkdocs build", 1.25),
@@ -488,6 +545,8 @@ def measure_row(key: str, settings: Settings) -> Row:
     if key == "adversarial":  # small generated inputs of their own, not the corpora
         sizes = (settings.work, settings.adversarial_size, settings.repeat)
         return measured([row], lambda: measure_adversarial(row, *sizes))[0]
+    if key == "examples":  # the Model Spec release itself, not the corpora
+        return measured([row], lambda: measure_examples(row, settings.repeat))[0]
     corpora = make_corpora(settings.work, settings.size, settings.build_size)
     constitution = str(BIN / "constitution")
     repeat, runs = settings.repeat, settings.runs

@@ -27,7 +27,7 @@ SECTIONS: dict[str, str] = {
     "kinds": "the kinds of node and their typed fields",
     "sections": "the typed fields of headings",
     "diff": "the levels of the diff's rules, and the changes it ignores",
-    "examples": "reserved for worked examples",
+    "examples": "the example syntax, for the grammar",
 }
 
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

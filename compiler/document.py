@@ -22,7 +22,9 @@ Public API (stable; diff, release, history and the examples build on it):
   ``auto_id``, ``text`` (its own text only), ``blocks``, ``fields`` (typed values by field
   name), ``classes``, ``attributes`` (undeclared ones, as strings), ``source``, ``normative``.
 - Blocks: `Paragraph` (with `Part`s when spans are annotated in it), `ListBlock` of `Item`s,
-  `Quote`, `Admonition`, `Code`, `Table`, and `NodeBlock` where a child node stands.
+  `Quote`, `Admonition`, `Code`, `Table`, `NodeBlock` where a child node stands, and
+  `Conversation` (schema 3.0.0: `Turn`s and judged `Reply`s, in the nodes of kinds ``example``
+  and ``prompt`` that a spec declaring ``examples:`` has; see `compiler.examples.nodes`).
 - `Reference`: ``origin``, ``target``, ``text``, ``placeholder``, ``source``.
 - `to_json(doc)` → the 2.0.0 document as a dict in a fixed key order; `from_json(data)` → a
   `Document` from a 2.0.0 or 1.x dict; `DocumentError` when the dict is neither.
@@ -39,6 +41,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -61,6 +64,7 @@ __all__ = [
     "Admonition",
     "Block",
     "Code",
+    "Conversation",
     "Document",
     "DocumentError",
     "DocumentInfo",
@@ -72,8 +76,11 @@ __all__ = [
     "Part",
     "Quote",
     "Reference",
+    "Reply",
     "SourceInfo",
     "Table",
+    "Turn",
+    "Verdict",
     "from_json",
     "to_json",
 ]
@@ -151,7 +158,69 @@ class NodeBlock:
     id: str
 
 
-Block = Paragraph | ListBlock | Quote | Admonition | Code | Table | NodeBlock
+class Verdict(StrEnum):
+    """How a labelled reply of a conversation is judged."""
+
+    GOOD = "good"
+    ACCEPTABLE = "acceptable"
+    BAD = "bad"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: str
+    """The chat role (``user``, ``assistant``...), as the declared example syntax maps its tag."""
+    tag: str
+    """The tag as written (``<user>``): the role unless the syntax maps it to another."""
+    attributes: tuple[tuple[str, str], ...]
+    """Its attributes (``recipient="python"``), in source order, entities decoded."""
+    content: str
+    """Its text exactly as written between the tags, entities decoded, the blank lines that
+    only lay the tags out removed. Markup inside it is text: it is escaped wherever shown."""
+    source: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One labelled alternative of a comparison: a reply the spec judges."""
+
+    turn: Turn
+    verdict: Verdict | None
+    """None when the reply carries no label."""
+    label: str | None
+    """The label as written (``BAD``)."""
+    reason: str | None
+    """Why, when the label says (``<!-- BAD: reveals the prompt -->``)."""
+    violates: tuple[str, ...]
+    """Ids the label names (``<!-- BAD[#chain_of_command] -->``): the provisions a bad reply breaks."""
+    after: int
+    """How many turns of the conversation precede it: the context to grade it in."""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A conversation written in the spec's declared example syntax (a worked example, or one
+    evaluation prompt of a prompts file)."""
+
+    title: str | None
+    turns: tuple[Turn, ...]
+    """Its turns outside comparisons, in order."""
+    replies: tuple[Reply, ...]
+    """The replies its comparisons judge, in order."""
+    source: SourceSpan
+    """From its title paragraph (or its fence when untitled) to the closing fence."""
+
+    @property
+    def text(self) -> str:
+        """Its turns' and replies' contents as plain text, a blank line between them."""
+        contents = [turn.content for turn in self.turns]
+        contents += [reply.turn.content for reply in self.replies]
+        return "\n\n".join(content for content in contents if content)
+
+
+Block = Paragraph | ListBlock | Quote | Admonition | Code | Table | NodeBlock | Conversation
 
 
 # --- nodes, references, the document ---------------------------------------------------------
@@ -361,7 +430,45 @@ def block_json(block: Block) -> dict[str, Any]:
             "header": list(block.header),
             "rows": [list(r) for r in block.rows],
         }
+    if isinstance(block, Conversation):
+        return {
+            "type": "conversation",
+            "title": block.title,
+            "turns": [_turn_json(turn) for turn in block.turns],
+            "replies": [
+                {
+                    "verdict": None if reply.verdict is None else str(reply.verdict),
+                    "label": reply.label,
+                    "reason": reply.reason,
+                    "violates": list(reply.violates),
+                    "after": reply.after,
+                    "turn": _turn_json(reply.turn),
+                }
+                for reply in block.replies
+            ],
+            "source": block.source.to_json(),
+        }
     return {"type": "node", "id": block.id}
+
+
+def _turn_json(turn: Turn) -> dict[str, Any]:
+    return {
+        "role": turn.role,
+        "tag": turn.tag,
+        "attributes": dict(turn.attributes),
+        "content": turn.content,
+        "source": turn.source.to_json(),
+    }
+
+
+def _turn(data: Mapping[str, Any]) -> Turn:
+    return Turn(
+        data["role"],
+        data["tag"],
+        tuple(data["attributes"].items()),
+        data["content"],
+        source_span(data["source"]),
+    )
 
 
 def node_json(node: Node) -> dict[str, Any]:
@@ -430,7 +537,7 @@ def from_json(data: Mapping[str, Any]) -> Document:
         raise DocumentError(f"not a compiled constitution: $schema is {schema!r}")
     major = found[1].split(".", 1)[0]
     try:
-        if major == "2":
+        if major in ("2", "3"):  # 3.0.0 adds conversation blocks and the example kinds
             return _from_v2(data, str(schema))
         if major == "1":
             from .document_v1 import from_v1
@@ -442,7 +549,7 @@ def from_json(data: Mapping[str, Any]) -> Document:
         raise DocumentError(
             f"the document does not follow schema {found[1]}: {type(err).__name__} {err}"
         ) from err
-    raise DocumentError(f"schema version {found[1]} is not one this version reads (1.x, 2.x)")
+    raise DocumentError(f"schema version {found[1]} is not one this version reads (1.x, 2.x, 3.x)")
 
 
 def source_span(data: Mapping[str, Any]) -> SourceSpan:
@@ -477,10 +584,12 @@ def typed_value(spec: FieldSpec | None, value: Any) -> FieldValue:
 def block_from_json(data: Mapping[str, Any]) -> Block:
     kind = data["type"]
     if kind == "paragraph":
-        parts = tuple(Part(p["text"], p["node"]) for p in data.get("parts", ()))
-        return Paragraph(data["text"], parts)
+        parts = data.get("parts")
+        if not parts:
+            return Paragraph(data["text"])
+        return Paragraph(data["text"], tuple([Part(p["text"], p["node"]) for p in parts]))
     if kind == "list":
-        items = tuple(Item(_blocks(item["blocks"])) for item in data["items"])
+        items = tuple([Item(_blocks(item["blocks"])) for item in data["items"]])
         return ListBlock(bool(data["ordered"]), items)
     if kind == "quote":
         return Quote(_blocks(data["blocks"]))
@@ -492,11 +601,29 @@ def block_from_json(data: Mapping[str, Any]) -> Block:
         return Table(tuple(data["header"]), tuple(tuple(row) for row in data["rows"]))
     if kind == "node":
         return NodeBlock(data["id"])
+    if kind == "conversation":
+        replies = tuple(
+            Reply(
+                _turn(r["turn"]),
+                None if r["verdict"] is None else Verdict(r["verdict"]),
+                r["label"],
+                r["reason"],
+                tuple(r["violates"]),
+                int(r["after"]),
+            )
+            for r in data["replies"]
+        )
+        return Conversation(
+            data["title"],
+            tuple(_turn(t) for t in data["turns"]),
+            replies,
+            source_span(data["source"]),
+        )
     raise DocumentError(f"unknown block type {kind!r}")
 
 
 def _blocks(items: Sequence[Mapping[str, Any]]) -> tuple[Block, ...]:
-    return tuple(block_from_json(item) for item in items)
+    return tuple([block_from_json(item) for item in items])  # a list is built faster
 
 
 def kinds_from_json(items: Sequence[Mapping[str, Any]]) -> dict[str, KindSpec]:

@@ -149,24 +149,30 @@ def _own_text(
 ) -> tuple[str, tuple[Block, ...]]:
     """The text left when each child's text is cut out of `text`, and the blocks: paragraphs of
     what is left, a `NodeBlock` where each child stood."""
+    if not children:  # most nodes: one run of paragraphs
+        kept = _paragraphs(text)
+        return "\n\n".join(kept), tuple(map(Paragraph, kept))
     blocks: list[Block] = []
-    kept: list[str] = []
+    every: list[str] = []
     cursor = 0
-
-    def keep(piece: str) -> None:
-        for paragraph in piece.split("\n\n"):
-            if paragraph.strip("\n"):
-                kept.append(paragraph.strip("\n"))
-                blocks.append(Paragraph(paragraph.strip("\n")))
-
     for _, child in children:
         found = text.find(child["text"], cursor) if child["text"] else -1
         if found >= 0:
-            keep(text[cursor:found])
+            kept = _paragraphs(text[cursor:found])
+            every += kept
+            blocks += map(Paragraph, kept)
             cursor = found + len(child["text"])
         blocks.append(NodeBlock(child["id"]))
-    keep(text[cursor:])
-    return "\n\n".join(kept), tuple(blocks)
+    kept = _paragraphs(text[cursor:])
+    every += kept
+    blocks += map(Paragraph, kept)
+    return "\n\n".join(every), tuple(blocks)
+
+
+def _paragraphs(piece: str) -> list[str]:
+    """The paragraphs of a piece of 1.x text (blank-line separated), without the line breaks at
+    their ends, empty ones left out."""
+    return [paragraph for part in piece.split("\n\n") if (paragraph := part.strip("\n"))]
 
 
 def _orders(

@@ -6,6 +6,7 @@ check → emit (with validation).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ class CompileResult:
     """Each file's markdown-it token stream, for renderers that must show what the compiler read."""
     files: SpecFiles | None = None
     """Every file of a spec directory as the policy sorts them (what the site may publish)."""
+    prompt_sources: list[SourceFile] = field(default_factory=list)
+    """A directory spec's evaluation prompts files (the declared example syntax's folder): read
+    as prompt sets only, never compiled or published as chapters."""
 
     @property
     def ok(self) -> bool:
@@ -96,14 +100,21 @@ def compile_sources(
     keep_tokens: bool = True,
     files: SpecFiles | None = None,
     grammar: Grammar | None = None,
+    spec: Path | None = None,
+    prompt_sources: list[SourceFile] | None = None,
 ) -> CompileResult:
     """Compile already-read sources (the stage after `read_spec`).
+
+    When the grammar declares ``examples:``, the worked examples and prompts files of `spec`
+    (the path the sources were read from) become nodes (`compiler.examples.nodes`); their token
+    streams are then kept until they are read.
 
     With `keep_tokens=False` the token streams are let go as soon as each file is extracted and
     `result.tokens` stays empty: a caller that only wants the JSON or the diagnostics then needs
     about half the memory (the tokens take about eight times the size of the text).
     """
     result = CompileResult(sources=sources, files=files, grammar=grammar)
+    result.prompt_sources = prompt_sources or []
     md = parser()
     limits: list[Diagnostic] = []
     parsed = []
@@ -117,6 +128,7 @@ def compile_sources(
     reserved: set[str] = set()
     for _, tokens in parsed:
         reserved |= _explicit_ids(tokens)
+    with_examples = spec is not None and grammar is not None and grammar.examples is not None
     registry = IdRegistry()
     extractor = Extractor(registry, reserved, files, grammar)
     # Links to a file that could not be read are not links to a missing file.
@@ -126,19 +138,29 @@ def compile_sources(
             extractor.extract_file(source, tokens, first=position == 0)
         except (RecursionError, MemoryError) as err:
             limits.append(_resource_limit(source, err))
-        if keep_tokens:
+        if keep_tokens or with_examples:
             result.tokens[source.name] = tokens
         else:
             tokens.clear()
     del parsed
     model = finish(extractor)
+    example_problems: list[Diagnostic] = []
+    if with_examples and spec is not None:
+        from .examples.nodes import add_examples
+
+        result.model = model
+        model, example_problems = add_examples(result, spec)
+        if not keep_tokens:
+            for tokens in result.tokens.values():
+                tokens.clear()
+            result.tokens = {}
     result.chapters = extractor.chapters
     displays = {source.name: source.display for source in sources}
 
     def display(name: str) -> str:
         return displays.get(name, name)
 
-    diagnostics = extractor.diagnostics + limits
+    diagnostics = extractor.diagnostics + limits + example_problems
     diagnostics.extend(check_document(model, registry, display))
     result.model = model
     if not has_errors(diagnostics):
@@ -176,6 +198,7 @@ def compile_spec(
             spec_path, Path(grammar_file) if grammar_file is not None else None
         )
     problems = [*grammar_problems, *problems]
+    sources, files, prompt_sources = _without_prompts(spec_path, grammar, sources, files)
     # Files the spec may not hold are reported with the chapters' problems, never instead.
     policy = files.problems if files is not None else ()
     if not any(source.readable for source in sources):
@@ -187,9 +210,32 @@ def compile_spec(
         keep_tokens=keep_tokens,
         files=files,
         grammar=grammar,
+        spec=spec_path,
+        prompt_sources=prompt_sources,
     )
     if problems or policy:
         result.diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
     if has_errors(result.diagnostics):
         result.document = None
     return result
+
+
+def _without_prompts(
+    spec: Path, grammar: Grammar, sources: list[SourceFile], files: SpecFiles | None
+) -> tuple[list[SourceFile], SpecFiles | None, list[SourceFile]]:
+    """A directory spec's chapters and listing without its prompts files (the folder its example
+    syntax names), and those files: prompt sets, never chapters."""
+    if files is None or grammar.examples is None:
+        return sources, files, []
+    from .examples.compile import example_syntax
+
+    syntax = example_syntax(grammar)
+    if syntax is None or syntax.prompts is None:
+        return sources, files, []
+    folder = syntax.prompts + "/"
+    prompts = [source for source in sources if source.name.startswith(folder)]
+    if not prompts:
+        return sources, files, []
+    chapters = tuple(name for name in files.chapters if not name.startswith(folder))
+    kept = [source for source in sources if not source.name.startswith(folder)]
+    return kept, dataclasses.replace(files, chapters=chapters), prompts

@@ -391,6 +391,12 @@ class SizeBudget:
         )
 
 
+def read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Read files listed elsewhere, each as (name, path, display), with the limits of a spec's
+    own files (the prompts files its examples name: `compiler.examples.collect`)."""
+    return _read_files(found)
+
+
 def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Read each file; one that cannot be read is reported and the others are still read (and
     it is returned unreadable, so that its name is known), so one pass reports every problem."""

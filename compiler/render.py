@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from markdown_it.renderer import RendererHTML
@@ -190,6 +190,15 @@ class TocEntry:
     children: list[TocEntry] = field(default_factory=list)
 
 
+class BlockExtras(Protocol):
+    """What another package shows in place of a fence, or after a paragraph (the worked
+    examples and prompts of `compiler.examples.render.ExamplesView`)."""
+
+    def fence(self, file: str | None, last_line: int) -> str | None: ...
+
+    def after_paragraph(self, file: str | None, first: int, last: int) -> str: ...
+
+
 @dataclass(slots=True)
 class PageContext:
     """Where the page being rendered lives, and how to reach the others."""
@@ -205,6 +214,8 @@ class PageContext:
     """False to leave out ids and permalinks (when a block is shown again on a generated page)."""
     highlight: bool = False
     """Colour code blocks with Pygments at build time (costs time on code-heavy documents)."""
+    extras: BlockExtras | None = None
+    """Worked examples shown as conversations, prompts after their passage (issue 16)."""
 
     def url_of_id(self, ident: str) -> str | None:
         node = self.index.nodes.get(ident)
@@ -577,7 +588,24 @@ class ConstitutionRenderer(RendererHTML):
             html.unescape(token.info.strip().split(maxsplit=1)[0]) if token.info.strip() else ""
         )
         state: _State = env["cc"]
+        extras = state.context.extras
+        if extras is not None and token.map:
+            shown = extras.fence(state.context.file, token.map[1])
+            if shown is not None:
+                return shown
         return highlight_code(token.content, language, colour=state.context.highlight)
+
+    def paragraph_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        closed = super().renderToken(tokens, idx, options, env)
+        context: PageContext = env["cc"].context
+        inline = tokens[idx - 1] if idx else None
+        if context.extras is None or inline is None or not inline.map:
+            return closed
+        return closed + context.extras.after_paragraph(
+            context.file, inline.map[0] + 1, inline.map[1]
+        )
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return highlight_code(tokens[idx].content, "", colour=False)

@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 
 const SCHEMA = /^https:\/\/constitution-compiler\.dev\/schemas\/constitution\/(\d+)\.(\d+)\.(\d+)\//;
-const SUPPORTED_MAJOR = 2;
+const SUPPORTED_MAJORS = [2, 3]; // 3.0.0 added conversations; orders are as in 2.0.0
 function fail(message, status = 1) {
   process.stderr.write(`read-priorities: ${message}\n`);
   process.exit(status);
@@ -43,8 +43,8 @@ function checkVersion(document, path) {
   if (!match) {
     fail(`${path} is not a compiled constitution (its $schema is ${JSON.stringify(document?.$schema)})`);
   }
-  if (Number(match[1]) !== SUPPORTED_MAJOR) {
-    fail(`${path} follows schema ${match[1]}.${match[2]}.${match[3]}; this script reads ${SUPPORTED_MAJOR}.x`);
+  if (!SUPPORTED_MAJORS.includes(Number(match[1]))) {
+    fail(`${path} follows schema ${match[1]}.${match[2]}.${match[3]}; this script reads ${SUPPORTED_MAJORS.join(".x, ")}.x`);
   }
 }
 

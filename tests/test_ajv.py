@@ -235,13 +235,13 @@ def test_example_computes_precedence_as_python_does(node: str, tmp_path: Path) -
 def test_example_refuses_other_inputs(node: str, tmp_path: Path) -> None:
     newer = tmp_path / "newer.json"
     newer.write_text(
-        json.dumps({"$schema": "https://constitution-compiler.dev/schemas/constitution/3.0.0/x"}),
+        json.dumps({"$schema": "https://constitution-compiler.dev/schemas/constitution/4.0.0/x"}),
         encoding="utf-8",
     )
     run = read_priorities(node, str(newer))
     assert run.returncode == 1
     assert run.stderr.decode() == (
-        f"read-priorities: {newer} follows schema 3.0.0; this script reads 2.x\n"
+        f"read-priorities: {newer} follows schema 4.0.0; this script reads 2.x, 3.x\n"
     )
     other = tmp_path / "other.json"
     other.write_text("[1]", encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from compiler.diff import diff_documents, side_of
+from compiler.examples.compile import compile_examples
 from compiler.pipeline import compile_spec
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -22,6 +23,7 @@ _spec.loader.exec_module(corpus)
 
 ROWS = (
     "compile (parse..emit)",
+    "compile with examples (Model Spec)",
     "constitution check spec/",
     "constitution --help",
     "constitution build",
@@ -93,6 +95,9 @@ def test_adversarial_cases_are_of_their_size_and_exercise_their_command(tmp_path
             (directory / name).write_text(text, "utf-8")
         if case.command == "check":
             compile_spec(directory / "spec.md")
+        elif case.command == "examples":
+            found = compile_examples(directory / "spec.md", directory / "constitution.yaml")
+            assert found.syntax is not None and found.diagnostics, case.name
         else:
             old, new = (compile_spec(directory / f"{side}.md") for side in ("old", "new"))
             assert old.document is not None and new.document is not None, case.name

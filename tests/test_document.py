@@ -179,7 +179,7 @@ def test_the_1_1_0_output_reads(name: str) -> None:
 def test_1_x_and_its_2_0_0_form_are_equal_models() -> None:
     doc = from_json(_release())
     again = from_json(to_json(doc))
-    assert again.source_version == "2.0.0"
+    assert again.source_version == "3.0.0"
     assert dataclasses.replace(again, schema=doc.schema) == doc
 
 
@@ -190,15 +190,15 @@ def test_1_x_and_its_2_0_0_form_are_equal_models() -> None:
         ({"$schema": "https://example.org/other.json"}, "not a compiled constitution"),
         (
             {
-                "$schema": "https://constitution-compiler.dev/schemas/constitution/3.0.0/constitution.schema.json"
+                "$schema": "https://constitution-compiler.dev/schemas/constitution/4.0.0/constitution.schema.json"
             },
-            "schema version 3.0.0 is not one this version reads",
+            "schema version 4.0.0 is not one this version reads",
         ),
         (
             {
-                "$schema": "https://constitution-compiler.dev/schemas/constitution/2.0.0/constitution.schema.json"
+                "$schema": "https://constitution-compiler.dev/schemas/constitution/3.0.0/constitution.schema.json"
             },
-            "does not follow schema 2.0.0",
+            "does not follow schema 3.0.0",
         ),
     ],
 )

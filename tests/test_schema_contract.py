@@ -378,6 +378,20 @@ def test_2_0_0_is_the_major_version_its_breaking_changes_need() -> None:
     versions = dict(published())
     old = json.loads(versions[(1, 1, 0)].read_text(encoding="utf-8"))
     new = json.loads(versions[(2, 0, 0)].read_text(encoding="utf-8"))
-    assert new == schema()
     assert required_bump(compare_schemas(old, new)) == "major"
+    assert version_problems(old, new) == []
+
+
+def test_3_0_0_adds_conversations_and_the_example_kinds() -> None:
+    """Worked examples and prompts files as nodes (issue 16): a block type and a form that a
+    strict 2.0.0 reader refuses, hence a major version; nothing else changed."""
+    versions = dict(published())
+    old = json.loads(versions[(2, 0, 0)].read_text(encoding="utf-8"))
+    new = json.loads(versions[(3, 0, 0)].read_text(encoding="utf-8"))
+    assert new == schema()
+    changes = compare_schemas(old, new)
+    assert {(c.level, c.rule, c.path) for c in changes if c.level != "editorial"} == {
+        ("breaking", "oneOf-widened", "#/$defs/block"),
+        ("breaking", "enum-widened", "#/$defs/kind/form"),
+    }
     assert version_problems(old, new) == []

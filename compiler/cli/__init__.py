@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "compiler.cli.release:history_command",
         "List the versions in which a node changed.",
     ),
+    "examples": (
+        "compiler.cli.examples:examples_command",
+        "Export the worked examples and evaluation prompts (JSONL), for harnesses.",
+    ),
     "textconv": (
         "compiler.cli.textconv:textconv_command",
         "Print a compiled JSON as readable lines, for git diff.",

@@ -21,6 +21,7 @@ from ..diff import (
 )
 from ..fsutil import OutputError, write_output
 from ..release import DEFAULT_SPEC, SideError, diff_sides, load_index, load_side
+from .examples import grammar_option
 from .release import (
     config_option,
     diagnostics_option,
@@ -64,6 +65,10 @@ from .release import (
     help="Print the rules and the levels in force (defaults, and the project's), and exit.",
 )
 @config_option
+@grammar_option(
+    "The declarations file whose 'examples:' section says how the specs write their worked "
+    "examples (default: --config, else NEW's constitution.yaml); their changes are reported too."
+)
 @releases_option
 @diagnostics_option
 def diff_command(
@@ -75,6 +80,7 @@ def diff_command(
     output: str | None,
     rules: bool,
     config: Path | None,
+    grammar_file: Path | None,
     releases_dir: Path,
     diagnostics_format: str,
 ) -> None:
@@ -117,6 +123,13 @@ def diff_command(
     if has_errors(problems):
         sys.exit(1)
     result = diff_sides(sides[0], sides[1], levels)
+    from ..examples.diff import add_example_changes  # examples and prompts (issue 16)
+
+    grammar = grammar_file or levels_file(config, spec)
+    example_problems = add_example_changes(result, old, new or "spec", grammar, levels)
+    report_problems(example_problems, diagnostics_format)
+    if has_errors(example_problems):
+        sys.exit(1)
     if fmt == "text":
         use_color = (sys.stdout.isatty() and output is None) if color is None else color
         text = render_text(result, color=use_color)

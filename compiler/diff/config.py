@@ -6,7 +6,7 @@ diff:
     - rule: authority-changed     # a rule's level everywhere
       level: substantive
     - rule: text-editorial        # ... or only for some of its changes:
-      kind: definition            #   a node kind (section, property, ..., document)
+      kind: definition            #   a node kind (section, property, ..., a declared one)
       field: text                 #   what changed (text, title, attributes.KEY, metadata.KEY...)
       binding: true               #   binding nodes (hard constraints), or (false) the others
       auto_id: false              #   ids made from titles, or (false) explicit ones
@@ -22,7 +22,7 @@ Every problem is a diagnostic at its line and column (CC6xx), all of them in one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import yaml
 from ..declarations import BOOL, STR, YamlReader, declarations_path, read_declarations
 from ..diagnostics import Diagnostic, has_errors, suggest
 from ..grammar.load import loads_grammar
+from ..grammar.types import Form
 from .fields import grammar_entries
 from .rules import (
     DOCUMENT,
@@ -77,19 +78,23 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
         return Levels(), []
     shown = display or str(path)
     sections, reader = read_declarations(path, shown)
+    if not sections and has_errors(reader.problems):
+        return Levels(), reader.problems  # not YAML, or not readable
+    # The kinds the file declares (as far as they could be read) are kinds levels may name;
+    # the grammar's own problems are reported when the 'diff' section has none.
+    grammar, grammar_problems = loads_grammar(path.read_text("utf-8"), shown)
+    kinds = [kind.name for kind in grammar.kinds.values() if kind.form is not Form.LINK]
     entries: list[LevelEntry] = []
     ignores: list[IgnoreEntry] = []
     section = sections.get("diff")
     if section is not None:
         for key, _, value in reader.mapping(section, "'diff'", _DIFF_KEYS):
             if key == "levels":
-                entries = list(_level_entries(reader, value))
+                entries = list(_level_entries(reader, value, kinds))
             else:
                 ignores = list(_ignore_entries(reader, value))
     if has_errors(reader.problems):
         return Levels(), reader.problems
-    # The file reads as YAML, so the grammar's own checks of it (kinds, sections) follow.
-    grammar, grammar_problems = loads_grammar(path.read_text("utf-8"), shown)
     problems = [*reader.problems, *grammar_problems]
     if has_errors(problems):
         return Levels(), problems
@@ -137,7 +142,7 @@ def _rule(reader: YamlReader, values: dict[str, Any], nodes: dict[str, Any]) -> 
     return rule
 
 
-def _level_entries(reader: YamlReader, node: Any) -> Iterable[LevelEntry]:
+def _level_entries(reader: YamlReader, node: Any, kinds: Sequence[str]) -> Iterable[LevelEntry]:
     first: dict[tuple[str, Selector], int] = {}
     for item in reader.sequence(node, "'levels'", "write one '- rule: ...' entry per line"):
         fields = _entry_fields(reader, item, "a levels entry", _LEVEL_KEYS, ("rule", "level"))
@@ -146,7 +151,7 @@ def _level_entries(reader: YamlReader, node: Any) -> Iterable[LevelEntry]:
         values, nodes = fields
         rule = _rule(reader, values, nodes)
         level = _level(reader, values, nodes)
-        kind = _kind(reader, values, nodes, rule)
+        kind = _kind(reader, values, nodes, rule, kinds)
         field = values.get("field")
         if field is not None and not known_field(field):
             reader.problem(
@@ -188,12 +193,17 @@ def _level(reader: YamlReader, values: dict[str, Any], nodes: dict[str, Any]) ->
 
 
 def _kind(
-    reader: YamlReader, values: dict[str, Any], nodes: dict[str, Any], rule: str | None
+    reader: YamlReader,
+    values: dict[str, Any],
+    nodes: dict[str, Any],
+    rule: str | None,
+    declared: Sequence[str],
 ) -> str | None:
+    """The kind an entry names: the document, a built-in kind or one the file declares."""
     kind: str | None = values.get("kind")
     if kind is None:
         return None
-    known = [DOCUMENT, *KINDS]
+    known = [DOCUMENT, *KINDS, *(name for name in declared if name not in KINDS)]
     if kind not in known:
         reader.problem(
             "CC607",
@@ -202,12 +212,14 @@ def _kind(
             suggest(kind, known) or "a kind is " + ", ".join(known),
         )
         return None
-    if rule is not None and kind not in rule_kinds(rule):
+    concerned = rule_kinds(rule, declared) if rule is not None else frozenset(known)
+    if kind not in concerned:
         reader.problem(
             "CC607",
             f"rule '{rule}' never concerns a {kind}",
             nodes["kind"],
-            "it concerns: " + ", ".join(k for k in known if k in rule_kinds(rule)),
+            "it concerns: "
+            + (", ".join(k for k in known if k in concerned) or "the kinds the file declares"),
         )
         return None
     return kind

@@ -16,13 +16,20 @@ from .align import longest_increasing
 from .fields import BUILTIN_RULES, compare
 from .hunks import Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
-from .nodes import Node, as_document, nodes
+from .nodes import Node, as_document, diff_kinds, nodes
 from .redlines import Segment, redline
 from .result import Change, DiffResult, Position, Side
-from .rules import DEFAULT_LEVELS, DOCUMENT, KINDS, LEVELS, Facts, IgnoreEntry, Levels
+from .rules import (
+    DEFAULT_LEVELS,
+    DOCUMENT,
+    KINDS,
+    LEVELS,
+    Facts,
+    IgnoreEntry,
+    Levels,
+    node_rule,
+)
 from .words import is_editorial
-
-_KIND_ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
 class _Differ:
@@ -32,7 +39,10 @@ class _Differ:
         self.old_doc, self.new_doc = old, new
         self.levels = levels
         self.ignored: list[tuple[Change, IgnoreEntry]] = []
-        self.old_nodes, self.new_nodes = nodes(old), nodes(new)
+        self.kinds = list(diff_kinds(new, old))
+        """Every kind compared, in the order changes are reported: built-in, then declared."""
+        self.kind_order = {kind: rank for rank, kind in enumerate(self.kinds)}
+        self.old_nodes, self.new_nodes = nodes(old, self.kinds), nodes(new, self.kinds)
         self.old_links, self.new_links = _links_by_origin(old), _links_by_origin(new)
         self.changes: list[tuple[tuple[int, int, int], Change]] = []
         self.pairs: dict[str, list[Pair]] = {}
@@ -42,7 +52,7 @@ class _Differ:
     def run(self) -> list[Change]:
         self._document()
         removed_by_kind: dict[str, list[Node]] = {}
-        for kind in KINDS:
+        for kind in self.kinds:
             old_nodes, new_nodes = self.old_nodes[kind], self.new_nodes[kind]
             pairs = [Pair(old_nodes[i], new_nodes[i], False) for i in old_nodes if i in new_nodes]
             removed = [n for i, n in old_nodes.items() if i not in new_nodes]
@@ -67,7 +77,7 @@ class _Differ:
                     self._added(node)
             pairs.sort(key=lambda p: p.new.index)
             self.pairs[kind] = pairs
-        for kind in KINDS:
+        for kind in self.kinds:
             for node in removed_by_kind[kind]:
                 self._removed(node)
             for pair in self.pairs[kind]:
@@ -113,6 +123,7 @@ class _Differ:
             rule=rule,
             level=self.levels.level(rule, facts),
             kind=node.kind,
+            kind_label=node.kind_label if node.kind != DOCUMENT else "Document",
             id=node.id,
             message=message,
             old_id=old_id,
@@ -128,7 +139,7 @@ class _Differ:
             self.ignored.append((change, ignored))
             return
         side = 0 if new_position is not None else 1
-        kind_rank = _KIND_ORDER.get(node.kind, -1)  # the document itself comes first
+        kind_rank = self.kind_order.get(node.kind, -1)  # the document itself comes first
         self.changes.append(((kind_rank, side, node.index), change))
 
     def _document(self) -> None:
@@ -161,18 +172,18 @@ class _Differ:
 
     def _added(self, node: Node) -> None:
         self._emit(
-            f"{node.kind}-added",
+            node_rule(node.kind, "added"),
             node,
-            f"{node.kind} '{node.id}' added{_titled(node)}",
+            f"{_named(node)} '{node.id}' added{_titled(node)}",
             new_position=node.position,
             segments=(Segment("insert", node.own_text),) if node.own_text else (),
         )
 
     def _removed(self, node: Node) -> None:
         self._emit(
-            f"{node.kind}-removed",
+            node_rule(node.kind, "removed"),
             node,
-            f"{node.kind} '{node.id}' removed{_titled(node)}",
+            f"{_named(node)} '{node.id}' removed{_titled(node)}",
             old_position=node.position,
             segments=(Segment("delete", node.own_text),) if node.own_text else (),
         )
@@ -184,9 +195,9 @@ class _Differ:
         kind = new.kind
         if pair.renamed:
             self._emit(
-                f"{kind}-renamed",
+                node_rule(kind, "renamed"),
                 new,
-                f"{kind} '{old.id}' renamed to '{new.id}'",
+                f"{_named(new)} '{old.id}' renamed to '{new.id}'",
                 pair=pair,
                 field_name="id",
                 old_value=old.id,
@@ -196,7 +207,11 @@ class _Differ:
             self._text_change(f"{kind}-title-changed", new, pair, "title", old.label, new.label)
         if kind == "definition":
             self._text_change("definition-term-changed", new, pair, "term", old.label, new.label)
-        self._text_change(f"{kind}-text-changed", new, pair, "text", old.own_text, new.own_text)
+        if kind not in KINDS:
+            rule = node_rule(kind, "title-changed")
+            self._text_change(rule, new, pair, "title", old.label, new.label)
+        rule = node_rule(kind, "text-changed")
+        self._text_change(rule, new, pair, "text", old.own_text, new.own_text)
         if kind == "section":
             self._parent(pair)
         else:
@@ -231,7 +246,7 @@ class _Differ:
         self._emit(
             "text-editorial" if editorial else rule,
             node,
-            (message or f"{node.kind} '{node.id}': {field_name} changed")
+            (message or f"{_named(node)} '{node.id}': {field_name} changed")
             + (" (wording only)" if editorial else ""),
             pair=pair,
             field_name=field_name,
@@ -250,7 +265,7 @@ class _Differ:
         if typography:
             entries.append((together(typography), typography[0], Nature.TYPOGRAPHY))
             entries.sort(key=lambda entry: entry[1].new_at)
-        what = f"{pair.new.kind} '{pair.new.id}': text changed"
+        what = f"{_named(pair.new)} '{pair.new.id}': text changed"
         for shown, part, nature in entries:
             self._emit(
                 rule if nature is Nature.WORDING else "text-editorial",
@@ -286,11 +301,11 @@ class _Differ:
         new_section = pair.new.section
         mapped = self._map(old_section) if old_section is not None else None
         if mapped != new_section:
-            kind = pair.new.kind
             self._emit(
-                f"{kind}-moved",
+                node_rule(pair.new.kind, "moved"),
                 pair.new,
-                f"{kind} '{pair.new.id}' moved from {_under(mapped)} to {_under(new_section)}",
+                f"{_named(pair.new)} '{pair.new.id}' moved from {_under(mapped)} to "
+                f"{_under(new_section)}",
                 pair=pair,
                 field_name="section",
                 old_value=old_section,
@@ -416,7 +431,7 @@ class _Differ:
             self._emit(
                 rule,
                 pair.new,
-                f"{pair.new.kind} '{pair.new.id}' {key} {', '.join(old)} → {', '.join(new)}",
+                f"{_named(pair.new)} '{pair.new.id}' {key} {', '.join(old)} → {', '.join(new)}",
                 pair=pair,
                 field_name=key,
                 old_value=pair.old.ids(key),
@@ -436,7 +451,7 @@ class _Differ:
             self._emit(
                 "authority-changed" if key == "authority" else "attribute-changed",
                 pair.new,
-                f"{pair.new.kind} '{pair.new.id}' {key}: {_value(old.get(key))} → "
+                f"{_named(pair.new)} '{pair.new.id}' {key}: {_value(old.get(key))} → "
                 f"{_value(new.get(key))}",
                 pair=pair,
                 field_name=f"attributes.{key}",
@@ -449,7 +464,7 @@ class _Differ:
             self._emit(
                 "class-changed",
                 pair.new,
-                f"{pair.new.kind} '{pair.new.id}' classes: {_value(old_classes)} → "
+                f"{_named(pair.new)} '{pair.new.id}' classes: {_value(old_classes)} → "
                 f"{_value(new_classes)}",
                 pair=pair,
                 field_name="classes",
@@ -483,11 +498,15 @@ class _Differ:
         change = compare(spec, old, new)
         if change is None:
             return  # the same value (an alias and its value, say)
+        node = pair.new
+        if node.kind in KINDS:
+            what = f"{node.kind} '{node.id}' {spec.name}:"
+        else:  # a declared kind: its label, and the field as the site names it
+            what = f"{node.kind_label} '{node.id}'{_titled(node)}: {spec.label or spec.name}"
         self._emit(
             change.rule,
-            pair.new,
-            f"{pair.new.kind} '{pair.new.id}' {spec.name}: {_value(old)} → {_value(new)} "
-            f"({change.words})",
+            node,
+            f"{what} {_field_value(spec, old)} → {_field_value(spec, new)} ({change.words})",
             pair=pair,
             field_name=f"fields.{spec.name}",
             old_value=old,
@@ -503,7 +522,8 @@ class _Differ:
             self._emit(
                 "link-changed",
                 pair.new,
-                f"{pair.new.kind} '{pair.new.id}' links to {_value(new)} instead of {_value(old)}",
+                f"{_named(pair.new)} '{pair.new.id}' links to {_value(new)} instead of "
+                f"{_value(old)}",
                 pair=pair,
                 field_name="links",
                 old_value=old,
@@ -528,6 +548,13 @@ def _text(value: FieldValue | None) -> str | None:
     if isinstance(value, tuple):
         return " ".join(" ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in value)
     return str(value)
+
+
+def _field_value(spec: FieldSpec, value: str | None) -> str:
+    """A field's value as a message shows it: several values separated by commas."""
+    if value is not None and spec.many:
+        return ", ".join(value.replace(",", " ").split()) or "(none)"
+    return _value(value)
 
 
 def _levels(node: Node) -> list[list[str]]:
@@ -560,6 +587,12 @@ _NATURE_NOTES = {
     Nature.EDITORIAL: " (wording only)",
     Nature.TYPOGRAPHY: " (typography only)",
 }
+
+
+def _named(node: Node) -> str:
+    """How a change names a node's kind: a built-in kind by its name, as its rules do
+    (``property``); a kind the spec declares by its label (``Instructable behavior``)."""
+    return node.kind if node.kind in KINDS else node.kind_label
 
 
 def _titled(node: Node) -> str:

@@ -12,7 +12,6 @@ from itertools import pairwise
 from typing import Any
 
 from .nodes import Node
-from .rules import KINDS
 from .words import normalise_text, normalise_words
 
 Nodes = Mapping[str, Mapping[str, Node]]
@@ -174,10 +173,10 @@ def renamed_parents(
             children[str(parent)].append(node.id)
     # Annotations count as children too: their ids are explicit, so they match by id.
     held: dict[str, list[Any]] = defaultdict(list)
-    for kind in KINDS:
+    for kind in old_nodes:
         if kind == "section":
             continue
-        new_of_kind = new_nodes[kind]
+        new_of_kind = new_nodes.get(kind, {})
         for ident, node in old_nodes[kind].items():
             section = node.section
             if section is not None:

@@ -5,14 +5,14 @@ and typed fields, so that the differ compares content, never the format it was w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from ..document import Document, DocumentInfo, from_json
 from ..document import Node as ModelNode
-from ..grammar.types import FieldValue
+from ..grammar.types import FieldValue, Form, KindSpec
 from .result import Position
 from .rules import BINDING, KINDS
 
@@ -44,6 +44,8 @@ class Node:
     children: tuple[tuple[int, int], ...] = ()
     """The first and last source lines of the annotations written directly inside it, in
     order: where its own text skips lines."""
+    spec: KindSpec | None = None
+    """Its kind as its document's grammar declares it (its label, whether it is binding)."""
 
     @property
     def own_text(self) -> str:
@@ -81,9 +83,18 @@ class Node:
 
     @property
     def binding(self) -> bool:
-        """Binding when its kind's binding field has the binding value (a hard constraint)."""
+        """Binding when its kind's binding field has the binding value (a hard constraint), or
+        when its kind is declared binding (`KindSpec.binding`): its text is the rule."""
         rule = BINDING.get(self.kind)
-        return rule is not None and self.model.fields.get(rule[0]) == rule[1]
+        if rule is not None:
+            return self.model.fields.get(rule[0]) == rule[1]
+        return self.spec is not None and self.spec.binding
+
+    @property
+    def kind_label(self) -> str:
+        """How its grammar names its kind (``Instructable behavior``); the kind's name when it
+        names none."""
+        return self.spec.label if self.spec is not None and self.spec.label else self.kind
 
     @property
     def parent(self) -> str | None:
@@ -110,11 +121,26 @@ class Node:
         return [str(i) for item in value for i in (item if isinstance(item, tuple) else (item,))]
 
 
-def nodes(document: Document) -> dict[str, dict[str, Node]]:
-    """kind -> id -> node, for every kind the differ reports (`KINDS`, the built-in ones), in
-    document order. Nodes of kinds a spec declares are not compared yet: the diff's JSON Schema
-    names the built-in kinds, and reporting others needs its next major version."""
-    result: dict[str, dict[str, Node]] = {kind: {} for kind in KINDS}
+#: Forms whose nodes the node-by-node comparison leaves to rules of their own.
+_OWN_RULES = frozenset({Form.LINK, Form.EXAMPLE})
+
+
+def diff_kinds(*documents: Document) -> dict[str, KindSpec | None]:
+    """The kinds the differ compares, in the order it reports them: the built-in ones
+    (`KINDS`), then every other kind the documents' grammars declare (the new document's first,
+    in declaration order). Links (references) are not nodes: they are compared as links; worked
+    examples and prompts are compared by their own rules (`compiler.examples.diff_rules`)."""
+    found: dict[str, KindSpec | None] = {kind: None for kind in KINDS}
+    for document in documents:
+        for spec in document.kinds.values():
+            if spec.form not in _OWN_RULES and found.get(spec.name) is None:
+                found[spec.name] = spec
+    return found
+
+
+def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]]:
+    """kind -> id -> node, for each of `kinds` (`diff_kinds`), in document order."""
+    result: dict[str, dict[str, Node]] = {kind: {} for kind in kinds}
     for index, model in enumerate(document.nodes):
         by_id = result.get(model.kind)
         if by_id is None or model.id in by_id:
@@ -126,5 +152,6 @@ def nodes(document: Document) -> dict[str, dict[str, Node]]:
                 if child.kind != "section" and child.text
             )
         )
-        by_id[model.id] = Node(model.kind, model.id, model, index, spans)
+        spec = document.kinds.get(model.kind)
+        by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec)
     return result

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .align import align
+from .align import Opcode, align
 from .lossless import slide
 from .moves import MOVED_AWAY, MOVED_HERE, Run, moved_lines, place
 from .words import common_ends
@@ -65,7 +65,7 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
     old_middle, new_middle = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     runs: list[Run] = [("equal", old[:prefix], -1)]
     old_lines, new_lines = _LINE.findall(old_middle), _LINE.findall(new_middle)
-    opcodes = align(old_lines, new_lines)
+    opcodes = _through_blank_lines(align(old_lines, new_lines), old_lines)
     away, here = moved_lines(old_lines, new_lines, opcodes)
     for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
@@ -75,6 +75,26 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
     runs.append(("equal", old[len(old) - suffix :], -1))
     grouped = slide(_grouped(runs))
     return _linked(grouped)
+
+
+def _through_blank_lines(opcodes: list[Opcode], old_lines: Sequence[str]) -> list[Opcode]:
+    """The opcodes with replaced blocks that only blank lines separate made one block: which
+    blank line the line diff keeps is arbitrary, and a paragraph reworded beside one inserted
+    must meet its new wording in one block to be paired with it (`_paired`)."""
+    merged: list[Opcode] = []
+    for opcode in opcodes:
+        if (
+            opcode[0] == "replace"
+            and len(merged) >= 2
+            and merged[-1][0] == "equal"
+            and merged[-2][0] == "replace"
+            and not "".join(old_lines[merged[-1][1] : merged[-1][2]]).strip()
+        ):
+            first = merged[-2]
+            merged[-2:] = [("replace", first[1], opcode[2], first[3], opcode[4])]
+        else:
+            merged.append(opcode)
+    return merged
 
 
 def _common_lines(old: str, new: str) -> tuple[int, int]:
@@ -99,15 +119,82 @@ def _replaced(
     with the moved ones put back in their places."""
     kept_old, moved_old = _split(old_lines, i1, away, MOVED_AWAY)
     kept_new, moved_new = _split(new_lines, j1, here, MOVED_HERE)
-    a, b = _TOKEN.findall(kept_old), _TOKEN.findall(kept_new)
     runs: list[Run] = []
-    for op, k1, k2, m1, m2 in align(a, b):
-        if op == "equal":
-            runs.append(("equal", "".join(a[k1:k2]), -1))
-        else:
-            runs.append(("delete", "".join(a[k1:k2]), -1))
-            runs.append(("insert", "".join(b[m1:m2]), -1))
+    for old_text, new_text in _paired(_LINE.findall(kept_old), _LINE.findall(kept_new)):
+        a, b = _TOKEN.findall(old_text), _TOKEN.findall(new_text)
+        for op, k1, k2, m1, m2 in align(a, b):
+            if op == "equal":
+                runs.append(("equal", "".join(a[k1:k2]), -1))
+            else:
+                runs.append(("delete", "".join(a[k1:k2]), -1))
+                runs.append(("insert", "".join(b[m1:m2]), -1))
     return place([run for run in runs if run[1]], moved_old, moved_new)
+
+
+#: Blocks of replaced lines are paired line by line when they have at most this many pairs of
+#: lines to weigh (one old line against one new), and lines no longer than this; else the block
+#: is diffed word by word as a whole. Both are counts: the result is the same everywhere.
+PAIRED_LINES = 144
+PAIRED_LINE_CHARS = 4000
+#: Two lines are the same line reworded when this share of their words is common to both.
+SIMILAR = 0.5
+
+
+def _paired(old_lines: Sequence[str], new_lines: Sequence[str]) -> list[tuple[str, str]]:
+    """The block as pieces to diff word by word: each old line paired with the new line that
+    rewords it (the most similar, in order), and the lines between pairs as pieces of their own,
+    so that a paragraph reworded beside one inserted is shown as a rewording and an insertion,
+    not as one paragraph replaced by another. Large blocks, and a block with one line on a side
+    (a line split or joined: its words diffed with the paragraph break), are one piece."""
+    if (
+        len(old_lines) * len(new_lines) > PAIRED_LINES
+        or sum(1 for line in old_lines if line.strip()) < 2
+        or sum(1 for line in new_lines if line.strip()) < 2
+        or max(map(len, [*old_lines, *new_lines])) > PAIRED_LINE_CHARS
+    ):
+        return [("".join(old_lines), "".join(new_lines))]
+    scores = [[_similarity(a, b) for b in new_lines] for a in old_lines]
+    rows, cols = len(old_lines), len(new_lines)
+    # best[i][j]: the greatest total similarity of pairs among old_lines[i:], new_lines[j:].
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            pair = scores[i][j] + best[i + 1][j + 1] if scores[i][j] >= SIMILAR else -1.0
+            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
+    pieces: list[tuple[str, str]] = []
+    i = j = 0
+    pending_old: list[str] = []
+    pending_new: list[str] = []
+    while i < rows and j < cols:
+        if scores[i][j] >= SIMILAR and best[i][j] == scores[i][j] + best[i + 1][j + 1]:
+            if pending_old or pending_new:
+                pieces.append(("".join(pending_old), "".join(pending_new)))
+                pending_old, pending_new = [], []
+            pieces.append((old_lines[i], new_lines[j]))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            pending_old.append(old_lines[i])
+            i += 1
+        else:
+            pending_new.append(new_lines[j])
+            j += 1
+    pending_old += old_lines[i:]
+    pending_new += new_lines[j:]
+    if pending_old or pending_new:
+        pieces.append(("".join(pending_old), "".join(pending_new)))
+    return pieces
+
+
+def _similarity(old: str, new: str) -> float:
+    """The share of two lines' words that the two have in common, in order (0 to 1); two blank
+    lines are the same line."""
+    a, b = old.split(), new.split()
+    if not a and not b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    common = sum(size for op, i1, i2, _, _ in align(a, b) if op == "equal" for size in [i2 - i1])
+    return 2 * common / (len(a) + len(b))
 
 
 def _split(

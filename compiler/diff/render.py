@@ -17,10 +17,12 @@ from ..diagnostics import escape_controls
 from .html import render_html
 from .redlines import CONTEXT_WORDS, Segment, edge_spaces, elide, redline_lines, shown
 from .result import DiffResult, heading, where
-from .rules import KINDS, LEVELS, Level
+from .rules import KINDS, LEVELS, Level, node_rule
 
 #: Whole texts of added or removed nodes are not worth repeating in text and Markdown output.
-NO_REDLINE = frozenset(f"{kind}-{what}" for kind in KINDS for what in ("added", "removed"))
+NO_REDLINE = frozenset(
+    node_rule(kind, what) for kind in (*KINDS, "") for what in ("added", "removed")
+)
 
 
 def summary_line(result: DiffResult) -> str:

@@ -37,7 +37,7 @@ class Change:
     """Stable rule id, a key of `RULES`."""
     level: Level
     kind: str
-    """``document`` or a key of `KINDS`."""
+    """``document``, a key of `KINDS`, or the name of a kind the documents' grammar declares."""
     id: str
     """The node's id in the new version (the old id for a removed node)."""
     message: str
@@ -51,12 +51,20 @@ class Change:
     old: Position | None = None
     new: Position | None = None
     redline: tuple[Segment, ...] = ()
+    kind_label: str = ""
+    """How the grammar names the kind (``Instructable behavior``, ``Document``); the kind's name
+    when empty."""
+
+    @property
+    def label(self) -> str:
+        return self.kind_label or self.kind
 
     def to_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "level": self.level.value,
             "kind": self.kind,
+            "kind_label": self.label,
             "id": self.id,
             "old_id": self.old_id,
             "message": self.message,
@@ -124,6 +132,7 @@ class DiffResult:
                 {
                     "rule": change.rule,
                     "kind": change.kind,
+                    "kind_label": change.label,
                     "id": change.id,
                     "old_id": change.old_id,
                     "message": change.message,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from ..examples.diff_rules import EXAMPLE_KINDS, EXAMPLE_RULES
 from ..grammar.types import FieldSpec
 
 
@@ -41,7 +42,9 @@ BUMPS: dict[Level, str] = {
     Level.EDITORIAL: "patch",
 }
 
-#: Node kinds, in the order changes are reported, with the document key that holds them.
+#: The built-in node kinds, in the order changes are reported, with the document key that holds
+#: them; each has rules of its own (``property-added``...). Kinds a spec declares come after
+#: them, in the order its grammar declares them, and are reported by the ``node-*`` rules.
 KINDS: dict[str, str] = {
     "section": "sections",
     "property": "properties",
@@ -136,6 +139,14 @@ RULES: dict[str, tuple[Level, str]] = {
     "rationale-justifies-changed": (Level.SUBSTANTIVE, "what a rationale justifies changed"),
     "rationale-text-changed": (Level.SUBSTANTIVE, "a rationale was reworded"),
     "rationale-moved": (Level.SUBSTANTIVE, "a rationale moved to another section"),
+    # Kinds a spec declares (behavior, principal...): one rule for each change, whatever the kind;
+    # a levels entry picks a kind with `kind:`.
+    "node-added": (Level.SUBSTANTIVE, "a node of a declared kind was added"),
+    "node-removed": (Level.BREAKING, "a node of a declared kind was removed"),
+    "node-renamed": (Level.BREAKING, "a declared kind's node got another id, its content kept"),
+    "node-title-changed": (Level.SUBSTANTIVE, "a declared kind's node's title was reworded"),
+    "node-text-changed": (Level.SUBSTANTIVE, "a declared kind's node was reworded"),
+    "node-moved": (Level.SUBSTANTIVE, "a declared kind's node moved to another section"),
     "authority-changed": (
         Level.BREAKING,
         "the 'authority' attribute changed: who may override the rule is different",
@@ -167,6 +178,19 @@ RULES: dict[str, tuple[Level, str]] = {
     ),
 }
 
+#: The prefix of the rules of kinds a spec declares: ``node-added``, ``node-text-changed``...
+DECLARED_RULE = "node-"
+
+
+def node_rule(kind: str, what: str) -> str:
+    """The rule of a change `what` (``added``, ``text-changed``...) to a node of `kind`: the
+    kind's own rule for a built-in kind, the ``node-*`` rule for a kind a spec declares."""
+    return f"{kind}-{what}" if kind in KINDS else DECLARED_RULE + what
+
+
+# Worked examples and evaluation prompts: their rules live with them (compiler.examples).
+RULES.update({rule: (Level(level), why) for rule, (level, why) in EXAMPLE_RULES.items()})
+
 #: Rules that concern nodes of any kind (the others name their kind, or the document's).
 _ANY_NODE = frozenset(
     {"authority-changed", "attribute-changed", "class-changed", "link-changed"}
@@ -175,15 +199,21 @@ _ANY_NODE = frozenset(
 )
 
 
-def rule_kinds(rule: str) -> frozenset[str]:
-    """The kinds of node a rule can report (``document`` for the document itself)."""
+def rule_kinds(rule: str, declared: Iterable[str] = ()) -> frozenset[str]:
+    """The kinds of node a rule can report (``document`` for the document itself), among the
+    built-in ones and the `declared` ones (a spec's grammar's)."""
+    others = frozenset(declared) - set(KINDS)
     if rule == "text-editorial":
-        return frozenset({DOCUMENT, *KINDS})
+        return frozenset({DOCUMENT, *KINDS, *others})
     if rule in _ANY_NODE:
-        return frozenset(KINDS)
+        return frozenset({*KINDS, *others})
+    if rule.startswith(DECLARED_RULE):
+        return others
     if rule.startswith("rank-"):
         return frozenset({"property"})
     head = rule.split("-", 1)[0]
+    if head in EXAMPLE_KINDS:
+        return frozenset({head})
     return frozenset({head}) if head in KINDS or head == DOCUMENT else frozenset({DOCUMENT})
 
 
@@ -310,6 +340,12 @@ DEFAULT_ENTRIES: tuple[LevelEntry, ...] = (
         Level.BREAKING,
         Selector(binding=True),
         why="a binding node (a hard constraint) became something weaker",
+    ),
+    LevelEntry(
+        "node-text-changed",
+        Level.BREAKING,
+        Selector(binding=True),
+        why="a binding node's words are its commitment",
     ),
     LevelEntry(
         "text-editorial",

@@ -170,16 +170,31 @@ class _Loader(YamlReader):
             self._sections(top["sections"][1])
         diff = self._raw(top.get("diff"))
         examples = self._raw(top.get("examples"))
-        if "examples" in top:
-            self.error(
-                top["examples"][0],
-                "CC715",
-                "'examples' is reserved for a later version and is not read yet",
-                "keep it if you prepare for that version; nothing in it is checked or used now",
-                Severity.WARNING,
-            )
+        if examples is not None:  # the example syntax (compiler.examples), checked here
+            from ..examples.syntax import read_example_syntax
+
+            self.diagnostics += read_example_syntax(self.display, examples.node)[1]
         check_kinds(self, self.kinds, self.places, self.targets, self.columns)
+        if examples is not None:
+            self._example_kinds(examples)
         return Grammar(MappingProxyType(self.kinds), diff, examples)
+
+    def _example_kinds(self, examples: RawSection) -> None:
+        """The kinds of worked examples and prompts files (`compiler.examples.nodes`), after the
+        declared ones; a declared kind that takes their name or key is CC817."""
+        from ..examples.nodes import EXAMPLE_KINDS, kind_clashes
+
+        clashes = kind_clashes(self.kinds)
+        for name in clashes:
+            self.error(
+                self.places.get(name, examples.node),
+                "CC817",
+                f"the kind '{name}' takes a name or key that the example syntax gives its "
+                "worked examples and prompts files (example/examples, prompt/prompts)",
+                "rename the kind (and its key): a spec that declares examples: has these kinds",
+            )
+        if not clashes:
+            self.kinds.update(EXAMPLE_KINDS)
 
     def _raw(self, entry: tuple[yaml.Node, yaml.Node] | None) -> RawSection | None:
         if entry is None:

@@ -124,6 +124,42 @@ def block_schema() -> dict[str, Any]:
             {"id": ref("id")},
             (),
         ),
+        "conversation": (
+            "A conversation in the spec's declared example syntax (since 3.0.0): the content of "
+            "a worked example, or one evaluation prompt of a prompts file.",
+            {
+                "title": nullable(
+                    "Its title, e.g. '**Example**: title'; or null.", {"type": "string"}
+                ),
+                "turns": array("Its turns outside comparisons, in order.", _turn_schema()),
+                "replies": array(
+                    "The replies its comparisons judge, in order.",
+                    object_schema(
+                        "A reply the spec judges: one alternative of a comparison.",
+                        {
+                            "verdict": nullable(
+                                "How it is judged; null when it carries no label.",
+                                {"enum": ["good", "acceptable", "bad"]},
+                            ),
+                            "label": nullable(
+                                "The label as written, e.g. 'BAD'.", {"type": "string"}
+                            ),
+                            "reason": nullable("Why, when the label says.", {"type": "string"}),
+                            "violates": array(
+                                "Ids the label names: the provisions a bad reply breaks.", ref("id")
+                            ),
+                            "after": described(
+                                "How many turns of the conversation precede it: the context to grade it in.",
+                                {"type": "integer", "minimum": 0},
+                            ),
+                            "turn": _turn_schema(),
+                        },
+                    ),
+                ),
+                "source": ref("source"),
+            },
+            (),
+        ),
     }
     return {
         "description": "A block of a node's own content.",
@@ -136,6 +172,28 @@ def block_schema() -> dict[str, Any]:
             for name, (description, properties, optional) in kinds.items()
         ],
     }
+
+
+def _turn_schema() -> dict[str, Any]:
+    return object_schema(
+        "One message of a conversation.",
+        {
+            "role": described(
+                "Its chat role, as the example syntax maps its tag.",
+                {"type": "string", "minLength": 1},
+            ),
+            "tag": described("The tag as written.", {"type": "string", "minLength": 1}),
+            "attributes": {
+                "type": "object",
+                "description": "Its attributes, e.g. recipient, in source order.",
+                "additionalProperties": {"type": "string"},
+            },
+            "content": described(
+                "Its text as written, entities decoded; markup in it is text.", {"type": "string"}
+            ),
+            "source": ref("source"),
+        },
+    )
 
 
 def reference_schema() -> dict[str, Any]:

@@ -41,6 +41,9 @@ class Form(StrEnum):
     """An annotation: a fenced block, a list item or a bracketed span with ``{#id .kind}``."""
     LINK = "link"
     """A link from the text to an id (references); not a node."""
+    EXAMPLE = "example"
+    """Written in the spec's declared example syntax (``examples:`` in constitution.yaml): a
+    worked example, or a file of evaluation prompts (schema 3.0.0); never an annotation."""
 
 
 class Granularity(StrEnum):
@@ -333,7 +336,7 @@ class Grammar:
     diff: RawSection | None = None
     """The ``diff:`` section, passed through for `constitution diff`."""
     examples: RawSection | None = None
-    """The ``examples:`` section, reserved for a later version: passed through unread."""
+    """The ``examples:`` section: the example syntax (read by `compiler.examples.syntax`)."""
     file: str | None = None
     """The declarations file it was read from (as diagnostics show it); None for the default."""
 

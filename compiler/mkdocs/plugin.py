@@ -24,6 +24,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..declarations import DECLARATIONS_FILE
 from ..diagnostics import Diagnostic, render
+from ..examples.render import site_examples
 from ..pipeline import CompileResult, compile_spec
 from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
@@ -103,6 +104,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             site_url=config.site_url,
             repo_url=config.repo_url,
             project_dir=_project_dir(config),
+            examples=site_examples(Path(config.docs_dir), result),
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:

@@ -20,6 +20,8 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, render
 from ..document import Document, DocumentInfo
 from ..emit import SCHEMA_FILE, spec_schema_bytes
+from ..examples.model import ExampleSet
+from ..examples.render import ExamplesView
 from ..model import Chapter
 from ..pipeline import CompileResult
 from ..render import (
@@ -116,10 +118,13 @@ class Site:
         site_url: str | None = None,
         repo_url: str | None = None,
         project_dir: Path | None = None,
+        examples: ExampleSet | None = None,
     ) -> None:
         self.result = result
         self.project_dir = project_dir
         """The project's directory: paths in it are shown relative to it."""
+        self.examples = None if examples is None else ExamplesView(examples)
+        """Worked examples and prompts, shown in their chapters (issue 16)."""
         self.highlight = highlight
         """Colour code blocks at build time (see `render.PageContext.highlight`)."""
         self.pdf = pdf
@@ -315,6 +320,7 @@ class Site:
                 if (url := url_of_file(page)) is not None
             },
             highlight=self.highlight,
+            extras=self.examples,
         )
 
     def render(self, path: str, url_of_file: Callable[[str], str | None]) -> RenderedPage | None:

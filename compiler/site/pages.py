@@ -306,6 +306,13 @@ def _glossary(kind: KindSpec, inputs: PageInputs, context: PageContext) -> Rende
     return RenderedPage("".join(parts), toc, kind.page.title)
 
 
+def _linked_text(node: Node, context: PageContext) -> str:
+    """A node without a title named by its whole text, linked to where it stands."""
+    url = context.url_of_id(node.id)
+    text = escape(node.text)
+    return f'<a href="{escape(url)}">{text}</a>' if url else text
+
+
 def table_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> RenderedPage:
     """A row per node, a column per field (the page's `columns`, else every field), values in
     words and links."""
@@ -318,12 +325,13 @@ def table_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> Rend
     head = "".join(f"<th>{escape(f.label or f.name)}</th>" for f in columns)
     rows = []
     for node in inputs.model.of_kind(kind.name):
-        name = node_link(node.id, context) if node.title else escape(node.text[:200])
+        name = node_link(node.id, context) if node.title else _linked_text(node, context)
         cells = "".join(f"<td>{_cell(node, f.name, f.type, context)}</td>" for f in columns)
         rows.append(f"<tr><td>{name}</td>{cells}</tr>")
     parts.append(
-        f'<table class="cc-kind-table"><thead><tr><th>{escape(kind.label)}</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>\n"
+        # A table without a class of its own: the theme styles it and scrolls it in its own box.
+        f'<div class="cc-table cc-kind-table"><table><thead><tr><th>{escape(kind.label)}</th>'
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n"
     )
     return RenderedPage("".join(parts), toc, kind.page.title)
 

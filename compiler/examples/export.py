@@ -1,0 +1,112 @@
+"""Examples and prompts as JSON Lines for evaluation harnesses: one object per conversation.
+
+Each line is an example of the spec (``"type": "example"``) or a prompt of a prompts file
+(``"type": "prompt"``): its id, the provision it belongs to with that provision's typed fields,
+the conversation as chat messages (``{"role", "content", ...attributes}``) and the replies the
+spec judges, each with its verdict, reason and the number of messages it answers. The lines
+follow `SCHEMA_FILE` (`schema()`); the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ..collector import without_cycle_collection
+from ..model import SourceSpan
+from .model import Example, ExampleSet, Passage, PromptFile, Provision, Turn
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+SCHEMA_FILE = "examples.schema.json"
+"""The schema of one line, in ``compiler/schemas/``."""
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) that every line validates against."""
+    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def records(found: ExampleSet) -> Iterator[dict[str, Any]]:
+    """One record per example, then one per prompt, in the order of the text."""
+    for example in found.examples:
+        yield _record("example", example, None)
+    for prompts in found.prompts:
+        for prompt in prompts.prompts:
+            yield _record("prompt", prompt, prompts)
+
+
+@without_cycle_collection
+def dumps_jsonl(found: ExampleSet) -> bytes:
+    """The JSON Lines export: UTF-8, one compact object per line, a newline after each."""
+    encode = _ENCODER.encode
+    return "".join(encode(record) + "\n" for record in records(found)).encode("utf-8")
+
+
+def message(turn: Turn) -> dict[str, Any]:
+    """A turn in the chat shape: role and content, then its attributes."""
+    shaped: dict[str, Any] = {"role": turn.role, "content": turn.content}
+    for name, value in turn.attributes:
+        shaped[name] = value  # never role or content, nor twice: CC815
+    return shaped
+
+
+def _record(kind: str, example: Example, prompts: PromptFile | None) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "id": example.id,
+        "title": example.title,
+        "provision": _provision(example.provision),
+        "prompts": None if prompts is None else _prompts(prompts),
+        "messages": [message(turn) for turn in example.turns],
+        "replies": [
+            {
+                "verdict": None if reply.verdict is None else str(reply.verdict),
+                "label": reply.label,
+                "reason": reply.reason,
+                "violates": list(reply.violates),
+                "after": reply.after,
+                "message": message(reply.turn),
+                "source": _source(reply.turn.source),
+            }
+            for reply in example.replies
+        ],
+        "source": _source(example.source),
+    }
+
+
+def _provision(provision: Provision | None) -> dict[str, Any] | None:
+    if provision is None:
+        return None
+    return {"id": provision.id, "title": provision.title, "fields": _plain(dict(provision.fields))}
+
+
+def _prompts(prompts: PromptFile) -> dict[str, Any]:
+    return {
+        "id": prompts.id,
+        "key": prompts.key,
+        "file": prompts.source.file,
+        "passage": _passage(prompts.passage),
+    }
+
+
+def _passage(passage: Passage) -> dict[str, Any]:
+    return {"text": passage.text, "source": _source(passage.source)}
+
+
+def _source(span: SourceSpan) -> dict[str, Any]:
+    return dict(span.to_json())
+
+
+def _plain(value: Any) -> Any:
+    """Typed field values as JSON: tuples (an order's levels, many values) as arrays."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,164 @@
+"""Examples and prompts in the diff: the two Model Spec releases, rule by rule on small specs,
+and the `constitution diff --grammar` command (JSON valid against the diff schema)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from compiler.cli import cli
+from compiler.diff.result import schema as diff_schema
+from compiler.diff.rules import DEFAULT_LEVELS, RULES, Level, LevelEntry, Levels, rule_kinds
+from compiler.examples.compile import compile_examples
+from compiler.examples.diff import diff_examples
+from compiler.examples.diff_rules import EXAMPLE_RULES
+from compiler.examples.model import ExampleSet
+
+REPO = Path(__file__).resolve().parent.parent.parent
+GRAMMAR = REPO / "examples" / "model-spec.yaml"
+SYNTAX = """examples:
+  title: Example
+  fence: xml
+  roles: [user, assistant]
+  comparison: comparison
+  labels: {GOOD: good, BAD: bad}
+  prompts: {folder: prompts}
+"""
+
+
+def _spec(root: Path, chapter: str, prompts: dict[str, str] | None = None) -> Path:
+    root.mkdir()
+    (root / "constitution.yaml").write_text(SYNTAX, "utf-8")
+    (root / "rules.md").write_text(chapter, "utf-8")
+    (root / "prompts").mkdir()
+    for key, text in (prompts or {}).items():
+        (root / "prompts" / f"{key}.md").write_text(text, "utf-8")
+    return root
+
+
+def _examples(spec: Path) -> ExampleSet:
+    result = compile_examples(spec)
+    assert result.examples is not None, [d.format() for d in result.diagnostics]
+    return result.examples
+
+
+def _example(title: str, reply: str, label: str = "GOOD", user: str = "Hi") -> str:
+    return (
+        f"**Example**: {title}\n\n~~~xml\n<user>\n{user}\n</user>\n<comparison>\n"
+        f"<assistant> <!-- {label} -->\n{reply}\n</assistant>\n</comparison>\n~~~\n\n"
+    )
+
+
+PROMPT = "Prompts for [^{key}]:\n\n**Example**: p\n\n~~~xml\n<user>\n{text}\n</user>\n~~~\n"
+
+
+def test_the_rules_are_the_diffs_own() -> None:
+    for rule, (level, _) in EXAMPLE_RULES.items():
+        assert RULES[rule][0] is Level(level)
+        assert rule_kinds(rule) == {rule.split("-", 1)[0]}
+
+
+def test_each_rule_reports_its_change(tmp_path: Path) -> None:
+    old = _spec(
+        tmp_path / "old",
+        "# A {#a}\n\nPassage[^k] and another[^gone].\n\n"
+        + _example("kept", "Hello")
+        + _example("flips", "Sure.")
+        + _example("reworded", "Hello there")
+        + _example("retitled-old", "Yo", user="Retitle me")
+        + _example("dropped", "Bye")
+        + "# B {#b}\n\n"
+        + _example("travels", "Moving"),
+        {"k": PROMPT.format(key="k", text="one"), "gone": PROMPT.format(key="gone", text="x")},
+    )
+    new = _spec(
+        tmp_path / "new",
+        "# A {#a}\n\nPassage reworded[^k], and a new one[^fresh].\n\n"
+        + _example("kept", "Hello")
+        + _example("flips", "Sure.", label="BAD")
+        + _example("reworded", "Hello, there", label="GOOD")
+        + _example("retitled-old", "Yo", user="Retitle me changed")
+        + _example("travels", "Moving")
+        + _example("born", "Hi!")
+        + "# B {#b}\n\n",
+        {"k": PROMPT.format(key="k", text="two"), "fresh": PROMPT.format(key="fresh", text="y")},
+    )
+    changes = diff_examples(_examples(old), _examples(new), DEFAULT_LEVELS)
+    found = {(c.rule, c.level.value, c.id) for c in changes}
+    assert found == {
+        ("example-verdict-changed", "breaking", "a-example-2"),
+        ("example-replies-changed", "substantive", "a-example-3"),
+        ("example-conversation-changed", "substantive", "a-example-4"),
+        ("example-removed", "substantive", "a-example-5"),
+        ("example-moved", "substantive", "a-example-5"),
+        ("example-added", "substantive", "a-example-6"),
+        ("prompts-removed", "substantive", "prompts-gone"),
+        ("prompts-added", "substantive", "prompts-fresh"),
+        ("prompts-passage-changed", "substantive", "prompts-k"),
+        ("prompts-changed", "substantive", "prompts-k"),
+    }
+    moved = next(c for c in changes if c.rule == "example-moved")
+    assert (moved.old_value, moved.new_value) == ("b", "a")
+    flipped = next(c for c in changes if c.rule == "example-verdict-changed")
+    assert (flipped.old_value, flipped.new_value) == ("good", "bad")
+
+
+def test_a_project_sets_the_levels(tmp_path: Path) -> None:
+    old = _spec(tmp_path / "old", "# A {#a}\n\n" + _example("t", "Yes", "GOOD"))
+    new = _spec(tmp_path / "new", "# A {#a}\n\n" + _example("t", "Yes", "BAD"))
+    levels = Levels([LevelEntry("example-verdict-changed", Level.SUBSTANTIVE)])
+    (change,) = diff_examples(_examples(old), _examples(new), levels)
+    assert (change.rule, change.level) == ("example-verdict-changed", Level.SUBSTANTIVE)
+
+
+def test_the_model_spec_releases_report_their_changed_examples_and_prompts(
+    corpus_dir: Path,
+) -> None:
+    specs = [
+        corpus_dir / "openai-model-spec" / v / "model_spec.md" for v in ("2025-02-12", "2025-04-11")
+    ]
+    old, new = (compile_examples(spec, GRAMMAR).examples for spec in specs)
+    assert old is not None and new is not None
+    changes = diff_examples(old, new, DEFAULT_LEVELS)
+    # Independently: the examples whose fence differs between the releases, by title.
+    fences = [_fences(spec.read_text("utf-8")) for spec in specs]
+    changed_titles = {t for t, body in fences[1].items() if fences[0].get(t, body) != body}
+    reported = {c.message.split("'")[1] for c in changes if c.kind == "example"}
+    assert changed_titles and reported == changed_titles
+    # The passages carrying a footnote that were reworded.
+    lines = [spec.read_text("utf-8").split("\n") for spec in specs]
+    keys = {
+        key: [[ln for ln in side if f"[^{key}]" in ln] for side in lines]
+        for key in {k for ln in lines[1] for k in re.findall(r"\[\^(\w+)\]", ln)}
+    }
+    reworded = {key for key, (a, b) in keys.items() if a != b}
+    assert reworded
+    assert {c.id for c in changes if c.rule == "prompts-passage-changed"} == {
+        f"prompts-{key}" for key in reworded
+    }
+
+
+def _fences(text: str) -> dict[str, list[str]]:
+    """Each example title with the text of the fences under it, in order."""
+    found: dict[str, list[str]] = {}
+    pattern = r"^\*\*Example\*\*: ([^\n]*)\n\n~~~xml\n(.*?)\n~~~$"
+    for match in re.finditer(pattern, text, re.M | re.S):
+        found.setdefault(match[1].strip(), []).append(match[2])
+    return found
+
+
+def test_constitution_diff_reports_them(corpus_dir: Path) -> None:
+    specs = [
+        str(corpus_dir / "openai-model-spec" / v / "model_spec.md")
+        for v in ("2025-02-12", "2025-04-11")
+    ]
+    run = CliRunner().invoke(cli, ["diff", *specs, "--grammar", str(GRAMMAR), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    jsonschema.Draft202012Validator(diff_schema()).validate(document)
+    kinds = {c["kind"] for c in document["changes"]}
+    assert {"example", "prompts"} <= kinds
