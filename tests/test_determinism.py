@@ -119,7 +119,7 @@ def test_release_is_byte_identical_and_dated_by_source_date_epoch(
         cwd = tmp_path / f"run{number}"
         cwd.mkdir()
         releases = tmp_path / f"releases{number}"
-        run(["release", "1.0.0", str(spec), "--releases-dir", str(releases)], cwd, env)
+        run(["release", "2.0.0", str(spec), "--releases-dir", str(releases)], cwd, env)
         trees.append(digest_tree(releases))
     assert trees[0] == trees[1]
     released = (tmp_path / "releases0" / "index.json").read_text("utf-8")

@@ -276,7 +276,7 @@ def test_the_repository_index_is_the_migrated_format_1_index(repo_root: Path) ->
         == hashlib.sha256((releases / "1.0.0.json").read_bytes()).hexdigest()
     )
     entries, problems = verify_releases(releases)
-    assert problems == [] and [e.version for e in entries] == ["1.0.0"]
+    assert problems == [] and [e.version for e in entries] == ["1.0.0", "2.0.0"]
     assert index.to_bytes() == (releases / "index.json").read_bytes()
 
 
