@@ -376,9 +376,11 @@ def test_nav_has_three_parts_and_releases(visit: Visit) -> None:
     overview = nav.locator("a.md-nav__link[href='./']")
     assert "9 min" in overview.inner_text()
     # A release is in the nav, with previous and next like a chapter.
-    visit.goto("versions/1.0.0/")
+    # Releases are listed newest first, after the Changes page.
+    visit.goto("versions/2.0.0/")
     footer = visit.page.locator("nav.md-footer__inner")
     assert "Changes" in footer.locator(".md-footer__link--prev").inner_text()
+    assert "Version 1.0.0" in footer.locator(".md-footer__link--next").inner_text()
 
 
 def test_annotations_are_named_as_every_link_to_them(visit: Visit) -> None:
