@@ -157,6 +157,9 @@ def test_generated_pages_exist_with_their_content(repo_site: Path) -> None:
     assert core.index('id="broadly-safe"') < core.index('id="broadly-ethical"')
     assert core.index('id="compliant-with-guidelines"') < core.index('id="genuinely-helpful"')
     assert '<svg class="cc-diagram cc-diagram--holistic"' in core
+    # A principal is a list item: shown on its page with its bold name, as in the chapter.
+    principals = (repo_site / "principals-and-trust/index.html").read_text(encoding="utf-8")
+    assert "<p><strong>Anthropic</strong>: We are the entity" in principals
     assert "weighed together" in core.replace("</text><text", " ").replace(
         ">together", "> together"
     )

@@ -105,7 +105,14 @@ class PageInputs:
         where = self.ranges.get(ident)
         if where is None:
             node = self.model.get(ident)
-            return f"<p>{escape(node.text)}</p>\n" if node is not None and node.text else ""
+            if node is None or not node.text:
+                return ""
+            text = escape(node.text)
+            if node.title and node.text.startswith(f"{node.title}:"):
+                # The bold phrase that opens it, as in the chapter (its title).
+                title = escape(node.title)
+                text = f"<strong>{title}</strong>{text[len(title) :]}"
+            return f"<p>{text}</p>\n"
         quiet = replace(context, anchors=False)
         return render_tokens(self.tokens[where.file][where.start : where.end], quiet).html
 
