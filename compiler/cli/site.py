@@ -172,7 +172,8 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
         _fail([refusal], fmt, f"site      {_shown(target)} was left as it was")
 
     started = time.monotonic()
-    result = compile_spec(docs_dir, validate_output=False)
+    # Compiled under the path as shown, so that diagnostics name files as `check` does.
+    result = compile_spec(Path(shown), validate_output=False)
     if not result.ok:
         report(result, fmt)
         click.echo(f"compile   {shown}: failed; the site was not built", err=True)
