@@ -14,10 +14,10 @@ from ..grammar.types import FieldSpec, FieldValue
 from ..model import SourceSpan
 from .align import longest_increasing
 from .fields import BUILTIN_RULES, compare
-from .hunks import Nature, classify, hunks, together
+from .hunks import Hunk, Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
 from .nodes import Node, as_document, diff_kinds, nodes
-from .redlines import Segment, redline
+from .redlines import SKIP, Segment, redline, starts
 from .result import Change, DiffResult, Position, Side
 from .rules import (
     DEFAULT_LEVELS,
@@ -257,7 +257,7 @@ class _Differ:
         """A node's text changes, one entry per changed sentence (`hunks`), each where it is:
         a rewording at `rule`, an editorial edit as ``text-editorial``; the changes of
         typography alone (quotes, spaces) together, as one ``text-editorial``."""
-        parts = hunks(segments)
+        parts = [part for part in hunks(segments) if not self._in_spans(pair, part)]
         typography = [part for part in parts if classify(part) is Nature.TYPOGRAPHY]
         entries = [
             (part.segments, part, classify(part)) for part in parts if part not in typography
@@ -277,6 +277,36 @@ class _Differ:
                 old_position=pair.old.position_at(part.old_at),
                 new_position=pair.new.position_at(part.new_at),
             )
+
+    def _in_spans(self, pair: Pair, part: Hunk) -> bool:
+        """True when every edit of `part` lies inside one span node annotated in the text, on
+        both sides: the span node reports it as its own change (the more specific one)."""
+        if not pair.old.spans or not pair.new.spans:
+            return False
+        old_spans = {self._map(i): (start, end) for i, start, end in pair.old.spans}
+        new_spans = {i: (start, end) for i, start, end in pair.new.spans}
+        at = starts(part.segments)
+        inside: set[str] | None = None
+        for segment, (old_at, new_at) in zip(part.segments, at, strict=True):
+            if segment.op in ("equal", SKIP):
+                continue
+            if segment.partner >= 0:
+                return False
+            old_end = old_at + (len(segment.text) if segment.op == "delete" else 0)
+            new_end = new_at + (len(segment.text) if segment.op == "insert" else 0)
+            holding = {
+                i
+                for i, (start, end) in new_spans.items()
+                if start <= new_at
+                and new_end <= end
+                and i in old_spans
+                and old_spans[i][0] <= old_at
+                and old_end <= old_spans[i][1]
+            }
+            inside = holding if inside is None else inside & holding
+            if not inside:
+                return False
+        return bool(inside)
 
     def _map(self, ident: str) -> str:
         return self.renamed.get(ident, ident)

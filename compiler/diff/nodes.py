@@ -5,12 +5,21 @@ and typed fields, so that the differ compares content, never the format it was w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ..document import Document, DocumentInfo, from_json
+from ..document import (
+    Admonition,
+    Block,
+    Document,
+    DocumentInfo,
+    ListBlock,
+    Paragraph,
+    Quote,
+    from_json,
+)
 from ..document import Node as ModelNode
 from ..grammar.types import FieldValue, Form, KindSpec
 from .result import Position
@@ -46,6 +55,9 @@ class Node:
     order: where its own text skips lines."""
     spec: KindSpec | None = None
     """Its kind as its document's grammar declares it (its label, whether it is binding)."""
+    spans: tuple[tuple[str, int, int], ...] = ()
+    """The span nodes written inside its paragraphs: (id, start, end) in its own text, whose
+    changes are the span nodes' own (`compiler.diff.differ`)."""
 
     @property
     def own_text(self) -> str:
@@ -153,5 +165,35 @@ def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]
             )
         )
         spec = document.kinds.get(model.kind)
-        by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec)
+        by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec, _spans(model))
     return result
+
+
+def _spans(model: ModelNode) -> tuple[tuple[str, int, int], ...]:
+    """Where the span nodes annotated in `model`'s paragraphs stand in its own text: each
+    paragraph is found in the text after the one before it, its parts in it."""
+    found: list[tuple[str, int, int]] = []
+    at = 0
+    for paragraph in _paragraphs(model.blocks):
+        start = model.text.find(paragraph.text, at) if paragraph.text else -1
+        if start < 0:
+            continue
+        at = start
+        for part in paragraph.parts:
+            if part.node is not None:
+                found.append((part.node, at, at + len(part.text)))
+            at += len(part.text)
+        at = start + len(paragraph.text)
+    return tuple(found)
+
+
+def _paragraphs(blocks: Iterable[Block]) -> Iterator[Paragraph]:
+    """The paragraphs of `blocks` in reading order (a child node's are in the child)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _paragraphs(item.blocks)
+        elif isinstance(block, Quote | Admonition):
+            yield from _paragraphs(block.blocks)
