@@ -162,3 +162,27 @@ def test_constitution_diff_reports_them(corpus_dir: Path) -> None:
     jsonschema.Draft202012Validator(diff_schema()).validate(document)
     kinds = {c["kind"] for c in document["changes"]}
     assert {"example", "prompts"} <= kinds
+
+
+def test_a_change_inside_a_conversation_is_the_examples_not_its_sections(
+    tmp_path: Path,
+) -> None:
+    """A section's own text excludes its examples (title and fence): the compiled JSON holds a
+    node block where each stood, and the diff reports a change in a conversation once, as the
+    example's."""
+    old = _spec(tmp_path / "old", "# A {#a}\n\nIntro stays.\n\n" + _example("t", "Yes, I can."))
+    new = _spec(tmp_path / "new", "# A {#a}\n\nIntro stays.\n\n" + _example("t", "No, I can't."))
+    run = CliRunner().invoke(cli, ["compile", str(old), "-o", str(tmp_path / "a.json")])
+    assert run.exit_code == 0, run.output
+    (section,) = [
+        n for n in json.loads((tmp_path / "a.json").read_text("utf-8"))["nodes"] if n["id"] == "a"
+    ]
+    assert section["text"] == "Intro stays."
+    assert section["blocks"] == [
+        {"type": "paragraph", "text": "Intro stays."},
+        {"type": "node", "id": "a-example-1"},
+    ]
+    run = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    changes = json.loads(run.stdout)["changes"]
+    assert [(c["rule"], c["id"]) for c in changes] == [("example-replies-changed", "a-example-1")]
