@@ -84,10 +84,15 @@ def test_every_change_to_declared_kinds_is_reported_at_its_level() -> None:
 def test_orders_over_declared_kinds_say_a_tie_made_or_broken() -> None:
     messages = [c.message for c in kinds_diff().changes if c.rule.startswith("priority-")]
     assert messages == [
-        "priority 'principal-trust' order anthropic > operators > users → "
-        "anthropic > operators users (a tie made)",
-        "priority 'honesty-order' order non-deceptive non-manipulative > truthful → "
-        "non-deceptive > non-manipulative > truthful (a tie broken)",
+        "priority 'principal-trust': order of principals changed: anthropic > operators > "
+        "users → anthropic > operators users (a tie made)",
+        "priority 'honesty-order': order of honesty components changed: non-deceptive "
+        "non-manipulative > truthful → non-deceptive > non-manipulative > truthful (a tie broken)",
+    ]
+    ordered = [c.to_json()["ordered"] for c in kinds_diff().changes if c.field == "order"]
+    assert ordered == [
+        {"kind": "principal", "label": "Principals"},
+        {"kind": "honesty", "label": "Honesty components"},
     ]
 
 
@@ -266,7 +271,7 @@ def published_diff_schemas() -> list[tuple[tuple[int, int, int], dict[str, Any]]
 
 def test_the_diff_schema_keeps_the_contract_of_the_last_published_one() -> None:
     versions = published_diff_schemas()
-    assert [v for v, _ in versions][-2:] == [(2, 0, 0), (3, 0, 0)]
+    assert [v for v, _ in versions][-3:] == [(2, 0, 0), (3, 0, 0), (3, 1, 0)]
     current = schema()
     assert version_problems(versions[-1][1], current) == []
     assert compare_schemas(versions[-1][1], current) == []  # the published copy is today's
@@ -276,13 +281,21 @@ def test_the_diff_schema_keeps_the_contract_of_the_last_published_one() -> None:
 
 
 def test_declared_kinds_needed_a_new_major_version() -> None:
-    (_, old), (_, new) = published_diff_schemas()[-2:]
+    versions = dict(published_diff_schemas())
+    old, new = versions[2, 0, 0], versions[3, 0, 0]
     changes = compare_schemas(old, new)
     assert required_bump(changes) == "major"
     breaking = {(c.rule, c.path) for c in changes if c.level == "breaking"}
     assert ("enum-widened", "/changes/*/kind") in breaking
     assert ("required-added", "/changes/*/kind_label") in breaking
     assert version_problems(old, new) == []
+
+
+def test_naming_the_kind_an_order_orders_is_a_minor_version() -> None:
+    versions = dict(published_diff_schemas())
+    changes = compare_schemas(versions[3, 0, 0], versions[3, 1, 0])
+    assert required_bump(changes) == "minor"
+    assert version_problems(versions[3, 0, 0], versions[3, 1, 0]) == []
 
 
 # --- the real pair --------------------------------------------------------------------------

@@ -103,6 +103,7 @@ class _Differ:
         segments: tuple[Segment, ...] = (),
         old_position: Position | None = None,
         new_position: Position | None = None,
+        ordered: tuple[str, str] | None = None,
     ) -> None:
         """Report a change at the level in force for it (`binding` overrides whether the node
         counts as binding), unless the project ignores it."""
@@ -133,6 +134,7 @@ class _Differ:
             old=old_position,
             new=new_position,
             redline=segments,
+            ordered=ordered,
         )
         ignored = self.levels.ignored(rule, (node.id, old_id))
         if ignored is not None:
@@ -364,8 +366,25 @@ class _Differ:
                         field_name="order",
                     )
 
+    def _ordered(self, pair: Pair) -> tuple[str, str] | None:
+        """The kind that the order `pair` states orders, and how its grammar names its nodes."""
+        for document, ident in ((self.new_doc, pair.new.id), (self.old_doc, pair.old.id)):
+            for order in document.orders:
+                if order.id == ident:
+                    return self._kind_named(order.kind)
+        return None
+
+    def _kind_named(self, kind: str) -> tuple[str, str]:
+        """A kind and how the grammars name its nodes (``Core values``)."""
+        for document in (self.new_doc, self.old_doc):
+            spec = document.kinds.get(kind)
+            if spec is not None and (spec.plural or spec.label):
+                return kind, spec.plural or spec.label
+        return kind, kind
+
     def _ranks(self) -> None:
         pairs = self.pairs["property"]
+        ordered = self._kind_named("property")
         by_old = sorted(pairs, key=lambda p: (_rank(p.old), p.old.index))
         by_new = sorted(pairs, key=lambda p: (_rank(p.new), p.new.index))
         old_place = {id(p): position for position, p in enumerate(by_old)}
@@ -377,22 +396,27 @@ class _Differ:
             self._emit(
                 "rank-changed" if reordered else "rank-renumbered",
                 pair.new,
-                f"property '{pair.new.id}' rank {old_rank} → {new_rank}"
-                + (" (its place among the core values changed)" if reordered else ""),
+                f"{_named(pair.new)} '{pair.new.id}' rank {old_rank} → {new_rank}"
+                + (f" (its place among the {_lower(ordered[1])} changed)" if reordered else ""),
                 pair=pair,
                 field_name="rank",
+                ordered=ordered,
                 old_value=old_rank,
                 new_value=new_rank,
             )
 
     def _priority(self, pair: Pair) -> None:
+        ordered = self._ordered(pair)
+        order = f"order of {_lower(ordered[1])}" if ordered is not None else "order"
+        named = f"{_named(pair.new)} '{pair.new.id}'"
         old_mode, new_mode = pair.old.field("mode"), pair.new.field("mode")
         if old_mode != new_mode:
             self._emit(
                 "priority-mode-changed",
                 pair.new,
-                f"priority '{pair.new.id}' mode {old_mode} → {new_mode}",
+                f"{named}: mode of the {order} changed: {old_mode} → {new_mode}",
                 pair=pair,
+                ordered=ordered,
                 field_name="mode",
                 old_value=old_mode,
                 new_value=new_mode,
@@ -411,8 +435,9 @@ class _Differ:
         self._emit(
             rule,
             pair.new,
-            f"priority '{pair.new.id}' order {_order(old_levels)} → {_order(new_levels)}{tie}",
+            f"{named}: {order} changed: {_order(old_levels)} → {_order(new_levels)}{tie}",
             pair=pair,
+            ordered=ordered,
             field_name="order",
             old_value=pair.old.ids("order"),
             new_value=new_flat,
@@ -623,6 +648,11 @@ def _named(node: Node) -> str:
     """How a change names a node's kind: a built-in kind by its name, as its rules do
     (``property``); a kind the spec declares by its label (``Instructable behavior``)."""
     return node.kind if node.kind in KINDS else node.kind_label
+
+
+def _lower(words: str) -> str:
+    """A kind's plural inside a sentence: ``core values`` (an acronym keeps its case)."""
+    return words if words[1:2].isupper() else words[:1].lower() + words[1:]
 
 
 def _titled(node: Node) -> str:
