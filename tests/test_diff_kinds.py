@@ -6,6 +6,7 @@ gives them, orders' ties made and broken; entries name the kind by its label. Th
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -155,16 +156,53 @@ def test_ajv_strict_accepts_the_json(ajv, tmp_path: Path) -> None:  # type: igno
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_without_the_grammars_levels_the_documents_kinds_are_still_compared() -> None:
-    """Two compiled documents alone (no constitution.yaml): their kinds tables name the
-    declared kinds, whose fields are compared typed, at the rules' default levels."""
+def test_without_the_grammar_file_the_new_documents_kinds_carry_the_levels() -> None:
+    """Two compiled documents alone (no constitution.yaml): the new one's kinds table (schema
+    3.1.0) names the declared kinds and carries each field's diff levels, so the fields are
+    compared typed at the levels the grammar declares (risk: 'raised: breaking')."""
     old, new = compiled(CASE / "old"), compiled(CASE / "new")
+    risk = next(
+        field
+        for kind in new["kinds"]
+        if kind["name"] == "behavior"
+        for field in kind["fields"]
+        if field["name"] == "risk"
+    )
+    assert risk["diff"] == {"changed": "substantive", "raised": "breaking", "lowered": "editorial"}
     result = diff_documents(from_json(old), new, Side("old"), Side("new"), DEFAULT_LEVELS)
     found = {(c.rule, c.id): c.level.value for c in result.changes}
-    assert found[("field-raised", "crude-language")] == "substantive"
+    assert found[("field-raised", "crude-language")] == "breaking"
+    assert found[("field-lowered", "dietary-advice")] == "editorial"
     assert found[("node-added", "drug-warnings")] == "substantive"
     assert found[("node-removed", "no-drastic-actions")] == "breaking"
     assert found[("node-text-changed", "never-deny")] == "breaking"  # the kind is binding
+    assert [(c.rule, c.level.value, c.id) for c in result.changes] == [
+        (c.rule, c.level.value, c.id) for c in kinds_diff().changes
+    ]
+
+
+def _as_3_0_0(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` as schema 3.0.0 wrote it: its fields carry no diff levels."""
+    old = copy.deepcopy(document)
+    old["$schema"] = old["$schema"].replace("/3.1.0/", "/3.0.0/")
+    for kind in old["kinds"]:
+        for field in kind["fields"]:
+            del field["diff"]
+    return old
+
+
+def test_an_older_document_takes_the_levels_of_the_grammar_given() -> None:
+    """A new side of schema 3.0.0 carries no levels: those of the grammar given (the CLI's
+    --grammar or the project's file) apply, else the default grammar's."""
+    old, new = compiled(CASE / "old"), _as_3_0_0(compiled(CASE / "new"))
+    alone = diff_documents(old, new, Side("old"), Side("new"), DEFAULT_LEVELS)
+    found = {(c.rule, c.id): c.level.value for c in alone.changes}
+    assert found[("field-raised", "crude-language")] == "substantive"
+    given, problems = load_levels(CASE / "new" / "constitution.yaml")
+    assert problems == []
+    with_grammar = diff_documents(old, new, Side("old"), Side("new"), given)
+    found = {(c.rule, c.id): c.level.value for c in with_grammar.changes}
+    assert found[("field-raised", "crude-language")] == "breaking"
 
 
 def test_a_renamed_declared_node_is_a_rename(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from ..document import Node as ModelNode
 from ..grammar.types import FieldSpec, FieldValue
 from ..model import SourceSpan
 from .align import longest_increasing
-from .fields import BUILTIN_RULES, compare
+from ..grammar.load import default_grammar
+from .fields import BUILTIN_RULES, compare, declared_fields, grammar_entries, grammar_levels
 from .hunks import Hunk, Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
 from .nodes import Node, as_document, diff_kinds, nodes
@@ -683,9 +684,29 @@ def diff_documents(
     schema 1.x or 2.0.0: a diff across the change of schema compares content), most severe
     first, at the `levels` in force (a project's, or the defaults); the changes they ignore set
     apart."""
-    differ = _Differ(as_document(old), as_document(new), levels)
+    old_doc, new_doc = as_document(old), as_document(new)
+    differ = _Differ(old_doc, new_doc, levels_in_force(levels, new_doc))
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)
+
+
+def levels_in_force(levels: Levels, new: Document) -> Levels:
+    """The field levels in force, under the project's entries: those that the new document's
+    grammar carries (schema 3.1.0 and later, and every document compiled here), over those of
+    the grammar `levels` holds (``--grammar``, or the project's file), else of the default
+    grammar. An older document carries none: the grammar `levels` holds sets them all."""
+    base = levels if levels.grammar else grammar_levels(levels, default_grammar())
+    if not new.kinds or _version(new) < (3, 1, 0):
+        return base
+    carried = new.grammar
+    return base.with_grammar(
+        (*base.grammar, *grammar_entries(carried)), {**base.fields, **declared_fields(carried)}
+    )
+
+
+def _version(document: Document) -> tuple[int, ...]:
+    found = document.source_version
+    return tuple(int(part) for part in found.split(".")) if found else (0,)
 
 
 def side_of(label: str, document: Document | Mapping[str, Any]) -> Side:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..grammar.types import DiffLevel, FieldSpec, FieldType, Form, Grammar
-from .rules import Level, LevelEntry, Selector
+from .rules import Level, LevelEntry, Levels, Selector
 
 #: Built-in fields: (kind, field) -> the rules that report a change to it, each with the part
 #: of the field's levels that applies (``changed``, ``added``, ``removed``...), and a selector.
@@ -67,6 +67,21 @@ def grammar_entries(grammar: Grammar) -> tuple[LevelEntry, ...]:
             selector = Selector(kind=kind, field=f"fields.{spec.name}")
             entries.append(LevelEntry(rule, level_of(spec, part), selector, origin=origin))
     return tuple(entries)
+
+
+def declared_fields(grammar: Grammar) -> dict[tuple[str, str], FieldSpec]:
+    """The fields `grammar` declares beyond the built-in ones, by (kind, name)."""
+    return {
+        (kind.name, spec.name): spec
+        for kind in grammar.kinds.values()
+        for spec in kind.fields
+        if not spec.builtin
+    }
+
+
+def grammar_levels(levels: Levels, grammar: Grammar) -> Levels:
+    """`levels` with the field levels that `grammar` declares under the project's entries."""
+    return levels.with_grammar(grammar_entries(grammar), declared_fields(grammar))
 
 
 _PARTS = {

@@ -381,6 +381,13 @@ class Levels:
         self._defaults = _by_rule((*DEFAULT_ENTRIES, *self.grammar))
         self._ignored = {(entry.rule, entry.id): entry for entry in self.ignores}
 
+    def with_grammar(
+        self, grammar: Iterable[LevelEntry], fields: Mapping[tuple[str, str], FieldSpec]
+    ) -> Levels:
+        """These levels with another grammar's field levels (`grammar`) and declared `fields`
+        under the project's entries."""
+        return Levels(self.entries, self.ignores, self.source, grammar, fields)
+
     def level(self, rule: str, facts: Facts) -> Level:
         """The project's most specific matching entry (the later one of equals), else the most
         specific default refinement, else the rule's level."""
