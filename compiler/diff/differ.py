@@ -10,10 +10,10 @@ from typing import Any
 from ..collector import without_cycle_collection
 from ..document import Document
 from ..document import Node as ModelNode
+from ..grammar.load import default_grammar
 from ..grammar.types import FieldSpec, FieldValue
 from ..model import SourceSpan
 from .align import longest_increasing
-from ..grammar.load import default_grammar
 from .fields import BUILTIN_RULES, compare, declared_fields, grammar_entries, grammar_levels
 from .hunks import Hunk, Nature, classify, hunks, together
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
