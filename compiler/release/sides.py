@@ -72,9 +72,12 @@ class LoadedSide:
         return from_json(self.document)
 
 
-def load_side(argument: str, *, releases_dir: Path, cwd: Path | None = None) -> LoadedSide:
+def load_side(
+    argument: str, *, releases_dir: Path, cwd: Path | None = None, grammar_file: Path | None = None
+) -> LoadedSide:
     """Resolve a diff side: ``git:REV[:PATH]``, a released ``X.Y.Z``, a compiled ``.json``, or a
-    spec directory or Markdown file. Raises `SideError` when it names nothing."""
+    spec directory or Markdown file (compiled with `grammar_file` when given, ``--grammar``).
+    Raises `SideError` when it names nothing."""
     if argument.startswith("git:"):
         return _git_side(argument, cwd or Path.cwd())
     path = Path(argument) if cwd is None else cwd / argument
@@ -86,7 +89,7 @@ def load_side(argument: str, *, releases_dir: Path, cwd: Path | None = None) -> 
             "name a spec directory or file, a compiled .json, a version from "
             f"{releases_dir / INDEX_FILE}, or git:REV",
         )
-    document, diagnostics = read_document(path)
+    document, diagnostics = read_document(path, grammar_file=grammar_file)
     return LoadedSide(argument, document, diagnostics)
 
 
