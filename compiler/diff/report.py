@@ -14,7 +14,8 @@ from ..model import SourceSpan
 from .hunks import Hunk, Nature, classify, hunks, together
 from .match import Pair
 from .nodes import Node, diff_kinds, nodes
-from .redlines import SKIP, Segment, redline, starts
+from .redline_views import starts
+from .redlines import SKIP, Segment, redline
 from .result import Change, Position
 from .rules import DOCUMENT, KINDS, Facts, IgnoreEntry, Levels, node_rule
 from .words import is_editorial

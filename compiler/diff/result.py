@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..emit import packaged_schema
-from .redlines import Segment, redline_json
+from .redline_views import redline_json
+from .redlines import Segment
 from .rules import BUMPS, LEVELS, IgnoreEntry, Level
 
 SCHEMA_FILE = "diff.schema.json"
