@@ -6,6 +6,7 @@ gives them, orders' ties made and broken; entries name the kind by its label. Th
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -32,6 +33,7 @@ from compiler.diff import (
 )
 from compiler.diff.rules import rule_kinds
 from compiler.document import from_json
+from compiler.grammar.load import default_grammar
 from compiler.pipeline import compile_spec
 from compiler.schema_compat import compare_schemas, required_bump, schema_version, version_problems
 
@@ -438,3 +440,58 @@ def test_a_declared_node_moved_or_retitled(
         compiled(CASE / "old"), compiled(spec), Side("old"), Side("new"), DEFAULT_LEVELS
     )
     assert [(c.rule, c.level.value, c.message) for c in result.changes] == expected
+
+
+# --- the diff's layout (issue 11) -----------------------------------------------------------
+
+
+def _diff_modules() -> list[Path]:
+    return sorted((ROOT / "compiler" / "diff").glob("*.py"))
+
+
+def test_no_diff_module_or_class_is_too_long() -> None:
+    for path in _diff_modules():
+        tree = ast.parse(path.read_text("utf-8"))
+        assert len(path.read_text("utf-8").splitlines()) <= 500, path.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                assert node.end_lineno is not None
+                assert node.end_lineno - node.lineno < 200, (path.name, node.name)
+
+
+def test_the_diff_names_no_kind_it_reads_them_from_the_grammar() -> None:
+    """No built-in kind's name is a literal in compiler/diff/ (docstrings aside): the kinds and
+    their roles (headings, ranks, orders, binding values) come from the default grammar. The
+    one name that is also a field (a node's ``section``) appears only as a field."""
+    kinds = set(default_grammar().kinds)
+    found = []
+    for path in _diff_modules():
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        fields = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.keyword) and node.arg == "field_name"
+        }
+        fields |= {
+            id(item)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "FIELDS" for t in node.targets)
+            for item in ast.walk(node.value)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and node.value in kinds
+                and id(node) not in docstrings | fields
+            ):
+                found.append(f"{path.name}:{node.lineno} {node.value!r}")
+    assert found == []

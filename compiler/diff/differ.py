@@ -14,6 +14,7 @@ from typing import Any
 from ..collector import without_cycle_collection
 from ..document import Document
 from ..grammar.load import default_grammar
+from ..grammar.types import TitleSource
 from .field_changes import FieldChanges
 from .fields import declared_fields, grammar_entries, grammar_levels
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
@@ -22,8 +23,10 @@ from .orders import OrderChanges
 from .report import ANCHOR, named, shown, under
 from .result import Change, DiffResult, Side
 from .rules import (
+    BUILTIN_KINDS,
     DEFAULT_LEVELS,
     DOCUMENT,
+    HEADING,
     KINDS,
     LEVELS,
     Levels,
@@ -44,7 +47,7 @@ class _Differ(OrderChanges, FieldChanges):
             added = [n for i, n in new_nodes.items() if i not in old_nodes]
             contents = {id(node): content_of(node) for node in (*removed, *added)}
             renames = match_renames(removed, added, contents)
-            if kind == "section":
+            if kind == HEADING:
                 renames += aligned_sections(
                     self.old_nodes, self.new_nodes, pairs, renames, contents
                 )
@@ -115,25 +118,25 @@ class _Differ(OrderChanges, FieldChanges):
                 old_value=old.id,
                 new_value=new.id,
             )
-        if kind in ("section", "property"):
-            self._text_change(f"{kind}-title-changed", new, pair, "title", old.label, new.label)
-        if kind == "definition":
-            self._text_change("definition-term-changed", new, pair, "term", old.label, new.label)
-        if kind not in KINDS:
+        builtin = BUILTIN_KINDS.get(kind) if kind in KINDS else None
+        if builtin is None:
             rule = node_rule(kind, "title-changed")
             self._text_change(rule, new, pair, "title", old.label, new.label)
+        elif builtin.title.sources:  # a definition's title is its term
+            sources = builtin.title.sources
+            word = builtin.title.attribute if TitleSource.ATTRIBUTE in sources else "title"
+            rule = node_rule(kind, f"{word}-changed")
+            self._text_change(rule, new, pair, word, old.label, new.label)
         rule = node_rule(kind, "text-changed")
         self._text_change(rule, new, pair, "text", old.own_text, new.own_text)
-        if kind == "section":
+        if kind == HEADING:
             self._parent(pair)
         else:
             self._moved(pair)
-        if kind == "priority":
-            self._priority(pair)
-        elif kind == "constraint":
-            self._constraint(pair)
-        elif kind == "rationale":
-            self._id_list_change(pair, "justifies", "rationale-justifies-changed")
+        if builtin is not None and builtin.order is not None:
+            self._priority(pair, builtin.order)
+        elif builtin is not None:
+            self._builtin_fields(pair, builtin)
         self._attributes(pair)
         self._declared_fields(pair)
         self._links(pair)

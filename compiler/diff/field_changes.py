@@ -7,51 +7,63 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..grammar.types import FieldSpec, FieldValue
+from ..grammar.types import FieldSpec, FieldType, FieldValue, KindSpec
 from .fields import BUILTIN_RULES, compare
 from .match import Pair
 from .report import Reporter, named, shown, titled
-from .rules import KINDS
+from .rules import KINDS, RANKED
 
 
 class FieldChanges(Reporter):
     """The comparisons of fields, for `compiler.diff.differ`."""
 
-    def _constraint(self, pair: Pair) -> None:
-        old_kind, new_kind = pair.old.field("kind"), pair.new.field("kind")
-        if old_kind != new_kind:
+    def _builtin_fields(self, pair: Pair, kind: KindSpec) -> None:
+        """The built-in fields of `kind` that rules of their own report (`BUILTIN_RULES`): an
+        enumeration (a constraint's kind), a list of ids that narrows or widens (its concerns)
+        or changes (a rationale's justifications). Orders and ranks are `OrderChanges`'."""
+        for spec in kind.fields:
+            rules = {part: rule for rule, part, _ in BUILTIN_RULES.get((kind.name, spec.name), ())}
+            if not rules or (kind.name, spec.name) == (RANKED.kind, RANKED.field):
+                continue
+            if spec.type is not FieldType.REFERENCE:
+                self._value_change(pair, spec.name, rules["changed"])
+            elif "removed" in rules:
+                self._narrowed_or_widened(pair, spec.name, rules["removed"], rules["added"])
+            else:
+                self._id_list_change(pair, spec.name, rules["changed"])
+
+    def _value_change(self, pair: Pair, name: str, rule: str) -> None:
+        old_value, new_value = pair.old.field(name), pair.new.field(name)
+        if old_value != new_value:
             self._emit(
-                "constraint-kind-changed",
+                rule,
                 pair.new,
-                f"constraint '{pair.new.id}' kind {old_kind} → {new_kind}",
+                f"{named(pair.new)} '{pair.new.id}' {name} {old_value} → {new_value}",
                 pair=pair,
                 binding=pair.old.binding,  # what was binding may no longer be
-                field_name="kind",
-                old_value=old_kind,
-                new_value=new_kind,
+                field_name=name,
+                old_value=old_value,
+                new_value=new_value,
             )
-        old = {self._map(i) for i in pair.old.ids("concerns")}
-        new = set(pair.new.ids("concerns"))
+
+    def _narrowed_or_widened(self, pair: Pair, name: str, narrowed: str, widened: str) -> None:
+        old = {self._map(i) for i in pair.old.ids(name)}
+        new = set(pair.new.ids(name))
         if old - new:
-            self._emit(
-                "constraint-concerns-narrowed",
-                pair.new,
-                f"constraint '{pair.new.id}' no longer concerns {', '.join(sorted(old - new))}",
-                pair=pair,
-                field_name="concerns",
-                old_value=pair.old.ids("concerns"),
-                new_value=pair.new.ids("concerns"),
-            )
+            rule, words = narrowed, f"no longer {name} {', '.join(sorted(old - new))}"
         elif new - old:
-            self._emit(
-                "constraint-concerns-widened",
-                pair.new,
-                f"constraint '{pair.new.id}' now also concerns {', '.join(sorted(new - old))}",
-                pair=pair,
-                field_name="concerns",
-                old_value=pair.old.ids("concerns"),
-                new_value=pair.new.ids("concerns"),
-            )
+            rule, words = widened, f"now also {name} {', '.join(sorted(new - old))}"
+        else:
+            return
+        self._emit(
+            rule,
+            pair.new,
+            f"{named(pair.new)} '{pair.new.id}' {words}",
+            pair=pair,
+            field_name=name,
+            old_value=pair.old.ids(name),
+            new_value=pair.new.ids(name),
+        )
 
     def _id_list_change(self, pair: Pair, key: str, rule: str) -> None:
         old = [self._map(i) for i in pair.old.ids(key)]

@@ -23,7 +23,7 @@ from ..document import (
 from ..document import Node as ModelNode
 from ..grammar.types import FieldValue, Form, KindSpec
 from .result import Position
-from .rules import BINDING, KINDS
+from .rules import BINDING, HEADING, KINDS
 
 
 def as_document(data: Document | Mapping[str, Any]) -> Document:
@@ -161,7 +161,7 @@ def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]
             sorted(
                 (child.source.line, max(child.source.end_line, child.source.line))
                 for child in document.children(model.id)
-                if child.kind != "section" and child.text
+                if child.kind != HEADING and child.text
             )
         )
         spec = document.kinds.get(model.kind)
