@@ -130,9 +130,9 @@ class _Differ(OrderChanges, FieldChanges):
         rule = node_rule(kind, "text-changed")
         self._text_change(rule, new, pair, "text", old.own_text, new.own_text)
         if kind == HEADING:
-            self._parent(pair)
+            self._moved(pair, pair.old.parent, pair.new.parent, field_name="parent")
         else:
-            self._moved(pair)
+            self._moved(pair, pair.old.section, pair.new.section, field_name="section")
         if builtin is not None and builtin.order is not None:
             self._priority(pair, builtin.order)
         elif builtin is not None:
@@ -141,35 +141,22 @@ class _Differ(OrderChanges, FieldChanges):
         self._declared_fields(pair)
         self._links(pair)
 
-    def _parent(self, pair: Pair) -> None:
-        old_parent = pair.old.parent
-        new_parent = pair.new.parent
-        mapped = self._map(old_parent) if old_parent is not None else None
-        if mapped != new_parent:
-            self._emit(
-                "section-moved",
-                pair.new,
-                f"section '{pair.new.id}' moved from {under(mapped)} to {under(new_parent)}",
-                pair=pair,
-                field_name="parent",
-                old_value=old_parent,
-                new_value=new_parent,
-            )
-
-    def _moved(self, pair: Pair) -> None:
-        old_section = pair.old.section
-        new_section = pair.new.section
-        mapped = self._map(old_section) if old_section is not None else None
-        if mapped != new_section:
+    def _moved(
+        self, pair: Pair, old_value: str | None, new_value: str | None, *, field_name: str
+    ) -> None:
+        """A node whose place (a section's ``parent``, another node's ``section``) is another
+        node than before (renames followed)."""
+        mapped = self._map(old_value) if old_value is not None else None
+        if mapped != new_value:
             self._emit(
                 node_rule(pair.new.kind, "moved"),
                 pair.new,
                 f"{named(pair.new)} '{pair.new.id}' moved from {under(mapped)} to "
-                f"{under(new_section)}",
+                f"{under(new_value)}",
                 pair=pair,
-                field_name="section",
-                old_value=old_section,
-                new_value=new_section,
+                field_name=field_name,
+                old_value=old_value,
+                new_value=new_value,
             )
 
 

@@ -97,21 +97,20 @@ class Reporter:
         return self.renamed.get(ident, ident)
 
     def _added(self, node: Node) -> None:
-        self._emit(
-            node_rule(node.kind, "added"),
-            node,
-            f"{named(node)} '{node.id}' added{titled(node)}",
-            new_position=node.position,
-            segments=(Segment("insert", node.own_text),) if node.own_text else (),
-        )
+        self._one_side(node, "added", "insert")
 
     def _removed(self, node: Node) -> None:
+        self._one_side(node, "removed", "delete")
+
+    def _one_side(self, node: Node, what: str, op: str) -> None:
+        """A node only one side has: its text whole, as inserted or deleted."""
         self._emit(
-            node_rule(node.kind, "removed"),
+            node_rule(node.kind, what),
             node,
-            f"{named(node)} '{node.id}' removed{titled(node)}",
-            old_position=node.position,
-            segments=(Segment("delete", node.own_text),) if node.own_text else (),
+            f"{named(node)} '{node.id}' {what}{titled(node)}",
+            segments=(Segment(op, node.own_text),) if node.own_text else (),
+            old_position=node.position if op == "delete" else None,
+            new_position=node.position if op == "insert" else None,
         )
 
     # --- one matched node ------------------------------------------------------------------
