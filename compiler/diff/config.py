@@ -82,7 +82,7 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
         return Levels(), reader.problems  # not YAML, or not readable
     # The kinds the file declares (as far as they could be read) are kinds levels may name;
     # the grammar's own problems are reported when the 'diff' section has none.
-    grammar, grammar_problems = loads_grammar(path.read_text("utf-8"), shown)
+    grammar, grammar_problems = loads_grammar(reader.text or "", shown)  # the same text
     kinds = [kind.name for kind in grammar.kinds.values() if kind.form is not Form.LINK]
     entries: list[LevelEntry] = []
     ignores: list[IgnoreEntry] = []

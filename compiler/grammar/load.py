@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from ..declarations import DECLARATIONS_FILE, MAX_BYTES
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics, suggest
 from ..reader import read_spec
 from .consistency import check_kinds
@@ -44,10 +45,8 @@ from .types import (
 )
 from .yamlnodes import Settings, YamlReader, parse_yaml, plain
 
-GRAMMAR_FILE = "constitution.yaml"
+GRAMMAR_FILE = DECLARATIONS_FILE
 """The declarations file's name, at the root of a directory spec."""
-MAX_BYTES = 256 * 1024
-"""A declarations file longer than this (in characters) is refused."""
 MAX_DEPTH = 12
 """Deepest nesting of mappings and lists."""
 MAX_KINDS = 48
