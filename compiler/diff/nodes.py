@@ -171,11 +171,12 @@ def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]
 
 def _spans(model: ModelNode) -> tuple[tuple[str, int, int], ...]:
     """Where the span nodes annotated in `model`'s paragraphs stand in its own text: each
-    paragraph is found in the text after the one before it, its parts in it."""
+    paragraph that holds one is found in the text after the one before it (its own text joins
+    its paragraphs' texts as they are), its parts in it."""
     found: list[tuple[str, int, int]] = []
     at = 0
     for paragraph in _paragraphs(model.blocks):
-        start = model.text.find(paragraph.text, at) if paragraph.text else -1
+        start = model.text.find(paragraph.text, at) if paragraph.parts else -1
         if start < 0:
             continue
         at = start
