@@ -161,7 +161,9 @@ def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]
             sorted(
                 (child.source.line, max(child.source.end_line, child.source.line))
                 for child in document.children(model.id)
-                if child.kind != HEADING and child.text
+                if child.kind != HEADING
+                and child.text
+                and child.source.file == model.source.file  # a prompts file is elsewhere
             )
         )
         spec = document.kinds.get(model.kind)

@@ -227,3 +227,19 @@ def test_one_file_specs_compiled_with_a_grammar_diff_as_json(tmp_path: Path) -> 
     assert run.exit_code == 0, run.output
     changes = json.loads(run.stdout)["changes"]
     assert [(c["rule"], c["id"]) for c in changes] == [("example-verdict-changed", "a-example-1")]
+
+
+def test_a_text_change_is_placed_at_its_line_whatever_the_prompts_files(tmp_path: Path) -> None:
+    """A prompts node is a child of the passage's section but stands in another file: its lines
+    do not move the place of the section's own changes."""
+    prompts = {"k": PROMPT.format(key="k", text="one\n" + "more\n" * 30)}
+    chapter = "# A {#a}\n\nPassage[^k].\n\nThe last sentence is old.\n"
+    old = _spec(tmp_path / "old", chapter, prompts)
+    new = _spec(tmp_path / "new", chapter.replace("is old", "is new"), prompts)
+    run = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    (change,) = json.loads(run.stdout)["changes"]
+    assert (change["rule"], change["new"]) == (
+        "section-text-changed",
+        {"file": "rules.md", "line": 5},
+    )
