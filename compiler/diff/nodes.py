@@ -13,14 +13,17 @@ from typing import Any
 from ..document import (
     Admonition,
     Block,
+    Code,
     Document,
     DocumentInfo,
     ListBlock,
     Paragraph,
     Quote,
+    Table,
     from_json,
 )
 from ..document import Node as ModelNode
+from ..extract.blocks import block_text
 from ..grammar.types import FieldValue, Form, KindSpec
 from .result import Position
 from .rules import BINDING, HEADING, KINDS
@@ -70,14 +73,15 @@ class Node:
 
     def position_at(self, offset: int) -> Position:
         """Where the character at `offset` of its own text was written: the node's first line
-        of text (after its heading or its fence), the lines of its own text before `offset`,
-        and the lines of the annotations nested before that. Exact for paragraphs; lists and
-        code blocks, written more densely than their text, make it approximate."""
+        of text (after its heading or its fence), the lines of its own text before `offset`
+        and those its text leaves out (`_unwritten`), and the lines of the annotations nested
+        before that. Exact for paragraphs, code blocks and call-outs; lists written more densely
+        than their text make it approximate."""
         where = self.position
         if not where.line:
             return where
         line = where.line + {"heading": 2, "block": 1}.get(self.model.granularity, 0)
-        line += self.own_text.count("\n", 0, offset)
+        line += self.own_text.count("\n", 0, offset) + _unwritten(self.model.blocks, offset)
         for first, last in self.children:
             if first > line:
                 break
@@ -169,6 +173,30 @@ def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]
         spec = document.kinds.get(model.kind)
         by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec, _spans(model))
     return result
+
+
+#: The lines of a block that its text leaves out: a code block's fences, a call-out's first line
+#: (``!!! note``), a table's separator row.
+_UNWRITTEN: dict[type, int] = {Code: 2, Admonition: 1, Table: 1}
+
+
+def _unwritten(blocks: Iterable[Block], offset: int) -> int:
+    """The lines written before `offset` of the text of `blocks` (`blocks_text`) that the
+    text leaves out: all of them for the blocks before the one that holds it, its first one
+    for that block."""
+    lines = at = 0
+    for block in blocks:
+        text = block_text(block)
+        if not text:
+            continue
+        if at:
+            at += 2  # the blank line between blocks
+        if at > offset:
+            break
+        missing = _UNWRITTEN.get(type(block), 0)
+        at += len(text)
+        lines += missing if at < offset else min(missing, 1)
+    return lines
 
 
 def _spans(model: ModelNode) -> tuple[tuple[str, int, int], ...]:
