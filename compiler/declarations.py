@@ -18,9 +18,12 @@ import yaml
 
 from .diagnostics import Diagnostic, suggest
 from .reader import decode
+from .spec_files import DECLARATIONS_FILE
 
-DECLARATIONS_FILE = "constitution.yaml"
-#: A declarations file larger than this is refused: it holds a few settings, not data.
+__all__ = ["DECLARATIONS_FILE", "MAX_BYTES", "YamlReader", "declarations_path", "read_declarations"]
+
+#: A declarations file larger than this is refused: it holds a few settings, not data (the
+#: grammar's limit too, `compiler.grammar.load`).
 MAX_BYTES = 256 * 1024
 #: The top-level sections, and what they declare.
 SECTIONS: dict[str, str] = {
@@ -49,6 +52,8 @@ class YamlReader:
     """The file as the user named it."""
     problems: list[Diagnostic]
     seen: set[int]
+    text: str | None = None
+    """The file's text, once read and decoded: the grammar is read from it too."""
 
     def problem(self, code: str, message: str, node: Any, hint: str) -> None:
         mark = node.start_mark
@@ -166,6 +171,7 @@ def read_declarations(path: Path, display: str) -> tuple[dict[str, Any], YamlRea
     reader.problems.extend(problems)
     if text is None:
         return {}, reader
+    reader.text = text
     try:
         root = yaml.compose(text, Loader=_BASE_LOADER)
     except yaml.MarkedYAMLError as err:

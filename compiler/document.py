@@ -49,6 +49,7 @@ from .grammar.load import default_grammar
 from .grammar.orders import Order, Precedence, find_precedence, modes_json, outranks
 from .grammar.schema import GENERIC_ID
 from .grammar.types import (
+    FieldDiff,
     FieldSpec,
     FieldType,
     FieldValue,
@@ -675,6 +676,8 @@ def _field_from_json(data: Mapping[str, Any], base: FieldSpec | None) -> FieldSp
         values["aliases"] = tuple(data["aliases"].items())
     if "targets" in data:
         values["targets"] = tuple(data["targets"])
+    if "diff" in data:  # since 3.1.0
+        values["diff"] = FieldDiff.from_json(data["diff"])
     if base is not None:
         return dataclasses.replace(base, **values)
     return FieldSpec(**values)

@@ -64,7 +64,7 @@ def rules_of(result: DiffResult) -> list[tuple[str, str]]:
 
 def test_the_diff_schema_is_a_valid_2020_12_schema() -> None:
     Draft202012Validator.check_schema(schema())
-    assert schema()["$id"].endswith("/diff/3.0.0/diff.schema.json")
+    assert schema()["$id"].endswith("/diff/3.1.0/diff.schema.json")
 
 
 RENDERED: dict[str, Callable[[DiffResult], str]] = {

@@ -163,13 +163,16 @@ def test_a_tie_made_or_broken_in_an_order_is_a_change() -> None:
         (
             "priority-order-changed",
             "breaking",
-            "priority 'core' order safe > ethical > helpful → safe ethical > helpful (a tie made)",
+            "priority 'core': order of properties changed: safe > ethical > helpful → "
+            "safe ethical > helpful (a tie made)",
         )
     ]
     broken = diff_documents(tied, ranked, Side("tied"), Side("ranked"))
     assert [c.message for c in broken.changes] == [
-        "priority 'core' order safe ethical > helpful → safe > ethical > helpful (a tie broken)"
+        "priority 'core': order of properties changed: safe ethical > helpful → "
+        "safe > ethical > helpful (a tie broken)"
     ]
+    assert made.changes[0].to_json()["ordered"] == {"kind": "property", "label": "Properties"}
 
 
 def test_declared_fields_of_2_0_0_documents_are_compared_typed(levels: Levels) -> None:

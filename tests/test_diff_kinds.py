@@ -6,6 +6,8 @@ gives them, orders' ties made and broken; entries name the kind by its label. Th
 
 from __future__ import annotations
 
+import ast
+import copy
 import json
 import re
 import shutil
@@ -31,6 +33,7 @@ from compiler.diff import (
 )
 from compiler.diff.rules import rule_kinds
 from compiler.document import from_json
+from compiler.grammar.load import default_grammar
 from compiler.pipeline import compile_spec
 from compiler.schema_compat import compare_schemas, required_bump, schema_version, version_problems
 
@@ -84,10 +87,15 @@ def test_every_change_to_declared_kinds_is_reported_at_its_level() -> None:
 def test_orders_over_declared_kinds_say_a_tie_made_or_broken() -> None:
     messages = [c.message for c in kinds_diff().changes if c.rule.startswith("priority-")]
     assert messages == [
-        "priority 'principal-trust' order anthropic > operators > users → "
-        "anthropic > operators users (a tie made)",
-        "priority 'honesty-order' order non-deceptive non-manipulative > truthful → "
-        "non-deceptive > non-manipulative > truthful (a tie broken)",
+        "priority 'principal-trust': order of principals changed: anthropic > operators > "
+        "users → anthropic > operators users (a tie made)",
+        "priority 'honesty-order': order of honesty components changed: non-deceptive "
+        "non-manipulative > truthful → non-deceptive > non-manipulative > truthful (a tie broken)",
+    ]
+    ordered = [c.to_json()["ordered"] for c in kinds_diff().changes if c.field == "order"]
+    assert ordered == [
+        {"kind": "principal", "label": "Principals"},
+        {"kind": "honesty", "label": "Honesty components"},
     ]
 
 
@@ -150,16 +158,53 @@ def test_ajv_strict_accepts_the_json(ajv, tmp_path: Path) -> None:  # type: igno
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_without_the_grammars_levels_the_documents_kinds_are_still_compared() -> None:
-    """Two compiled documents alone (no constitution.yaml): their kinds tables name the
-    declared kinds, whose fields are compared typed, at the rules' default levels."""
+def test_without_the_grammar_file_the_new_documents_kinds_carry_the_levels() -> None:
+    """Two compiled documents alone (no constitution.yaml): the new one's kinds table (schema
+    3.1.0) names the declared kinds and carries each field's diff levels, so the fields are
+    compared typed at the levels the grammar declares (risk: 'raised: breaking')."""
     old, new = compiled(CASE / "old"), compiled(CASE / "new")
+    risk = next(
+        field
+        for kind in new["kinds"]
+        if kind["name"] == "behavior"
+        for field in kind["fields"]
+        if field["name"] == "risk"
+    )
+    assert risk["diff"] == {"changed": "substantive", "raised": "breaking", "lowered": "editorial"}
     result = diff_documents(from_json(old), new, Side("old"), Side("new"), DEFAULT_LEVELS)
     found = {(c.rule, c.id): c.level.value for c in result.changes}
-    assert found[("field-raised", "crude-language")] == "substantive"
+    assert found[("field-raised", "crude-language")] == "breaking"
+    assert found[("field-lowered", "dietary-advice")] == "editorial"
     assert found[("node-added", "drug-warnings")] == "substantive"
     assert found[("node-removed", "no-drastic-actions")] == "breaking"
     assert found[("node-text-changed", "never-deny")] == "breaking"  # the kind is binding
+    assert [(c.rule, c.level.value, c.id) for c in result.changes] == [
+        (c.rule, c.level.value, c.id) for c in kinds_diff().changes
+    ]
+
+
+def _as_3_0_0(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` as schema 3.0.0 wrote it: its fields carry no diff levels."""
+    old = copy.deepcopy(document)
+    old["$schema"] = old["$schema"].replace("/3.1.0/", "/3.0.0/")
+    for kind in old["kinds"]:
+        for field in kind["fields"]:
+            del field["diff"]
+    return old
+
+
+def test_an_older_document_takes_the_levels_of_the_grammar_given() -> None:
+    """A new side of schema 3.0.0 carries no levels: those of the grammar given (the CLI's
+    --grammar or the project's file) apply, else the default grammar's."""
+    old, new = compiled(CASE / "old"), _as_3_0_0(compiled(CASE / "new"))
+    alone = diff_documents(old, new, Side("old"), Side("new"), DEFAULT_LEVELS)
+    found = {(c.rule, c.id): c.level.value for c in alone.changes}
+    assert found[("field-raised", "crude-language")] == "substantive"
+    given, problems = load_levels(CASE / "new" / "constitution.yaml")
+    assert problems == []
+    with_grammar = diff_documents(old, new, Side("old"), Side("new"), given)
+    found = {(c.rule, c.id): c.level.value for c in with_grammar.changes}
+    assert found[("field-raised", "crude-language")] == "breaking"
 
 
 def test_a_renamed_declared_node_is_a_rename(tmp_path: Path) -> None:
@@ -266,7 +311,7 @@ def published_diff_schemas() -> list[tuple[tuple[int, int, int], dict[str, Any]]
 
 def test_the_diff_schema_keeps_the_contract_of_the_last_published_one() -> None:
     versions = published_diff_schemas()
-    assert [v for v, _ in versions][-2:] == [(2, 0, 0), (3, 0, 0)]
+    assert [v for v, _ in versions][-3:] == [(2, 0, 0), (3, 0, 0), (3, 1, 0)]
     current = schema()
     assert version_problems(versions[-1][1], current) == []
     assert compare_schemas(versions[-1][1], current) == []  # the published copy is today's
@@ -276,13 +321,21 @@ def test_the_diff_schema_keeps_the_contract_of_the_last_published_one() -> None:
 
 
 def test_declared_kinds_needed_a_new_major_version() -> None:
-    (_, old), (_, new) = published_diff_schemas()[-2:]
+    versions = dict(published_diff_schemas())
+    old, new = versions[2, 0, 0], versions[3, 0, 0]
     changes = compare_schemas(old, new)
     assert required_bump(changes) == "major"
     breaking = {(c.rule, c.path) for c in changes if c.level == "breaking"}
     assert ("enum-widened", "/changes/*/kind") in breaking
     assert ("required-added", "/changes/*/kind_label") in breaking
     assert version_problems(old, new) == []
+
+
+def test_naming_the_kind_an_order_orders_is_a_minor_version() -> None:
+    versions = dict(published_diff_schemas())
+    changes = compare_schemas(versions[3, 0, 0], versions[3, 1, 0])
+    assert required_bump(changes) == "minor"
+    assert version_problems(versions[3, 0, 0], versions[3, 1, 0]) == []
 
 
 # --- the real pair --------------------------------------------------------------------------
@@ -387,3 +440,58 @@ def test_a_declared_node_moved_or_retitled(
         compiled(CASE / "old"), compiled(spec), Side("old"), Side("new"), DEFAULT_LEVELS
     )
     assert [(c.rule, c.level.value, c.message) for c in result.changes] == expected
+
+
+# --- the diff's layout (issue 11) -----------------------------------------------------------
+
+
+def _diff_modules() -> list[Path]:
+    return sorted((ROOT / "compiler" / "diff").glob("*.py"))
+
+
+def test_no_diff_module_or_class_is_too_long() -> None:
+    for path in _diff_modules():
+        tree = ast.parse(path.read_text("utf-8"))
+        assert len(path.read_text("utf-8").splitlines()) <= 500, path.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                assert node.end_lineno is not None
+                assert node.end_lineno - node.lineno < 200, (path.name, node.name)
+
+
+def test_the_diff_names_no_kind_it_reads_them_from_the_grammar() -> None:
+    """No built-in kind's name is a literal in compiler/diff/ (docstrings aside): the kinds and
+    their roles (headings, ranks, orders, binding values) come from the default grammar. The
+    one name that is also a field (a node's ``section``) appears only as a field."""
+    kinds = set(default_grammar().kinds)
+    found = []
+    for path in _diff_modules():
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        fields = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.keyword) and node.arg == "field_name"
+        }
+        fields |= {
+            id(item)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "FIELDS" for t in node.targets)
+            for item in ast.walk(node.value)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and node.value in kinds
+                and id(node) not in docstrings | fields
+            ):
+                found.append(f"{path.name}:{node.lineno} {node.value!r}")
+    assert found == []

@@ -29,7 +29,7 @@ from compiler.diff import (
     redline,
     rules_table,
 )
-from compiler.diff.redlines import redline_json
+from compiler.diff.redline_views import redline_json
 from compiler.diff.result import JSON_CONTEXT_WORDS
 from compiler.diff.rules import Facts
 from compiler.pipeline import compile_sources

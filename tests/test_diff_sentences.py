@@ -191,3 +191,39 @@ def test_release_1_0_0_against_spec_in_2_0_0_reports_the_same_changes(
         return [(c.rule, c.level.value, c.id, c.message) for c in items]
 
     assert summary(across.changes) == summary(changes)
+
+
+_NESTED = (
+    "Before stays. [Claude should never deny it is Claude.]{#deny .constraint kind=hard} "
+    "After stays.\n\n- An item stays.\n- [The second item is old.]{#item .definition term=x}\n\n"
+    "::: rationale {#why justifies=deny}\nThe block's text is old.\n:::"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "ident"),
+    [
+        ("never deny", "never directly deny", "constraint-text-changed", "deny"),
+        ("second item is old", "second item is new", "definition-text-changed", "item"),
+        ("block's text is old", "block's text is new", "rationale-text-changed", "why"),
+        ("Before stays.", "Before is new.", "section-text-changed", "text"),
+        ("After stays.", "After is new.", "section-text-changed", "text"),
+        ("An item stays.", "An item is new.", "section-text-changed", "text"),
+    ],
+)
+def test_a_sentence_changed_in_a_node_is_reported_once_as_the_nodes(
+    old: str, new: str, rule: str, ident: str
+) -> None:
+    """A span, list item or block node's sentence is its node's change, not its section's too;
+    a sentence outside every node stays a change of the section's text."""
+    result = diff_documents(doc(_NESTED), doc(_NESTED.replace(old, new)), Side("old"), Side("new"))
+    assert [(c.rule, c.id) for c in result.changes] == [(rule, ident)]
+
+
+def test_a_sentence_changed_inside_and_outside_a_span_is_reported_by_both() -> None:
+    new = _NESTED.replace("never deny", "never directly deny").replace("After stays", "After")
+    result = diff_documents(doc(_NESTED), doc(new), Side("old"), Side("new"))
+    assert sorted((c.rule, c.id) for c in result.changes) == [
+        ("constraint-text-changed", "deny"),
+        ("section-text-changed", "text"),
+    ]

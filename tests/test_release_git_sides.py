@@ -287,3 +287,25 @@ def test_a_git_side_reports_what_check_reports(
     assert side == ["git:HEAD:" + line for line in expected]
     assert code == 1 and expected and diff_code == 1
     assert "logo.png" not in diffed or case == "an image that is not one"
+
+
+def test_a_git_side_is_compiled_with_its_own_grammar(repo: Path, no_disk: None) -> None:
+    """A revision's constitution.yaml declares its kinds and their fields' levels: the git side
+    is compiled with it (read from git, as its chapters are), else with --grammar."""
+    (repo / "spec" / "constitution.yaml").write_text(
+        "kinds:\n  rule:\n    fields:\n      strength:\n        type: enum\n"
+        "        ordered: true\n        values: [strong, weak]\n"
+        "        diff: {changed: substantive, lowered: breaking}\n",
+        "utf-8",
+    )
+    (repo / "spec" / "02-rules.md").write_text(
+        "# Rules {#rules}\n\n::: rule {#r1 strength=strong}\nA rule.\n:::\n", "utf-8"
+    )
+    git(repo, "add", "spec")
+    git(repo, "commit", "-q", "-m", "rules")
+    chapter = repo / "spec" / "02-rules.md"
+    chapter.write_text(chapter.read_text("utf-8").replace("strong", "weak"), "utf-8")
+    git(repo, "commit", "-q", "-am", "weaker")
+    code, out, err = run("diff", "git:HEAD~1", "git:HEAD")
+    assert (code, err) == (0, ""), out
+    assert "BREAKING field-lowered: Rule 'r1': Strength strong → weak (lowered)" in out

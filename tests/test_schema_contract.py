@@ -388,10 +388,24 @@ def test_3_0_0_adds_conversations_and_the_example_kinds() -> None:
     versions = dict(published())
     old = json.loads(versions[(2, 0, 0)].read_text(encoding="utf-8"))
     new = json.loads(versions[(3, 0, 0)].read_text(encoding="utf-8"))
-    assert new == schema()
     changes = compare_schemas(old, new)
     assert {(c.level, c.rule, c.path) for c in changes if c.level != "editorial"} == {
         ("breaking", "oneOf-widened", "#/$defs/block"),
         ("breaking", "enum-widened", "#/$defs/kind/form"),
     }
+    assert version_problems(old, new) == []
+
+
+def test_3_1_0_adds_each_fields_diff_levels() -> None:
+    """The grammar in the JSON carries each field's diff levels (`diff`), so that a diff of two
+    compiled documents needs no grammar file: a new optional property, hence a minor version."""
+    versions = dict(published())
+    old = json.loads(versions[(3, 0, 0)].read_text(encoding="utf-8"))
+    new = json.loads(versions[(3, 1, 0)].read_text(encoding="utf-8"))
+    assert new == schema()
+    changes = compare_schemas(old, new)
+    assert {(c.level, c.rule, c.path) for c in changes if c.level != "editorial"} == {
+        ("addition", "property-added", "#/$defs/kind/fields/*/diff"),
+    }
+    assert required_bump(changes) == "minor"
     assert version_problems(old, new) == []

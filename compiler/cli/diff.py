@@ -12,6 +12,7 @@ from ..diff import (
     LEVELS,
     RENDERERS,
     Level,
+    diff_documents,
     levels_file,
     load_levels,
     render_text,
@@ -19,8 +20,11 @@ from ..diff import (
     summary_line,
     terminal_safe,
 )
+from ..diff.fields import grammar_levels
+from ..examples.diff import add_example_changes
 from ..fsutil import OutputError, write_output
-from ..release import DEFAULT_SPEC, SideError, diff_sides, load_index, load_side
+from ..grammar.load import load_grammar
+from ..release import DEFAULT_SPEC, SideError, load_index, load_side
 from .examples import grammar_option
 from .release import (
     config_option,
@@ -66,8 +70,9 @@ from .release import (
 )
 @config_option
 @grammar_option(
-    "The declarations file whose 'examples:' section says how the specs write their worked "
-    "examples (default: --config, else NEW's constitution.yaml); their changes are reported too."
+    "The declarations file (constitution.yaml) to compile spec sides with (default: each spec's "
+    "own): its kinds, its example syntax (worked examples and prompts are then compared too) and "
+    "its fields' diff levels, for sides compiled before schema 3.1.0."
 )
 @releases_option
 @diagnostics_option
@@ -114,22 +119,24 @@ def diff_command(
                 "(e.g. constitution diff git:HEAD spec)"
             )
         old = latest.version
+    if grammar_file is not None:  # its field levels, for sides that do not carry theirs
+        grammar, grammar_problems = load_grammar(file=grammar_file)
+        levels = grammar_levels(levels, grammar)
+        level_problems += grammar_problems
     try:
-        sides = [load_side(arg, releases_dir=releases_dir) for arg in (old, new or "spec")]
+        sides = [
+            load_side(arg, releases_dir=releases_dir, grammar_file=grammar_file)
+            for arg in (old, new or "spec")
+        ]
     except SideError as error:
         usage_error(error)
     problems = [*level_problems, *(d for side in sides for d in side.diagnostics)]
     report_problems(problems, diagnostics_format)
     if has_errors(problems):
         sys.exit(1)
-    result = diff_sides(sides[0], sides[1], levels)
-    from ..examples.diff import add_example_changes  # examples and prompts (issue 16)
-
-    grammar = grammar_file or levels_file(config, spec)
-    example_problems = add_example_changes(result, old, new or "spec", grammar, levels)
-    report_problems(example_problems, diagnostics_format)
-    if has_errors(example_problems):
-        sys.exit(1)
+    models = [side.model for side in sides]
+    result = diff_documents(models[0], models[1], sides[0].side, sides[1].side, levels)
+    add_example_changes(result, models[0], models[1], levels)  # examples and prompts (issue 16)
     if fmt == "text":
         use_color = (sys.stdout.isatty() and output is None) if color is None else color
         text = render_text(result, color=use_color)

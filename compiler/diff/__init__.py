@@ -5,17 +5,21 @@ detected), every change classified by a stable rule id at the level in force, wi
 or a loaded release); the `render_*` functions turn its result into text, Markdown, HTML or JSON.
 The package, from the bottom up:
 
-- `rules`: rule ids, levels, the defaults and a project's `Levels`; `fields`: the levels of field
+- `rules`: rule ids, levels, the defaults and a project's `Levels`, and the built-in kinds' roles
+  read from the default grammar (no module of the diff names a kind); `fields`: the levels of field
   changes from the grammar (`FieldSpec.diff`) and typed comparison of declared fields; `config`:
   reading a project's levels from its ``constitution.yaml`` (the ``diff:`` section and the
   grammar);
 - `words`: normalised words, spelling fixes, editorial edits; `align`: linear-cost sequence
   alignment; `lossless` (edits slid to word boundaries), `moves` (moved blocks) and `redlines`:
-  grouped redlines, context and line structure; `hunks`: a redline cut into changed sentences,
+  grouped redlines; `redline_views`: context, JSON and line structure; `hunks`: a redline cut into changed sentences,
   each reported as its own change, where it is (typography alone: one change per node);
 - `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document, read
-  through the typed model (`compiler.document`, schema 1.x or 2.0.0);
-  `match`: renames and retitled sections; `differ`: the comparison;
+  through the typed model (`compiler.document`, schema 1.x to 3.x), with where the span nodes
+  in their text stand; `match`: renames and retitled sections; `report` (the diff's state, and
+  how a change is reported), `orders` (orders, ranks, places) and `field_changes` (fields,
+  attributes, links): the comparison, joined in `differ` (which also picks the field levels in
+  force: those the new document carries, since schema 3.1.0);
 - `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the
   ``constitution diff`` command is in `compiler.cli.diff`.
 """

@@ -32,7 +32,7 @@ from ..declarations import BOOL, STR, YamlReader, declarations_path, read_declar
 from ..diagnostics import Diagnostic, has_errors, suggest
 from ..grammar.load import loads_grammar
 from ..grammar.types import Form
-from .fields import grammar_entries
+from .fields import grammar_levels
 from .rules import (
     DOCUMENT,
     KINDS,
@@ -82,7 +82,7 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
         return Levels(), reader.problems  # not YAML, or not readable
     # The kinds the file declares (as far as they could be read) are kinds levels may name;
     # the grammar's own problems are reported when the 'diff' section has none.
-    grammar, grammar_problems = loads_grammar(path.read_text("utf-8"), shown)
+    grammar, grammar_problems = loads_grammar(reader.text or "", shown)  # the same text
     kinds = [kind.name for kind in grammar.kinds.values() if kind.form is not Form.LINK]
     entries: list[LevelEntry] = []
     ignores: list[IgnoreEntry] = []
@@ -98,13 +98,7 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
     problems = [*reader.problems, *grammar_problems]
     if has_errors(problems):
         return Levels(), problems
-    declared = {
-        (kind.name, spec.name): spec
-        for kind in grammar.kinds.values()
-        for spec in kind.fields
-        if not spec.builtin
-    }
-    return Levels(entries, ignores, shown, grammar_entries(grammar), declared), problems
+    return grammar_levels(Levels(entries, ignores, shown), grammar), problems
 
 
 def _entry_fields(

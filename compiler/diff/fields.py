@@ -21,27 +21,35 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..grammar.types import DiffLevel, FieldSpec, FieldType, Form, Grammar
-from .rules import Level, LevelEntry, Selector
+from .rules import Level, LevelEntry, Levels, Selector, rule_kinds
+
+#: The rules of the built-in fields: (rule, field, the part of the field's levels that applies
+#: (``changed``, ``added``, ``removed``...), selector). The kind is the one the rule names
+#: (`rule_kinds`): ``constraint-kind-changed`` reports a constraint's ``kind``.
+_FIELD_RULES: tuple[tuple[str, str, str, Selector], ...] = (
+    ("rank-changed", "rank", "changed", Selector()),
+    ("rank-renumbered", "rank", "changed", Selector()),
+    ("priority-mode-changed", "mode", "changed", Selector()),
+    ("priority-order-changed", "order", "changed", Selector()),
+    ("priority-order-extended", "order", "added", Selector()),
+    ("constraint-kind-changed", "kind", "changed", Selector(binding=True)),
+    ("constraint-concerns-narrowed", "concerns", "removed", Selector()),
+    ("constraint-concerns-widened", "concerns", "added", Selector()),
+    ("rationale-justifies-changed", "justifies", "changed", Selector()),
+)
+
+
+def _builtin_rules() -> dict[tuple[str, str], tuple[tuple[str, str, Selector], ...]]:
+    table: dict[tuple[str, str], tuple[tuple[str, str, Selector], ...]] = {}
+    for rule, name, part, selector in _FIELD_RULES:
+        for kind in rule_kinds(rule):
+            table[kind, name] = (*table.get((kind, name), ()), (rule, part, selector))
+    return table
+
 
 #: Built-in fields: (kind, field) -> the rules that report a change to it, each with the part
-#: of the field's levels that applies (``changed``, ``added``, ``removed``...), and a selector.
-BUILTIN_RULES: dict[tuple[str, str], tuple[tuple[str, str, Selector], ...]] = {
-    ("property", "rank"): (
-        ("rank-changed", "changed", Selector()),
-        ("rank-renumbered", "changed", Selector()),
-    ),
-    ("priority", "mode"): (("priority-mode-changed", "changed", Selector()),),
-    ("priority", "order"): (
-        ("priority-order-changed", "changed", Selector()),
-        ("priority-order-extended", "added", Selector()),
-    ),
-    ("constraint", "kind"): (("constraint-kind-changed", "changed", Selector(binding=True)),),
-    ("constraint", "concerns"): (
-        ("constraint-concerns-narrowed", "removed", Selector()),
-        ("constraint-concerns-widened", "added", Selector()),
-    ),
-    ("rationale", "justifies"): (("rationale-justifies-changed", "changed", Selector()),),
-}
+#: of the field's levels that applies, and a selector.
+BUILTIN_RULES = _builtin_rules()
 
 
 def level_of(spec: FieldSpec, part: str) -> Level:
@@ -67,6 +75,21 @@ def grammar_entries(grammar: Grammar) -> tuple[LevelEntry, ...]:
             selector = Selector(kind=kind, field=f"fields.{spec.name}")
             entries.append(LevelEntry(rule, level_of(spec, part), selector, origin=origin))
     return tuple(entries)
+
+
+def declared_fields(grammar: Grammar) -> dict[tuple[str, str], FieldSpec]:
+    """The fields `grammar` declares beyond the built-in ones, by (kind, name)."""
+    return {
+        (kind.name, spec.name): spec
+        for kind in grammar.kinds.values()
+        for spec in kind.fields
+        if not spec.builtin
+    }
+
+
+def grammar_levels(levels: Levels, grammar: Grammar) -> Levels:
+    """`levels` with the field levels that `grammar` declares under the project's entries."""
+    return levels.with_grammar(grammar_entries(grammar), declared_fields(grammar))
 
 
 _PARTS = {

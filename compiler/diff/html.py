@@ -7,7 +7,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .redlines import Segment, edge_spaces, gaps, redline_lines, shown
+from .redline_views import edge_spaces, gaps, redline_lines, shown
+from .redlines import Segment
 from .result import DiffResult, heading, where
 from .rules import LEVELS, Level
 

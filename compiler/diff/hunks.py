@@ -26,7 +26,8 @@ from enum import Enum
 from itertools import pairwise
 
 from .moves import MOVED_AWAY, MOVED_HERE
-from .redlines import SKIP, Segment, starts
+from .redline_views import starts
+from .redlines import SKIP, Segment
 from .words import is_editorial
 
 #: Where a sentence or a paragraph ends: a line break, or ``.``, ``!`` or ``?`` (with closing

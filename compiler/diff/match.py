@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from .nodes import Node
+from .rules import HEADING
 from .words import normalise_text, normalise_words
 
 Nodes = Mapping[str, Mapping[str, Node]]
@@ -134,13 +135,13 @@ def aligned_sections(
     partner.update((a.id, b.id) for a, b in renames)
     back = {new: old for old, new in partner.items()}
     old_children: dict[str | None, list[Node]] = defaultdict(list)
-    for node in old_nodes["section"].values():
+    for node in old_nodes[HEADING].values():
         old_children[node.parent].append(node)
     new_children: dict[str | None, list[Node]] = defaultdict(list)
-    for node in new_nodes["section"].values():
+    for node in new_nodes[HEADING].values():
         new_children[node.parent].append(node)
     found: list[tuple[Node, Node]] = []
-    for new_parent in [None, *new_nodes["section"]]:
+    for new_parent in [None, *new_nodes[HEADING]]:
         old_parent = back.get(new_parent) if new_parent is not None else None
         if new_parent is not None and old_parent is None:
             continue
@@ -163,7 +164,7 @@ def renamed_parents(
     """Sections left unmatched whose subsections all moved under one new section of the same
     level: a heading retitled (so its id, made from the title, changed) with little or no
     text of its own to recognise it by. Deepest first, so renames cascade upwards."""
-    old_sections, new_sections = old_nodes["section"], new_nodes["section"]
+    old_sections, new_sections = old_nodes[HEADING], new_nodes[HEADING]
     partner = {p.old.id: p.new.id for p in pairs}
     taken = set(partner.values())
     children: dict[str, list[str]] = defaultdict(list)
@@ -174,7 +175,7 @@ def renamed_parents(
     # Annotations count as children too: their ids are explicit, so they match by id.
     held: dict[str, list[Any]] = defaultdict(list)
     for kind in old_nodes:
-        if kind == "section":
+        if kind == HEADING:
             continue
         new_of_kind = new_nodes.get(kind, {})
         for ident, node in old_nodes[kind].items():

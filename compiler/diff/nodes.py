@@ -5,16 +5,28 @@ and typed fields, so that the differ compares content, never the format it was w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ..document import Document, DocumentInfo, from_json
+from ..document import (
+    Admonition,
+    Block,
+    Code,
+    Document,
+    DocumentInfo,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Table,
+    from_json,
+)
 from ..document import Node as ModelNode
+from ..extract.blocks import block_text
 from ..grammar.types import FieldValue, Form, KindSpec
 from .result import Position
-from .rules import BINDING, KINDS
+from .rules import BINDING, HEADING, KINDS
 
 
 def as_document(data: Document | Mapping[str, Any]) -> Document:
@@ -46,6 +58,9 @@ class Node:
     order: where its own text skips lines."""
     spec: KindSpec | None = None
     """Its kind as its document's grammar declares it (its label, whether it is binding)."""
+    spans: tuple[tuple[str, int, int], ...] = ()
+    """The span nodes written inside its paragraphs: (id, start, end) in its own text, whose
+    changes are the span nodes' own (`compiler.diff.differ`)."""
 
     @property
     def own_text(self) -> str:
@@ -58,14 +73,15 @@ class Node:
 
     def position_at(self, offset: int) -> Position:
         """Where the character at `offset` of its own text was written: the node's first line
-        of text (after its heading or its fence), the lines of its own text before `offset`,
-        and the lines of the annotations nested before that. Exact for paragraphs; lists and
-        code blocks, written more densely than their text, make it approximate."""
+        of text (after its heading or its fence), the lines of its own text before `offset`
+        and those its text leaves out (`_unwritten`), and the lines of the annotations nested
+        before that. Exact for paragraphs, code blocks and call-outs; lists written more densely
+        than their text make it approximate."""
         where = self.position
         if not where.line:
             return where
         line = where.line + {"heading": 2, "block": 1}.get(self.model.granularity, 0)
-        line += self.own_text.count("\n", 0, offset)
+        line += self.own_text.count("\n", 0, offset) + _unwritten(self.model.blocks, offset)
         for first, last in self.children:
             if first > line:
                 break
@@ -149,9 +165,66 @@ def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]
             sorted(
                 (child.source.line, max(child.source.end_line, child.source.line))
                 for child in document.children(model.id)
-                if child.kind != "section" and child.text
+                if child.kind != HEADING
+                and child.text
+                and child.source.file == model.source.file  # a prompts file is elsewhere
             )
         )
         spec = document.kinds.get(model.kind)
-        by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec)
+        by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec, _spans(model))
     return result
+
+
+#: The lines of a block that its text leaves out: a code block's fences, a call-out's first line
+#: (``!!! note``), a table's separator row.
+_UNWRITTEN: dict[type, int] = {Code: 2, Admonition: 1, Table: 1}
+
+
+def _unwritten(blocks: Iterable[Block], offset: int) -> int:
+    """The lines written before `offset` of the text of `blocks` (`blocks_text`) that the
+    text leaves out: all of them for the blocks before the one that holds it, its first one
+    for that block."""
+    lines = at = 0
+    for block in blocks:
+        text = block_text(block)
+        if not text:
+            continue
+        if at:
+            at += 2  # the blank line between blocks
+        if at > offset:
+            break
+        missing = _UNWRITTEN.get(type(block), 0)
+        at += len(text)
+        lines += missing if at < offset else min(missing, 1)
+    return lines
+
+
+def _spans(model: ModelNode) -> tuple[tuple[str, int, int], ...]:
+    """Where the span nodes annotated in `model`'s paragraphs stand in its own text: each
+    paragraph that holds one is found in the text after the one before it (its own text joins
+    its paragraphs' texts as they are), its parts in it."""
+    found: list[tuple[str, int, int]] = []
+    at = 0
+    for paragraph in _paragraphs(model.blocks):
+        start = model.text.find(paragraph.text, at) if paragraph.parts else -1
+        if start < 0:
+            continue
+        at = start
+        for part in paragraph.parts:
+            if part.node is not None:
+                found.append((part.node, at, at + len(part.text)))
+            at += len(part.text)
+        at = start + len(paragraph.text)
+    return tuple(found)
+
+
+def _paragraphs(blocks: Iterable[Block]) -> Iterator[Paragraph]:
+    """The paragraphs of `blocks` in reading order (a child node's are in the child)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _paragraphs(item.blocks)
+        elif isinstance(block, Quote | Admonition):
+            yield from _paragraphs(block.blocks)

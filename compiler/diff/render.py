@@ -15,7 +15,8 @@ import orjson
 
 from ..diagnostics import escape_controls
 from .html import render_html
-from .redlines import CONTEXT_WORDS, Segment, edge_spaces, elide, redline_lines, shown
+from .redline_views import edge_spaces, elide, redline_lines, shown
+from .redlines import CONTEXT_WORDS, Segment
 from .result import DiffResult, heading, where
 from .rules import KINDS, LEVELS, Level, node_rule
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..emit import packaged_schema
-from .redlines import Segment, redline_json
+from .redline_views import redline_json
+from .redlines import Segment
 from .rules import BUMPS, LEVELS, IgnoreEntry, Level
 
 SCHEMA_FILE = "diff.schema.json"
@@ -54,12 +55,20 @@ class Change:
     kind_label: str = ""
     """How the grammar names the kind (``Instructable behavior``, ``Document``); the kind's name
     when empty."""
+    ordered: tuple[str, str] | None = None
+    """For a change to an order (its levels, its mode, a rank): the kind it orders and how the
+    grammar names its nodes (``("property", "Core values")``); None for other changes."""
 
     @property
     def label(self) -> str:
         return self.kind_label or self.kind
 
     def to_json(self) -> dict[str, Any]:
+        ordered = (
+            {"ordered": {"kind": self.ordered[0], "label": self.ordered[1]}}
+            if self.ordered is not None
+            else {}
+        )
         return {
             "rule": self.rule,
             "level": self.level.value,
@@ -74,6 +83,7 @@ class Change:
             "old": _position_json(self.old),
             "new": _position_json(self.new),
             "redline": redline_json(self.redline, JSON_CONTEXT_WORDS),
+            **ordered,
         }
 
 

@@ -22,10 +22,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any
 
 from ..examples.diff_rules import EXAMPLE_KINDS, EXAMPLE_RULES
-from ..grammar.types import FieldSpec
+from ..grammar.load import default_grammar
+from ..grammar.types import FieldSpec, FieldType, Form, RankSpec
 
 
 class Level(StrEnum):
@@ -42,28 +42,40 @@ BUMPS: dict[Level, str] = {
     Level.EDITORIAL: "patch",
 }
 
+#: The built-in kinds, as the default grammar declares them (`compiler.grammar.default_grammar`):
+#: the diff names no kind itself, it reads their roles from the grammar.
+BUILTIN_KINDS = default_grammar().kinds
 #: The built-in node kinds, in the order changes are reported, with the document key that holds
 #: them; each has rules of its own (``property-added``...). Kinds a spec declares come after
 #: them, in the order its grammar declares them, and are reported by the ``node-*`` rules.
 KINDS: dict[str, str] = {
-    "section": "sections",
-    "property": "properties",
-    "priority": "priorities",
-    "constraint": "constraints",
-    "definition": "definitions",
-    "rationale": "rationales",
+    kind.name: kind.key
+    for kind in BUILTIN_KINDS.values()
+    if kind.form in (Form.HEADING, Form.ANNOTATION)
 }
+#: The kind of headings (sections): nested, matched by their place as well as their ids.
+HEADING = next(kind.name for kind in BUILTIN_KINDS.values() if kind.form is Form.HEADING)
+#: The global rank that orders a kind when an order names no levels (a core value's ``rank``).
+RANKED: RankSpec = next(
+    kind.order.ranked_by
+    for kind in BUILTIN_KINDS.values()
+    if kind.order is not None and kind.order.ranked_by is not None
+)
 #: What a change to the document itself (its title, its front matter) is reported as.
 DOCUMENT = "document"
 
-#: Kinds whose nodes are binding when an attribute has a value: their text is a commitment,
-#: so a change to it is never only editorial. (kind -> (field, value))
-BINDING: dict[str, tuple[str, str]] = {"constraint": ("kind", "hard")}
-
-
-def is_binding(kind: str, data: Mapping[str, Any]) -> bool:
-    rule = BINDING.get(kind)
-    return rule is not None and data.get(rule[0]) == rule[1]
+#: Built-in kinds whose nodes are binding when a field has a value: a binding kind's first
+#: enumeration with a default, at that default (a constraint's ``kind``, ``hard``). Their text
+#: is a commitment, so a change to it is never only editorial. (kind -> (field, value))
+BINDING: dict[str, tuple[str, str]] = {
+    kind.name: next(
+        (spec.name, str(spec.default))
+        for spec in kind.fields
+        if spec.type is FieldType.ENUM and spec.default is not None
+    )
+    for kind in BUILTIN_KINDS.values()
+    if kind.binding
+}
 
 
 #: Every rule: id -> (default level, when it applies). `constitution diff --rules` and the
@@ -209,8 +221,8 @@ def rule_kinds(rule: str, declared: Iterable[str] = ()) -> frozenset[str]:
         return frozenset({*KINDS, *others})
     if rule.startswith(DECLARED_RULE):
         return others
-    if rule.startswith("rank-"):
-        return frozenset({"property"})
+    if rule.startswith(f"{RANKED.field}-"):
+        return frozenset({RANKED.kind})
     head = rule.split("-", 1)[0]
     if head in EXAMPLE_KINDS:
         return frozenset({head})
@@ -380,6 +392,13 @@ class Levels:
         self._project = _by_rule(self.entries)
         self._defaults = _by_rule((*DEFAULT_ENTRIES, *self.grammar))
         self._ignored = {(entry.rule, entry.id): entry for entry in self.ignores}
+
+    def with_grammar(
+        self, grammar: Iterable[LevelEntry], fields: Mapping[tuple[str, str], FieldSpec]
+    ) -> Levels:
+        """These levels with another grammar's field levels (`grammar`) and declared `fields`
+        under the project's entries."""
+        return Levels(self.entries, self.ignores, self.source, grammar, fields)
 
     def level(self, rule: str, facts: Facts) -> Level:
         """The project's most specific matching entry (the later one of equals), else the most

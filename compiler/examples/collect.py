@@ -218,6 +218,7 @@ class _FileScan:
             turns=tuple(found.turns),
             replies=tuple(found.replies),
             source=SourceSpan(self.source.name, start, 1, last),
+            fence=token.content.rstrip("\n"),
         )
 
     def _footnotes(self, token: Any, provision_at: Callable[[int], Provision | None]) -> None:

@@ -8,14 +8,13 @@ the n-th), then by title alone (moved to another section); prompt files by their
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from ..diagnostics import Diagnostic
 from ..diff.redlines import redline
 from ..diff.result import Change, DiffResult, Position
 from ..diff.rules import LEVELS, Facts, Levels
-from .compile import compile_examples
+from ..document import Document
 from .model import Example, ExampleSet, PromptFile, Reply, Turn
+from .nodes import example_set
 
 _Key = tuple[str, str, int]
 
@@ -28,25 +27,14 @@ def diff_examples(old: ExampleSet, new: ExampleSet, levels: Levels) -> list[Chan
     return differ.changes
 
 
-def add_example_changes(
-    result: DiffResult, old: str, new: str, grammar: Path | None, levels: Levels
-) -> list[Diagnostic]:
-    """Adds the example changes between the specs `old` and `new` to `result` (most severe first,
-    as the diff orders its changes), when both are local specs and `grammar` (the diff's
-    declarations file) declares an example syntax. Returns the problems of their examples."""
-    paths = [Path(side) for side in (old, new)]
-    if any(
-        side.startswith("git:") or path.suffix == ".json" or not path.exists()
-        for side, path in zip((old, new), paths, strict=True)
-    ):
-        return []
-    compiled = [compile_examples(path, grammar) for path in paths]
-    if any(c.syntax is None for c in compiled):
-        return []  # no example syntax: nothing to compare, and nothing to report
-    problems = [d for c in compiled for d in c.diagnostics if d.code.startswith("CC8")]
-    found = [c.examples for c in compiled]
-    if found[0] is None or found[1] is None:
-        return problems
+def add_example_changes(result: DiffResult, old: Document, new: Document, levels: Levels) -> None:
+    """Adds the changes to the examples and prompts that the documents `old` and `new` hold as
+    nodes (a spec compiled with an example syntax, or its compiled JSON, a release, a git
+    revision) to `result`, most severe first as the diff orders its changes; the changes that
+    `levels` ignore set apart."""
+    found = [example_set(document) for document in (old, new)]
+    if not any(s.examples or s.prompts for s in found):
+        return
     changes = diff_examples(found[0], found[1], levels)
     kept = [c for c in changes if levels.ignored(c.rule, (c.id, c.old_id)) is None]
     result.ignored += [
@@ -55,7 +43,6 @@ def add_example_changes(
     merged = [*result.changes, *kept]
     merged.sort(key=lambda c: LEVELS.index(c.level))  # stable: each list keeps its order
     result.changes[:] = merged
-    return problems
 
 
 class _Differ:

@@ -50,6 +50,9 @@ class Example:
     """The replies its comparisons judge, in order."""
     source: SourceSpan
     """From the title paragraph (or the fence when untitled) to the closing fence."""
+    fence: str | None = field(default=None, compare=False)
+    """The fence's text as its section's blocks hold it (`compiler.document.Code`), while the
+    spec is compiled; None when read back from the nodes."""
 
 
 @dataclass(frozen=True, slots=True)

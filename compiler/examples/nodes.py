@@ -15,13 +15,28 @@ source of truth.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
-from ..document import Conversation, Document, Node, Paragraph, Reference
+from ..document import (
+    Admonition,
+    Block,
+    Code,
+    Conversation,
+    Document,
+    Item,
+    ListBlock,
+    Node,
+    NodeBlock,
+    Paragraph,
+    Quote,
+    Reference,
+)
+from ..extract.blocks import blocks_text
 from ..grammar.types import (
     FieldSpec,
     FieldType,
@@ -129,7 +144,73 @@ def add_examples(result: CompileResult, spec: Path) -> tuple[Document, list[Diag
                     "prompts files prompts-<key>",
                 )
             )
+    model = _examples_out_of_text(model, found.examples, syntax.title)
     return _merged(model, new, references), diagnostics
+
+
+def _examples_out_of_text(
+    model: Document, examples: Sequence[Example], title: str | None
+) -> Document:
+    """`model` with each example's fence (and the paragraph that titles it) out of the node
+    that holds it, a `NodeBlock` where it stood: a node's own text excludes its children's, so a
+    change inside a conversation is the example's change, not its section's."""
+    by_file: dict[str, list[Example]] = {}
+    for example in examples:
+        if example.fence is not None:
+            by_file.setdefault(example.source.file, []).append(example)
+    if not by_file:
+        return model
+    nodes: list[Node] = []
+    for node in model.nodes:
+        pending = by_file.get(node.source.file)
+        blocks = _replaced(node.blocks, pending, title) if pending else node.blocks
+        if blocks is node.blocks:
+            nodes.append(node)
+        else:
+            nodes.append(dataclasses.replace(node, blocks=blocks, text=blocks_text(blocks)))
+    return Document(
+        model.info, model.kinds, tuple(nodes), model.orders, model.references, model.schema
+    )
+
+
+def _replaced(
+    blocks: tuple[Block, ...], pending: list[Example], title: str | None
+) -> tuple[Block, ...]:
+    """`blocks` with the fences of `pending` examples (taken from it as they are found) as
+    `NodeBlock`s, the title paragraph before each left out; `blocks` itself when none is
+    there."""
+    result: list[Block] = []
+    changed = False
+    for block in blocks:
+        if isinstance(block, Code):
+            example = next((e for e in pending if e.fence == block.text), None)
+            if example is not None:
+                pending.remove(example)
+                if result and _titles(result[-1], example, title):
+                    result.pop()
+                result.append(NodeBlock(example.id))
+                changed = True
+                continue
+        elif isinstance(block, ListBlock):
+            items = tuple(Item(_replaced(item.blocks, pending, title)) for item in block.items)
+            if any(
+                new.blocks is not old.blocks for new, old in zip(items, block.items, strict=True)
+            ):
+                block, changed = ListBlock(block.ordered, items), True
+        elif isinstance(block, Quote | Admonition):
+            inner = _replaced(block.blocks, pending, title)
+            if inner is not block.blocks:
+                block, changed = dataclasses.replace(block, blocks=inner), True
+        result.append(block)
+    return tuple(result) if changed else blocks
+
+
+def _titles(block: Block, example: Example, title: str | None) -> bool:
+    """True when `block` is the paragraph that titles `example` (``Example: its title``)."""
+    if not isinstance(block, Paragraph) or title is None or example.title is None:
+        return False
+    text = " ".join(block.text.split())
+    return text.startswith(title) and text.endswith(example.title)
 
 
 def _normative(model: Document, parent: str | None) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from ..declarations import DECLARATIONS_FILE, MAX_BYTES
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics, suggest
 from ..reader import read_spec
 from .consistency import check_kinds
@@ -44,10 +45,8 @@ from .types import (
 )
 from .yamlnodes import Settings, YamlReader, parse_yaml, plain
 
-GRAMMAR_FILE = "constitution.yaml"
+GRAMMAR_FILE = DECLARATIONS_FILE
 """The declarations file's name, at the root of a directory spec."""
-MAX_BYTES = 256 * 1024
-"""A declarations file longer than this (in characters) is refused."""
 MAX_DEPTH = 12
 """Deepest nesting of mappings and lists."""
 MAX_KINDS = 48
@@ -168,42 +167,16 @@ class _Loader(YamlReader):
             self._kinds(top["kinds"][1])
         if "sections" in top:
             self._sections(top["sections"][1])
-        diff = self._raw(top.get("diff"))
-        examples = self._raw(top.get("examples"))
+        diff = _raw(self, top.get("diff"))
+        examples = _raw(self, top.get("examples"))
         if examples is not None:  # the example syntax (compiler.examples), checked here
             from ..examples.syntax import read_example_syntax
 
             self.diagnostics += read_example_syntax(self.display, examples.node)[1]
         check_kinds(self, self.kinds, self.places, self.targets, self.columns)
         if examples is not None:
-            self._example_kinds(examples)
+            _example_kinds(self, examples)
         return Grammar(MappingProxyType(self.kinds), diff, examples)
-
-    def _example_kinds(self, examples: RawSection) -> None:
-        """The kinds of worked examples and prompts files (`compiler.examples.nodes`), after the
-        declared ones; a declared kind that takes their name or key is CC817."""
-        from ..examples.nodes import EXAMPLE_KINDS, kind_clashes
-
-        clashes = kind_clashes(self.kinds)
-        for name in clashes:
-            self.error(
-                self.places.get(name, examples.node),
-                "CC817",
-                f"the kind '{name}' takes a name or key that the example syntax gives its "
-                "worked examples and prompts files (example/examples, prompt/prompts)",
-                "rename the kind (and its key): a spec that declares examples: has these kinds",
-            )
-        if not clashes:
-            self.kinds.update(EXAMPLE_KINDS)
-
-    def _raw(self, entry: tuple[yaml.Node, yaml.Node] | None) -> RawSection | None:
-        if entry is None:
-            return None
-        try:
-            return RawSection(self.display, entry[1], plain(entry[1]))
-        except ValueError:  # an integer of more than 4300 digits
-            self.error(entry[1], "CC705", "the section holds a number too large to read", "")
-            return None
 
     # --- kinds ----------------------------------------------------------------------------
 
@@ -356,6 +329,35 @@ class _Loader(YamlReader):
             settings["fields"][1], "sections.fields", section.fields, self.targets
         )
         self.kinds["section"] = dataclasses.replace(section, fields=fields)
+
+
+def _example_kinds(loader: _Loader, examples: RawSection) -> None:
+    """The kinds of worked examples and prompts files (`compiler.examples.nodes`), after the
+    declared ones; a declared kind that takes their name or key is CC817."""
+    from ..examples.nodes import EXAMPLE_KINDS, kind_clashes
+
+    clashes = kind_clashes(loader.kinds)
+    for name in clashes:
+        loader.error(
+            loader.places.get(name, examples.node),
+            "CC817",
+            f"the kind '{name}' takes a name or key that the example syntax gives its "
+            "worked examples and prompts files (example/examples, prompt/prompts)",
+            "rename the kind (and its key): a spec that declares examples: has these kinds",
+        )
+    if not clashes:
+        loader.kinds.update(EXAMPLE_KINDS)
+
+
+def _raw(loader: _Loader, entry: tuple[yaml.Node, yaml.Node] | None) -> RawSection | None:
+    """A top-level section passed through as it is (``diff:``, ``examples:``)."""
+    if entry is None:
+        return None
+    try:
+        return RawSection(loader.display, entry[1], plain(entry[1]))
+    except ValueError:  # an integer of more than 4300 digits
+        loader.error(entry[1], "CC705", "the section holds a number too large to read", "")
+        return None
 
 
 def _plural(word: str) -> str:

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .types import FieldType, Form, Granularity, Mode
+from .types import DiffLevel, FieldType, Form, Granularity, Mode
 
 KIND_NAME = "^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 FIELD_NAME = "^[a-z][a-z0-9_]*$"
@@ -253,6 +253,22 @@ def modes_schema() -> dict[str, Any]:
     )
 
 
+def _diff_levels() -> dict[str, Any]:
+    level = {"enum": [str(level) for level in DiffLevel]}
+    return object_schema(
+        "The level of each kind of change to it, for 'constitution diff' (since 3.1.0): "
+        "'changed' for any change, and the more specific levels it declares.",
+        {
+            "changed": described("Any change.", level),
+            "raised": described("Ordered values and integers: the value moved up.", level),
+            "lowered": described("Ordered values and integers: the value moved down.", level),
+            "added": described("Many values: values added, none removed.", level),
+            "removed": described("Many values: values removed, none added.", level),
+        },
+        ("raised", "lowered", "added", "removed"),
+    )
+
+
 def kind_schema() -> dict[str, Any]:
     value = {
         "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "array"}]
@@ -287,8 +303,9 @@ def kind_schema() -> dict[str, Any]:
             "targets": array(
                 "References: the kinds it may name; empty for any.", {"type": "string"}
             ),
+            "diff": _diff_levels(),
         },
-        ("default", "minimum", "maximum", "values", "aliases", "ordered", "targets"),
+        ("default", "minimum", "maximum", "values", "aliases", "ordered", "targets", "diff"),
     )
     return object_schema(
         "A kind of node, as the grammar declares it.",

@@ -133,6 +133,22 @@ class FieldDiff:
     removed: DiffLevel | None = None
     """Many-valued fields: values were removed and none added. None: `changed` applies."""
 
+    def to_json(self) -> dict[str, str]:
+        """The levels as the compiled document states them (schema 3.1.0): ``changed``, and
+        each more specific level the field declares."""
+        parts = (
+            ("raised", self.raised),
+            ("lowered", self.lowered),
+            ("added", self.added),
+            ("removed", self.removed),
+        )
+        return {"changed": str(self.changed), **{k: str(v) for k, v in parts if v is not None}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, str]) -> FieldDiff:
+        """The levels `to_json` wrote."""
+        return cls(**{key: DiffLevel(value) for key, value in data.items()})
+
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
@@ -188,7 +204,8 @@ class FieldSpec:
         return self.values.index(value) + 1
 
     def to_json(self) -> dict[str, object]:
-        """The field as the compiled document describes it (schema version 2.0.0)."""
+        """The field as the compiled document describes it (schema version 2.0.0; its diff
+        levels since 3.1.0)."""
         data: dict[str, object] = {
             "name": self.name,
             "type": str(self.type),
@@ -208,6 +225,7 @@ class FieldSpec:
             data["ordered"] = self.ordered
         if self.type is FieldType.REFERENCE:
             data["targets"] = list(self.targets)
+        data["diff"] = self.diff.to_json()
         return data
 
 

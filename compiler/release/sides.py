@@ -19,6 +19,8 @@ from ..api import _parse_json, read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DEFAULT_LEVELS, DiffResult, Levels, Side, diff_documents, side_of
 from ..document import Document, from_json
+from ..grammar.load import load_grammar, loads_grammar
+from ..grammar.types import Grammar
 from ..pipeline import compile_sources
 from ..reader import (
     MAX_FILE_BYTES,
@@ -72,11 +74,14 @@ class LoadedSide:
         return from_json(self.document)
 
 
-def load_side(argument: str, *, releases_dir: Path, cwd: Path | None = None) -> LoadedSide:
+def load_side(
+    argument: str, *, releases_dir: Path, cwd: Path | None = None, grammar_file: Path | None = None
+) -> LoadedSide:
     """Resolve a diff side: ``git:REV[:PATH]``, a released ``X.Y.Z``, a compiled ``.json``, or a
-    spec directory or Markdown file. Raises `SideError` when it names nothing."""
+    spec directory or Markdown file (compiled with `grammar_file` when given, ``--grammar``).
+    Raises `SideError` when it names nothing."""
     if argument.startswith("git:"):
-        return _git_side(argument, cwd or Path.cwd())
+        return _git_side(argument, cwd or Path.cwd(), grammar_file)
     path = Path(argument) if cwd is None else cwd / argument
     if parse_version(argument) is not None and not path.exists():
         return _release_side(argument, releases_dir)
@@ -86,7 +91,7 @@ def load_side(argument: str, *, releases_dir: Path, cwd: Path | None = None) -> 
             "name a spec directory or file, a compiled .json, a version from "
             f"{releases_dir / INDEX_FILE}, or git:REV",
         )
-    document, diagnostics = read_document(path)
+    document, diagnostics = read_document(path, grammar_file=grammar_file)
     return LoadedSide(argument, document, diagnostics)
 
 
@@ -171,7 +176,7 @@ def _spec_path(argument: str, inner: str) -> str:
     return "/".join(parts)
 
 
-def _git_side(argument: str, cwd: Path) -> LoadedSide:
+def _git_side(argument: str, cwd: Path, grammar_file: Path | None = None) -> LoadedSide:
     revision, _, inner = argument.removeprefix("git:").partition(":")
     if not revision:
         raise SideError(f"'{argument}' names no revision", "write git:REV or git:REV:PATH")
@@ -212,14 +217,15 @@ def _git_side(argument: str, cwd: Path) -> LoadedSide:
     if found_problems:
         return LoadedSide(argument, None, sort_diagnostics(found_problems))
     if spec.kind == "tree":
-        return _git_tree_side(argument, root, commit, spec, prefix)
+        return _git_tree_side(argument, root, commit, spec, prefix, grammar_file)
     sources, _, problems2 = _read_blobs(root, [(PurePosixPath(spec.path).name, spec)], [], prefix)
     if not sources:
         return LoadedSide(argument, None, problems2)
     if spec.path.lower().endswith(".json"):
         document, diagnostics = _parse_json(sources[0].text, sources[0].display)
         return LoadedSide(argument, document, diagnostics)
-    return _compiled(argument, sources, problems2)
+    grammar, grammar_problems = _side_grammar(grammar_file, None)
+    return _compiled(argument, sources, [*grammar_problems, *problems2], grammar=grammar)
 
 
 def _linked_ancestor(root: Path, commit: str, path: str) -> _TreeEntry | None:
@@ -234,7 +240,12 @@ def _linked_ancestor(root: Path, commit: str, path: str) -> _TreeEntry | None:
 
 
 def _git_tree_side(
-    argument: str, root: Path, commit: str, spec: _TreeEntry, prefix: str
+    argument: str,
+    root: Path,
+    commit: str,
+    spec: _TreeEntry,
+    prefix: str,
+    grammar_file: Path | None = None,
 ) -> LoadedSide:
     """Every file below `spec`, by the rules of a spec directory (`reader.read_spec_files`):
     hidden files and folders left out, chapters read, images and `constitution.yaml` checked,
@@ -293,9 +304,36 @@ def _git_tree_side(
         [(name, prefix + entry.path) for name, entry in chapters], other_files, refused, names
     )
     problems.extend(read_problems)
+    declared = next(
+        (
+            (data, display)
+            for name, display, data in other_files
+            if name == listing.declarations and isinstance(data, bytes)
+        ),
+        None,
+    )
+    grammar, grammar_problems = _side_grammar(grammar_file, declared)
+    problems.extend(grammar_problems)
     if has_errors(problems) or not sources:
         return LoadedSide(argument, None, sort_diagnostics([*problems, *listing.problems]))
-    return _compiled(argument, sources, problems, listing)
+    return _compiled(argument, sources, problems, listing, grammar)
+
+
+def _side_grammar(
+    grammar_file: Path | None, declared: tuple[bytes, str] | None
+) -> tuple[Grammar | None, list[Diagnostic]]:
+    """The grammar a git side is compiled with: `grammar_file` (``--grammar``) when given, else
+    the revision's own ``constitution.yaml`` (its bytes and how diagnostics name it), else the
+    default grammar (None)."""
+    if grammar_file is not None:
+        return load_grammar(file=grammar_file)
+    if declared is None:
+        return None, []
+    text, problems = decode(*declared)
+    if text is None:
+        return None, problems
+    grammar, grammar_problems = loads_grammar(text, declared[1])
+    return grammar, [*problems, *grammar_problems]
 
 
 def _compiled(
@@ -303,8 +341,9 @@ def _compiled(
     sources: list[SourceFile],
     problems: list[Diagnostic],
     listing: SpecFiles | None = None,
+    grammar: Grammar | None = None,
 ) -> LoadedSide:
-    result = compile_sources(sources, keep_tokens=False, files=listing)
+    result = compile_sources(sources, keep_tokens=False, files=listing, grammar=grammar)
     policy = listing.problems if listing is not None else ()
     diagnostics = sort_diagnostics([*problems, *policy, *result.diagnostics])
     document = result.document if not has_errors(diagnostics) else None

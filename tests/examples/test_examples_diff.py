@@ -162,3 +162,84 @@ def test_constitution_diff_reports_them(corpus_dir: Path) -> None:
     jsonschema.Draft202012Validator(diff_schema()).validate(document)
     kinds = {c["kind"] for c in document["changes"]}
     assert {"example", "prompts"} <= kinds
+
+
+def test_a_change_inside_a_conversation_is_the_examples_not_its_sections(
+    tmp_path: Path,
+) -> None:
+    """A section's own text excludes its examples (title and fence): the compiled JSON holds a
+    node block where each stood, and the diff reports a change in a conversation once, as the
+    example's."""
+    old = _spec(tmp_path / "old", "# A {#a}\n\nIntro stays.\n\n" + _example("t", "Yes, I can."))
+    new = _spec(tmp_path / "new", "# A {#a}\n\nIntro stays.\n\n" + _example("t", "No, I can't."))
+    run = CliRunner().invoke(cli, ["compile", str(old), "-o", str(tmp_path / "a.json")])
+    assert run.exit_code == 0, run.output
+    (section,) = [
+        n for n in json.loads((tmp_path / "a.json").read_text("utf-8"))["nodes"] if n["id"] == "a"
+    ]
+    assert section["text"] == "Intro stays."
+    assert section["blocks"] == [
+        {"type": "paragraph", "text": "Intro stays."},
+        {"type": "node", "id": "a-example-1"},
+    ]
+    run = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    changes = json.loads(run.stdout)["changes"]
+    assert [(c["rule"], c["id"]) for c in changes] == [("example-replies-changed", "a-example-1")]
+
+
+def test_compiled_json_sides_report_their_examples_too(tmp_path: Path) -> None:
+    """Examples are nodes of the compiled JSON: a diff of two compiled files (or releases, or
+    git revisions, read as JSON or compiled) reports their changes as a diff of specs does."""
+    old = _spec(tmp_path / "old", "# A {#a}\n\n" + _example("t", "Yes", "GOOD"))
+    new = _spec(tmp_path / "new", "# A {#a}\n\n" + _example("t", "Yes", "BAD"))
+    outputs = []
+    for spec in (old, new):
+        output = tmp_path / f"{spec.name}.json"
+        run = CliRunner().invoke(cli, ["compile", str(spec), "-o", str(output)])
+        assert run.exit_code == 0, run.output
+        outputs.append(str(output))
+    expected = [("example-verdict-changed", "breaking", "a-example-1")]
+    for sides in (outputs, [str(old), outputs[1]], [outputs[0], str(new)], [str(old), str(new)]):
+        run = CliRunner().invoke(cli, ["diff", *sides, "--format", "json"])
+        assert run.exit_code == 0, run.output
+        changes = json.loads(run.stdout)["changes"]
+        assert [(c["rule"], c["level"], c["id"]) for c in changes] == expected, sides
+
+
+def test_one_file_specs_compiled_with_a_grammar_diff_as_json(tmp_path: Path) -> None:
+    """A one-file spec whose example syntax is in a separate file (--grammar): its compiled JSON
+    holds the examples, so the JSON files diff without the grammar."""
+    files = []
+    for name, label in (("old", "GOOD"), ("new", "BAD")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "rules.md").write_text("# A {#a}\n\n" + _example("t", "Yes", label), "utf-8")
+        output = tmp_path / f"{name}.json"
+        grammar = tmp_path / "grammar.yaml"
+        grammar.write_text(SYNTAX.replace("  prompts: {folder: prompts}\n", ""), "utf-8")
+        run = CliRunner().invoke(
+            cli, ["compile", str(folder / "rules.md"), "--grammar", str(grammar), "-o", str(output)]
+        )
+        assert run.exit_code == 0, run.output
+        files.append(str(output))
+    run = CliRunner().invoke(cli, ["diff", *files, "--format", "json"])
+    assert run.exit_code == 0, run.output
+    changes = json.loads(run.stdout)["changes"]
+    assert [(c["rule"], c["id"]) for c in changes] == [("example-verdict-changed", "a-example-1")]
+
+
+def test_a_text_change_is_placed_at_its_line_whatever_the_prompts_files(tmp_path: Path) -> None:
+    """A prompts node is a child of the passage's section but stands in another file: its lines
+    do not move the place of the section's own changes."""
+    prompts = {"k": PROMPT.format(key="k", text="one\n" + "more\n" * 30)}
+    chapter = "# A {#a}\n\nPassage[^k].\n\nThe last sentence is old.\n"
+    old = _spec(tmp_path / "old", chapter, prompts)
+    new = _spec(tmp_path / "new", chapter.replace("is old", "is new"), prompts)
+    run = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    (change,) = json.loads(run.stdout)["changes"]
+    assert (change["rule"], change["new"]) == (
+        "section-text-changed",
+        {"file": "rules.md", "line": 5},
+    )

@@ -49,6 +49,7 @@ def test_field_json_holds_only_what_applies_to_its_type() -> None:
         "values": ["root", "system", "developer", "user", "guideline"],
         "aliases": {"platform": "root"},
         "ordered": True,
+        "diff": {"changed": "substantive"},
     }
     integer = FieldSpec("n", FieldType.INTEGER, default=3, minimum=1, maximum=5).to_json()
     assert (integer["default"], integer["minimum"], integer["maximum"]) == (3, 1, 5)
