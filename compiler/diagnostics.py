@@ -5,7 +5,6 @@ Every stage yields `Diagnostic`s instead of raising; the CLI and the mkdocs plug
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -318,6 +317,8 @@ def _closest(
     `real_quick_ratio` test, applied to whole lengths at once)."""
     if len(word) > MAX_SUGGESTED_CHARS:
         return None, 0
+    import difflib  # only when there is something to suggest: not at every start-up
+
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
     best: tuple[float, str] | None = None

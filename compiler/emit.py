@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -24,7 +24,9 @@ SCHEMA_FILE = "constitution.schema.json"
 @cache
 def packaged_schema(file_name: str) -> dict[str, Any]:
     """A JSON Schema shipped in the package's `schemas/` directory."""
-    text = resources.files("compiler").joinpath("schemas", file_name).read_text("utf-8")
+    # Read beside this module, not through importlib.resources: its import (tempfile, shutil,
+    # zipfile) is a tenth of the start-up of `constitution check`.
+    text = Path(__file__).with_name("schemas").joinpath(file_name).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -118,6 +118,7 @@ def compile_sources(
     md = parser()
     limits: list[Diagnostic] = []
     parsed = []
+    reserved: set[str] = set()
     for source in sources:
         if not source.readable:
             continue  # reported by the reader; the other files are still checked
@@ -125,9 +126,8 @@ def compile_sources(
             parsed.append((source, md.parse(source.text, {})))
         except (RecursionError, MemoryError) as err:
             limits.append(_resource_limit(source, err))
-    reserved: set[str] = set()
-    for _, tokens in parsed:
-        reserved |= _explicit_ids(tokens)
+            continue
+        reserved |= _explicit_ids(parsed[-1][1])  # while its tokens are still in the CPU's cache
     with_examples = spec is not None and grammar is not None and grammar.examples is not None
     registry = IdRegistry()
     extractor = Extractor(registry, reserved, files, grammar)

@@ -37,6 +37,17 @@ def report(result: CompileResult, fmt: str) -> None:
         click.echo(text or "[]\n", err=True, nl=False)
 
 
+def compiled(spec: Path, grammar: Path | None) -> CompileResult:
+    """SPEC compiled, or read when it is a compiled JSON (*.json)."""
+    if spec.suffix.lower() == ".json" and not spec.is_dir():
+        # The library's reader (it imports the whole API): a spec's compile never needs it.
+        from ..api import read_document
+
+        document, diagnostics = read_document(spec)
+        return CompileResult(diagnostics=diagnostics, document=document)
+    return compile_spec(spec, keep_tokens=False, grammar_file=grammar)
+
+
 @click.command("compile")
 @spec_argument
 @click.option(
@@ -66,13 +77,7 @@ def compile_command(
     device is written to as a stream. A symbolic link, a directory or a block device is refused
     (CC510), never replaced; a write that fails (disk full, read-only) is CC512.
     """
-    if spec.suffix.lower() == ".json" and not spec.is_dir():
-        from ..api import read_document
-
-        document, diagnostics = read_document(spec)
-        result = CompileResult(diagnostics=diagnostics, document=document)
-    else:
-        result = compile_spec(spec, keep_tokens=False, grammar_file=grammar)
+    result = compiled(spec, grammar)
     report(result, fmt)
     if not result.ok or result.document is None:
         sys.exit(1)
@@ -101,10 +106,7 @@ def check_command(spec: Path, grammar: Path | None, fmt: str) -> None:
     SPEC may also be a compiled JSON (*.json): it is checked against the schema and for
     consistency. Fast enough for every save and a pre-commit hook. Exit 1 when there are errors.
     """
-    from ..api import read_document
-
-    document, diagnostics = read_document(spec, grammar_file=grammar)
-    result = CompileResult(diagnostics=diagnostics, document=document)
+    result = compiled(spec, grammar)
     report(result, fmt)
     if not result.ok:
         sys.exit(1)

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..diagnostics import Diagnostic, Severity, shorten, suggest
 from ..model import SourceSpan
@@ -90,7 +91,8 @@ class Place:
 
     def span(self, start: int, end: int) -> SourceSpan:
         line, column = self.at(start)
-        return SourceSpan(self.file, line, column, self.at(max(start, end - 1))[0])
+        last = self.first_line + bisect_right(self.starts, max(start, end - 1)) - 1
+        return SourceSpan(self.file, line, column, last)
 
 
 @dataclass(slots=True)
@@ -205,7 +207,7 @@ class _Parser:
     def _closing(self, name: str, start: int) -> re.Match[str] | None:
         if name in self.unclosed:
             return None
-        found = re.compile(r"</" + re.escape(name) + r"\s*+>").search(self.text, start)
+        found = _closing_tag(name).search(self.text, start)
         if found is None:
             self.unclosed.add(name)
         return found
@@ -315,6 +317,12 @@ class _Parser:
         return Reply(
             turn, self.syntax.labels[parsed["word"]], parsed["word"], reason, violates, after
         )
+
+
+@lru_cache(maxsize=256)
+def _closing_tag(name: str) -> re.Pattern[str]:
+    """The closing tag of `name`: compiled once per name (bounded: hostile input names many)."""
+    return re.compile(r"</" + re.escape(name) + r"\s*+>")
 
 
 def _content(raw: str) -> str:

@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import orjson
+
 from ..collector import without_cycle_collection
 from ..model import SourceSpan
 from .model import Example, ExampleSet, Passage, PromptFile, Provision, Turn
@@ -43,9 +45,19 @@ def records(found: ExampleSet) -> Iterator[dict[str, Any]]:
 
 @without_cycle_collection
 def dumps_jsonl(found: ExampleSet) -> bytes:
-    """The JSON Lines export: UTF-8, one compact object per line, a newline after each."""
-    encode = _ENCODER.encode
-    return "".join(encode(record) + "\n" for record in records(found)).encode("utf-8")
+    """The JSON Lines export: UTF-8, one compact object per line, a newline after each.
+
+    orjson writes the bytes of `json.dumps(ensure_ascii=False, separators=(",", ":"))` several
+    times faster; the standard library takes over only for what orjson refuses (integers beyond
+    64 bits), as `compiler.emit.dumps` does."""
+    return b"".join(_line(record) for record in records(found))
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        return (_ENCODER.encode(record) + "\n").encode("utf-8")
 
 
 def message(turn: Turn) -> dict[str, Any]:

@@ -40,7 +40,10 @@ class FileState:
 
     def owner(self) -> NodeBuilder:
         """The innermost open node."""
-        return next((f.node for f in reversed(self.frames) if f.node is not None), self.section)
+        for frame in reversed(self.frames):
+            if frame.node is not None:
+                return frame.node
+        return self.section
 
 
 def line_of(token: Token) -> int:

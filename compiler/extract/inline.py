@@ -112,11 +112,14 @@ class InlineReader:
         for index, child in enumerate(children):
             kind = child.type
             if kind == "text" or kind == "code_inline":
-                add(child.content)
+                content = child.content
+                pieces.append((content, span.id if span is not None else None))  # add(), inlined
+                if in_span:
+                    span_pieces.append(content)
                 if link is not None:
-                    link.parts.append(child.content)
-                if kind == "text" and ("{" in child.content):
-                    self._stray(child.content, token, source, lines)
+                    link.parts.append(content)
+                if kind == "text" and "{" in content:
+                    self._stray(content, token, source, lines)
             elif kind == "softbreak":
                 add(" ")
                 if link is not None:

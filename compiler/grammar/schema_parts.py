@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .types import DiffLevel, FieldType, Form, Granularity, Mode
@@ -49,8 +49,8 @@ def published_schema() -> dict[str, Any]:
     """The last 1.x schema (1.1.0, published): the parts 2.0.0 keeps as they were come from it,
     not from a copy."""
     text = (
-        resources.files("compiler")
-        .joinpath("schemas", "published", "constitution-1.1.0.schema.json")
+        Path(__file__)
+        .parent.parent.joinpath("schemas", "published", "constitution-1.1.0.schema.json")
         .read_text("utf-8")
     )
     loaded: dict[str, Any] = json.loads(text)

@@ -149,3 +149,27 @@ def test_the_exports_validate_in_ajv(corpus_dir: Path, ajv: AjvCli, tmp_path: Pa
             data.append(path)
     run = ajv.validate(schema_file, data)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_export_bytes_are_the_standard_librarys(corpus_dir: Path, version: str) -> None:
+    """The export is written by orjson for speed: byte for byte what `json` writes (compact,
+    UTF-8, not ASCII-escaped), one line per record, on every record of both releases."""
+    from compiler.examples.export import records
+
+    result = _compile(corpus_dir, version)
+    assert result.examples is not None
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    expected = "".join(encoder.encode(r) + "\n" for r in records(result.examples))
+    assert dumps_jsonl(result.examples) == expected.encode("utf-8")
+
+
+def test_export_line_falls_back_for_what_orjson_refuses() -> None:
+    """An integer beyond 64 bits (which orjson refuses) is written by the standard library."""
+    from compiler.examples.export import _line
+
+    record = {"n": 2**70, "text": "é\u2028\x01"}
+    assert (
+        _line(record)
+        == (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    )
