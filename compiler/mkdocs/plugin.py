@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
 from ..site.printable import pdf_document, pdf_path, write_pdf
 from .config import ConstitutionConfig
+from .search_cache import Entries, SearchCache
 from .template_cache import use_template_cache
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
@@ -43,6 +45,20 @@ _SPAN_TAG = re.compile(r"</?span[^>]*>")
 _SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 
 
+@dataclass
+class _Held:
+    """A page's HTML and search settings, set aside while the search plugin reads the page."""
+
+    content: str
+    search: Any
+    entries: Entries | None = None
+    """Its search entries, from the cache."""
+    digest: str | None = None
+    """Its digest for the cache, when the search plugin makes its entries."""
+    indexed: int = 0
+    """How many entries the index held before the page's."""
+
+
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
     """``plugins: [constitution]`` in mkdocs.yml (registered as an ``mkdocs.plugins`` entry point)."""
 
@@ -52,7 +68,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.serving = False
         self.site: Site | None = None
         self._precompiled: tuple[Path, CompileResult] | None = None
-        self._highlighted: dict[str, str] = {}
+        #: Each page's HTML (and search settings) while the search plugin is given another.
+        self._held: dict[str, _Held] = {}
+        self._search_cache: SearchCache | None = None
         #: Each print page's (URL, title, content), for its PDF.
         self._printed: dict[str, tuple[str, str, str]] = {}
 
@@ -71,6 +89,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         # several builds in one run): nothing from a previous build may reach this one.
         self.site = None
         self._printed = {}
+        self._search_cache = None
         if not self.config.enabled:
             return config
         if not config.site_url:
@@ -139,6 +158,9 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.config.enabled:
             use_template_cache(env, _project_dir(config))
+            self._search_cache = SearchCache.of(
+                config.plugins, _project_dir(config), config.docs_dir
+            )
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -233,23 +255,37 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     # A page left out of the search (the print version, an archived release) is not read by it
     # at all: the search plugin would still scan its whole text for `data-search-*="..."`
     # attributes to remove, and the compiler writes none (checked, so the page is the same).
+    # Nor is a page whose entries are in the search cache (compiler.mkdocs.search_cache): they
+    # are added to the index where the plugin would have added them.
 
     @event_priority(100)  # before the search plugin (priority 0)
     def _unhighlight_for_search(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> Any:
-        search = page.meta.get("search")
-        excluded = isinstance(search, dict) and search.get("exclude")
         if (
-            excluded
-            and page.content
-            and _only_search_reads_pages(config)
-            and not _SEARCH_ATTRIBUTE.search(page.content)
+            not page.content
+            or not _only_search_reads_pages(config)
+            or _SEARCH_ATTRIBUTE.search(page.content)
         ):
-            self._highlighted[page.file.src_uri] = page.content
+            return context
+        search = page.meta.get("search")
+        path = page.file.src_uri
+        cache = self._search_cache
+        if isinstance(search, dict) and search.get("exclude"):
+            self._held[path] = _Held(page.content, search)
             page.content = ""
-        elif page.content and "<pre><span></span><code>" in page.content:
-            self._highlighted[page.file.src_uri] = page.content
+            return context
+        if cache is not None:
+            digest = cache.digest(page)
+            entries = cache.entries(page, digest)
+            if entries is not None:
+                self._held[path] = _Held(page.content, search, entries)
+                page.content = ""
+                page.meta["search"] = {"exclude": True}
+                return context
+            self._held[path] = _Held(page.content, search, None, digest, len(cache.index.entries))
+        if "<pre><span></span><code>" in page.content:
+            self._held.setdefault(path, _Held(page.content, search))
             page.content = _HIGHLIGHTED_CODE.sub(
                 lambda m: m[1] + _SPAN_TAG.sub("", m[2]) + m[3], page.content
             )
@@ -257,9 +293,19 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
 
     @event_priority(-100)  # after it
     def _rehighlight(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        highlighted = self._highlighted.pop(page.file.src_uri, None)
-        if highlighted is not None:
-            page.content = highlighted
+        held = self._held.pop(page.file.src_uri, None)
+        if held is None:
+            return context
+        page.content = held.content
+        if held.search is None:
+            page.meta.pop("search", None)
+        else:
+            page.meta["search"] = held.search
+        cache = self._search_cache
+        if cache is not None and held.entries is not None:
+            cache.index.entries.extend(held.entries)
+        elif cache is not None and held.digest is not None:
+            cache.store(page, held.digest, cache.index.entries[held.indexed :])
         return context
 
     on_page_context = CombinedEvent(_unhighlight_for_search, _rehighlight)
