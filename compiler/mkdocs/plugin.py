@@ -316,7 +316,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         precompiled, self._precompiled = self._precompiled, None
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
-        return compile_spec(docs_dir)
+        return compile_spec(docs_dir, grammar_file=self.config.grammar)
 
 
 def _option_line(config_file: str | None, option: str) -> int:

@@ -171,6 +171,34 @@ def test_home_page_renders(visit: Visit) -> None:
     assert page.locator("article").get_by_text("9 min read").first.is_visible()
 
 
+def published_url(repo_root: Path) -> str:
+    """The repository's `site_url` (mkdocs.yml): where the site is published."""
+    import yaml
+
+    with (repo_root / "mkdocs.yml").open(encoding="utf-8") as file:
+        config = yaml.load(file, Loader=yaml.BaseLoader)
+    url = config["site_url"]
+    assert isinstance(url, str) and url.startswith("https://") and url.endswith("/")
+    return url
+
+
+def test_pages_name_the_published_site_without_requesting_it(
+    visit: Visit, repo_root: Path
+) -> None:
+    """A canonical link names the published address; it is no request, so the guard, which fails
+    a test on any request that leaves 127.0.0.1, never sees it."""
+    published = published_url(repo_root)
+    for path in ("", "01-overview/", "versions/1.0.0/"):
+        visit.goto(path)
+        canonical = visit.page.locator('link[rel="canonical"]')
+        assert canonical.get_attribute("href") == published + path
+    visit.goto("tool-builders/")
+    code = visit.page.locator("article pre").all_inner_texts()
+    assert any(f"{published}constitution.json" in text for text in code)
+    assert not any(url.startswith(published) for url in visit.requests)
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in visit.requests)
+
+
 def test_every_page_loads_without_errors_or_foreign_requests(visit: Visit) -> None:
     for path in PAGES:
         visit.goto(path)
