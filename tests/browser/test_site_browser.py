@@ -182,9 +182,7 @@ def published_url(repo_root: Path) -> str:
     return url
 
 
-def test_pages_name_the_published_site_without_requesting_it(
-    visit: Visit, repo_root: Path
-) -> None:
+def test_pages_name_the_published_site_without_requesting_it(visit: Visit, repo_root: Path) -> None:
     """A canonical link names the published address; it is no request, so the guard, which fails
     a test on any request that leaves 127.0.0.1, never sees it."""
     published = published_url(repo_root)
