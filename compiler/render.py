@@ -27,6 +27,9 @@ from .model import Attributes
 from .syntax import parser
 from .syntax.annotations import annotation_info
 
+#: The class of the box around every table of the site (a phone shows its rows as cards).
+TABLE_CLASS = "cc-table"
+
 #: Longest hover text for a link to a definition or property, in characters.
 TOOLTIP_CHARS = 320
 
@@ -51,6 +54,24 @@ def breakable(text: str) -> str:
     if len(text) < _BREAKABLE_CHARS:
         return escape(text)
     return _BREAK_AFTER.sub(r"\1<wbr>", escape(text))
+
+
+def table_html(kind: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table as the site shows every table: `headers` are text, cells are HTML; each cell
+    names its column (`data-label`), which a phone shows beside it when the rows become cards.
+    `kind` is a class for the box, beside `TABLE_CLASS`."""
+    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
+    labels = [f' data-label="{escape(header)}"' for header in headers]
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{label}>{cell}</td>" for label, cell in zip(labels, row, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="{TABLE_CLASS} {kind}"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>\n"
+    )
 
 
 def unique_anchor(base: str, used: set[str]) -> str:
@@ -264,6 +285,10 @@ class _State:
     """Token index and kind of the annotation closed last."""
     closes: dict[int, int] | None = None
     """Annotation open token index -> its close token index (made on first use)."""
+    column_labels: list[str] = field(default_factory=list)
+    """The header cells' text of the table being rendered."""
+    column: int = 0
+    """The column of the next cell in the table's current row."""
 
 
 def render_tokens(
@@ -606,6 +631,32 @@ class ConstitutionRenderer(RendererHTML):
         return closed + context.extras.after_paragraph(
             context.file, inline.map[0] + 1, inline.map[1]
         )
+
+    # --- tables: each cell names its column, so that a phone can show a row as a card ----------
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        state.column_labels = []
+        for token in tokens[idx + 1 :]:
+            if token.type in ("thead_close", "table_close"):
+                break
+            if token.type == "inline":
+                state.column_labels.append(inline_text(token))
+        return f'<div class="{TABLE_CLASS}"><table>\n'
+
+    def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return "</table></div>\n"
+
+    def tr_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        env["cc"].column = 0
+        return "<tr>\n"
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        state: _State = env["cc"]
+        labels, column = state.column_labels, state.column
+        state.column += 1
+        label = labels[column] if column < len(labels) else ""
+        return f'<td{self.renderAttrs(tokens[idx])} data-label="{escape(label)}">'
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return highlight_code(tokens[idx].content, "", colour=False)

@@ -207,7 +207,7 @@ def test_version_selector_switches_between_the_current_text_and_each_release(
 ) -> None:
     base = serve_dir(built)
     page.goto(f"{base}/01-base/")
-    selector = page.locator("article details.cc-version")
+    selector = page.locator("header details.cc-version")
     assert selector.locator("summary").inner_text() == "Version: current"
     selector.locator("summary").click()
     links = selector.locator("a")
@@ -220,7 +220,7 @@ def test_version_selector_switches_between_the_current_text_and_each_release(
     assert links.nth(0).get_attribute("aria-current") == "page"
     links.nth(2).click()
     page.wait_for_url(f"{base}/versions/1.0.0/")
-    selector = page.locator("article details.cc-version")
+    selector = page.locator("header details.cc-version")
     assert selector.locator("summary").inner_text() == "Version: 1.0.0 (archived)"
     assert selector.locator("a[aria-current=page]").text_content() == "Release 1.0.0"
     # The release links its redline and the current text.
@@ -228,14 +228,44 @@ def test_version_selector_switches_between_the_current_text_and_each_release(
     notice.get_by_text("what changed in 1.0.0").click()
     page.wait_for_url(f"{base}/changes/1.0.0/")
     page.go_back()
-    page.locator("article details.cc-version summary").click()
-    page.locator("article details.cc-version a").first.click()
+    page.locator("header details.cc-version summary").click()
+    page.locator("header details.cc-version a").first.click()
     page.wait_for_url(f"{base}/")
     # Previous and next lead through the releases as through the chapters.
     page.goto(f"{base}/versions/1.1.0/")
     footer = page.locator("nav.md-footer__inner")
     assert "Changes" in footer.locator(".md-footer__link--prev").inner_text()
     assert "Version 1.0.0" in footer.locator(".md-footer__link--next").inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_version_selector_is_in_the_header_of_every_page(
+    built: Path,
+    serve_dir,
+    page,  # type: ignore[no-untyped-def]
+    width: int,
+) -> None:
+    base = serve_dir(built)
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ("", "01-base/", "glossary/", "tool-builders/", "versions/", "versions/1.0.0/"):
+        page.goto(f"{base}/{path}")
+        assert page.locator("details.cc-version").count() == 1, path
+        selector = page.locator("header.md-header details.cc-version")
+        summary = selector.locator("summary")
+        assert summary.is_visible(), path
+        box = summary.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, path
+        summary.click()
+        links = selector.locator("a")
+        assert links.count() == 4, path
+        for number in range(links.count()):
+            link = links.nth(number).bounding_box()
+            assert link is not None and link["x"] >= 0 and link["x"] + link["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    # A release page marks itself; the current text is one click away, here too.
+    assert "1.0.0" in page.locator("header details.cc-version summary").inner_text()
+    page.locator("header details.cc-version a").first.click()
+    page.wait_for_url(f"{base}/")
 
 
 def test_nav_lists_versions_and_changes(built: Path) -> None:

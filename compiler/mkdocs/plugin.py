@@ -73,6 +73,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self._search_cache: SearchCache | None = None
         #: Each print page's (URL, title, content), for its PDF.
         self._printed: dict[str, tuple[str, str, str]] = {}
+        #: Each page's version selector, until it is put in the page's header.
+        self._menus: dict[str, str] = {}
 
     def use_result(self, docs_dir: str | os.PathLike[str], result: CompileResult) -> None:
         """Use an existing compile of `docs_dir` for the next build instead of compiling again
@@ -89,6 +91,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         # several builds in one run): nothing from a previous build may reach this one.
         self.site = None
         self._printed = {}
+        self._menus = {}
         self._search_cache = None
         if not self.config.enabled:
             return config
@@ -220,10 +223,17 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # file holding many chapters) would lose most of its contents, so nest them under one.
             toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
         page.toc = TableOfContents(_anchor_links(toc))
+        menu = self.site.version_menu(page.file.src_uri, url_of_file)
+        if menu is not None:
+            self._menus[page.file.src_uri] = menu
         if self.site.pdf and page.file.src_uri in self.site.print_pages:
             title = rendered.title or self.site.title(page.file.src_uri) or ""
             self._printed[page.file.src_uri] = (page.url, title, rendered.html)
         return rendered.html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        menu = self._menus.pop(page.file.src_uri, None)
+        return output if menu is None else in_header(output, menu)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site, printed, self._printed = self.site, self._printed, {}
@@ -390,6 +400,28 @@ def _nav_pages(nav: list[Any]) -> list[tuple[str, str]]:
         for title, value in entry.items():
             pages += [(title, value)] if isinstance(value, str) else _nav_pages(value)
     return pages
+
+
+#: The theme's header: its title (the site's name, then the page's title) and what follows it.
+_HEADER_TITLE = re.compile(
+    r'<div class="md-header__title" data-md-component="header-title">\s*'
+    r'<div class="md-header__ellipsis">.*?data-md-component="header-topic">.*?</div>\s*</div>\s*'
+    r"</div>",
+    re.DOTALL,
+)
+
+
+def in_header(output: str, menu: str) -> str:
+    """The page with `menu` in its header, after the title (where mike's version selector sits in
+    mkdocs-material's header); a page without that header gets it at the top of its article."""
+    header = _HEADER_TITLE.search(output)
+    if header is not None:
+        at = header.end()
+        return f'{output[:at]}<div class="cc-version-menu">{menu}</div>{output[at:]}'
+    article = re.search(r"<article\b[^>]*>", output)
+    if article is None:
+        return output
+    return f"{output[: article.end()]}{menu}{output[article.end() :]}"
 
 
 def as_text(value: Any) -> Any:

@@ -336,18 +336,21 @@ class Site:
             page = RenderedPage(fill_urls(rendered.html, url_of), rendered.toc, rendered.title)
         else:
             return None
-        release = next((version for version, where in self.releases if where == path), None)
-        if self.releases and (release or path in self.chapters or path == "index.md"):
-            current = path if path in self.chapters else "index.md"
-            page.html = (
-                version_selector(
-                    self.model.info.version, self.releases, release, current, url_of_file
-                )
-                + page.html
-            )
         if not self.ok:
             page.html = problems_banner(self.result.diagnostics, self.project_dir) + page.html
         return page
+
+    def version_menu(self, path: str, url_of_file: Callable[[str], str | None]) -> str | None:
+        """The version selector of the page at `path`, for the site's header, when the site has
+        releases: it links the current text (the same chapter, on a chapter's page; else the home
+        page) and each release, and marks the one the page shows."""
+        if not self.releases or (path not in self.pages and path not in self.chapters):
+            return None
+        release = next((version for version, where in self.releases if where == path), None)
+        current = path if path in self.chapters else "index.md"
+        return version_selector(
+            self.model.info.version, self.releases, release, current, url_of_file
+        )
 
     def _rendered_chapter(
         self, path: str, url_of_file: Callable[[str], str | None]

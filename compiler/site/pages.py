@@ -36,6 +36,7 @@ from ..render import (
     node_link,
     render_markdown,
     render_tokens,
+    table_html,
     unique_anchor,
 )
 from ..syntax.annotations import annotation_info
@@ -329,17 +330,13 @@ def table_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> Rend
     )
     names = kind.page.columns or tuple(f.name for f in kind.fields)
     columns = [f for name in names if (f := kind.field(name)) is not None]
-    head = "".join(f"<th>{escape(f.label or f.name)}</th>" for f in columns)
     rows = []
     for node in inputs.model.of_kind(kind.name):
         name = node_link(node.id, context) if node.title else _linked_text(node, context)
-        cells = "".join(f"<td>{_cell(node, f.name, f.type, context)}</td>" for f in columns)
-        rows.append(f"<tr><td>{name}</td>{cells}</tr>")
-    parts.append(
-        # A table without a class of its own: the theme styles it and scrolls it in its own box.
-        f'<div class="cc-table cc-kind-table"><table><thead><tr><th>{escape(kind.label)}</th>'
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n"
-    )
+        rows.append([name, *(_cell(node, f.name, f.type, context) for f in columns)])
+    headers = [kind.label, *(f.label or f.name for f in columns)]
+    # A table without a class of its own: the theme styles it and scrolls it in its own box.
+    parts.append(table_html("cc-kind-table", headers, rows))
     return RenderedPage("".join(parts), toc, kind.page.title)
 
 
@@ -411,16 +408,19 @@ def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage
     toc = written.toc or [TocEntry(1, "for-tool-builders", "For tool builders")]
     json_url = context.url_of_file(inputs.json_path) or inputs.json_path
     schema_url = context.url_of_file(inputs.schema_path) or inputs.schema_path
-    published = (
-        heading(2, "published-files", "Published files", toc)
-        + '<div class="cc-table cc-files"><table><thead><tr><th>File</th><th>What it holds</th>'
-        "</tr></thead><tbody>"
-        f'<tr><td><a href="{escape(json_url)}"><code>{escape(inputs.json_path)}</code></a></td>'
-        "<td>The compiled constitution: every section, property, priority, constraint, "
-        "definition, rationale and reference, with its source line.</td></tr>"
-        f'<tr><td><a href="{escape(schema_url)}"><code>{escape(inputs.schema_path)}</code></a>'
-        "</td><td>The JSON Schema (draft 2020-12) that the compiled file is validated against."
-        "</td></tr></tbody></table></div>\n"
+    files = [
+        [
+            f'<a href="{escape(json_url)}"><code>{escape(inputs.json_path)}</code></a>',
+            "The compiled constitution: every section, property, priority, constraint, "
+            "definition, rationale and reference, with its source line.",
+        ],
+        [
+            f'<a href="{escape(schema_url)}"><code>{escape(inputs.schema_path)}</code></a>',
+            "The JSON Schema (draft 2020-12) that the compiled file is validated against.",
+        ],
+    ]
+    published = heading(2, "published-files", "Published files", toc) + table_html(
+        "cc-files", ["File", "What it holds"], files
     )
     reference, reference_toc = field_reference(schema())
     toc[0].children.extend(reference_toc)
@@ -430,14 +430,12 @@ def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage
 def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
     written = render_markdown(_package_page("authoring.md"), context)
     toc = written.toc or [TocEntry(1, "authoring-guide", "Authoring guide")]
-    rows = "".join(
-        f'<tr><td id="{code.lower()}"><code>{code}</code></td><td>{escape(summary)}</td></tr>'
+    rows = [
+        [f'<code id="{code.lower()}">{code}</code>', escape(summary)]
         for code, summary in CODES.items()
-    )
-    codes = (
-        heading(2, "diagnostic-codes", "Diagnostic codes", toc)
-        + '<div class="cc-table cc-codes"><table><thead><tr><th>Code</th><th>Problem</th></tr>'
-        f"</thead><tbody>{rows}</tbody></table></div>\n"
+    ]
+    codes = heading(2, "diagnostic-codes", "Diagnostic codes", toc) + table_html(
+        "cc-codes", ["Code", "Problem"], rows
     )
     return RenderedPage(written.html + codes, toc, written.title)
 

@@ -203,7 +203,7 @@ def version_selector(
     """A menu of the versions a reader can switch between, as mike's sites have: the current
     text (`current` is its version, `current_path` the page it links to) and each release
     (version, page path); `here` is the release this page shows, or None for the current text.
-    Plain HTML (a `<details>`): it works without scripts."""
+    Plain HTML (a `<details>`): it works without scripts; the site puts it in its header."""
     shown = f"{escape(here)} (archived)" if here is not None else "current"
     items = []
     link = url_of_file(current_path)
@@ -223,6 +223,7 @@ def version_selector(
             "What changed, release by release</a></li>"
         )
     return (
-        f'<details class="cc-version" data-search-exclude><summary>Version: {shown}</summary>'
-        f"<ul>{''.join(items)}</ul></details>\n"
+        f'<details class="cc-version"><summary aria-label="Version: {shown}">'
+        f'<span class="cc-version__label">Version: </span>{shown}</summary>'
+        f"<ul>{''.join(items)}</ul></details>"
     )

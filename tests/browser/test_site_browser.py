@@ -336,6 +336,33 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(browser: Browser, site_url: 
             assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
 
 
+#: Every cell of the page's tables: (left, right, width, column), in CSS pixels.
+CELLS_JS = """() => Array.from(document.querySelectorAll("article table td")).map(td => {
+  const box = td.getBoundingClientRect();
+  return [box.left, box.right, box.width, td.cellIndex];
+})"""
+
+
+def test_tables_read_as_cards_on_a_360_px_phone(browser: Browser, site_url: str) -> None:
+    """Each row of a table is a card as wide as the text: its first cell (the behavior, the
+    field, the file) is never squeezed into a narrow column, and no cell leaves the screen."""
+    for visit in _visit(browser, site_url, NARROWEST, "light"):
+        for path in ("behaviors/", "tool-builders/", "authoring/", "versions/"):
+            visit.goto(path)
+            cells = [cell for cell in visit.page.evaluate(CELLS_JS) if cell[2] > 0]
+            assert cells, path
+            outside = [cell for cell in cells if cell[0] < 0 or cell[1] > NARROWEST["width"]]
+            assert not outside, (path, outside[:3])
+            firsts = [width for _, _, width, column in cells if column == 0]
+            assert min(firsts) >= 0.8 * (NARROWEST["width"] - 40), (path, min(firsts))
+            label = visit.page.evaluate(
+                """() => getComputedStyle(
+                    document.querySelector("article table td:nth-child(2)"), "::before"
+                ).content"""
+            )
+            assert label.endswith(': "') or label.endswith(':"') or ": " in label, (path, label)
+
+
 def test_body_text_measure_at_1280_px(visit: Visit) -> None:
     """60-75 characters a line, in the bundled reading face, loaded from this site."""
     for path in CHAPTERS:
