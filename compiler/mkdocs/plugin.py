@@ -32,7 +32,7 @@ from ..site import CSS_PATH, Site, extension_pages, problems_banner
 from ..site.printable import pdf_document, pdf_path, write_pdf
 from .config import ConstitutionConfig
 from .search_cache import Entries, SearchCache
-from .template_cache import use_template_cache
+from .template_cache import project_cache, use_template_cache
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -239,12 +239,13 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         site, printed, self._printed = self.site, self._printed, {}
         if site is None or not site.pdf:
             return
+        cache = project_cache(_project_dir(config), "pdf")
         for path, (url, title, html) in sorted(printed.items()):
             document = pdf_document(html, title, url, config.site_url)
             page_dir = url if url.endswith("/") else url.rpartition("/")[0]
             target = Path(config.site_dir) / pdf_path(site.print_pages[path])
             try:
-                write_pdf(document, Path(config.site_dir), page_dir, target)
+                write_pdf(document, Path(config.site_dir), page_dir, target, cache)
             except (ImportError, OSError) as err:
                 problem = Diagnostic(
                     "CC540",
