@@ -10,6 +10,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from click.testing import CliRunner
 from compiler.cli import cli
 from compiler.release import load_index, make_release, verify_releases
 from compiler.render import PageContext, SiteIndex
-from compiler.site.releases import site_pages
+from compiler.site.releases import RELEASES_INDEX, site_pages
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -305,3 +307,19 @@ def test_the_release_page_of_1_0_0_holds_every_nodes_own_text_once(repo_root: Pa
             assert shown.count(escape(" ".join(paragraph.split()))) == 1, node.id
         assert f'id="{node.id}"' in html
     assert [t.id for t in page.toc[0].children] == ["overview"]
+
+
+def test_a_build_without_releases_loads_no_release_module(tmp_path: Path) -> None:
+    """The extension point finds the releases where `compiler.release` keeps them, and a project
+    without any does not import the diff or the release modules to learn that."""
+    from compiler.release import DEFAULT_RELEASES_DIR, INDEX_FILE
+
+    assert Path(DEFAULT_RELEASES_DIR, INDEX_FILE) == RELEASES_INDEX
+    script = (
+        "import sys; from pathlib import Path; from compiler.site.releases import site_pages; "
+        f"assert site_pages(Path({str(tmp_path)!r})) == []; "
+        "print(sorted(m for m in sys.modules if m.startswith(('compiler.diff', 'compiler.release'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
