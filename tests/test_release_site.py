@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from compiler.cli import cli
 from compiler.release import load_index, make_release, verify_releases
-from compiler.render import PageContext, SiteIndex
 from compiler.site.releases import RELEASES_INDEX, site_pages
+from compiler.site.render import PageContext, SiteIndex
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -288,8 +288,8 @@ def test_the_release_page_of_1_0_0_holds_every_nodes_own_text_once(repo_root: Pa
     """Read through the typed model and rendered like a chapter: every node's own text on the
     page once, every annotation where it stands, with its id."""
     from compiler.document import from_json
-    from compiler.render import PageContext, SiteIndex, escape
     from compiler.site.release_view import ReleaseFacts, release_builder
+    from compiler.site.render import PageContext, SiteIndex, escape
 
     index, _ = load_index(repo_root / "releases")
     entry = index.get("1.0.0")

@@ -3,7 +3,7 @@
 
 Compiles the docs directory once per build, fails the build on errors (with file and line), adds
 the generated pages and published files, and renders every page from the compiler's own tokens,
-so Python-Markdown never re-reads the text (see `compiler.render`).
+so Python-Markdown never re-reads the text (see `compiler.site.render`).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from ..declarations import DECLARATIONS_FILE
 from ..diagnostics import Diagnostic, render
 from ..examples.render import site_examples
 from ..pipeline import CompileResult, compile_spec
-from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
 from ..site.printable import pdf_document, pdf_path, write_pdf
+from ..site.render import TocEntry, escape
 from .config import ConstitutionConfig
 from .search_cache import Entries, SearchCache
 from .template_cache import project_cache, use_template_cache

@@ -17,22 +17,14 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, render
+from ..diagnostics import Diagnostic
+from ..diagnostics import render as render_diagnostics  # (`render` is the site.render package)
 from ..document import Document, DocumentInfo
 from ..emit import SCHEMA_FILE, spec_schema_bytes
 from ..examples.model import ExampleSet
 from ..examples.render import ExamplesView
 from ..model import Chapter
 from ..pipeline import CompileResult
-from ..render import (
-    PageContext,
-    RenderedPage,
-    SiteIndex,
-    escape,
-    render_markdown,
-    render_tokens,
-    unique_anchor,
-)
 from .generated import GeneratedPage as GeneratedPage
 from .pages import (
     DERIVED_SEARCH_BOOST,
@@ -58,6 +50,15 @@ from .printable import (
     release_print_path,
 )
 from .release_view import version_selector
+from .render import (
+    PageContext,
+    RenderedPage,
+    SiteIndex,
+    escape,
+    render_markdown,
+    render_tokens,
+    unique_anchor,
+)
 
 JSON_PATH = "constitution.json"
 SPEC_SCHEMA_PATH = "constitution.spec.schema.json"
@@ -435,7 +436,7 @@ def _with_chapter_meta(html: str, chapter: Chapter) -> str:
 def problems_banner(diagnostics: Sequence[Diagnostic], project_dir: Path | None = None) -> str:
     """The diagnostics at the top of every page while a preview has errors, with paths inside
     `project_dir` shown relative to it (the page may be seen by others than its author)."""
-    text = render(diagnostics, "text")
+    text = render_diagnostics(diagnostics, "text")
     if project_dir is not None:
         for prefix in {str(project_dir), os.path.realpath(project_dir)}:
             text = text.replace(prefix.rstrip(os.sep) + os.sep, "")

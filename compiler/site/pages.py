@@ -26,7 +26,9 @@ from ..grammar.orders import Order
 from ..grammar.types import FieldType, KindSpec, PageView
 from ..links import slugify
 from ..model import Attributes, Chapter
-from ..render import (
+from ..syntax.annotations import annotation_info
+from .diagram import DiagramItem, priority_diagram
+from .render import (
     PageContext,
     RenderedPage,
     TocEntry,
@@ -39,8 +41,6 @@ from ..render import (
     table_html,
     unique_anchor,
 )
-from ..syntax.annotations import annotation_info
-from .diagram import DiagramItem, priority_diagram
 from .schema_doc import field_reference
 
 MODE_EXPLANATIONS = {

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..render import RenderedPage, TocEntry, escape
+from .render import RenderedPage, TocEntry, escape
 
 PRINT_PAGE = "print.md"
 PRINT_TITLE = "Print version"

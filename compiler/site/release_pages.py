@@ -41,9 +41,9 @@ from ..release import (
     chain_head,
     verify_releases,
 )
-from ..render import TocEntry, escape
 from .generated import GeneratedPage
 from .release_view import ReleaseFacts, release_builder
+from .render import TocEntry, escape
 
 log = logging.getLogger("mkdocs.plugins.constitution")
 

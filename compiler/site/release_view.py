@@ -4,7 +4,7 @@ labels and relations, from the release's JSON read into the typed model
 
 A release keeps each node's own text, its blocks (paragraphs, lists, quotes, code, where each
 child stands) and its typed fields, not its Markdown: the page is rebuilt as a token stream
-(headings, paragraphs, lists, annotation fences, spans) and rendered by `compiler.render`, so that
+(headings, paragraphs, lists, annotation fences, spans) and rendered by `compiler.site.render`, so that
 only the inline markup (emphasis, links) differs from the chapter the text came from.
 """
 
@@ -30,8 +30,8 @@ from ..document import (
 from ..grammar.types import Form, TitleSource
 from ..grammar.values import written
 from ..model import Attributes
-from ..render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
 from ..syntax.annotations import AnnotationInfo
+from .render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
 
 
 @dataclass(frozen=True, slots=True)

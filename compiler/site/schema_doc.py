@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..render import TocEntry, breakable, escape, table_html
+from .render import TocEntry, breakable, escape, table_html
 
 #: The schema's $defs that describe the nodes of the top-level arrays, in page order.
 _ITEM_DEF = "#/$defs/"
