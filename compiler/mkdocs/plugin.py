@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,32 +30,12 @@ from ..site import CSS_PATH, Site, extension_pages, problems_banner
 from ..site.printable import pdf_document, pdf_path, write_pdf
 from ..site.render import TocEntry, escape
 from .config import ConstitutionConfig
-from .search_cache import Entries, SearchCache
+from .search_cache import SearchCache, SearchFeed
 from .template_cache import project_cache, use_template_cache
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
 log = logging.getLogger("constitution.site")
-
-#: A highlighted code block's code, and the tags in it (pygments' spans).
-_HIGHLIGHTED_CODE = re.compile(r"(<pre><span></span><code>)(.*?)(</code>)", re.DOTALL)
-_SPAN_TAG = re.compile(r"</?span[^>]*>")
-#: What the search plugin removes from every page it is given.
-_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
-
-
-@dataclass
-class _Held:
-    """A page's HTML and search settings, set aside while the search plugin reads the page."""
-
-    content: str
-    search: Any
-    entries: Entries | None = None
-    """Its search entries, from the cache."""
-    digest: str | None = None
-    """Its digest for the cache, when the search plugin makes its entries."""
-    indexed: int = 0
-    """How many entries the index held before the page's."""
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -68,9 +47,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.serving = False
         self.site: Site | None = None
         self._precompiled: tuple[Path, CompileResult] | None = None
-        #: Each page's HTML (and search settings) while the search plugin is given another.
-        self._held: dict[str, _Held] = {}
-        self._search_cache: SearchCache | None = None
+        self._search = SearchFeed()
         #: Each print page's (URL, title, content), for its PDF.
         self._printed: dict[str, tuple[str, str, str]] = {}
         #: Each page's version selector, until it is put in the page's header.
@@ -92,7 +69,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.site = None
         self._printed = {}
         self._menus = {}
-        self._search_cache = None
+        self._search = SearchFeed()
         if not self.config.enabled:
             return config
         if not config.site_url:
@@ -161,9 +138,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.config.enabled:
             use_template_cache(env, _project_dir(config))
-            self._search_cache = SearchCache.of(
-                config.plugins, _project_dir(config), config.docs_dir
-            )
+            cache = SearchCache.of(config.plugins, _project_dir(config), config.docs_dir)
+            self._search = SearchFeed(cache)
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -239,84 +215,22 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         site, printed, self._printed = self.site, self._printed, {}
         if site is None or not site.pdf:
             return
-        cache = project_cache(_project_dir(config), "pdf")
-        for path, (url, title, html) in sorted(printed.items()):
-            document = pdf_document(html, title, url, config.site_url)
-            page_dir = url if url.endswith("/") else url.rpartition("/")[0]
-            target = Path(config.site_dir) / pdf_path(site.print_pages[path])
-            try:
-                write_pdf(document, Path(config.site_dir), page_dir, target, cache)
-            except (ImportError, OSError) as err:
-                problem = Diagnostic(
-                    "CC540",
-                    f"the PDF {pdf_path(site.print_pages[path])} cannot be made: {err}",
-                    config.config_file_path or "mkdocs.yml",
-                    _option_line(config.config_file_path, "pdf"),
-                    hint="it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); "
-                    "or set the plugin's option 'pdf: false'",
-                )
-                raise PluginError(render([problem], "text").rstrip("\n")) from err
+        _write_pdfs(site, printed, config)
 
-    # The search plugin parses `page.content` with html.parser in its on_page_context, at a cost
-    # per tag, and highlighted code is mostly tags. It keeps only the text of spans, so it is
-    # given the code without them: the same index, byte for byte, with about a third less of the
-    # build's search time (benchmarks/run.py). The page gets its highlighting back before it is
-    # written.
-
-    # A page left out of the search (the print version, an archived release) is not read by it
-    # at all: the search plugin would still scan its whole text for `data-search-*="..."`
-    # attributes to remove, and the compiler writes none (checked, so the page is the same).
-    # Nor is a page whose entries are in the search cache (compiler.mkdocs.search_cache): they
-    # are added to the index where the plugin would have added them.
+    # The search plugin reads each page in its on_page_context; `SearchFeed` gives it less to
+    # read (compiler.mkdocs.search_cache), and the page its own HTML back before it is written.
 
     @event_priority(100)  # before the search plugin (priority 0)
     def _unhighlight_for_search(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> Any:
-        if (
-            not page.content
-            or not _only_search_reads_pages(config)
-            or _SEARCH_ATTRIBUTE.search(page.content)
-        ):
-            return context
-        search = page.meta.get("search")
-        path = page.file.src_uri
-        cache = self._search_cache
-        if isinstance(search, dict) and search.get("exclude"):
-            self._held[path] = _Held(page.content, search)
-            page.content = ""
-            return context
-        if cache is not None:
-            digest = cache.digest(page)
-            entries = cache.entries(page, digest)
-            if entries is not None:
-                self._held[path] = _Held(page.content, search, entries)
-                page.content = ""
-                page.meta["search"] = {"exclude": True}
-                return context
-            self._held[path] = _Held(page.content, search, None, digest, len(cache.index.entries))
-        if "<pre><span></span><code>" in page.content:
-            self._held.setdefault(path, _Held(page.content, search))
-            page.content = _HIGHLIGHTED_CODE.sub(
-                lambda m: m[1] + _SPAN_TAG.sub("", m[2]) + m[3], page.content
-            )
+        if _only_search_reads_pages(config):
+            self._search.before(page)
         return context
 
     @event_priority(-100)  # after it
     def _rehighlight(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        held = self._held.pop(page.file.src_uri, None)
-        if held is None:
-            return context
-        page.content = held.content
-        if held.search is None:
-            page.meta.pop("search", None)
-        else:
-            page.meta["search"] = held.search
-        cache = self._search_cache
-        if cache is not None and held.entries is not None:
-            cache.index.entries.extend(held.entries)
-        elif cache is not None and held.digest is not None:
-            cache.store(page, held.digest, cache.index.entries[held.indexed :])
+        self._search.after(page)
         return context
 
     on_page_context = CombinedEvent(_unhighlight_for_search, _rehighlight)
@@ -328,6 +242,28 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir, grammar_file=self.config.grammar)
+
+
+def _write_pdfs(site: Site, printed: dict[str, tuple[str, str, str]], config: MkDocsConfig) -> None:
+    """The PDF of each print page (its URL, title and content in `printed`), from the project's
+    PDF cache when it has them; a PDF that cannot be made fails the build (CC540)."""
+    cache = project_cache(_project_dir(config), "pdf")
+    for path, (url, title, html) in sorted(printed.items()):
+        document = pdf_document(html, title, url, config.site_url)
+        page_dir = url if url.endswith("/") else url.rpartition("/")[0]
+        target = Path(config.site_dir) / pdf_path(site.print_pages[path])
+        try:
+            write_pdf(document, Path(config.site_dir), page_dir, target, cache)
+        except (ImportError, OSError) as err:
+            problem = Diagnostic(
+                "CC540",
+                f"the PDF {pdf_path(site.print_pages[path])} cannot be made: {err}",
+                config.config_file_path or "mkdocs.yml",
+                _option_line(config.config_file_path, "pdf"),
+                hint="it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); "
+                "or set the plugin's option 'pdf: false'",
+            )
+            raise PluginError(render([problem], "text").rstrip("\n")) from err
 
 
 def _option_line(config_file: str | None, option: str) -> int:

@@ -1,5 +1,5 @@
-"""A cache of the search index's entries for each page, kept in the project
-(``.cache/constitution/search/``).
+"""What the search plugin reads of each page (`SearchFeed`), and a cache of the search index's
+entries for each page, kept in the project (``.cache/constitution/search/``).
 
 The theme's search plugin reads every page's HTML with Python's `html.parser` to cut it into
 sections, which is the largest share of a build after the theme's templates: a page of the
@@ -18,10 +18,18 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .template_cache import project_cache
+
+#: A highlighted code block's code, and the tags in it (pygments' spans).
+_HIGHLIGHTED_CODE = re.compile(r"(<pre><span></span><code>)(.*?)(</code>)", re.DOTALL)
+_SPAN_TAG = re.compile(r"</?span[^>]*>")
+#: What the search plugin removes from every page it is given.
+_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 
 #: What one page adds to the search index: the plugin's entries (location, title, text, ...).
 Entries = list[dict[str, Any]]
@@ -106,3 +114,77 @@ class SearchCache:
 def _toc(toc: Any) -> list[Any]:
     """A table of contents as the search plugin reads it: each entry's id and URL, nested."""
     return [[item.id, item.url, _toc(item.children)] for item in toc or ()]
+
+
+@dataclass
+class _Held:
+    """A page's HTML and search settings, set aside while the search plugin reads the page."""
+
+    content: str
+    search: Any
+    entries: Entries | None = None
+    """Its search entries, from the cache."""
+    digest: str | None = None
+    """Its digest for the cache, when the search plugin makes its entries."""
+    indexed: int = 0
+    """How many entries the index held before the page's."""
+
+
+class SearchFeed:
+    """What the search plugin is given of each page in its `on_page_context`: `before(page)`
+    runs before it, `after(page)` after it (the plugin's events, when no other plugin reads the
+    page there).
+
+    The search plugin parses `page.content` with html.parser, at a cost per tag, and highlighted
+    code is mostly tags. It keeps only the text of spans, so it is given the code without them:
+    the same index, byte for byte, with about a third less of the build's search time. A page left
+    out of the search (the print version, an archived release) is not read by it at all: it would
+    still scan the whole text for `data-search-*="..."` attributes to remove, and the compiler
+    writes none (checked, so the page is the same). Nor is a page whose entries are in the
+    `SearchCache`: they are added to the index where the plugin would have added them. The page
+    gets its own HTML back before it is written.
+    """
+
+    def __init__(self, cache: SearchCache | None = None) -> None:
+        self.cache = cache
+        self._held: dict[str, _Held] = {}
+
+    def before(self, page: Any) -> None:
+        if not page.content or _SEARCH_ATTRIBUTE.search(page.content):
+            return
+        search = page.meta.get("search")
+        path = page.file.src_uri
+        cache = self.cache
+        if isinstance(search, dict) and search.get("exclude"):
+            self._held[path] = _Held(page.content, search)
+            page.content = ""
+            return
+        if cache is not None:
+            digest = cache.digest(page)
+            entries = cache.entries(page, digest)
+            if entries is not None:
+                self._held[path] = _Held(page.content, search, entries)
+                page.content = ""
+                page.meta["search"] = {"exclude": True}
+                return
+            self._held[path] = _Held(page.content, search, None, digest, len(cache.index.entries))
+        if "<pre><span></span><code>" in page.content:
+            self._held.setdefault(path, _Held(page.content, search))
+            page.content = _HIGHLIGHTED_CODE.sub(
+                lambda m: m[1] + _SPAN_TAG.sub("", m[2]) + m[3], page.content
+            )
+
+    def after(self, page: Any) -> None:
+        held = self._held.pop(page.file.src_uri, None)
+        if held is None:
+            return
+        page.content = held.content
+        if held.search is None:
+            page.meta.pop("search", None)
+        else:
+            page.meta["search"] = held.search
+        cache = self.cache
+        if cache is not None and held.entries is not None:
+            cache.index.entries.extend(held.entries)
+        elif cache is not None and held.digest is not None:
+            cache.store(page, held.digest, cache.index.entries[held.indexed :])

@@ -205,6 +205,9 @@ def version_selector(
     (version, page path); `here` is the release this page shows, or None for the current text.
     Plain HTML (a `<details>`): it works without scripts; the site puts it in its header."""
     shown = f"{escape(here)} (archived)" if here is not None else "current"
+    # (a phone shows the version alone: the header has room for little beside the title)
+    short = escape(here) if here is not None else "current"
+    note = '<span class="cc-version__note"> (archived)</span>' if here is not None else ""
     items = []
     link = url_of_file(current_path)
     if link is not None:
@@ -224,6 +227,6 @@ def version_selector(
         )
     return (
         f'<details class="cc-version"><summary aria-label="Version: {shown}">'
-        f'<span class="cc-version__label">Version: </span>{shown}</summary>'
+        f'<span class="cc-version__label">Version: </span>{short}{note}</summary>'
         f"<ul>{''.join(items)}</ul></details>"
     )

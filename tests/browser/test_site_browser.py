@@ -31,6 +31,11 @@ PAGES = (
     "core-values/",
     "constraints/",
     "glossary/",
+    "principals-and-trust/",
+    "behaviors/",
+    "honesty/",
+    "safe-behavior-list/",
+    "print/",  # the whole text on one page, to print
     "tool-builders/",
     "authoring/",
     "versions/",
