@@ -26,17 +26,17 @@ from ..examples.render import ExamplesView
 from ..model import Chapter
 from ..pipeline import CompileResult
 from .chapters import ChapterPages
+from .developer_pages import FIXED_PAGES
 from .generated import GeneratedPage as GeneratedPage
+from .home import home_page
 from .pages import (
     DERIVED_SEARCH_BOOST,
-    FIXED_PAGES,
     NAV_CONSTITUTION,
     NAV_DEVELOPERS,
     NAV_REFERENCE,
     PageBuilder,
     PageInputs,
     annotation_ranges,
-    home_page,
     kind_pages,
 )
 from .printable import (

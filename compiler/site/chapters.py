@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from markdown_it.token import Token
 
 from ..model import Chapter
-from .pages import chapter_facts
+from .home import chapter_facts
 from .printable import fill_urls, placeholder_url, print_html
 from .render import PageContext, RenderedPage, SiteIndex, escape, render_tokens, unique_anchor
 
