@@ -46,7 +46,6 @@ from .printable import (
     release_print_html,
     release_print_path,
 )
-from .release_view import version_selector
 from .render import (
     PageContext,
     RenderedPage,
@@ -54,6 +53,7 @@ from .render import (
     escape,
     render_markdown,
 )
+from .version_menu import version_selector
 
 JSON_PATH = "constitution.json"
 SPEC_SCHEMA_PATH = "constitution.spec.schema.json"
