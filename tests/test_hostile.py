@@ -25,7 +25,7 @@ from compiler.cli import cli
 from compiler.diagnostics import CODES, render
 from compiler.pipeline import compile_spec
 from compiler.reader import MAX_FILE_BYTES
-from compiler.render import PageContext, SiteIndex, render_markdown
+from compiler.site.render import PageContext, SiteIndex, render_markdown
 from compiler.syntax.limits import MAX_INLINE_CHARS, MAX_NESTING
 
 DATA = Path(__file__).parent / "data"

@@ -28,7 +28,7 @@ from test_site_build import build, make_project
 
 from compiler.cli import cli
 from compiler.release import make_release
-from compiler.render import PageContext, SiteIndex, render_markdown
+from compiler.site.render import PageContext, SiteIndex, render_markdown
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -278,7 +278,8 @@ def test_a_chapter_rendered_once_serves_its_page_byte_for_byte(repo_root: Path) 
         return "../" + (path.removesuffix(".md") + "/" if path.endswith(".md") else path)
 
     direct = {
-        path: site._chapter(path, site.context(path, url_of_file)).html for path in site.chapters
+        path: site.chapter_pages.render(path, site.context(path, url_of_file)).html
+        for path in site.chapters
     }
     site.render("print.md", url_of_file)  # renders (and keeps) every chapter first
     for path in site.chapters:

@@ -10,6 +10,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,8 @@ from click.testing import CliRunner
 
 from compiler.cli import cli
 from compiler.release import load_index, make_release, verify_releases
-from compiler.render import PageContext, SiteIndex
-from compiler.site.releases import site_pages
+from compiler.site.releases import RELEASES_INDEX, site_pages
+from compiler.site.render import PageContext, SiteIndex
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -207,7 +209,7 @@ def test_version_selector_switches_between_the_current_text_and_each_release(
 ) -> None:
     base = serve_dir(built)
     page.goto(f"{base}/01-base/")
-    selector = page.locator("article details.cc-version")
+    selector = page.locator("header details.cc-version")
     assert selector.locator("summary").inner_text() == "Version: current"
     selector.locator("summary").click()
     links = selector.locator("a")
@@ -220,7 +222,7 @@ def test_version_selector_switches_between_the_current_text_and_each_release(
     assert links.nth(0).get_attribute("aria-current") == "page"
     links.nth(2).click()
     page.wait_for_url(f"{base}/versions/1.0.0/")
-    selector = page.locator("article details.cc-version")
+    selector = page.locator("header details.cc-version")
     assert selector.locator("summary").inner_text() == "Version: 1.0.0 (archived)"
     assert selector.locator("a[aria-current=page]").text_content() == "Release 1.0.0"
     # The release links its redline and the current text.
@@ -228,14 +230,44 @@ def test_version_selector_switches_between_the_current_text_and_each_release(
     notice.get_by_text("what changed in 1.0.0").click()
     page.wait_for_url(f"{base}/changes/1.0.0/")
     page.go_back()
-    page.locator("article details.cc-version summary").click()
-    page.locator("article details.cc-version a").first.click()
+    page.locator("header details.cc-version summary").click()
+    page.locator("header details.cc-version a").first.click()
     page.wait_for_url(f"{base}/")
     # Previous and next lead through the releases as through the chapters.
     page.goto(f"{base}/versions/1.1.0/")
     footer = page.locator("nav.md-footer__inner")
     assert "Changes" in footer.locator(".md-footer__link--prev").inner_text()
     assert "Version 1.0.0" in footer.locator(".md-footer__link--next").inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_version_selector_is_in_the_header_of_every_page(
+    built: Path,
+    serve_dir,
+    page,  # type: ignore[no-untyped-def]
+    width: int,
+) -> None:
+    base = serve_dir(built)
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ("", "01-base/", "glossary/", "tool-builders/", "versions/", "versions/1.0.0/"):
+        page.goto(f"{base}/{path}")
+        assert page.locator("details.cc-version").count() == 1, path
+        selector = page.locator("header.md-header details.cc-version")
+        summary = selector.locator("summary")
+        assert summary.is_visible(), path
+        box = summary.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, path
+        summary.click()
+        links = selector.locator("a")
+        assert links.count() == 4, path
+        for number in range(links.count()):
+            link = links.nth(number).bounding_box()
+            assert link is not None and link["x"] >= 0 and link["x"] + link["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    # A release page marks itself; the current text is one click away, here too.
+    assert "1.0.0" in page.locator("header details.cc-version summary").inner_text()
+    page.locator("header details.cc-version a").first.click()
+    page.wait_for_url(f"{base}/")
 
 
 def test_nav_lists_versions_and_changes(built: Path) -> None:
@@ -256,8 +288,8 @@ def test_the_release_page_of_1_0_0_holds_every_nodes_own_text_once(repo_root: Pa
     """Read through the typed model and rendered like a chapter: every node's own text on the
     page once, every annotation where it stands, with its id."""
     from compiler.document import from_json
-    from compiler.render import PageContext, SiteIndex, escape
     from compiler.site.release_view import ReleaseFacts, release_builder
+    from compiler.site.render import PageContext, SiteIndex, escape
 
     index, _ = load_index(repo_root / "releases")
     entry = index.get("1.0.0")
@@ -275,3 +307,19 @@ def test_the_release_page_of_1_0_0_holds_every_nodes_own_text_once(repo_root: Pa
             assert shown.count(escape(" ".join(paragraph.split()))) == 1, node.id
         assert f'id="{node.id}"' in html
     assert [t.id for t in page.toc[0].children] == ["overview"]
+
+
+def test_a_build_without_releases_loads_no_release_module(tmp_path: Path) -> None:
+    """The extension point finds the releases where `compiler.release` keeps them, and a project
+    without any does not import the diff or the release modules to learn that."""
+    from compiler.release import DEFAULT_RELEASES_DIR, INDEX_FILE
+
+    assert Path(DEFAULT_RELEASES_DIR, INDEX_FILE) == RELEASES_INDEX
+    script = (
+        "import sys; from pathlib import Path; from compiler.site.releases import site_pages; "
+        f"assert site_pages(Path({str(tmp_path)!r})) == []; "
+        "print(sorted(m for m in sys.modules if m.startswith(('compiler.diff', 'compiler.release'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

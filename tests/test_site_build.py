@@ -113,9 +113,11 @@ class _Page(HTMLParser):
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(str(values["id"]))
+        # A canonical link names the page's published address: no browser loads it.
+        kind = "link rel=canonical" if tag == "link" and values.get("rel") == "canonical" else tag
         for name in ("href", "src"):
             if values.get(name) is not None:
-                self.refs.append((tag, name, str(values[name])))
+                self.refs.append((kind, name, str(values[name])))
         if tag in ("script", "style", "svg", "nav", "header", "footer"):
             self._skip += 1
         if tag in BLOCKS:
@@ -267,11 +269,16 @@ def test_links_to_definitions_show_the_definition(repo_site: Path) -> None:
     )
 
 
-def test_every_internal_link_resolves(repo_site: Path) -> None:
-    check_links(repo_site)
+def test_every_internal_link_resolves(repo_site: Path, repo_root: Path) -> None:
+    config = (repo_root / "mkdocs.yml").read_text("utf-8")
+    site_url = re.search(r"^site_url: (\S+)$", config, re.MULTILINE)
+    assert site_url is not None
+    check_links(repo_site, urlsplit(site_url[1]).path)
 
 
-def check_links(site: Path) -> None:
+def check_links(site: Path, base: str = "/") -> None:
+    """Every link between the site's files resolves; `base` is the path the site is published
+    at (its site_url's), which links from the site root (404.html's) begin with."""
     pages = {path: parse(path) for path in html_files(site)}
     broken = []
     checked = 0
@@ -281,7 +288,8 @@ def check_links(site: Path) -> None:
             if parts.scheme or url.startswith("//"):
                 continue
             if parts.path.startswith("/"):  # 404.html links from the site root
-                target = site / unquote(parts.path).lstrip("/")
+                assert parts.path.startswith(base), url
+                target = site / unquote(parts.path.removeprefix(base)).lstrip("/")
             else:
                 target = (path.parent / unquote(parts.path)) if parts.path else path
             if target.is_dir():
@@ -306,8 +314,8 @@ def assert_nothing_loads_from_other_hosts(site: Path) -> None:
     for path in html_files(site):
         text = path.read_text(encoding="utf-8")
         for tag, attribute, url in parse(path).refs:
-            if tag == "a":
-                continue  # a link the reader may follow, not something the page loads
+            if tag in ("a", "link rel=canonical"):
+                continue  # a link the reader may follow, or the page's address: nothing loads
             if EXTERNAL.match(url.strip()) or url.strip().lower().startswith("data:text/html"):
                 problems.append(f"{path.relative_to(site)}: <{tag} {attribute}={url!r}>")
         styles = re.findall(r"<style[^>]*>(.*?)</style>", text, re.DOTALL)

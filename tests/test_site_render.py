@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from compiler.links import safe_href
 from compiler.pipeline import compile_sources
 from compiler.reader import SourceFile
-from compiler.render import PageContext, SiteIndex, render_markdown
 from compiler.site import Site
 from compiler.site.diagram import DiagramItem, priority_diagram
 from compiler.site.pages import annotation_ranges
+from compiler.site.render import PageContext, SiteIndex, render_markdown
 
 
 def compile_files(files: dict[str, str]):  # type: ignore[no-untyped-def]

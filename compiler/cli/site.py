@@ -25,7 +25,7 @@ from ..grammar.types import Form
 from ..pipeline import CompileResult, compile_spec
 from ..site.build import MARKER, MARKER_TEXT, record_path, site_dir_refusal, write_record
 from ..versions import VersionError, source_date_epoch
-from .compile import format_option, report
+from .compile import format_option, grammar_option, report
 
 #: What the `site` extra brings: module -> distribution.
 SITE_EXTRA = {"mkdocs": "mkdocs", "material": "mkdocs-material"}
@@ -149,11 +149,14 @@ def _summary(result: CompileResult) -> str:
     default=None,
     help="Fail on any mkdocs warning (default: the config's `strict`).",
 )
+@grammar_option
 @format_option
-def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
+def build_command(config_file: Path, strict: bool | None, grammar: Path | None, fmt: str) -> None:
     """Compile and validate the spec, then build the site (default: mkdocs.yml -> site/).
 
     Prints one line per stage. On errors nothing is written and an earlier site is left as it was.
+    `--grammar` reads the kinds from that file, instead of the plugin's `grammar` option or the
+    spec's constitution.yaml.
 
     The site directory (the config's site_dir) must lie inside the directory of the config, and
     is replaced only when it is missing, empty or a site this command built; a file, a link, a
@@ -171,9 +174,14 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
     if refusal is not None:
         _fail([refusal], fmt, f"site      {_shown(target)} was left as it was")
 
+    plugin = config.plugins.get("constitution")
+    if grammar is not None and plugin is not None:
+        plugin.config.grammar = str(grammar.resolve())  # instead of the config's, if it names one
+    grammar_file = plugin.config.grammar if plugin is not None else None
+
     started = time.monotonic()
     # Compiled under the path as shown, so that diagnostics name files as `check` does.
-    result = compile_spec(Path(shown), validate_output=False)
+    result = compile_spec(Path(shown), validate_output=False, grammar_file=grammar_file)
     if not result.ok:
         report(result, fmt)
         click.echo(f"compile   {shown}: failed; the site was not built", err=True)
@@ -198,7 +206,6 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
         report(result, fmt)
 
     started = time.monotonic()
-    plugin = config.plugins.get("constitution")
     if plugin is not None:
         plugin.use_result(docs_dir, result)
     left = f"site      {_shown(target)} was left as it was"

@@ -8,10 +8,10 @@ Verdicts are said in words (Good, Acceptable, Bad) as well as by colour.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 from ..pipeline import CompileResult
-from ..render import escape
 from .compile import example_syntax
 from .model import Example, ExampleSet, PromptFile, Reply, Turn, Verdict
 from .nodes import example_set

@@ -3,7 +3,7 @@
 
 Compiles the docs directory once per build, fails the build on errors (with file and line), adds
 the generated pages and published files, and renders every page from the compiler's own tokens,
-so Python-Markdown never re-reads the text (see `compiler.render`).
+so Python-Markdown never re-reads the text (see `compiler.site.render`).
 """
 
 from __future__ import annotations
@@ -26,21 +26,16 @@ from ..declarations import DECLARATIONS_FILE
 from ..diagnostics import Diagnostic, render
 from ..examples.render import site_examples
 from ..pipeline import CompileResult, compile_spec
-from ..render import TocEntry, escape
 from ..site import CSS_PATH, Site, extension_pages, problems_banner
 from ..site.printable import pdf_document, pdf_path, write_pdf
+from ..site.render import TocEntry, escape
 from .config import ConstitutionConfig
-from .template_cache import use_template_cache
+from .search_cache import SearchCache, SearchFeed
+from .template_cache import project_cache, use_template_cache
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
 log = logging.getLogger("constitution.site")
-
-#: A highlighted code block's code, and the tags in it (pygments' spans).
-_HIGHLIGHTED_CODE = re.compile(r"(<pre><span></span><code>)(.*?)(</code>)", re.DOTALL)
-_SPAN_TAG = re.compile(r"</?span[^>]*>")
-#: What the search plugin removes from every page it is given.
-_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 
 
 class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-untyped-call]
@@ -52,9 +47,11 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self.serving = False
         self.site: Site | None = None
         self._precompiled: tuple[Path, CompileResult] | None = None
-        self._highlighted: dict[str, str] = {}
+        self._search = SearchFeed()
         #: Each print page's (URL, title, content), for its PDF.
         self._printed: dict[str, tuple[str, str, str]] = {}
+        #: Each page's version selector, until it is put in the page's header.
+        self._menus: dict[str, str] = {}
 
     def use_result(self, docs_dir: str | os.PathLike[str], result: CompileResult) -> None:
         """Use an existing compile of `docs_dir` for the next build instead of compiling again
@@ -71,6 +68,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         # several builds in one run): nothing from a previous build may reach this one.
         self.site = None
         self._printed = {}
+        self._menus = {}
+        self._search = SearchFeed()
         if not self.config.enabled:
             return config
         if not config.site_url:
@@ -139,6 +138,8 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.config.enabled:
             use_template_cache(env, _project_dir(config))
+            cache = SearchCache.of(config.plugins, _project_dir(config), config.docs_dir)
+            self._search = SearchFeed(cache)
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -198,68 +199,38 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             # file holding many chapters) would lose most of its contents, so nest them under one.
             toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
         page.toc = TableOfContents(_anchor_links(toc))
+        menu = self.site.version_menu(page.file.src_uri, url_of_file)
+        if menu is not None:
+            self._menus[page.file.src_uri] = menu
         if self.site.pdf and page.file.src_uri in self.site.print_pages:
             title = rendered.title or self.site.title(page.file.src_uri) or ""
             self._printed[page.file.src_uri] = (page.url, title, rendered.html)
         return rendered.html
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        menu = self._menus.pop(page.file.src_uri, None)
+        return output if menu is None else in_header(output, menu)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site, printed, self._printed = self.site, self._printed, {}
         if site is None or not site.pdf:
             return
-        for path, (url, title, html) in sorted(printed.items()):
-            document = pdf_document(html, title, url, config.site_url)
-            page_dir = url if url.endswith("/") else url.rpartition("/")[0]
-            target = Path(config.site_dir) / pdf_path(site.print_pages[path])
-            try:
-                write_pdf(document, Path(config.site_dir), page_dir, target)
-            except (ImportError, OSError) as err:
-                problem = Diagnostic(
-                    "CC540",
-                    f"the PDF {pdf_path(site.print_pages[path])} cannot be made: {err}",
-                    config.config_file_path or "mkdocs.yml",
-                    _option_line(config.config_file_path, "pdf"),
-                    hint="it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); "
-                    "or set the plugin's option 'pdf: false'",
-                )
-                raise PluginError(render([problem], "text").rstrip("\n")) from err
+        _write_pdfs(site, printed, config)
 
-    # The search plugin parses `page.content` with html.parser in its on_page_context, at a cost
-    # per tag, and highlighted code is mostly tags. It keeps only the text of spans, so it is
-    # given the code without them: the same index, byte for byte, with about a third less of the
-    # build's search time (benchmarks/run.py). The page gets its highlighting back before it is
-    # written.
-
-    # A page left out of the search (the print version, an archived release) is not read by it
-    # at all: the search plugin would still scan its whole text for `data-search-*="..."`
-    # attributes to remove, and the compiler writes none (checked, so the page is the same).
+    # The search plugin reads each page in its on_page_context; `SearchFeed` gives it less to
+    # read (compiler.mkdocs.search_cache), and the page its own HTML back before it is written.
 
     @event_priority(100)  # before the search plugin (priority 0)
     def _unhighlight_for_search(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> Any:
-        search = page.meta.get("search")
-        excluded = isinstance(search, dict) and search.get("exclude")
-        if (
-            excluded
-            and page.content
-            and _only_search_reads_pages(config)
-            and not _SEARCH_ATTRIBUTE.search(page.content)
-        ):
-            self._highlighted[page.file.src_uri] = page.content
-            page.content = ""
-        elif page.content and "<pre><span></span><code>" in page.content:
-            self._highlighted[page.file.src_uri] = page.content
-            page.content = _HIGHLIGHTED_CODE.sub(
-                lambda m: m[1] + _SPAN_TAG.sub("", m[2]) + m[3], page.content
-            )
+        if _only_search_reads_pages(config):
+            self._search.before(page)
         return context
 
     @event_priority(-100)  # after it
     def _rehighlight(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        highlighted = self._highlighted.pop(page.file.src_uri, None)
-        if highlighted is not None:
-            page.content = highlighted
+        self._search.after(page)
         return context
 
     on_page_context = CombinedEvent(_unhighlight_for_search, _rehighlight)
@@ -270,7 +241,29 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         precompiled, self._precompiled = self._precompiled, None
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
-        return compile_spec(docs_dir)
+        return compile_spec(docs_dir, grammar_file=self.config.grammar)
+
+
+def _write_pdfs(site: Site, printed: dict[str, tuple[str, str, str]], config: MkDocsConfig) -> None:
+    """The PDF of each print page (its URL, title and content in `printed`), from the project's
+    PDF cache when it has them; a PDF that cannot be made fails the build (CC540)."""
+    cache = project_cache(_project_dir(config), "pdf")
+    for path, (url, title, html) in sorted(printed.items()):
+        document = pdf_document(html, title, url, config.site_url)
+        page_dir = url if url.endswith("/") else url.rpartition("/")[0]
+        target = Path(config.site_dir) / pdf_path(site.print_pages[path])
+        try:
+            write_pdf(document, Path(config.site_dir), page_dir, target, cache)
+        except (ImportError, OSError) as err:
+            problem = Diagnostic(
+                "CC540",
+                f"the PDF {pdf_path(site.print_pages[path])} cannot be made: {err}",
+                config.config_file_path or "mkdocs.yml",
+                _option_line(config.config_file_path, "pdf"),
+                hint="it needs WeasyPrint and Debian's Pango (scripts/setup.sh installs both); "
+                "or set the plugin's option 'pdf: false'",
+            )
+            raise PluginError(render([problem], "text").rstrip("\n")) from err
 
 
 def _option_line(config_file: str | None, option: str) -> int:
@@ -344,6 +337,28 @@ def _nav_pages(nav: list[Any]) -> list[tuple[str, str]]:
         for title, value in entry.items():
             pages += [(title, value)] if isinstance(value, str) else _nav_pages(value)
     return pages
+
+
+#: The theme's header: its title (the site's name, then the page's title) and what follows it.
+_HEADER_TITLE = re.compile(
+    r'<div class="md-header__title" data-md-component="header-title">\s*'
+    r'<div class="md-header__ellipsis">.*?data-md-component="header-topic">.*?</div>\s*</div>\s*'
+    r"</div>",
+    re.DOTALL,
+)
+
+
+def in_header(output: str, menu: str) -> str:
+    """The page with `menu` in its header, after the title (where mike's version selector sits in
+    mkdocs-material's header); a page without that header gets it at the top of its article."""
+    header = _HEADER_TITLE.search(output)
+    if header is not None:
+        at = header.end()
+        return f'{output[:at]}<div class="cc-version-menu">{menu}</div>{output[at:]}'
+    article = re.search(r"<article\b[^>]*>", output)
+    if article is None:
+        return output
+    return f"{output[: article.end()]}{menu}{output[article.end() :]}"
 
 
 def as_text(value: Any) -> Any:

@@ -17,8 +17,8 @@ from pathlib import Path
 from jinja2 import Environment
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-#: Where the cache lies in the project (the config file's directory).
-CACHE_DIR = Path(".cache", "constitution", "templates")
+#: Where the caches lie in the project (the config file's directory).
+CACHE_ROOT = Path(".cache", "constitution")
 
 
 class _TemplateCache(FileSystemBytecodeCache):
@@ -30,16 +30,24 @@ class _TemplateCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def use_template_cache(env: Environment, project_dir: Path) -> None:
-    """Give `env` the project's template cache, made if missing, if it lies inside the project."""
+def project_cache(project_dir: Path, name: str) -> Path | None:
+    """The directory `name` of the project's cache, made if missing; None when it would lie
+    outside the project (a link) or cannot be made."""
     project = Path(os.path.realpath(project_dir))
-    directory = project / CACHE_DIR
+    directory = project / CACHE_ROOT / name
     # Checked before anything is made (a link in the path would make it elsewhere), and after.
     for _ in range(2):
         if not Path(os.path.realpath(directory)).is_relative_to(project):
-            return
+            return None
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError:
-            return
-    env.bytecode_cache = _TemplateCache(str(directory), "%s.cache")
+            return None
+    return directory
+
+
+def use_template_cache(env: Environment, project_dir: Path) -> None:
+    """Give `env` the project's template cache, made if missing, if it lies inside the project."""
+    directory = project_cache(project_dir, "templates")
+    if directory is not None:
+        env.bytecode_cache = _TemplateCache(str(directory), "%s.cache")

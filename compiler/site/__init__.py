@@ -12,52 +12,48 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, render
+from ..diagnostics import Diagnostic
+from ..diagnostics import render as render_diagnostics  # (`render` is the site.render package)
 from ..document import Document, DocumentInfo
 from ..emit import SCHEMA_FILE, spec_schema_bytes
 from ..examples.model import ExampleSet
 from ..examples.render import ExamplesView
 from ..model import Chapter
 from ..pipeline import CompileResult
-from ..render import (
-    PageContext,
-    RenderedPage,
-    SiteIndex,
-    escape,
-    render_markdown,
-    render_tokens,
-    unique_anchor,
-)
+from .chapters import ChapterPages
+from .developer_pages import FIXED_PAGES
 from .generated import GeneratedPage as GeneratedPage
+from .home import home_page
 from .pages import (
     DERIVED_SEARCH_BOOST,
-    FIXED_PAGES,
     NAV_CONSTITUTION,
     NAV_DEVELOPERS,
     NAV_REFERENCE,
     PageBuilder,
     PageInputs,
     annotation_ranges,
-    chapter_facts,
-    home_page,
     kind_pages,
 )
 from .printable import (
     PRINT_PAGE,
     PRINT_TITLE,
-    fill_urls,
     pdf_path,
-    placeholder_url,
-    print_html,
     release_print_html,
     release_print_path,
 )
-from .release_view import version_selector
+from .render import (
+    PageContext,
+    RenderedPage,
+    SiteIndex,
+    escape,
+    render_markdown,
+)
+from .version_menu import version_selector
 
 JSON_PATH = "constitution.json"
 SPEC_SCHEMA_PATH = "constitution.spec.schema.json"
@@ -132,18 +128,7 @@ class Site:
         model = result.model or empty_document()
         self.model = model
         self.index = SiteIndex.from_model(model)
-        # A chapter that collides with another file is checked but not published (CC310).
-        unpublished = result.files.unpublished if result.files is not None else frozenset()
-        self.chapters: dict[str, Chapter] = {
-            c.file: c for c in result.chapters if c.file not in unpublished
-        }
-        # Chapters the compiler could not read (a preview of a spec with errors) are pages too,
-        # named after their files: mkdocs must never make up a title of its own, unescaped.
-        names = [source.name for source in result.sources]
-        names += result.files.chapters if result.files is not None else ()
-        for name in names:
-            if name not in self.chapters and name not in unpublished:
-                self.chapters[name] = Chapter(name, "", None, None, None)
+        self.chapters = _published_chapters(result)
         self.inputs = PageInputs(
             model,
             list(result.chapters),
@@ -177,17 +162,7 @@ class Site:
             taken.add(path)
             self._add(path, title, builder)
             self.inputs.page_titles[path] = title
-        self.files: dict[str, bytes] = {
-            SCHEMA_PATH: resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_bytes(),
-            CSS_PATH: resources.files("compiler")
-            .joinpath("assets", "constitution.css")
-            .read_bytes(),
-        }
-        self.files.update(_fonts())
-        if result.document is not None:
-            self.files[JSON_PATH] = result.to_json_bytes()
-            grammar = result.grammar or model.grammar
-            self.files[SPEC_SCHEMA_PATH] = spec_schema_bytes(grammar)
+        self.files = _published_files(result, model)
         self.releases: list[tuple[str, str]] = []
         """(version, page path) of each release shown in full, for the version selector."""
         for page in extra_pages:
@@ -204,7 +179,10 @@ class Site:
                 group=page.nav_group,
             )
             self.files.update(page.files)
-        self._chapters_rendered: dict[str, RenderedPage] = {}
+        self.chapter_pages = ChapterPages(
+            result.tokens, self.index, self.chapters, self.title, self.context
+        )
+        """The chapters' pages, each rendered once per build (and the print page of them all)."""
         #: Print page path -> the release it shows (None: the current text).
         self.print_pages: dict[str, str | None] = {}
         if self.chapters and PRINT_PAGE not in taken:
@@ -280,29 +258,8 @@ class Site:
     def nav(self) -> list[NavEntry]:
         """The nav: the home page, then three parts: the chapters in spec order, the reference
         pages, and the pages for developers (with their groups, e.g. the releases)."""
-        entries: list[NavEntry] = []
-        if "index.md" in self.pages:
-            entries.append({"Home": "index.md"})
-        parts: dict[str, list[NavEntry]] = {
-            NAV_CONSTITUTION: [{self.title(path) or path: path} for path in self.chapters],
-            NAV_REFERENCE: [],
-            NAV_DEVELOPERS: [],
-        }
-        groups: dict[tuple[str, str], list[NavEntry]] = {}
-        for path, page in self.pages.items():
-            if not page.nav or path == "index.md":
-                continue
-            listed = parts.setdefault(page.part, [])
-            if page.group is None:
-                listed.append({page.title: path})
-                continue
-            key = (page.part, page.group)
-            if key not in groups:
-                groups[key] = []
-                listed.append({page.group: groups[key]})
-            groups[key].append({page.title: path})
-        entries += [{title: listed} for title, listed in parts.items() if listed]
-        return entries
+        chapters = [(self.title(path) or path, path) for path in self.chapters]
+        return _nav(chapters, self.pages)
 
     def reading_time(self, path: str) -> int | None:
         """A chapter's reading time in minutes, if its front matter gives one."""
@@ -328,111 +285,35 @@ class Site:
         if path in self.pages:
             page = self.pages[path].build(self.context(path, url_of_file))
         elif path in self.chapters:
-            rendered = self._rendered_chapter(path, url_of_file)
-
-            def url_of(target: str, fragment: str | None) -> str:
-                return (url_of_file(target) or "") + (fragment or "")
-
-            page = RenderedPage(fill_urls(rendered.html, url_of), rendered.toc, rendered.title)
+            page = self.chapter_pages.page(path, url_of_file)
         else:
             return None
-        release = next((version for version, where in self.releases if where == path), None)
-        if self.releases and (release or path in self.chapters or path == "index.md"):
-            current = path if path in self.chapters else "index.md"
-            page.html = (
-                version_selector(
-                    self.model.info.version, self.releases, release, current, url_of_file
-                )
-                + page.html
-            )
         if not self.ok:
             page.html = problems_banner(self.result.diagnostics, self.project_dir) + page.html
         return page
 
-    def _rendered_chapter(
-        self, path: str, url_of_file: Callable[[str], str | None]
-    ) -> RenderedPage:
-        """Chapter `path` rendered once per build, with `placeholder_url`s for the URLs of the
-        site's files: its own page and the print page each fill in theirs. (Which files the
-        site has does not depend on the page asking; `url_of_file` tells.)"""
-        rendered = self._chapters_rendered.get(path)
-        if rendered is None:
-
-            def placeholder(target: str) -> str | None:
-                return placeholder_url(target) if url_of_file(target) is not None else None
-
-            rendered = self._chapter(path, self.context(path, placeholder))
-            self._chapters_rendered[path] = rendered
-        return rendered
-
     def _print_page(self, context: PageContext) -> RenderedPage:
-        """Every chapter in order on one page; links between chapters stay on it."""
-        outer = context.url_of_file
-        anchors: dict[str, str] = {}
-        taken = set(self.index.nodes)
-        rendered = []
-        for number, path in enumerate(self.chapters, start=1):
-            ids = self.index.headings.get(path)
-            anchor = ids[0] if ids else unique_anchor(f"print-chapter-{number}", taken)
-            page = self._rendered_chapter(path, outer)
-            if not ids:
-                page = replace(
-                    page, html=f'<span class="cc-anchor" id="{anchor}"></span>\n' + page.html
-                )
-            anchors[path] = anchor
-            rendered.append((anchor, self.title(path) or path, page))
-
-        def url_of(target: str, fragment: str | None) -> str:
-            if target in anchors:
-                return fragment or f"#{anchors[target]}"
-            return (outer(target) or "") + (fragment or "")
-
-        page = print_html(
-            self.inputs.home_title,
-            rendered,
-            outer,
-            pdf_path() if self.pdf else None,
-            "The whole constitution on one page, chapter by chapter, to print or to read offline.",
+        return self.chapter_pages.print_page(
+            self.inputs.home_title, pdf_path() if self.pdf else None, context
         )
-        page.html = fill_urls(page.html, url_of)
-        return page
 
-    def _chapter(self, path: str, context: PageContext) -> RenderedPage:
-        tokens = self.result.tokens.get(path)
-        if tokens is None:
-            return RenderedPage("", [], self.title(path))
-        ids = self.index.headings.get(path, [])
-        headings = sum(1 for token in tokens if token.type == "heading_open")
-        anchor = ""
-        if len(ids) > headings:
-            # The text before the first heading is a section of its own, named after the file.
-            anchor = f'<span class="cc-anchor" id="{escape(ids[0])}"></span>\n'
-            ids = ids[1:]
-        page = render_tokens(tokens, context, ids)
-        page.html = anchor + _with_chapter_meta(page.html, self.chapters[path])
-        return page
-
-
-def _chapter_meta(chapter: Chapter) -> str:
-    facts = chapter_facts(chapter)
-    return f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n' if facts else ""
-
-
-def _with_chapter_meta(html: str, chapter: Chapter) -> str:
-    meta = _chapter_meta(chapter)
-    if not meta:
-        return html
-    end = html.find("</h1>\n")
-    if end < 0:
-        return meta + html
-    end += len("</h1>\n")
-    return html[:end] + meta + html[end:]
+    def version_menu(self, path: str, url_of_file: Callable[[str], str | None]) -> str | None:
+        """The version selector of the page at `path`, for the site's header, when the site has
+        releases: it links the current text (the same chapter, on a chapter's page; else the home
+        page) and each release, and marks the one the page shows."""
+        if not self.releases or (path not in self.pages and path not in self.chapters):
+            return None
+        release = next((version for version, where in self.releases if where == path), None)
+        current = path if path in self.chapters else "index.md"
+        return version_selector(
+            self.model.info.version, self.releases, release, current, url_of_file
+        )
 
 
 def problems_banner(diagnostics: Sequence[Diagnostic], project_dir: Path | None = None) -> str:
     """The diagnostics at the top of every page while a preview has errors, with paths inside
     `project_dir` shown relative to it (the page may be seen by others than its author)."""
-    text = render(diagnostics, "text")
+    text = render_diagnostics(diagnostics, "text")
     if project_dir is not None:
         for prefix in {str(project_dir), os.path.realpath(project_dir)}:
             text = text.replace(prefix.rstrip(os.sep) + os.sep, "")
@@ -465,6 +346,63 @@ def _extension_builder(page: GeneratedPage) -> Callable[[PageContext], RenderedP
         return RenderedPage(page.html or "", list(page.toc), page.title)
 
     return build
+
+
+def _nav(chapters: Sequence[tuple[str, str]], pages: Mapping[str, _Page]) -> list[NavEntry]:
+    """The nav of the (title, path) of each chapter and of `pages` (see `Site.nav`)."""
+    entries: list[NavEntry] = []
+    if "index.md" in pages:
+        entries.append({"Home": "index.md"})
+    parts: dict[str, list[NavEntry]] = {
+        NAV_CONSTITUTION: [{title: path} for title, path in chapters],
+        NAV_REFERENCE: [],
+        NAV_DEVELOPERS: [],
+    }
+    groups: dict[tuple[str, str], list[NavEntry]] = {}
+    for path, page in pages.items():
+        if not page.nav or path == "index.md":
+            continue
+        listed = parts.setdefault(page.part, [])
+        if page.group is None:
+            listed.append({page.title: path})
+            continue
+        key = (page.part, page.group)
+        if key not in groups:
+            groups[key] = []
+            listed.append({page.group: groups[key]})
+        groups[key].append({page.title: path})
+    entries += [{title: listed} for title, listed in parts.items() if listed]
+    return entries
+
+
+def _published_chapters(result: CompileResult) -> dict[str, Chapter]:
+    """The chapters the site shows, by path, in order."""
+    # A chapter that collides with another file is checked but not published (CC310).
+    unpublished = result.files.unpublished if result.files is not None else frozenset()
+    chapters = {c.file: c for c in result.chapters if c.file not in unpublished}
+    # Chapters the compiler could not read (a preview of a spec with errors) are pages too,
+    # named after their files: mkdocs must never make up a title of its own, unescaped.
+    names = [source.name for source in result.sources]
+    names += result.files.chapters if result.files is not None else ()
+    for name in names:
+        if name not in chapters and name not in unpublished:
+            chapters[name] = Chapter(name, "", None, None, None)
+    return chapters
+
+
+def _published_files(result: CompileResult, model: Document) -> dict[str, bytes]:
+    """The files the site publishes beside its pages: the schema, the stylesheet and its fonts,
+    and (when the spec compiled) the JSON and the spec's own schema."""
+    package = resources.files("compiler")
+    files = {
+        SCHEMA_PATH: package.joinpath("schemas", SCHEMA_FILE).read_bytes(),
+        CSS_PATH: package.joinpath("assets", "constitution.css").read_bytes(),
+        **_fonts(),
+    }
+    if result.document is not None:
+        files[JSON_PATH] = result.to_json_bytes()
+        files[SPEC_SCHEMA_PATH] = spec_schema_bytes(result.grammar or model.grammar)
+    return files
 
 
 def _fonts() -> dict[str, bytes]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..render import escape, shorten
+from .render import escape, shorten
 
 WIDTH = 520
 BOX_HEIGHT = 52

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..render import PageContext, RenderedPage, TocEntry
+from .render import PageContext, RenderedPage, TocEntry
 
 
 @dataclass(frozen=True, slots=True)

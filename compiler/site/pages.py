@@ -1,5 +1,7 @@
-"""The generated pages: home, a page per kind that asks for one (core values, constraints, the
-glossary, and any a spec's grammar declares), for tool builders, authoring guide.
+"""The kinds' pages: a page per kind that asks for one (core values, constraints, the glossary,
+and any a spec's grammar declares), and what every generated page is made with (`PageInputs`,
+headings, the nav's parts). The home page is in `home`, the developers' pages in
+`developer_pages`.
 
 Each page is a function of the compiled model and a `PageContext` (which knows how to reach the
 other pages), returning HTML and its table of contents. A kind's page is chosen by its
@@ -14,19 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 
 from markdown_it.token import Token
 
-from .. import __version__
-from ..diagnostics import CODES
 from ..document import Document, Node
-from ..emit import schema
 from ..grammar.orders import Order
 from ..grammar.types import FieldType, KindSpec, PageView
 from ..links import slugify
 from ..model import Attributes, Chapter
-from ..render import (
+from ..syntax.annotations import annotation_info
+from .diagram import DiagramItem, priority_diagram
+from .render import (
     PageContext,
     RenderedPage,
     TocEntry,
@@ -34,13 +34,10 @@ from ..render import (
     annotation_open,
     escape,
     node_link,
-    render_markdown,
     render_tokens,
+    table_html,
     unique_anchor,
 )
-from ..syntax.annotations import annotation_info
-from .diagram import DiagramItem, priority_diagram
-from .schema_doc import field_reference
 
 MODE_EXPLANATIONS = {
     "holistic": (
@@ -232,7 +229,7 @@ def order_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> Rend
     tag = "li" if ranked_kind else "div"
     if ranked_kind:
         parts.append('<ol class="cc-values">\n')
-    for node in _by_rank(nodes, context):
+    for node in by_rank(nodes, context):
         where = inputs.where(node.id, node.section, context, "Stated")
         parts.append(_block(inputs, context, kind.name, node.id, tag, where))
     if ranked_kind:
@@ -240,7 +237,7 @@ def order_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> Rend
     return RenderedPage("".join(parts), toc, kind.page.title)
 
 
-def _by_rank(nodes: Sequence[Node], context: PageContext) -> list[Node]:
+def by_rank(nodes: Sequence[Node], context: PageContext) -> list[Node]:
     def rank(node: Node) -> int:
         info = context.index.nodes.get(node.id)
         return info.rank if info is not None and info.rank is not None else 0
@@ -329,17 +326,13 @@ def table_page(kind: KindSpec, inputs: PageInputs, context: PageContext) -> Rend
     )
     names = kind.page.columns or tuple(f.name for f in kind.fields)
     columns = [f for name in names if (f := kind.field(name)) is not None]
-    head = "".join(f"<th>{escape(f.label or f.name)}</th>" for f in columns)
     rows = []
     for node in inputs.model.of_kind(kind.name):
         name = node_link(node.id, context) if node.title else _linked_text(node, context)
-        cells = "".join(f"<td>{_cell(node, f.name, f.type, context)}</td>" for f in columns)
-        rows.append(f"<tr><td>{name}</td>{cells}</tr>")
-    parts.append(
-        # A table without a class of its own: the theme styles it and scrolls it in its own box.
-        f'<div class="cc-table cc-kind-table"><table><thead><tr><th>{escape(kind.label)}</th>'
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n"
-    )
+        rows.append([name, *(_cell(node, f.name, f.type, context) for f in columns)])
+    headers = [kind.label, *(f.label or f.name for f in columns)]
+    # A table without a class of its own: the theme styles it and scrolls it in its own box.
+    parts.append(table_html("cc-kind-table", headers, rows))
     return RenderedPage("".join(parts), toc, kind.page.title)
 
 
@@ -362,262 +355,6 @@ _KIND_PAGES: dict[PageView, KindPageBuilder] = {
     PageView.LIST: list_page,
     PageView.TABLE: table_page,
 }
-
-
-def _package_page(name: str) -> str:
-    return resources.files("compiler").joinpath("pages", name).read_text("utf-8")
-
-
-#: Where the tool builders' page points when the site sets no `site_url`: the live preview.
-PREVIEW_URL = "http://127.0.0.1:8000/"
-
-
-def tool_builders_text(site_url: str | None, repo_url: str | None) -> str:
-    """The tool builders' page (Markdown), naming the site by its published address, and the
-    pre-commit hook by the repository's (or as a local hook, when the site names none)."""
-    if repo_url:
-        hook = (
-            f"repos:\n  - repo: {repo_url}\n    rev: v{__version__}\n    hooks:\n"
-            "      - id: constitution-check\n"
-            "        # args: [docs/constitution]     # if the spec is not in spec/\n"
-            "        # files: ^docs/constitution/"
-        )
-    else:
-        hook = (
-            "repos:\n  - repo: local                 # constitution-compiler installed here\n"
-            "    hooks:\n      - id: constitution-check\n        name: constitution check\n"
-            "        entry: constitution check      # add the spec's folder if not spec/\n"
-            "        language: system\n        pass_filenames: false\n"
-            "        files: ^spec/.*\\.md$"
-        )
-    url = site_url if site_url and site_url.endswith("/") else f"{site_url}/" if site_url else None
-    replacements = {
-        "{{ site_url }}": url or PREVIEW_URL,
-        "{{ site_url_note }}": (
-            "where this site is published"
-            if url
-            else "the live preview; set site_url in mkdocs.yml to the published address"
-        ),
-        "{{ pre_commit_config }}": hook,
-    }
-    text = _package_page("tool-builders.md")
-    for placeholder, value in replacements.items():
-        text = text.replace(placeholder, value)
-    return text
-
-
-def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    written = render_markdown(tool_builders_text(inputs.site_url, inputs.repo_url), context)
-    toc = written.toc or [TocEntry(1, "for-tool-builders", "For tool builders")]
-    json_url = context.url_of_file(inputs.json_path) or inputs.json_path
-    schema_url = context.url_of_file(inputs.schema_path) or inputs.schema_path
-    published = (
-        heading(2, "published-files", "Published files", toc)
-        + '<div class="cc-table cc-files"><table><thead><tr><th>File</th><th>What it holds</th>'
-        "</tr></thead><tbody>"
-        f'<tr><td><a href="{escape(json_url)}"><code>{escape(inputs.json_path)}</code></a></td>'
-        "<td>The compiled constitution: every section, property, priority, constraint, "
-        "definition, rationale and reference, with its source line.</td></tr>"
-        f'<tr><td><a href="{escape(schema_url)}"><code>{escape(inputs.schema_path)}</code></a>'
-        "</td><td>The JSON Schema (draft 2020-12) that the compiled file is validated against."
-        "</td></tr></tbody></table></div>\n"
-    )
-    reference, reference_toc = field_reference(schema())
-    toc[0].children.extend(reference_toc)
-    return RenderedPage(written.html + published + reference, toc, written.title)
-
-
-def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    written = render_markdown(_package_page("authoring.md"), context)
-    toc = written.toc or [TocEntry(1, "authoring-guide", "Authoring guide")]
-    rows = "".join(
-        f'<tr><td id="{code.lower()}"><code>{code}</code></td><td>{escape(summary)}</td></tr>'
-        for code, summary in CODES.items()
-    )
-    codes = (
-        heading(2, "diagnostic-codes", "Diagnostic codes", toc)
-        + '<div class="cc-table cc-codes"><table><thead><tr><th>Code</th><th>Problem</th></tr>'
-        f"</thead><tbody>{rows}</tbody></table></div>\n"
-    )
-    return RenderedPage(written.html + codes, toc, written.title)
-
-
-def chapter_facts(chapter: Chapter) -> list[str]:
-    """What a chapter's page and the home page say about it (HTML): its number, reading time, and
-    that it is not part of the official text when its front matter says ``normative: false``."""
-    facts = []
-    if chapter.number is not None:
-        facts.append(f"Chapter {chapter.number}")
-    if chapter.reading_time is not None:
-        facts.append(f"{chapter.reading_time} min read")
-    if dict(chapter.metadata).get("normative") is False:
-        facts.append('<span class="cc-not-normative">Not part of the official text</span>')
-    return facts
-
-
-#: The home page's introduction: the first chapter's opening paragraphs, up to about this many words.
-INTRO_WORDS = 90
-INTRO_PARAGRAPHS = 4
-
-#: Pages and files the home page offers as downloads and versions, if the site has them:
-#: path -> link text (the release pages add the first two, a print version the others).
-DOWNLOAD_PAGES = {
-    "versions.md": "Every version, with its download and what changed",
-    "changes.md": "What changed in each release",
-    "print.md": "The whole constitution on one page, to print",
-    "pdf/constitution.pdf": "The whole constitution as a PDF",
-}
-
-
-def _intro(inputs: PageInputs, context: PageContext, path: str) -> str:
-    """The opening paragraphs of the chapter at `path` (between its first heading and the next),
-    rendered as in the chapter but without ids: the home page's introduction."""
-    tokens = inputs.tokens.get(path) or ()
-    start = next((i for i, t in enumerate(tokens) if t.type == "heading_close"), None)
-    if start is None:
-        return ""
-    end, words, paragraphs = start + 1, 0, 0
-    while end < len(tokens) and words < INTRO_WORDS and paragraphs < INTRO_PARAGRAPHS:
-        token = tokens[end]
-        if token.type != "paragraph_open" or token.level != 0 or end + 2 >= len(tokens):
-            break
-        words += len(tokens[end + 1].content.split())
-        paragraphs += 1
-        end += 3
-    if not paragraphs:
-        return ""
-    quiet = replace(context, file=path, anchors=False)
-    return render_tokens(tokens[start + 1 : end], quiet).html
-
-
-def home_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    """The landing page: what the constitution is, its first order (the core values) drawn and
-    in words, where to start reading, its chapters, and its downloads and versions."""
-    info = inputs.model.info
-    title = inputs.home_title
-    toc: list[TocEntry] = []
-    parts = ['<div class="cc-home">\n', heading(1, "home", title, toc)]
-    facts = []
-    if info.version:
-        facts.append(f"Version {escape(info.version)}")
-    minutes = sum(chapter.reading_time or 0 for chapter in inputs.chapters)
-    if minutes:
-        facts.append(f"about {minutes} min to read in full")
-    if facts:
-        parts.append(f'<p class="cc-chapter-meta">{" · ".join(facts)}</p>\n')
-    description = info.metadata.get("description")
-    if isinstance(description, str):
-        parts.append(f'<p class="cc-lede">{escape(description)}</p>\n')
-    first = inputs.chapter_paths[0] if inputs.chapter_paths else None
-    if first is not None:
-        intro = _intro(inputs, context, first)
-        if intro:
-            parts.append(f'<div class="cc-intro">{intro}</div>\n')
-        start_url = context.url_of_file(first)
-        if start_url is not None:
-            buttons = [
-                f'<a class="md-button md-button--primary" href="{escape(start_url)}">'
-                "Start reading</a>"
-            ]
-            home = _home_kind(inputs, context)
-            home_url = context.page_urls.get(home.name) if home and home.page else None
-            if home is not None and home.page is not None and home_url:
-                buttons.append(
-                    f'<a class="md-button" href="{escape(home_url)}">'
-                    f"The {escape(home.page.title.lower())}</a>"
-                )
-            parts.append(f'<p class="cc-actions">{" ".join(buttons)}</p>\n')
-    parts.append(_home_values(inputs, context, toc))
-    parts.append(heading(2, "chapters", "Chapters", toc))
-    items = []
-    for chapter, path in zip(inputs.chapters, inputs.chapter_paths, strict=False):
-        chapter_url = context.url_of_file(path) or ""
-        meta = chapter_facts(chapter)
-        meta_html = f' <span class="cc-chapter-meta">{" · ".join(meta)}</span>' if meta else ""
-        items.append(
-            f'<li><a href="{escape(chapter_url)}">{escape(chapter.title or path)}</a>{meta_html}</li>'
-        )
-    parts.append(f'<ul class="cc-chapters">{"".join(items)}</ul>\n')
-    reference = {f"{k.page.slug}.md" for k in inputs.model.kinds.values() if k.page is not None}
-    for part in (NAV_REFERENCE, NAV_DEVELOPERS):
-        links = []
-        for path, page_title in inputs.page_titles.items():
-            listed_in = NAV_REFERENCE if path in reference else NAV_DEVELOPERS
-            if path in DOWNLOAD_PAGES or listed_in != part:
-                continue
-            url = context.url_of_file(path)
-            if url is not None:
-                links.append(f'<li><a href="{escape(url)}">{escape(page_title)}</a></li>')
-        if links:
-            parts.append(heading(2, slugify(part), part, toc))
-            parts.append(f'<ul class="cc-links">{"".join(links)}</ul>\n')
-    parts.append(heading(2, "downloads", "Downloads and versions", toc))
-    parts.append(f'<ul class="cc-links">{"".join(_downloads(inputs, context))}</ul>\n')
-    parts.append("</div>\n")
-    return RenderedPage("".join(parts), toc, title)
-
-
-def _home_kind(inputs: PageInputs, context: PageContext) -> KindSpec | None:
-    """The kind the home page shows: that of the spec's first order (the core values), else the
-    first ranked kind with nodes."""
-    model = inputs.model
-    names = [order.kind for order in model.orders]
-    names += [name for name in model.kinds if context.index.ranked(name)]
-    return next((model.kinds[name] for name in names if model.of_kind(name)), None)
-
-
-def _home_values(inputs: PageInputs, context: PageContext, toc: list[TocEntry]) -> str:
-    """The home page's first order (the core values): its diagram and each node in its words,
-    highest first."""
-    kind = _home_kind(inputs, context)
-    if kind is None:
-        return ""
-    nodes = _by_rank(inputs.model.of_kind(kind.name), context)
-    count = len(nodes)
-    plural = (kind.page.title if kind.page is not None else kind.plural).lower()
-    name = (
-        f"The {_NUMBERS.get(count, str(count))} {plural}"
-        if count > 1
-        else f"The {kind.label.lower()}"
-    )
-    parts = [heading(2, slugify(plural) or "values", name, toc)]
-    page_url = context.page_urls.get(kind.name)
-
-    def href(ident: str) -> str:
-        return f"{page_url}#{ident}" if page_url else context.url_of_id(ident) or ""
-
-    order = next((o for o in inputs.model.orders if o.kind == kind.name), None)
-    if order is not None:
-        parts.append(order_figure(inputs, context, order, href))
-    items = []
-    for node in nodes:
-        rank = context.index.nodes[node.id].rank if node.id in context.index.nodes else None
-        value = f' value="{rank}"' if rank is not None else ""
-        items.append(f"<li{value}>{inputs.body(node.id, context)}</li>")
-    parts.append(f'<ol class="cc-values">{"".join(items)}</ol>\n')
-    return "".join(parts)
-
-
-_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-
-
-def _downloads(inputs: PageInputs, context: PageContext) -> list[str]:
-    links = []
-    for path, text, extra in (
-        (inputs.json_path, "The compiled constitution, as JSON", " download"),
-        (inputs.schema_path, "Its JSON Schema", " download"),
-    ):
-        url = context.url_of_file(path)
-        if url is not None:
-            links.append(
-                f'<li><a href="{escape(url)}"{extra}>{escape(text)}</a> '
-                f"(<code>{escape(path)}</code>)</li>"
-            )
-    for path, text in DOWNLOAD_PAGES.items():
-        url = context.url_of_file(path)
-        if url is not None:
-            links.append(f'<li><a href="{escape(url)}">{escape(text)}</a></li>')
-    return links
 
 
 #: Material's search multiplies a section's score by its page's boost (default 1): the kinds'
@@ -646,9 +383,3 @@ def _bound(builder: KindPageBuilder, kind: KindSpec) -> PageBuilder:
 NAV_CONSTITUTION = "The Constitution"
 NAV_REFERENCE = "Reference"
 NAV_DEVELOPERS = "For developers"
-
-#: The pages every site has, after the kinds' pages, in nav order: path, title, builder.
-FIXED_PAGES: tuple[tuple[str, str, PageBuilder], ...] = (
-    ("tool-builders.md", "For tool builders", tool_builders_page),
-    ("authoring.md", "Authoring guide", authoring_page),
-)

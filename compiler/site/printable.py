@@ -9,9 +9,12 @@ the PDF carries no date, and its file identifier is a hash of its content.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_module
+import json
 import mimetypes
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..render import RenderedPage, TocEntry, escape
+from .render import RenderedPage, TocEntry, escape
 
 PRINT_PAGE = "print.md"
 PRINT_TITLE = "Print version"
@@ -151,13 +154,34 @@ def pdf_document(content: str, title: str, page_url: str, site_url: str | None) 
     )
 
 
-def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> None:
+def write_pdf(
+    document: str, site_dir: Path, page_dir: str, target: Path, cache: Path | None = None
+) -> None:
     """Render `document` (see `pdf_document`) to `target` with WeasyPrint. Images are read from
-    `site_dir` (relative to the page's directory `page_dir` in it); nothing else is fetched."""
+    `site_dir` (relative to the page's directory `page_dir` in it); nothing else is fetched.
+
+    With a `cache` directory, a PDF made from the same document, the same files of the site and
+    the same WeasyPrint is copied from there instead of made again (WeasyPrint takes seconds; a
+    release's print page never changes): one entry per PDF, checked against a digest of all of
+    those, so the bytes are the ones WeasyPrint would write."""
+    root = site_dir.resolve()
+    key = hashlib.sha256(
+        "\0".join([_weasyprint_version(), page_dir, document]).encode("utf-8", "surrogatepass")
+    ).hexdigest()
+    entry = None
+    if cache is not None:
+        entry = cache / hashlib.sha256(target.name.encode("utf-8", "surrogatepass")).hexdigest()
+        cached = _cached_pdf(entry, key, root)
+        if cached is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(cached)
+            return
+
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    root = site_dir.resolve()
+    fetched: dict[str, str] = {}
+    """Each file WeasyPrint read (relative to the site) -> its SHA-256."""
 
     class SiteFiles(URLFetcher):  # type: ignore[misc]
         """Files of the built site, and nothing else: no other file, no host."""
@@ -170,7 +194,9 @@ def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> Non
             if not resolved.is_relative_to(root) or not resolved.is_file():
                 raise ValueError(f"not a file of the site: {resolved.name}")
             kind = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, resolved.read_bytes(), headers={"Content-Type": kind})
+            data = resolved.read_bytes()
+            fetched[resolved.relative_to(root).as_posix()] = hashlib.sha256(data).hexdigest()
+            return URLFetcherResponse(url, data, headers={"Content-Type": kind})
 
     html = weasyprint.HTML(
         string=document,
@@ -181,3 +207,56 @@ def write_pdf(document: str, site_dir: Path, page_dir: str, target: Path) -> Non
     data = html.write_pdf(pdf_identifier=identifier)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+    if entry is not None:
+        _store_pdf(entry, key, fetched, data)
+
+
+def _weasyprint_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weasyprint")
+    except PackageNotFoundError:
+        return ""
+
+
+def _cached_pdf(entry: Path, key: str, root: Path) -> bytes | None:
+    """The PDF kept at `entry`, if it was made from `key` and the same files of the site."""
+    try:
+        record = json.loads(entry.with_suffix(".json").read_bytes())
+        if not isinstance(record, dict) or record.get("key") != key:
+            return None
+        files = record.get("files")
+        if not isinstance(files, dict):
+            return None
+        for name, digest in files.items():
+            path = (root / name).resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                return None
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                return None
+        data = entry.with_suffix(".pdf").read_bytes()
+    except (OSError, ValueError, TypeError):
+        return None
+    if hashlib.sha256(data).hexdigest() != record.get("pdf"):
+        return None  # (a damaged or half-written entry)
+    return data
+
+
+def _store_pdf(entry: Path, key: str, files: dict[str, str], data: bytes) -> None:
+    """Keep the PDF for the next build; nothing is kept if it cannot be written."""
+    record = {
+        "key": key,
+        "files": dict(sorted(files.items())),
+        "pdf": hashlib.sha256(data).hexdigest(),
+    }
+    for suffix, content in ((".pdf", data), (".json", json.dumps(record).encode())):
+        path = entry.with_suffix(suffix)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            partial.write_bytes(content)
+            os.replace(partial, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            return

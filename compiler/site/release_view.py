@@ -4,7 +4,7 @@ labels and relations, from the release's JSON read into the typed model
 
 A release keeps each node's own text, its blocks (paragraphs, lists, quotes, code, where each
 child stands) and its typed fields, not its Markdown: the page is rebuilt as a token stream
-(headings, paragraphs, lists, annotation fences, spans) and rendered by `compiler.render`, so that
+(headings, paragraphs, lists, annotation fences, spans) and rendered by `compiler.site.render`, so that
 only the inline markup (emphasis, links) differs from the chapter the text came from.
 """
 
@@ -30,8 +30,8 @@ from ..document import (
 from ..grammar.types import Form, TitleSource
 from ..grammar.values import written
 from ..model import Attributes
-from ..render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
 from ..syntax.annotations import AnnotationInfo
+from .render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,42 +187,3 @@ def _inline(text: str) -> Token:
     token = Token("inline", "", 0, content=text)
     token.children = [Token("text", "", 0, content=text)]
     return token
-
-
-#: The page with every release's redline, linked from the version selector if the site has it.
-CHANGES_PAGE = "changes.md"
-
-
-def version_selector(
-    current: str | None,
-    releases: Sequence[tuple[str, str]],
-    here: str | None,
-    current_path: str,
-    url_of_file: Callable[[str], str | None],
-) -> str:
-    """A menu of the versions a reader can switch between, as mike's sites have: the current
-    text (`current` is its version, `current_path` the page it links to) and each release
-    (version, page path); `here` is the release this page shows, or None for the current text.
-    Plain HTML (a `<details>`): it works without scripts."""
-    shown = f"{escape(here)} (archived)" if here is not None else "current"
-    items = []
-    link = url_of_file(current_path)
-    if link is not None:
-        name = f"Current text ({escape(current)})" if current else "Current text"
-        mark = ' aria-current="page"' if here is None else ""
-        items.append(f'<li><a href="{escape(link)}"{mark}>{name}</a></li>')
-    for version, path in releases:
-        link = url_of_file(path)
-        if link is not None:
-            mark = ' aria-current="page"' if version == here else ""
-            items.append(f'<li><a href="{escape(link)}"{mark}>Release {escape(version)}</a></li>')
-    link = url_of_file(CHANGES_PAGE)
-    if link is not None:
-        items.append(
-            f'<li class="cc-version__changes"><a href="{escape(link)}">'
-            "What changed, release by release</a></li>"
-        )
-    return (
-        f'<details class="cc-version" data-search-exclude><summary>Version: {shown}</summary>'
-        f"<ul>{''.join(items)}</ul></details>\n"
-    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..render import TocEntry, breakable, escape
+from .render import TocEntry, breakable, escape, table_html
 
 #: The schema's $defs that describe the nodes of the top-level arrays, in page order.
 _ITEM_DEF = "#/$defs/"
@@ -73,25 +73,23 @@ def fields_table(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str
     rows = _field_rows(node, schema, prefix)
     if not rows:
         return ""
-    return (
-        '<div class="cc-table cc-fields"><table><thead><tr><th>Field</th><th>Type</th>'
-        "<th>Required</th><th>Meaning</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></div>\n"
-    )
+    return table_html("cc-fields", ["Field", "Type", "Required", "Meaning"], rows)
 
 
-def _field_rows(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str) -> list[str]:
-    rows: list[str] = []
+def _field_rows(node: Mapping[str, Any], schema: Mapping[str, Any], prefix: str) -> list[list[str]]:
+    rows: list[list[str]] = []
     required = set(node.get("required", []))
     for name, child in node.get("properties", {}).items():
         if not isinstance(child, Mapping):
             continue
         path = f"{prefix}{name}"
         rows.append(
-            f"<tr><td><code>{escape(path)}</code></td><td>{type_summary(child)}"
-            f"{_constraints(child)}</td><td>{'yes' if name in required else 'no'}</td>"
-            f"<td>{escape(_description(child, schema))}</td></tr>"
+            [
+                f"<code>{escape(path)}</code>",
+                type_summary(child) + _constraints(child),
+                "yes" if name in required else "no",
+                escape(_description(child, schema)),
+            ]
         )
         if child.get("type") == "object" and child.get("properties"):
             rows.extend(_field_rows(child, schema, f"{path}."))

@@ -31,6 +31,11 @@ PAGES = (
     "core-values/",
     "constraints/",
     "glossary/",
+    "principals-and-trust/",
+    "behaviors/",
+    "honesty/",
+    "safe-behavior-list/",
+    "print/",  # the whole text on one page, to print
     "tool-builders/",
     "authoring/",
     "versions/",
@@ -171,6 +176,32 @@ def test_home_page_renders(visit: Visit) -> None:
     assert page.locator("article").get_by_text("9 min read").first.is_visible()
 
 
+def published_url(repo_root: Path) -> str:
+    """The repository's `site_url` (mkdocs.yml): where the site is published."""
+    import yaml
+
+    with (repo_root / "mkdocs.yml").open(encoding="utf-8") as file:
+        config = yaml.load(file, Loader=yaml.BaseLoader)
+    url = config["site_url"]
+    assert isinstance(url, str) and url.startswith("https://") and url.endswith("/")
+    return url
+
+
+def test_pages_name_the_published_site_without_requesting_it(visit: Visit, repo_root: Path) -> None:
+    """A canonical link names the published address; it is no request, so the guard, which fails
+    a test on any request that leaves 127.0.0.1, never sees it."""
+    published = published_url(repo_root)
+    for path in ("", "01-overview/", "versions/1.0.0/"):
+        visit.goto(path)
+        canonical = visit.page.locator('link[rel="canonical"]')
+        assert canonical.get_attribute("href") == published + path
+    visit.goto("tool-builders/")
+    code = visit.page.locator("article pre").all_inner_texts()
+    assert any(f"{published}constitution.json" in text for text in code)
+    assert not any(url.startswith(published) for url in visit.requests)
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in visit.requests)
+
+
 def test_every_page_loads_without_errors_or_foreign_requests(visit: Visit) -> None:
     for path in PAGES:
         visit.goto(path)
@@ -308,6 +339,33 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(browser: Browser, site_url: 
                 "document.documentElement.scrollWidth - window.innerWidth"
             )
             assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+
+
+#: Every cell of the page's tables: (left, right, width, column), in CSS pixels.
+CELLS_JS = """() => Array.from(document.querySelectorAll("article table td")).map(td => {
+  const box = td.getBoundingClientRect();
+  return [box.left, box.right, box.width, td.cellIndex];
+})"""
+
+
+def test_tables_read_as_cards_on_a_360_px_phone(browser: Browser, site_url: str) -> None:
+    """Each row of a table is a card as wide as the text: its first cell (the behavior, the
+    field, the file) is never squeezed into a narrow column, and no cell leaves the screen."""
+    for visit in _visit(browser, site_url, NARROWEST, "light"):
+        for path in ("behaviors/", "tool-builders/", "authoring/", "versions/"):
+            visit.goto(path)
+            cells = [cell for cell in visit.page.evaluate(CELLS_JS) if cell[2] > 0]
+            assert cells, path
+            outside = [cell for cell in cells if cell[0] < 0 or cell[1] > NARROWEST["width"]]
+            assert not outside, (path, outside[:3])
+            firsts = [width for _, _, width, column in cells if column == 0]
+            assert min(firsts) >= 0.8 * (NARROWEST["width"] - 40), (path, min(firsts))
+            label = visit.page.evaluate(
+                """() => getComputedStyle(
+                    document.querySelector("article table td:nth-child(2)"), "::before"
+                ).content"""
+            )
+            assert label.endswith(': "') or label.endswith(':"') or ": " in label, (path, label)
 
 
 def test_body_text_measure_at_1280_px(visit: Visit) -> None:
