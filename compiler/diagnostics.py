@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "CC104": "input exceeds a resource limit",
     "CC105": "link or path leaves the spec directory",
     "CC106": "file cannot be read",
+    "CC107": "file holds a control character",
+    "CC108": "file holds a bidirectional control character",
     "CC110": "file the spec may not hold (not a chapter, an image or constitution.yaml)",
     "CC111": "image file does not hold the format its extension names",
     "CC112": "SVG image holds script, links to other files or markup it may not",

@@ -116,7 +116,65 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
             )
         )
         text = None
-    return (normalise(text) if text is not None else None), problems
+    if text is None:
+        return None, problems
+    text = normalise(text)
+    problems.extend(control_characters(text, display))
+    return text, problems
+
+
+#: Characters a text file has no use for: C0 controls other than tab and line feed (a carriage
+#: return is gone after `normalise`), DEL and the C1 controls. Printed by a command, an escape
+#: sequence (ESC) would drive the reader's terminal; on the site it is invisible.
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Bidirectional embeddings, overrides and isolates: they make text display in another order
+#: than the one it is stored and compared in ("Trojan Source"), so a reader and a tool would not
+#: see the same words. Legitimate right-to-left text needs none of them.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def control_characters(text: str, display: str) -> list[Diagnostic]:
+    """CC107 for the first control character of `text` (and how many there are), CC108 for the
+    first bidirectional control; one search over the text when it holds none."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return []
+    problems: list[Diagnostic] = []
+    controls = list(_CONTROL.finditer(text, found.start()))
+    for bidi, code, what, hint in (
+        (
+            False,
+            "CC107",
+            "control character",
+            "a text file holds no control characters; delete it (an editor's 'show invisibles' "
+            "finds it)",
+        ),
+        (
+            True,
+            "CC108",
+            "bidirectional control character",
+            "it shows the text in another order than the one the JSON and the diff hold; delete "
+            "it (right-to-left text needs no such character)",
+        ),
+    ):
+        same = [m for m in controls if (m.group() in _BIDI) is bidi]
+        if not same:
+            continue
+        first = same[0].start()
+        line = text.count("\n", 0, first) + 1
+        column = first - text.rfind("\n", 0, first)
+        more = f" (and {len(same) - 1:,} more in this file)" if len(same) > 1 else ""
+        problems.append(
+            Diagnostic(
+                code,
+                f"{what} U+{ord(text[first]):04X}{more}",
+                display,
+                line,
+                column,
+                hint=hint,
+            )
+        )
+    return problems
 
 
 def decode_leniently(data: bytes) -> str:

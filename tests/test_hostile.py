@@ -539,7 +539,9 @@ DISGUISED = [
 @pytest.mark.parametrize("link", DISGUISED)
 def test_unsafe_urls_are_refused_however_disguised(link: str, tmp_path: Path) -> None:
     path = write(tmp_path / "spec.md", f"# T {{#t}}\n\n{link}\n")
-    assert [d.code for d in compile_spec(path).diagnostics] == ["CC207"]
+    codes = [d.code for d in compile_spec(path).diagnostics]
+    # A control character hiding the scheme is also reported as what it is (CC107).
+    assert [code for code in codes if code != "CC107"] == ["CC207"], codes
 
 
 @pytest.mark.parametrize(
@@ -715,7 +717,8 @@ def test_terminal_controls_in_the_input_are_escaped_in_every_diagnostic_format(
     write(tmp_path / "evil\u202e.md", text)
     monkeypatch.chdir(tmp_path)
     diagnostics = compile_spec("evil\u202e.md").diagnostics
-    assert {d.code for d in diagnostics} == {"CC204", "CC302"}
+    # Reported themselves (CC107, CC108), and quoted escaped wherever a message quotes them.
+    assert {d.code for d in diagnostics} == {"CC107", "CC108", "CC204", "CC302"}
     for fmt in ("text", "json", "github"):
         output = render(diagnostics, fmt)
         assert not [c for c in TERMINAL_CONTROLS if c in output], fmt
@@ -732,18 +735,40 @@ def test_terminal_controls_in_the_input_are_escaped_in_every_diagnostic_format(
 def test_textconv_shows_terminal_controls_escaped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A spec may not hold them (CC107, CC108), but a JSON file written by hand may: textconv
+    # reads it, and shows every one escaped.
     write(
         tmp_path / "spec.md",
-        '---\ndescription: "two\\nlines \\e[8m"\n---\n'
-        "# Ti\u202etle {#t}\n\nRed \x1b[31mtext\x1b[0m, and \x9b2J here.\n",
+        '---\ndescription: "two\\nlines ESC[8m"\n---\n'
+        "# TiRLOtle {#t}\n\nRed ESC[31mtextESC[0m, and CSI2J here.\n",
     )
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["textconv", "spec.md"])
+    assert CliRunner().invoke(cli, ["compile", "spec.md", "-o", "spec.json"]).exit_code == 0
+    raw = Path("spec.json").read_text(encoding="utf-8")
+    for name, escape in (("ESC", "\\u001b"), ("CSI", "\\u009b"), ("RLO", "\\u202e")):
+        raw = raw.replace(name, escape)
+    Path("spec.json").write_text(raw, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["textconv", "spec.json"])
     assert result.exit_code == 0, result.output
     assert not [c for c in TERMINAL_CONTROLS if c in result.stdout]
     assert "  metadata description: two\\nlines \\x1b[8m\n" in result.stdout
     assert "  title: Ti\\u202etle\n" in result.stdout
     assert "    Red \\x1b[31mtext\\x1b[0m, and \\x9b2J here.\n" in result.stdout
+
+
+def test_control_characters_in_a_spec_are_reported_where_they_are(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "spec.md",
+        "# Title {#t}\n\nRed \x1b[31mtext\x1b[0m here.\n\nA \u202egnirts\u202c and \x9b.\n",
+    )
+    problems = compile_spec(path).diagnostics
+    assert [(d.code, d.line, d.column, d.message) for d in problems] == [
+        ("CC107", 3, 5, "control character U+001B (and 2 more in this file)"),
+        ("CC108", 5, 3, "bidirectional control character U+202E (and 1 more in this file)"),
+    ]
+    assert all(d.hint for d in problems)
+    text = render(problems, "text")
+    assert not [c for c in TERMINAL_CONTROLS if c in text]
 
 
 HUGE = 200_000

@@ -430,6 +430,20 @@ def test_errors_stop_the_build_and_leave_the_old_site(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_build_names_files_as_check_does_relative_to_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_project(tmp_path, BAD)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build"])
+    checked = CliRunner().invoke(cli, ["check", "docs"])
+    assert result.exit_code == checked.exit_code == 1
+    assert "docs/index.md:3:5: CC302 link to unknown id '#missing'" in result.stderr.splitlines()
+    assert str(tmp_path) not in result.stderr
+    problems = [line for line in checked.stderr.splitlines() if ": CC" in line]
+    assert problems and all(line in result.stderr.splitlines() for line in problems)
     assert not [*tmp_path.glob(".site.*.tmp"), *tmp_path.glob(".site.*.old")]
 
 

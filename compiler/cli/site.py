@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import click
 
-from ..diagnostics import Diagnostic, has_errors, render, sort_diagnostics
+from ..diagnostics import Diagnostic, escape_controls, has_errors, render, sort_diagnostics
 from ..emit import SCHEMA_FILE, validate
 from ..fsutil import StagedDirectory, remove_stale, write_failure
 from ..grammar.types import Form
@@ -122,7 +122,10 @@ def _shown(path: Path) -> str:
 
 
 def _progress(stage: str, message: str, started: float) -> None:
-    click.echo(f"{stage:<9} {message} ({time.monotonic() - started:.2f}s)", err=True)
+    # The message names kinds and paths from the input: shown escaped, like every diagnostic.
+    click.echo(
+        f"{stage:<9} {escape_controls(message)} ({time.monotonic() - started:.2f}s)", err=True
+    )
 
 
 def _summary(result: CompileResult) -> str:
@@ -169,7 +172,8 @@ def build_command(config_file: Path, strict: bool | None, fmt: str) -> None:
         _fail([refusal], fmt, f"site      {_shown(target)} was left as it was")
 
     started = time.monotonic()
-    result = compile_spec(docs_dir, validate_output=False)
+    # Compiled under the path as shown, so that diagnostics name files as `check` does.
+    result = compile_spec(Path(shown), validate_output=False)
     if not result.ok:
         report(result, fmt)
         click.echo(f"compile   {shown}: failed; the site was not built", err=True)

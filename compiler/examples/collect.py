@@ -279,6 +279,17 @@ def _prompt_sources(
     path = spec.parent / folder
     if not path.is_dir():
         return [], []  # every footnote is then reported without its file
+    if not path.resolve().is_relative_to(spec.parent.resolve()):
+        # The folder (or a folder on its way) is a link out of the spec's own folder: what it
+        # holds is not the project's, and is never read.
+        leaves = Diagnostic(
+            "CC105",
+            f"the prompts folder {folder} is a symbolic link that leads outside the spec's folder",
+            str(path),
+            1,
+            hint="copy the prompts files into the folder instead of linking to another place",
+        )
+        return [], [leaves]
     listed, problems = _listing(path)
     sources, read_problems = read_files(listed)
     problems += read_problems

@@ -69,6 +69,31 @@ def test_a_prompts_file_linked_from_outside_is_refused_unread(tmp_path: Path) ->
     assert all("SECRET" not in d.format() for d in result.diagnostics)
 
 
+def test_a_prompts_folder_that_links_out_of_the_spec_folder_is_refused_unread(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "k.md").write_text(
+        "**Example**: leaked\n\n~~~xml\n<user>\nSECRET\n</user>\n~~~\n", "utf-8"
+    )
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    (spec / "rules.md").write_text("# A {#a}\n\nA passage[^k].\n", "utf-8")
+    (spec / "prompts").symlink_to(outside, target_is_directory=True)
+    grammar = tmp_path / "grammar.yaml"
+    grammar.write_text(
+        "examples: {fence: xml, title: Example, roles: [user], prompts: {folder: prompts}}\n",
+        "utf-8",
+    )
+    result = compile_examples(spec / "rules.md", grammar)
+    codes = [(d.code, d.file) for d in result.diagnostics]
+    assert ("CC105", str(spec / "prompts")) in codes
+    assert ("CC811", str(spec / "rules.md")) in codes  # its footnote has no file it may read
+    assert result.examples is None
+    assert all("SECRET" not in d.format() for d in result.diagnostics)
+
+
 def test_markup_stays_text_in_the_export(tmp_path: Path) -> None:
     (tmp_path / "constitution.yaml").write_text(
         "examples: {fence: xml, title: Example, roles: [user]}\n", "utf-8"
