@@ -17,7 +17,6 @@ from .spec_files import (
     DECLARATIONS_FILE,
     SpecFiles,
     check_asset,
-    check_declarations,
     collisions,
     is_chapter,
     refusal,
@@ -332,9 +331,8 @@ def sort_files(
         if isinstance(data, Diagnostic):
             problems.append(data)
             continue
-        if name == DECLARATIONS_FILE:
-            problem = check_declarations(data, display)
-            declarations = name if problem is None else None
+        if name == DECLARATIONS_FILE:  # read, with its problems, by the grammar
+            problem, declarations = None, name
         else:
             problem = check_asset(name, data, display)
             if problem is None:
