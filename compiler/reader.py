@@ -197,7 +197,7 @@ def escaped_controls(root: Any, text: str, display: str, first_line: int = 1) ->
     Tab and newline stay allowed. Each node is visited once, whatever aliases repeat it."""
     problems: list[Diagnostic] = []
     seen: set[int] = set()
-    stack = [root] if root is not None else []
+    stack = [root] if root is not None and "\\" in text else []  # an escape starts with a backslash
     while stack:
         node = stack.pop()
         if id(node) in seen:
