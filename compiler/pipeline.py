@@ -190,8 +190,8 @@ def compile_spec(
     spec_path = Path(path)
     sources, files, problems = read_spec_files(spec_path)
     if grammar_file is None and files is not None and files.declarations is None:
-        # A constitution.yaml the file policy refused (not YAML, not a mapping: CC113) is
-        # reported once, there; the spec is read with the default grammar.
+        # No constitution.yaml (or one the file policy refused: unreadable, too large): the spec
+        # is read with the default grammar.
         grammar, grammar_problems = default_grammar(), list[Diagnostic]()
     else:
         grammar, grammar_problems = load_grammar(

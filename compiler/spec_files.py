@@ -14,10 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
-
-import yaml
 
 from .diagnostics import Diagnostic
 
@@ -414,33 +412,6 @@ def _svg_attribute_problem(element: str, attribute: str, value: str) -> str | No
     if _CSS_LOAD.search(value):
         return f"<{element}> {local} loads a file ({value.strip()[:60]!r})"
     return None
-
-
-def check_declarations(data: bytes, display: str) -> Diagnostic | None:
-    """`constitution.yaml` must be a YAML mapping (its keys are the subject of a later version)."""
-    try:
-        document: Any = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError) as err:
-        mark = getattr(err, "problem_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        return Diagnostic(
-            "CC113",
-            f"{DECLARATIONS_FILE} is not valid YAML",
-            display,
-            line,
-            column,
-            "write it as YAML: one 'key: value' per line",
-        )
-    if document is None or isinstance(document, dict):
-        return None
-    return Diagnostic(
-        "CC113",
-        f"{DECLARATIONS_FILE} holds a {type(document).__name__}, not a mapping of keys to values",
-        display,
-        1,
-        1,
-        "write it as YAML: one 'key: value' per line",
-    )
 
 
 # --- addresses ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import cli
+from compiler.declarations import MAX_BYTES
 from compiler.diagnostics import CODES, render
 from compiler.diff import (
     RULES,
@@ -62,7 +63,8 @@ def test_config_diagnostics(path: Path) -> None:
 
 def test_every_diff_configuration_code_is_listed_and_used() -> None:
     codes = {code for code in CODES if code.startswith("CC6")}
-    assert codes == {f"CC6{n:02d}" for n in range(1, 13)}
+    # CC602 (not YAML) and CC612 (aliases) are gone: the grammar reports them (CC701, CC711).
+    assert codes == {"CC601", *(f"CC6{n:02d}" for n in range(3, 12))}
     used = {
         line.split()[1]
         for path in CONFIGS
@@ -78,7 +80,10 @@ def test_an_unreadable_or_huge_file(tmp_path: Path) -> None:
     assert [p.code for p in problems] == ["CC601"]
     huge = tmp_path / "huge.yaml"
     huge.write_text("# " + "x" * 300_000 + "\n", "utf-8")
-    assert [p.code for p in load_levels(huge, "huge.yaml")[1]] == ["CC601"]
+    assert [p.code for p in load_levels(huge, "huge.yaml")[1]] == ["CC710"]  # the grammar's
+    huger = tmp_path / "huger.yaml"
+    huger.write_bytes(b"#" * (4 * MAX_BYTES + 1))  # refused before it is decoded
+    assert [p.code for p in load_levels(huger, "huger.yaml")[1]] == ["CC710"]
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)  # nothing writes to it: reading would wait for ever
     (problem,) = load_levels(pipe, "pipe.yaml")[1]
@@ -95,13 +100,15 @@ def test_an_empty_file_sets_nothing(tmp_path: Path) -> None:
 
 
 def test_an_alias_bomb_is_read_without_expanding_it(tmp_path: Path) -> None:
-    # 4**30 entries if the aliases were expanded: each node is read once, the rest refused.
+    # 4**30 entries if the aliases were expanded: the grammar refuses each anchor and alias
+    # before the tree is built.
     lines = ["laughs:", "  a0: &a0 [x, x, x, x]"]
     lines += [f"  a{n}: &a{n} [*a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}]" for n in range(1, 30)]
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text("\n".join(lines) + "\ndiff:\n  ignore: *a29\n", "utf-8")
     _, problems = load_levels(bomb, "bomb.yaml")
-    assert [p.code for p in problems] == ["CC603", "CC604", "CC612", "CC612", "CC612"]
+    assert {p.code for p in problems} == {"CC711"}
+    assert sum(p.code == "CC711" for p in problems) == 30 + 29 * 4 + 1  # anchors, then aliases
 
 
 # --- resolution ------------------------------------------------------------------------------
@@ -314,3 +321,38 @@ def test_the_levels_file_is_not_published_on_the_site(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "site" / "index.html").exists()
     assert not (tmp_path / "site" / "constitution.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("diff:\n  levels: [\n", "CC701"),  # not YAML
+        ("- diff\n", "CC703"),  # not a mapping
+        ("diff: &levels {}\n", "CC711"),  # an anchor
+        ("kinds_of_node: []\n", "CC702"),  # an unknown section
+        ("#" * (MAX_BYTES + 1), "CC710"),  # too long
+    ],
+    ids=["not-yaml", "not-a-mapping", "anchor", "unknown-section", "too-long"],
+)
+def test_a_file_level_fault_is_reported_once_the_same_way_by_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, code: str
+) -> None:
+    # The file is parsed once, by the grammar: check, compile and diff (whose levels are read
+    # from the same file, and whose two sides here are the same spec) give one diagnostic.
+    monkeypatch.chdir(tmp_path)
+    Path("spec").mkdir()
+    shutil.copy(BASE, "spec/01-spec.md")
+    Path("spec/constitution.yaml").write_text(text, "utf-8")
+    outputs = []
+    for args in (
+        ("check", "spec"),
+        ("compile", "spec", "-o", "out"),
+        ("diff", "spec", "spec"),
+        ("diff", "spec", "spec", "--config", "spec/constitution.yaml"),
+    ):
+        status, _, err = run(*args)
+        found = [line for line in err.splitlines() if re.match(r"spec/constitution\.yaml:", line)]
+        assert status == 1 and len(found) == 1 and f" {code} " in found[0], (args, err)
+        outputs.append(found[0])
+    assert len(set(outputs)) == 1
+    assert not Path("out").exists()

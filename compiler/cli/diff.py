@@ -130,7 +130,11 @@ def diff_command(
         ]
     except SideError as error:
         usage_error(error)
-    problems = [*level_problems, *(d for side in sides for d in side.diagnostics)]
+    # The levels' file is often a side's declarations file too (spec/constitution.yaml), and
+    # both sides may be one spec: each problem once.
+    problems = list(
+        dict.fromkeys([*level_problems, *(d for side in sides for d in side.diagnostics)])
+    )
     report_problems(problems, diagnostics_format)
     if has_errors(problems):
         sys.exit(1)

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from ..declarations import BOOL, STR, YamlReader, declarations_path, read_declarations
-from ..diagnostics import Diagnostic, has_errors, suggest
+from ..diagnostics import Diagnostic, has_errors, sort_diagnostics, suggest
 from ..grammar.load import loads_grammar
 from ..grammar.types import Form
 from .fields import grammar_levels
@@ -77,25 +77,24 @@ def load_levels(path: Path | None, display: str | None = None) -> tuple[Levels, 
     if path is None:
         return Levels(), []
     shown = display or str(path)
-    sections, reader = read_declarations(path, shown)
-    if not sections and has_errors(reader.problems):
-        return Levels(), reader.problems  # not YAML, or not readable
-    # The kinds the file declares (as far as they could be read) are kinds levels may name;
-    # the grammar's own problems are reported when the 'diff' section has none.
-    grammar, grammar_problems = loads_grammar(reader.text or "", shown)  # the same text
+    text, problems = read_declarations(path, shown)
+    if text is None:
+        return Levels(), problems  # not readable, too long or not text
+    # The file is parsed once, by the grammar: it reports the file's own faults (not YAML,
+    # anchors, unknown sections...), and its tree holds the 'diff' section read here. The kinds
+    # the file declares (as far as they could be read) are kinds levels may name.
+    grammar, grammar_problems = loads_grammar(text, shown)
     kinds = [kind.name for kind in grammar.kinds.values() if kind.form is not Form.LINK]
+    reader = YamlReader(shown, [])
     entries: list[LevelEntry] = []
     ignores: list[IgnoreEntry] = []
-    section = sections.get("diff")
-    if section is not None:
-        for key, _, value in reader.mapping(section, "'diff'", _DIFF_KEYS):
+    if grammar.diff is not None:
+        for key, _, value in reader.mapping(grammar.diff.node, "'diff'", _DIFF_KEYS):
             if key == "levels":
                 entries = list(_level_entries(reader, value, kinds))
             else:
                 ignores = list(_ignore_entries(reader, value))
-    if has_errors(reader.problems):
-        return Levels(), reader.problems
-    problems = [*reader.problems, *grammar_problems]
+    problems = sort_diagnostics([*problems, *grammar_problems, *reader.problems])
     if has_errors(problems):
         return Levels(), problems
     return grammar_levels(Levels(entries, ignores, shown), grammar), problems
@@ -105,10 +104,7 @@ def _entry_fields(
     reader: YamlReader, node: Any, what: str, keys: dict[str, str], required: tuple[str, ...]
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """An entry's values by key, and their nodes; None when it is not a mapping."""
-    if reader.repeated(node):
-        return None
     if not isinstance(node, yaml.MappingNode):
-        reader.visit(node)
         reader.problem("CC604", f"{what} must be a mapping", node, "write it as 'key: value' lines")
         return None
     values: dict[str, Any] = {}

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import Suggester, shorten
-from ..reader import SourceFile
+from ..diagnostics import Diagnostic, Suggester, shorten
+from ..reader import SourceFile, escaped_controls
 
 #: Where a problem goes: (code, message, source, line, column, hint).
 ErrorSink = Callable[[str, str, SourceFile, int, int, str], None]
@@ -99,9 +99,12 @@ class _FrontMatterProblem(Exception):
         self.line, self.column = mark.line + 2, mark.column + 1  # the `---` line is line 1
 
 
-def _load_front_matter(content: str) -> tuple[Any, dict[str, int], list[_FrontMatterProblem]]:
-    """The front matter's data, the line of each top-level key, and the keys whose value
-    repeats another with a YAML alias (`*name`); with any of those, the data is None.
+def _load_front_matter(
+    content: str,
+) -> tuple[Any, dict[str, int], list[_FrontMatterProblem | Diagnostic]]:
+    """The front matter's data, the line of each top-level key, and its problems: the keys whose
+    value repeats another with a YAML alias (`*name`), with which the data is None, and the
+    values whose escapes make a control character (`escaped_controls`).
 
     Aliases are refused: each one repeats a whole value, so a few lines could make a list of a
     million long strings in the JSON and on the site.
@@ -128,11 +131,15 @@ def _load_front_matter(content: str) -> tuple[Any, dict[str, int], list[_FrontMa
                         "write the value out where it is needed; front matter takes no aliases",
                     )
                 )
+        # `---` is line 1
+        controls: list[_FrontMatterProblem | Diagnostic] = [
+            *escaped_controls(node, content, "", first_line=2)
+        ]
         if aliased:
-            return None, lines, aliased
+            return None, lines, [*aliased, *controls]
         if isinstance(node, yaml.MappingNode) and not any(k.tag == _MERGE for k, _ in node.value):
-            return _known_values(loader, node), lines, []
-        return loader.construct_document(node), lines, []
+            return _known_values(loader, node), lines, controls
+        return loader.construct_document(node), lines, controls
     finally:
         loader.dispose()
 
@@ -186,7 +193,7 @@ def read_front_matter(
     """The front matter of `source` (`content`, the YAML between its `---` lines), checked: each
     problem goes to `error`, and what could be read is returned."""
     try:
-        data, key_lines, aliased = _load_front_matter(content)
+        data, key_lines, faults = _load_front_matter(content)
     except RecursionError:
         error(
             "CC104",
@@ -225,8 +232,8 @@ def read_front_matter(
             "front matter is YAML between two '---' lines; quote values that contain ':' or '#'",
         )
         return {}
-    for alias in aliased:
-        error(alias.code, alias.message, source, alias.line, alias.column, alias.hint)
+    for fault in faults:
+        error(fault.code, fault.message, source, fault.line, fault.column, fault.hint)
     if data is None:
         return {}
     if not isinstance(data, dict):

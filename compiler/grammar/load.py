@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..declarations import DECLARATIONS_FILE, MAX_BYTES
+from ..declarations import DECLARATIONS_FILE, MAX_BYTES, too_long
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics, suggest
 from ..reader import read_spec
 from .consistency import check_kinds
@@ -113,14 +113,7 @@ def load_grammar(
 def loads_grammar(text: str, display: str) -> tuple[Grammar, list[Diagnostic]]:
     """The grammar declared by `text`, the content of the file `display`."""
     if len(text) > MAX_BYTES:
-        problem = Diagnostic(
-            "CC710",
-            f"the declarations file is longer than the limit of {MAX_BYTES:,} characters",
-            display,
-            1,
-            hint="a grammar needs a few hundred lines; is this the right file?",
-        )
-        return dataclasses.replace(default_grammar(), file=display), [problem]
+        return dataclasses.replace(default_grammar(), file=display), [too_long(display)]
     grammar, problems = _read(text, display, default_grammar())
     return dataclasses.replace(grammar, file=display), problems
 
@@ -143,7 +136,7 @@ def _read(text: str, display: str, base: Grammar | None) -> tuple[Grammar, list[
         return empty, problems
     loader = _Loader(display, base)
     grammar = loader.grammar(root)
-    return grammar, sort_diagnostics(loader.diagnostics)
+    return grammar, sort_diagnostics([*problems, *loader.diagnostics])
 
 
 class _Loader(YamlReader):

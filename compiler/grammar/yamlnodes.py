@@ -23,6 +23,7 @@ from yaml.events import (
 )
 
 from ..diagnostics import Diagnostic, Severity, suggest
+from ..reader import escaped_controls
 
 #: libyaml's parser when PyYAML was built with it (ten times faster), else the Python one; both
 #: give the same events, nodes and marks.
@@ -46,7 +47,8 @@ MAX_NAME = 40
 def parse_yaml(
     text: str, display: str, max_depth: int
 ) -> tuple[yaml.Node | None, list[Diagnostic]]:
-    """The node tree of `text` (None for an empty file), or None and the reasons it is refused."""
+    """The node tree of `text` (None for an empty file), or None and the reasons it is refused;
+    with the tree, its values that escapes make hold a control character (CC107, CC108)."""
     problems: list[Diagnostic] = []
     depth = documents = 0
     try:
@@ -96,7 +98,8 @@ def parse_yaml(
                 depth -= 1
         if problems:
             return None, problems
-        return yaml.compose(text, Loader=_LOADER), []
+        root = yaml.compose(text, Loader=_LOADER)
+        return root, escaped_controls(root, text, display)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).split("\n", 1)[0]

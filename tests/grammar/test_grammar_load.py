@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compiler.diagnostics import CODES, render
+from compiler.diff import load_levels
 from compiler.grammar import load
 from compiler.grammar.load import GRAMMAR_FILE, default_grammar, load_grammar, loads_grammar
 from compiler.grammar.types import FieldType, Form, Grammar, Granularity, Mode, TitleSource
@@ -425,3 +426,21 @@ def test_text_beyond_the_limit_is_refused_whatever_its_source() -> None:
     grammar, problems = loads_grammar("#" * (load.MAX_BYTES + 1), "big.yaml")
     assert [(p.code, p.file) for p in problems] == [("CC710", "big.yaml")]
     assert grammar.kinds == default_grammar().kinds
+
+
+# --- control characters that escapes make ---------------------------------------------------
+
+
+def test_tab_and_new_line_escapes_stay_allowed() -> None:
+    text = 'kinds:\n  widget:\n    description: "a\\tb\\nc\\u00e9"\n    label: "\\\\e"\n'
+    assert _codes(text) == []
+
+
+def test_a_control_character_written_in_the_text_is_reported_once(tmp_path: Path) -> None:
+    # Found where it stands when the file is read; its quoted value adds nothing (the diff's
+    # levels read the text on, so both checks see it).
+    path = tmp_path / GRAMMAR_FILE
+    path.write_text('kinds:\n  widget:\n    label: "Wid\u202eget \\u202e"\n', "utf-8")
+    _, problems = load_levels(path, GRAMMAR_FILE)
+    assert [(p.code, p.line, p.column) for p in problems] == [("CC108", 3, 16)]
+    assert "more" not in problems[0].message
