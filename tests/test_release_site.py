@@ -309,6 +309,41 @@ def test_the_release_page_of_1_0_0_holds_every_nodes_own_text_once(repo_root: Pa
     assert [t.id for t in page.toc[0].children] == ["overview"]
 
 
+def test_a_release_page_shows_worked_examples_as_conversations(tmp_path: Path) -> None:
+    """A release read from its JSON shows each worked example as its chapter does (its title,
+    then its turns and judged replies), never as an empty annotation box; markup stays text."""
+    from compiler.document import from_json
+    from compiler.pipeline import compile_spec
+    from compiler.site.release_view import ReleaseFacts, release_builder
+
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    (spec / "constitution.yaml").write_text(
+        "examples: {fence: xml, title: Example, roles: [user, assistant], "
+        "comparison: comparison, reply: assistant, labels: {GOOD: good, BAD: bad}}\n",
+        "utf-8",
+    )
+    (spec / "a.md").write_text(
+        "# Be kind {#kind}\n\nSay thanks.\n\n**Example**: a `<b>` greeting\n\n~~~xml\n"
+        "<user>\nHi <script>x()</script>\n</user>\n<comparison>\n"
+        "<assistant> <!-- GOOD -->\nHello, thanks!\n</assistant>\n"
+        "<assistant> <!-- BAD: rude -->\nGo away.\n</assistant>\n</comparison>\n~~~\n",
+        "utf-8",
+    )
+    result = compile_spec(spec)
+    assert result.ok and result.document is not None, result.diagnostics
+    document = from_json(json.loads(result.to_json_bytes()))
+    facts = ReleaseFacts("1.0.0", "2026-01-01", "0" * 64, "changes/1.0.0.md")
+    html = release_builder("versions/1.0.0.md", facts, document)(
+        PageContext(SiteIndex(), None, lambda path: None)
+    ).html
+    assert html.count('<details class="cc-example"') == 1
+    assert "Hello, thanks!" in html and "Go away." in html and "rude" in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>x()" not in html
+    assert html.count("a &lt;b&gt; greeting") == 1  # its title, once
+    assert re.search(r'<div class="cc-annotation[^"]*"[^>]*data-kind="example"', html) is None
+
+
 def test_a_build_without_releases_loads_no_release_module(tmp_path: Path) -> None:
     """The extension point finds the releases where `compiler.release` keeps them, and a project
     without any does not import the diff or the release modules to learn that."""

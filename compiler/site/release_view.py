@@ -19,6 +19,7 @@ from ..document import (
     Admonition,
     Block,
     Code,
+    Conversation,
     Document,
     ListBlock,
     Node,
@@ -27,6 +28,8 @@ from ..document import (
     Quote,
     Table,
 )
+from ..examples.model import Example
+from ..examples.render import conversation_html
 from ..grammar.types import Form, TitleSource
 from ..grammar.values import written
 from ..model import Attributes
@@ -56,11 +59,14 @@ def release_builder(
         index = SiteIndex.from_model(document)
         for node in index.nodes.values():
             node.file = path  # the whole release is one page
+        shown = _Conversations()
         local = PageContext(
-            index, path, context.url_of_file, anchors=True, highlight=context.highlight
-        )
+            index, path, context.url_of_file, anchors=True, highlight=context.highlight,
+            extras=shown,
+        )  # fmt: skip
         sections = [n for n in document.nodes if document.kinds[n.kind].form is Form.HEADING]
-        page = render_tokens(list(_tokens(document, sections)), local, [n.id for n in sections])
+        tokens = list(_tokens(document, sections, shown))
+        page = render_tokens(tokens, local, [n.id for n in sections])
         title = f"{document.info.title or 'Constitution'} {facts.version}"
         toc = [TocEntry(1, "release", title, page.toc)]
         return RenderedPage(_head(title, facts, context) + page.html, toc, title)
@@ -88,7 +94,32 @@ def _head(title: str, facts: ReleaseFacts, context: PageContext) -> str:
     )
 
 
-def _tokens(document: Document, sections: Sequence[Node]) -> Iterator[Token]:
+class _Conversations:
+    """The release's worked examples, shown as conversations where their nodes stand, as on a
+    chapter (`compiler.examples.render`). The whole release is one page, so a conversation's
+    fence token is keyed by its place in the page (its `map`), not by a source line."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    def fence_token(self, node: Node, conversation: Conversation) -> Token:
+        example = Example(
+            node.id, conversation.title, None, conversation.turns, conversation.replies,
+            conversation.source,
+        )  # fmt: skip
+        self.shown.append(conversation_html(example))
+        token = Token("fence", "code", 0, block=True, content=conversation.text)
+        token.map = [len(self.shown) - 1, len(self.shown)]
+        return token
+
+    def fence(self, file: str | None, last_line: int) -> str | None:
+        return self.shown[last_line - 1] if 0 < last_line <= len(self.shown) else None
+
+    def after_paragraph(self, file: str | None, first: int, last: int) -> str:
+        return ""  # prompts files are files of their own, not part of a release's chapters
+
+
+def _tokens(document: Document, sections: Sequence[Node], shown: _Conversations) -> Iterator[Token]:
     for section in sections:
         tag = f"h{min((section.level or 1) + 1, 6)}"
         opening = Token("heading_open", tag, 1, block=True)
@@ -96,11 +127,11 @@ def _tokens(document: Document, sections: Sequence[Node]) -> Iterator[Token]:
         yield opening
         yield _inline(section.title or "")
         yield Token("heading_close", tag, -1, block=True)
-        yield from _blocks(document, section.blocks)
+        yield from _blocks(document, section.blocks, shown)
 
 
 def _blocks(
-    document: Document, blocks: Sequence[Block], lead: str | None = None
+    document: Document, blocks: Sequence[Block], shown: _Conversations, lead: str | None = None
 ) -> Iterator[Token]:
     """Tokens for `blocks`; a child node that is not a section as an annotation fence (a
     section comes with its own heading). With `lead`, a first paragraph that opens with it and a
@@ -114,12 +145,12 @@ def _blocks(
             yield Token(f"{name}_open", tag, 1, block=True)
             for item in block.items:
                 yield Token("list_item_open", "li", 1, block=True)
-                yield from _blocks(document, item.blocks)
+                yield from _blocks(document, item.blocks, shown)
                 yield Token("list_item_close", "li", -1, block=True)
             yield Token(f"{name}_close", tag, -1, block=True)
         elif isinstance(block, (Quote, Admonition)):
             yield Token("blockquote_open", "blockquote", 1, block=True)
-            yield from _blocks(document, block.blocks)
+            yield from _blocks(document, block.blocks, shown)
             yield Token("blockquote_close", "blockquote", -1, block=True)
         elif isinstance(block, Code):
             fence = Token("fence", "code", 0, block=True, content=block.text)
@@ -129,15 +160,19 @@ def _blocks(
             for row in (block.header, *block.rows):
                 yield from _paragraph(document, Paragraph(" | ".join(row)), None)
         elif isinstance(block, NodeBlock):
-            yield from _annotation(document, block.id)
+            yield from _annotation(document, block.id, shown)
         lead = None
 
 
-def _annotation(document: Document, ident: str) -> Iterator[Token]:
+def _annotation(document: Document, ident: str, shown: _Conversations) -> Iterator[Token]:
     node = document.get(ident)
     if node is None or document.kinds[node.kind].form is Form.HEADING:
         return
     kind = document.kinds[node.kind]
+    if kind.form is Form.EXAMPLE:  # a worked example (its title is its section's paragraph)
+        for conversation in (b for b in node.blocks if isinstance(b, Conversation)):
+            yield shown.fence_token(node, conversation)
+        return
     lead = node.title if TitleSource.LEAD in kind.title.sources and node.title else None
     first = next((b for b in node.blocks if isinstance(b, Paragraph)), None)
     opens_with_title = lead is not None and first is not None and first.text.startswith(f"{lead}:")
@@ -149,7 +184,7 @@ def _annotation(document: Document, ident: str) -> Iterator[Token]:
     opening.info = node.kind
     opening.meta["annotation"] = AnnotationInfo(node.kind, attributes, (), 0)
     yield opening
-    yield from _blocks(document, node.blocks, lead if opens_with_title else None)
+    yield from _blocks(document, node.blocks, shown, lead if opens_with_title else None)
     yield Token("container_annotation_close", "div", -1, block=True)
 
 
