@@ -16,7 +16,7 @@ import pytest
 
 import compiler
 from compiler.api import Constitution
-from compiler.document_v1 import to_v1
+from compiler.document.v1 import to_v1
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "releases" / "1.0.0.json"

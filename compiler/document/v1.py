@@ -21,7 +21,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from .document import (
+from ..grammar.load import default_grammar
+from ..grammar.orders import Order, build_order
+from ..grammar.types import FieldType, FieldValue, Form, KindSpec, Mode
+from .model import (
     Admonition,
     Block,
     Code,
@@ -33,14 +36,9 @@ from .document import (
     Quote,
     Reference,
     Table,
-    document_info,
-    source_span,
     title_attribute,
-    typed_value,
 )
-from .grammar.load import default_grammar
-from .grammar.orders import Order, build_order
-from .grammar.types import FieldType, FieldValue, Form, KindSpec, Mode
+from .v2 import document_info, source_span, typed_value
 
 #: 1.x names for the 2.0.0 reference keys.
 _REFERENCE_KEYS = {"origin": "from", "target": "to"}
