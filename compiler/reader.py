@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .images import check_asset
 from .spec_files import (
     DECLARATIONS_FILE,
     SpecFiles,
-    check_asset,
     check_declarations,
     collisions,
     is_chapter,

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..api import _parse_json, read_document
+from ..api import read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DEFAULT_LEVELS, DiffResult, Levels, Side, diff_documents, side_of
 from ..document import Document, from_json
+from ..json_input import parse_json
 from ..pipeline import compile_sources
 from ..reader import (
     MAX_FILE_BYTES,
@@ -217,7 +218,7 @@ def _git_side(argument: str, cwd: Path) -> LoadedSide:
     if not sources:
         return LoadedSide(argument, None, problems2)
     if spec.path.lower().endswith(".json"):
-        document, diagnostics = _parse_json(sources[0].text, sources[0].display)
+        document, diagnostics = parse_json(sources[0].text, sources[0].display)
         return LoadedSide(argument, document, diagnostics)
     return _compiled(argument, sources, problems2)
 
