@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .about import __version__
 
 # The library API (compiler/api.py) is imported on first use, so `import compiler` stays cheap.
 __all__ = [

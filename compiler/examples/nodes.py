@@ -98,7 +98,7 @@ def add_examples(result: CompileResult, spec: Path) -> tuple[Document, list[Diag
     """The compiled model with the examples and prompts of `spec` as nodes, and every problem
     with them. `result` holds the model, the sources and their tokens."""
     from .collect import collect
-    from .compile import example_syntax
+    from .syntax import example_syntax
 
     model = result.model
     assert model is not None and result.grammar is not None

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import unquote
 
-from .. import __version__
+from ..about import NAME, __version__
 from ..diagnostics import Diagnostic, Suggester, shorten
 from ..document import Document, DocumentInfo, Node, Reference, SourceInfo
 from ..grammar.orders import Order, build_order, check_orders
@@ -50,7 +50,7 @@ def finish(extractor: Extractor) -> Document:
     info = DocumentInfo(
         title=extractor.title,
         version=extractor.version,
-        generator=MappingProxyType({"name": "constitution-compiler", "version": __version__}),
+        generator=MappingProxyType({"name": NAME, "version": __version__}),
         metadata=MappingProxyType(dict(extractor.metadata)),
         sources=tuple(
             SourceInfo(c.file, c.sha256, c.title, c.number, c.reading_time)

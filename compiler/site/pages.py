@@ -18,7 +18,7 @@ from importlib import resources
 
 from markdown_it.token import Token
 
-from .. import __version__
+from ..about import __version__
 from ..diagnostics import CODES
 from ..document import Document, Node
 from ..emit import schema
