@@ -50,7 +50,8 @@ class _Sections:
     @classmethod
     def of(cls, model: Document) -> _Sections:
         found = cls()
-        sections = (node for node in model.nodes if node.kind == "section")
+        heading = model.grammar.heading_kind
+        sections = (node for node in model.nodes if heading and node.kind == heading.name)
         for section in sorted(sections, key=lambda s: (s.source.file, s.source.line)):
             # Typed fields as the grammar reads them, then what an open kind keeps as text.
             fields = {**section.fields, **section.attributes}
