@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, yaml_position
 from .images import IMAGE_SIGNATURES, SVG_SUFFIX
 
 CHAPTER_SUFFIX = ".md"
@@ -212,14 +212,11 @@ def check_declarations(data: bytes, display: str) -> Diagnostic | None:
     try:
         document: Any = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError) as err:
-        mark = getattr(err, "problem_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         return Diagnostic(
             "CC113",
             f"{DECLARATIONS_FILE} is not valid YAML",
             display,
-            line,
-            column,
+            *yaml_position(getattr(err, "problem_mark", None)),
             "write it as YAML: one 'key: value' per line",
         )
     if document is None or isinstance(document, dict):

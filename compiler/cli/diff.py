@@ -21,6 +21,7 @@ from ..diff import (
 )
 from ..fsutil import OutputError, write_output
 from ..release import DEFAULT_SPEC, SideError, diff_sides, load_index, load_side
+from .compile import output_option
 from .examples import grammar_option
 from .release import (
     config_option,
@@ -53,12 +54,7 @@ from .release import (
     type=click.Choice([level.value for level in LEVELS]),
     help="Exit 1 when there is a change at this level or a more severe one (for CI gates).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the diff here (atomically; '-' is stdout) instead of to stdout.",
-)
+@output_option("the diff")
 @click.option(
     "--rules",
     is_flag=True,

@@ -20,6 +20,7 @@ from .model import (
     Node,
     Paragraph,
     Quote,
+    Reply,
     Table,
     Turn,
 )
@@ -64,19 +65,24 @@ def block_json(block: Block) -> dict[str, Any]:
             "title": block.title,
             "turns": [_turn_json(turn) for turn in block.turns],
             "replies": [
-                {
-                    "verdict": None if reply.verdict is None else str(reply.verdict),
-                    "label": reply.label,
-                    "reason": reply.reason,
-                    "violates": list(reply.violates),
-                    "after": reply.after,
-                    "turn": _turn_json(reply.turn),
-                }
+                {**reply_judgement(reply), "turn": _turn_json(reply.turn)}
                 for reply in block.replies
             ],
             "source": block.source.to_json(),
         }
     return {"type": "node", "id": block.id}
+
+
+def reply_judgement(reply: Reply) -> dict[str, Any]:
+    """How a reply is judged (verdict, label, reason, the ids it violates, the turns before it):
+    the keys the document and the examples export both write first for a reply."""
+    return {
+        "verdict": None if reply.verdict is None else str(reply.verdict),
+        "label": reply.label,
+        "reason": reply.reason,
+        "violates": list(reply.violates),
+        "after": reply.after,
+    }
 
 
 def _turn_json(turn: Turn) -> dict[str, Any]:
