@@ -1,5 +1,11 @@
 """constitution-compiler: annotated Markdown constitutions compiled to a validated JSON spec,
 a documentation site and versioned, diffable releases.
+
+The package is laid out by stage, each layer importing only the ones below it: the adapters
+(`cli`, `mkdocs`), then `site`, `release`, `diff`, the library (`api`), the `pipeline` and its
+stages (`examples`, `checks`, `emit`, `extract`), the typed model (`document`), the `grammar`,
+and the read (`reader`, `syntax`, `spec_files`) over `diagnostics` and `model`. README.md
+(Development) says what each holds; pyproject.toml's ``[tool.importlinter]`` holds the contract.
 """
 
 from __future__ import annotations

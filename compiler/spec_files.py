@@ -1,9 +1,9 @@
 """Which files a spec directory may hold, and where the site would publish each of them.
 
 The compiler owns every file of the spec: the chapters (`*.md`), images checked for what they
-hold, and the reserved `constitution.yaml`. Anything else is refused, and so are two files that
-the site would publish at one address, or a file where a generated page or file goes. Nothing
-refused is ever published. `check` and `build` apply the same policy, here, at the read stage.
+hold (`compiler.images`), and the reserved `constitution.yaml`. Anything else is refused, and
+so are two files that the site would publish at one address, or a file where a generated page
+or file goes. Nothing refused is ever published. `check` and `build` apply the same policy, here, at the read stage.
 """
 
 from __future__ import annotations

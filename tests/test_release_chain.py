@@ -58,6 +58,13 @@ def link(item: dict[str, Any], previous: str | None) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
+def verify_fails() -> str:
+    """`constitution release verify`, which must fail (exit 1): what it printed to stderr."""
+    code, _, err = run("verify")
+    assert code == 1
+    return err
+
+
 def entry(index: dict[str, Any], version: str) -> dict[str, Any]:
     found: dict[str, Any] = next(e for e in index["releases"] if e["version"] == version)
     return found
@@ -105,8 +112,7 @@ def test_an_edited_entry_breaks_the_chain(
 
 def test_an_edited_bump_alone_is_inconsistent_with_its_counts(releases: Path) -> None:
     edit_index(releases, lambda index: entry(index, "1.1.0").update(bump="patch"))
-    code, _, err = run("verify")
-    assert code == 1
+    err = verify_fails()
     assert (
         "CC513 release 1.1.0 records a patch bump, but its changes (0 breaking, 1 "
         "substantive, 0 editorial) need minor" in err
@@ -115,8 +121,7 @@ def test_an_edited_bump_alone_is_inconsistent_with_its_counts(releases: Path) ->
 
 def test_an_edited_previous(releases: Path) -> None:
     edit_index(releases, lambda index: entry(index, "1.1.0").update(previous="1.0.0"))
-    code, _, err = run("verify")
-    assert code == 1
+    err = verify_fails()
     assert (
         "CC513 release 1.1.0 names '1.0.0' as its previous release, but the release before "
         "it is 1.0.1" in err
@@ -132,15 +137,14 @@ def test_rehashing_one_entry_shows_at_the_next(releases: Path) -> None:
         item["entry_sha256"] = link(item, None)
 
     edit_index(releases, change)
-    code, _, err = run("verify")
-    assert code == 1 and "CC513 release 1.0.1's entry does not match its hash" in err
+    err = verify_fails()
+    assert "CC513 release 1.0.1's entry does not match its hash" in err
 
 
 @pytest.mark.parametrize("fmt", [3, "2", None, 0])
 def test_an_unknown_format(releases: Path, fmt: Any) -> None:
     edit_index(releases, lambda index: index.update(format=fmt))
-    code, _, err = run("verify")
-    assert code == 1
+    err = verify_fails()
     assert (
         f"releases/index.json:2:13: CC514 release index format {json.dumps(fmt)} is not "
         "one this version reads (1, 2)" in err
@@ -150,8 +154,7 @@ def test_an_unknown_format(releases: Path, fmt: Any) -> None:
 def test_deleting_the_first_release_with_its_entry(releases: Path) -> None:
     (releases / "1.0.0.json").unlink()
     edit_index(releases, lambda index: index["releases"].pop(0))
-    code, _, err = run("verify")
-    assert code == 1
+    err = verify_fails()
     assert (
         "CC513 release 1.0.1 names '1.0.0' as its previous release, but it is the first "
         "release in the index (was an earlier one deleted?)" in err
@@ -167,14 +170,13 @@ def test_deleting_the_first_release_and_unlinking_the_next(releases: Path) -> No
         index["releases"][0]["changes"]["editorial"] = 0
 
     edit_index(releases, change)
-    code, _, err = run("verify")
-    assert code == 1 and "CC513 release 1.0.1's entry does not match its hash" in err
+    err = verify_fails()
+    assert "CC513 release 1.0.1's entry does not match its hash" in err
 
 
 def test_reordered_entries(releases: Path) -> None:
     edit_index(releases, lambda index: index["releases"].reverse())
-    code, _, err = run("verify")
-    assert code == 1
+    err = verify_fails()
     assert "CC513 release 1.0.1 is listed after 1.1.0: the index is out of order" in err
 
 
@@ -214,8 +216,8 @@ def test_a_malformed_pin_is_a_usage_error(releases: Path, head: str) -> None:
 
 def test_unknown_keys_are_refused(releases: Path) -> None:
     edit_index(releases, lambda index: entry(index, "1.0.0").update(signed_by="me"))
-    code, _, err = run("verify")
-    assert code == 1 and "CC508 release index is malformed at releases/0: Additional " in err
+    err = verify_fails()
+    assert "CC508 release index is malformed at releases/0: Additional " in err
 
 
 @pytest.mark.parametrize("name", ["index.json", "1.0.0.json"])
@@ -223,8 +225,7 @@ def test_releases_are_never_read_through_a_link(releases: Path, name: str) -> No
     real = releases.parent / f"elsewhere-{name}"
     (releases / name).rename(real)
     os.symlink(real, releases / name)
-    code, _, err = run("verify")
-    assert code == 1
+    err = verify_fails()
     assert f"releases/{name}:0:1: CC50{'8' if name == 'index.json' else '6'} " in err
     assert "it is a symbolic link" in err
 

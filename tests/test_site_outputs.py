@@ -55,6 +55,15 @@ def tree(directory: Path) -> dict[str, bytes]:
     }
 
 
+def assert_someone_elses_directory_kept(config: Path, directory: Path) -> None:
+    """`directory` holds a file nobody built (written here): the build refuses to replace it."""
+    (directory / "todo.txt").write_text("do not delete")
+    result = build(config)
+    assert result.exit_code == 1
+    assert "it is a directory of files 'build' did not write" in result.stderr
+    assert tree(directory) == {"todo.txt": b"do not delete"}
+
+
 # --- site_dir ------------------------------------------------------------------------------
 
 
@@ -122,11 +131,7 @@ def test_site_dir_through_a_linked_parent_is_outside(
 def test_site_dir_holding_someone_elses_files(tmp_path: Path) -> None:
     config = project(tmp_path, "notes")
     (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "todo.txt").write_text("do not delete")
-    result = build(config)
-    assert result.exit_code == 1
-    assert "it is a directory of files 'build' did not write" in result.stderr
-    assert tree(tmp_path / "notes") == {"todo.txt": b"do not delete"}
+    assert_someone_elses_directory_kept(config, tmp_path / "notes")
 
 
 def test_an_earlier_site_and_an_empty_directory_are_replaced(tmp_path: Path) -> None:
@@ -160,11 +165,7 @@ def test_a_directory_made_where_the_site_was_is_not_taken_for_it(tmp_path: Path)
     # it names another directory, so it is not replaced.
     (tmp_path / "site").rename(tmp_path / "old-site")
     (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "todo.txt").write_text("do not delete")
-    result = build(config)
-    assert result.exit_code == 1
-    assert "it is a directory of files 'build' did not write" in result.stderr
-    assert tree(tmp_path / "site") == {"todo.txt": b"do not delete"}
+    assert_someone_elses_directory_kept(config, tmp_path / "site")
 
 
 def test_the_record_beside_the_site_is_never_written_through_a_link(tmp_path: Path) -> None:
