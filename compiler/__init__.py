@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .about import __version__
-
 # The library API (compiler/api.py) is imported on first use, so `import compiler` stays cheap.
 __all__ = [
     "CompileError",
@@ -26,10 +24,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .about import __version__
     from .api import CompileError, Constitution, Precedence, UnknownIdError, load, loads
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # compiler/about.py, which every stage may import
+        from .about import __version__
+
+        return __version__
     if name in __all__:
         from . import api
 

@@ -15,10 +15,11 @@ from typing import Any
 from .checks import check_document
 from .diagnostics import Diagnostic, has_errors, shorten, sort_diagnostics
 from .document import DocumentError, from_json
-from .emit import packaged_schema, schema, schema_errors, schema_id
+from .emit import schema, schema_errors, schema_id
 from .extract.front_matter import NUMBER_BOUNDS
 from .extract.ids import IdRegistry
 from .model import SourceSpan
+from .packaged import packaged_schema
 from .reader import read_spec
 
 #: A constitution schema's $id, split around its version.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..emit import packaged_schema
+from ..packaged import packaged_schema
 from .redlines import Segment, redline_json
 from .rules import BUMPS, LEVELS, IgnoreEntry, Level
 

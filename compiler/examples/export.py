@@ -15,8 +15,8 @@ from typing import Any
 
 from ..collector import without_cycle_collection
 from ..document.write import reply_judgement
-from ..emit import packaged_schema
 from ..model import SourceSpan
+from ..packaged import packaged_schema
 from .model import Example, ExampleSet, Passage, PromptFile, Provision, Turn
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -19,8 +19,6 @@ import os
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from ..diagnostics import Diagnostic
 from ..diff import BUMPS, LEVELS
 from ..emit import dumps
 from ..json_input import JsonPositions, parse_json
+from ..packaged import packaged_schema
 from ..reader import decode
 from ..versions import Version, bump_between, bump_suffices, parse_version, valid_date
 
@@ -143,12 +142,9 @@ class ReleaseIndex:
         return dumps({"format": INDEX_FORMAT, "releases": [e.to_json() for e in entries]})
 
 
-@cache
 def index_schema() -> dict[str, Any]:
     """`schemas/release-index.schema.json` (JSON Schema 2020-12)."""
-    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema(SCHEMA_FILE)
 
 
 def read_regular(path: Path, limit: int = MAX_RELEASE_BYTES) -> bytes:
