@@ -40,6 +40,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity, has_errors, suggest
 from .document import Document, Node, Reference, SourceInfo, from_json
 from .emit import dumps
+from .emit import schema_id as schema_id  # the schema this version writes and reads
 from .grammar.orders import NoOrderError, Order, Precedence
 from .grammar.types import FieldType
 from .json_input import parse_json, read_json

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 import compiler
 import compiler.api
-import compiler.emit
 import compiler.json_input
 from compiler.api import CompileError, Constitution, NoOrderError, UnknownIdError, read_document
 from compiler.document import from_json, to_json
@@ -415,7 +414,7 @@ def with_schema_version(version: str) -> Callable[[dict[str, object]], None]:
 def test_json_of_another_schema_version(tmp_path: Path, compiled: bytes, version: str) -> None:
     """A later version, or one never published, is refused (this package writes 3.0.0 and
     reads it and the published 2.0.0 and 1.x versions)."""
-    assert compiler.emit.schema_id() == f"{SCHEMA_BASE}3.0.0/constitution.schema.json"
+    assert compiler.api.schema_id() == f"{SCHEMA_BASE}3.0.0/constitution.schema.json"
     [problem] = json_problems(tmp_path, edited(compiled, with_schema_version(version)))
     assert problem.startswith(
         "in.json:2:14: CC403 the file follows schema "
