@@ -1,5 +1,5 @@
 """The payload site in Chromium: a spec whose every attribute of every kind, front matter, heading,
-title and file name carries markup (`tests/test_hostile_site.py`), checked, released twice and
+title and file name carries markup (`tests/site/test_hostile_site.py`), checked, released twice and
 built, served on 127.0.0.1. On every built page, its images and its search results: no dialog
 opens, `document.title` stays what the server sent, the `window.__pwned` sentinel stays unset,
 and no request leaves 127.0.0.1. Screenshots of the payload pages go to tests/browser/screenshots/.
