@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -270,6 +271,12 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def yaml_position(mark: Any) -> tuple[int, int]:
+    """The 1-based line and column of a PyYAML mark (0-based); the first line when there is
+    none (PyYAML gives none for some errors)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def render(diagnostics: Sequence[Diagnostic], fmt: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -17,18 +16,9 @@ from .diagnostics import Diagnostic
 from .grammar.schema import spec_schema
 from .grammar.types import Grammar
 from .model import SourceSpan
+from .packaged import packaged_schema
 
 SCHEMA_FILE = "constitution.schema.json"
-
-
-@cache
-def packaged_schema(file_name: str) -> dict[str, Any]:
-    """A JSON Schema shipped in the package's `schemas/` directory."""
-    # Read beside this module, not through importlib.resources: its import (tempfile, shutil,
-    # zipfile) is a tenth of the start-up of `constitution check`.
-    text = Path(__file__).with_name("schemas").joinpath(file_name).read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
 
 
 def schema() -> dict[str, Any]:

@@ -1,8 +1,6 @@
-"""The plain, frozen data the compiler reads before its typed model (`compiler.document`): where
-a thing is in the sources (`SourceSpan`), the attributes written on it, each source file.
-
-Every node records where it came from (`SourceSpan`), so diagnostics, the site and diffs can
-point at the Markdown line that produced it.
+"""The plain data every stage shares: where a thing came from (`SourceSpan`), attributes as
+written (`Attributes`) and one source file (`Chapter`). The document's nodes are in
+`compiler.document`, the kinds in the grammar (`compiler.grammar`).
 """
 
 from __future__ import annotations

@@ -227,7 +227,7 @@ def _without_prompts(
     syntax names), and those files: prompt sets, never chapters."""
     if files is None or grammar.examples is None:
         return sources, files, []
-    from .examples.compile import example_syntax
+    from .examples.syntax import example_syntax
 
     syntax = example_syntax(grammar)
     if syntax is None or syntax.prompts is None:

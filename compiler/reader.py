@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic
+from .images import check_asset
 from .spec_files import (
     DECLARATIONS_FILE,
     SpecFiles,
-    check_asset,
     collisions,
     is_chapter,
     refusal,

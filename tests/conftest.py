@@ -97,12 +97,7 @@ def corpus_dir(repo_root: Path) -> Path:
 def repo_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The repository's constitution built with `constitution build`, as on a fresh clone (once
     per session: read it, never change it)."""
-    from test_site_build import build, copy_repo_project
-
-    root = tmp_path_factory.mktemp("repo-site")
-    result = build(copy_repo_project(repo_root, root))
-    assert result.exit_code == 0, result.output
-    yield root / "site"
+    yield _built_repo_site(repo_root, tmp_path_factory.mktemp("repo-site"), with_releases=False)
 
 
 @pytest.fixture(scope="session")
@@ -110,14 +105,19 @@ def released_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     """The repository's constitution with its releases (releases/), built with `constitution
     build` and the repository's mkdocs.yml, as on a fresh clone: its print pages and PDFs, the
     release pages (once per session: read it, never change it)."""
+    yield _built_repo_site(repo_root, tmp_path_factory.mktemp("released-site"), with_releases=True)
+
+
+def _built_repo_site(repo_root: Path, root: Path, *, with_releases: bool) -> Path:
+    """The repository's project copied into `root` (with its releases, or none), built."""
     from test_site_build import build, copy_repo_project
 
-    root = tmp_path_factory.mktemp("released-site")
     config = copy_repo_project(repo_root, root)
-    shutil.copytree(repo_root / "releases", root / "releases")
+    if with_releases:
+        shutil.copytree(repo_root / "releases", root / "releases")
     result = build(config)
     assert result.exit_code == 0, result.output
-    yield root / "site"
+    return root / "site"
 
 
 # --- HTTP --------------------------------------------------------------------------------------

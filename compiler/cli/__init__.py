@@ -75,7 +75,7 @@ class LazyGroup(click.Group):
 
 
 def _version() -> str:
-    from .. import __version__
+    from ..about import __version__
 
     return __version__
 

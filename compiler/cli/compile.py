@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from ..diagnostics import render
 from ..pipeline import CompileResult, compile_spec
 
+Command = TypeVar("Command", bound=Callable[..., object])
 FORMATS = click.Choice(["text", "json", "github"])
 spec_argument = click.argument(
     "spec", default="spec", type=click.Path(exists=True, path_type=Path), required=False
@@ -28,6 +31,16 @@ format_option = click.option(
     show_default=True,
     help="How to print diagnostics: text for people, json for tools, github for GitHub Actions annotations.",
 )
+
+
+def output_option(what: str) -> Callable[[Command], Command]:
+    """``-o/--output FILE``: where a command writes `what` (atomically; ``-`` is stdout)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        help=f"Write {what} here (atomically; '-' is stdout) instead of to stdout.",
+    )
 
 
 def report(result: CompileResult, fmt: str) -> None:
@@ -50,12 +63,7 @@ def compiled(spec: Path, grammar: Path | None) -> CompileResult:
 
 @click.command("compile")
 @spec_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the JSON here (atomically; '-' is stdout) instead of to stdout.",
-)
+@output_option("the JSON")
 @click.option(
     "--schema",
     "schema_output",

@@ -25,6 +25,7 @@ from ..examples.diff import add_example_changes
 from ..fsutil import OutputError, write_output
 from ..grammar.load import load_grammar
 from ..release import DEFAULT_SPEC, SideError, load_index, load_side
+from .compile import output_option
 from .examples import grammar_option
 from .release import (
     config_option,
@@ -57,12 +58,7 @@ from .release import (
     type=click.Choice([level.value for level in LEVELS]),
     help="Exit 1 when there is a change at this level or a more severe one (for CI gates).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the diff here (atomically; '-' is stdout) instead of to stdout.",
-)
+@output_option("the diff")
 @click.option(
     "--rules",
     is_flag=True,

@@ -5,15 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
 from ..diagnostics import render
-from .compile import spec_argument
+from .compile import Command, output_option, spec_argument
 from .release import diagnostics_option
-
-Command = TypeVar("Command", bound=Callable[..., object])
 
 
 def grammar_option(help_text: str) -> Callable[[Command], Command]:
@@ -40,12 +37,7 @@ def grammar_option(help_text: str) -> Callable[[Command], Command]:
     show_default=True,
     help="jsonl: one JSON object per example or prompt (schemas/examples.schema.json).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the export here (atomically; '-' is stdout) instead of to stdout.",
-)
+@output_option("the export")
 @diagnostics_option
 def examples_command(
     spec: Path,

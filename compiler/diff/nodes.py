@@ -20,10 +20,10 @@ from ..document import (
     Paragraph,
     Quote,
     Table,
+    block_text,
     from_json,
 )
 from ..document import Node as ModelNode
-from ..extract.blocks import block_text
 from ..grammar.types import FieldValue, Form, KindSpec
 from .result import Position
 from .rules import BINDING, HEADING, KINDS

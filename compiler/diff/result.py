@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..emit import packaged_schema
+from ..packaged import packaged_schema
 from .redline_views import redline_json
 from .redlines import Segment
 from .rules import BUMPS, LEVELS, IgnoreEntry, Level

@@ -13,17 +13,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, sort_diagnostics
 from ..document import Document
 from ..model import SourceSpan
-from ..pipeline import CompileResult
 from ..reader import SourceFile, natural_key, read_files
 from ..syntax import parser
 from .conversation import Place, parse_conversation
 from .model import Example, ExampleSet, Passage, PromptFile, Provision
 from .syntax import ExampleSyntax
+
+if TYPE_CHECKING:  # the compile calls this module (`add_examples`): a type only
+    from ..pipeline import CompileResult
 
 FOOTNOTE = re.compile(r"\[\^([^\]\s\[^]++)\]")
 """A footnote reference, ``[^key]``."""
@@ -48,7 +50,8 @@ class _Sections:
     @classmethod
     def of(cls, model: Document) -> _Sections:
         found = cls()
-        sections = (node for node in model.nodes if node.kind == "section")
+        heading = model.grammar.heading_kind
+        sections = (node for node in model.nodes if heading and node.kind == heading.name)
         for section in sorted(sections, key=lambda s: (s.source.file, s.source.line)):
             # Typed fields as the grammar reads them, then what an open kind keeps as text.
             fields = {**section.fields, **section.attributes}

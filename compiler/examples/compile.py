@@ -9,11 +9,10 @@ from pathlib import Path
 from ..collector import without_cycle_collection
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..grammar.load import default_grammar
-from ..grammar.types import Grammar
 from ..pipeline import CompileResult, compile_spec
 from .model import ExampleSet
 from .nodes import example_set
-from .syntax import ExampleSyntax, read_example_syntax
+from .syntax import ExampleSyntax, example_syntax
 
 
 @dataclass(slots=True)
@@ -29,13 +28,6 @@ class ExamplesResult:
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
-
-
-def example_syntax(grammar: Grammar) -> ExampleSyntax | None:
-    """The example syntax the grammar declares (its problems were reported when it was loaded)."""
-    if grammar.examples is None:
-        return None
-    return read_example_syntax(grammar.examples.file, grammar.examples.node)[0]
 
 
 @without_cycle_collection  # as the compile: many small objects, no cycles

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import orjson
 
 from ..collector import without_cycle_collection
+from ..document.write import reply_judgement
 from ..model import SourceSpan
+from ..packaged import packaged_schema
 from .model import Example, ExampleSet, Passage, PromptFile, Provision, Turn
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -26,12 +26,9 @@ SCHEMA_FILE = "examples.schema.json"
 """The schema of one line, in ``compiler/schemas/``."""
 
 
-@cache
 def schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) that every line validates against."""
-    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema(SCHEMA_FILE)
 
 
 def records(found: ExampleSet) -> Iterator[dict[str, Any]]:
@@ -78,11 +75,7 @@ def _record(kind: str, example: Example, prompts: PromptFile | None) -> dict[str
         "messages": [message(turn) for turn in example.turns],
         "replies": [
             {
-                "verdict": None if reply.verdict is None else str(reply.verdict),
-                "label": reply.label,
-                "reason": reply.reason,
-                "violates": list(reply.violates),
-                "after": reply.after,
+                **reply_judgement(reply),
                 "message": message(reply.turn),
                 "source": _source(reply.turn.source),
             }

@@ -35,8 +35,8 @@ from ..document import (
     Paragraph,
     Quote,
     Reference,
+    blocks_text,
 )
-from ..extract.blocks import blocks_text
 from ..grammar.types import (
     FieldSpec,
     FieldType,
@@ -113,7 +113,7 @@ def add_examples(result: CompileResult, spec: Path) -> tuple[Document, list[Diag
     """The compiled model with the examples and prompts of `spec` as nodes, and every problem
     with them. `result` holds the model, the sources and their tokens."""
     from .collect import collect
-    from .compile import example_syntax
+    from .syntax import example_syntax
 
     model = result.model
     assert model is not None and result.grammar is not None

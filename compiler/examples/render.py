@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..pipeline import CompileResult
-from .compile import example_syntax
 from .model import Example, ExampleSet, PromptFile, Reply, Turn, Verdict
 from .nodes import example_set
+from .syntax import example_syntax
+
+if TYPE_CHECKING:
+    from ..pipeline import CompileResult
 
 _VERDICTS = {Verdict.GOOD: "Good", Verdict.ACCEPTABLE: "Acceptable", Verdict.BAD: "Bad"}
 _MARKS = {Verdict.GOOD: "✓", Verdict.ACCEPTABLE: "~", Verdict.BAD: "✗"}

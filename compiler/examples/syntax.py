@@ -30,12 +30,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import yaml
 
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..grammar.yamlnodes import YamlReader
 from .model import Verdict
+
+if TYPE_CHECKING:
+    from ..grammar.types import Grammar
 
 _KEYS = ("title", "fence", "roles", "comparison", "reply", "labels", "prompts")
 _PROMPT_KEYS = ("folder",)
@@ -269,3 +273,10 @@ class _SyntaxReader(YamlReader):
                 "examples declares a comparison but no labels",
                 "e.g. labels: {GOOD: good, BAD: bad}",
             )
+
+
+def example_syntax(grammar: Grammar) -> ExampleSyntax | None:
+    """The example syntax the grammar declares (its problems were reported when it was loaded)."""
+    if grammar.examples is None:
+        return None
+    return read_example_syntax(grammar.examples.file, grammar.examples.node)[0]

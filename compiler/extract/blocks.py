@@ -2,9 +2,9 @@
 
 A paragraph is kept as pieces, each with the span node it belongs to, because a placeholder link
 ``[?](#id)`` reads as its target's title, which is known only once every file is read: `freeze`
-resolves placeholders and turns builders into `compiler.document` blocks. `block_text` is the
-plain text of a block as the model states it: paragraphs as they read, list items on lines of
-their own, code verbatim, table rows with cells joined by ``" | "``; a child node adds nothing.
+resolves placeholders and turns builders into `compiler.document` blocks, whose plain text
+(`compiler.document.block_text`: paragraphs as they read, list items on lines of their own, code
+verbatim, table rows with cells joined by ``" | "``; a child node adds nothing) is the node's.
 """
 
 from __future__ import annotations
@@ -100,28 +100,6 @@ def _freeze(block: BlockBuilder, titles: Titles) -> Block:
     if isinstance(block, AdmonitionBuilder):
         return Admonition(block.variant, block.title, freeze(block.blocks, titles))
     return block
-
-
-def block_text(block: Block) -> str:
-    """The plain text of one frozen block (see the module's docstring)."""
-    if isinstance(block, Paragraph | Code):
-        return block.text
-    if isinstance(block, ListBlock):
-        lines = (
-            "\n".join(text for b in item.blocks if (text := block_text(b))) for item in block.items
-        )
-        return "\n".join(line for line in lines if line)
-    if isinstance(block, Quote | Admonition):
-        return blocks_text(block.blocks)
-    if isinstance(block, Table):
-        rows = (block.header, *block.rows) if block.header else block.rows
-        return "\n".join(" | ".join(row) for row in rows)
-    return ""
-
-
-def blocks_text(blocks: Sequence[Block]) -> str:
-    """A node's own text: its blocks' texts, a blank line between them."""
-    return "\n\n".join(text for block in blocks if (text := block_text(block)))
 
 
 def has_content(blocks: Sequence[BlockBuilder]) -> bool:

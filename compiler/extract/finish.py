@@ -12,15 +12,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import unquote
 
-from .. import __version__
+from ..about import NAME, __version__
 from ..diagnostics import Diagnostic, Suggester, shorten
-from ..document import Document, DocumentInfo, Node, Reference, SourceInfo
+from ..document import Document, DocumentInfo, Node, Reference, SourceInfo, blocks_text
 from ..grammar.orders import Order, build_order, check_orders
 from ..grammar.types import FieldType, Mode
 from ..grammar.values import check_references
 from ..links import SCHEME, join_link, unsafe_scheme
 from ..model import SourceSpan
-from .blocks import blocks_text, freeze
+from .blocks import freeze
 from .inline import PendingLink
 from .nodes import NodeBuilder, _key_column
 from .walk import Extractor
@@ -50,7 +50,7 @@ def finish(extractor: Extractor) -> Document:
     info = DocumentInfo(
         title=extractor.title,
         version=extractor.version,
-        generator=MappingProxyType({"name": "constitution-compiler", "version": __version__}),
+        generator=MappingProxyType({"name": NAME, "version": __version__}),
         metadata=MappingProxyType(dict(extractor.metadata)),
         sources=tuple(
             SourceInfo(c.file, c.sha256, c.title, c.number, c.reading_time)

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic
 from ..document import Code, Table
-from ..grammar.types import Form, Grammar, Granularity, KindSpec
+from ..grammar.types import Grammar, Granularity, KindSpec
 from ..links import slugify
 from ..model import Attributes, Chapter, SourceSpan
 from ..reader import SourceFile
@@ -221,7 +221,9 @@ class Extractor(AnnotationReader):
 
     def _heading_kind(self) -> KindSpec:
         """The kind of headings (built in: a spec cannot redeclare or remove it)."""
-        return next(k for k in self.grammar.kinds.values() if k.form is Form.HEADING)
+        kind = self.grammar.heading_kind
+        assert kind is not None  # every grammar holds the built-in kinds
+        return kind
 
     def _open_section(self, token: Token, title: str, metadata: dict[str, object]) -> None:
         state = self._file

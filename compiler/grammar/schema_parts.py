@@ -5,11 +5,9 @@ description, a node's keys), and the helpers that build JSON Schema objects: eac
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from ..packaged import packaged_schema
 from .types import DiffLevel, FieldType, Form, Granularity, Mode
 
 KIND_NAME = "^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
@@ -44,17 +42,10 @@ def array(description: str, items: dict[str, Any], **more: Any) -> dict[str, Any
     return {"type": "array", "description": description, "items": items, **more}
 
 
-@cache
 def published_schema() -> dict[str, Any]:
     """The last 1.x schema (1.1.0, published): the parts 2.0.0 keeps as they were come from it,
     not from a copy."""
-    text = (
-        Path(__file__)
-        .parent.parent.joinpath("schemas", "published", "constitution-1.1.0.schema.json")
-        .read_text("utf-8")
-    )
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema("published/constitution-1.1.0.schema.json")
 
 
 def block_schema() -> dict[str, Any]:

@@ -363,9 +363,15 @@ class Grammar:
         return self.kinds.get(name)
 
     @property
+    def heading_kind(self) -> KindSpec | None:
+        """The kind of headings: the one kind of form `Form.HEADING` (built in, named in the
+        kinds table; a spec cannot redeclare or remove it). None only in a bare test grammar."""
+        return next((kind for kind in self.kinds.values() if kind.form is Form.HEADING), None)
+
+    @property
     def section_fields(self) -> tuple[FieldSpec, ...]:
         """The fields declared for headings (``sections:``)."""
-        section = self.kinds.get("section")
+        section = self.heading_kind
         return section.fields if section is not None else ()
 
     def annotation_kinds(self) -> Iterator[KindSpec]:

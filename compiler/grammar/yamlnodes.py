@@ -22,7 +22,7 @@ from yaml.events import (
     SequenceEndEvent,
 )
 
-from ..diagnostics import Diagnostic, Severity, suggest
+from ..diagnostics import Diagnostic, Severity, suggest, yaml_position
 from ..reader import escaped_controls
 
 #: libyaml's parser when PyYAML was built with it (ten times faster), else the Python one; both
@@ -113,8 +113,7 @@ def parse_yaml(
                 "CC701",
                 f"the declarations file is not valid YAML: {problem}",
                 display,
-                mark.line + 1 if mark is not None else 1,
-                mark.column + 1 if mark is not None else 1,
+                *yaml_position(mark),
                 "indent with spaces; quote values that contain ':' or '#'",
             )
         )
@@ -122,21 +121,17 @@ def parse_yaml(
 
 
 def _too_deep(display: str, mark: Any, max_depth: int) -> Diagnostic:
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return Diagnostic(
         "CC710",
         f"the declarations file is nested deeper than {max_depth} levels",
         display,
-        line,
-        column,
+        *yaml_position(mark),
         "kinds, fields and their settings need only a few levels",
     )
 
 
 def _at(display: str, event: yaml.Event, code: str, message: str, hint: str) -> Diagnostic:
-    mark = event.start_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return Diagnostic(code, message, display, line, column, hint)
+    return Diagnostic(code, message, display, *yaml_position(event.start_mark), hint)
 
 
 def describe(node: yaml.Node) -> str:

@@ -19,15 +19,14 @@ import os
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..api import _parse_json, _Positions
 from ..diagnostics import Diagnostic
 from ..diff import BUMPS, LEVELS
 from ..emit import dumps
+from ..json_input import JsonPositions, parse_json
+from ..packaged import packaged_schema
 from ..reader import decode
 from ..versions import Version, bump_between, bump_suffices, parse_version, valid_date
 
@@ -143,12 +142,9 @@ class ReleaseIndex:
         return dumps({"format": INDEX_FORMAT, "releases": [e.to_json() for e in entries]})
 
 
-@cache
 def index_schema() -> dict[str, Any]:
     """`schemas/release-index.schema.json` (JSON Schema 2020-12)."""
-    text = resources.files("compiler").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema(SCHEMA_FILE)
 
 
 def read_regular(path: Path, limit: int = MAX_RELEASE_BYTES) -> bytes:
@@ -208,7 +204,7 @@ def load_index(directory: Path) -> tuple[ReleaseIndex, list[Diagnostic]]:
                 hint=_RESTORE,
             )
         ]
-    positions = _Positions(text, display)
+    positions = JsonPositions(text, display)
     fmt = document.get("format") if isinstance(document, dict) else None
     if (
         isinstance(document, dict)
@@ -235,7 +231,7 @@ def load_index(directory: Path) -> tuple[ReleaseIndex, list[Diagnostic]]:
     return index, problems
 
 
-def _schema_problems(document: Any, positions: _Positions) -> list[Diagnostic]:
+def _schema_problems(document: Any, positions: JsonPositions) -> list[Diagnostic]:
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(index_schema())
@@ -286,7 +282,7 @@ def _entry(item: Mapping[str, Any]) -> ReleaseEntry:
 
 
 def _link_problems(
-    entries: Sequence[ReleaseEntry], positions: _Positions, *, chained: bool
+    entries: Sequence[ReleaseEntry], positions: JsonPositions, *, chained: bool
 ) -> list[Diagnostic]:
     """What the schema cannot say: each entry is a real version and date, comes after the one
     before it and names it as its previous release, has a bump its version allows, and (in a
@@ -387,4 +383,4 @@ def parse_artifact(data: bytes, display: str) -> tuple[dict[str, Any] | None, li
     text, problems = decode(data, display)
     if text is None:
         return None, problems
-    return _parse_json(text, display)
+    return parse_json(text, display)

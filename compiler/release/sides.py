@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..api import _parse_json, read_document
+from ..api import read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DEFAULT_LEVELS, DiffResult, Levels, Side, diff_documents, side_of
 from ..document import Document, from_json
 from ..grammar.load import load_grammar, loads_grammar
 from ..grammar.types import Grammar
+from ..json_input import parse_json
 from ..pipeline import compile_sources
 from ..reader import (
     MAX_FILE_BYTES,
@@ -222,7 +223,7 @@ def _git_side(argument: str, cwd: Path, grammar_file: Path | None = None) -> Loa
     if not sources:
         return LoadedSide(argument, None, problems2)
     if spec.path.lower().endswith(".json"):
-        document, diagnostics = _parse_json(sources[0].text, sources[0].display)
+        document, diagnostics = parse_json(sources[0].text, sources[0].display)
         return LoadedSide(argument, document, diagnostics)
     grammar, grammar_problems = _side_grammar(grammar_file, None)
     return _compiled(argument, sources, [*grammar_problems, *problems2], grammar=grammar)

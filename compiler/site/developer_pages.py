@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .. import __version__
+from ..about import __version__
 from ..diagnostics import CODES
 from ..emit import schema
 from .pages import PageBuilder, PageInputs, heading

@@ -1,5 +1,5 @@
 """The payload site in Chromium: a spec whose every attribute of every kind, front matter, heading,
-title and file name carries markup (`tests/test_hostile_site.py`), checked, released twice and
+title and file name carries markup (`tests/site/test_hostile_site.py`), checked, released twice and
 built, served on 127.0.0.1. On every built page, its images and its search results: no dialog
 opens, `document.title` stays what the server sent, the `window.__pwned` sentinel stays unset,
 and no request leaves 127.0.0.1. Screenshots of the payload pages go to tests/browser/screenshots/.
@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
-from support import serve_directory
+from support import block_other_hosts, serve_directory
 from test_hostile_site import SENTINEL, payload_project
 from test_site_build import build
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Page
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 #: Fire the events that inline handlers listen to, on every element.
@@ -63,17 +63,7 @@ def _watch(browser: Browser, origin: str, viewport: dict[str, int], scheme: str)
     context.set_default_timeout(15_000)
     page = context.new_page()
     watch = Watch(page, origin)
-    host = urlsplit(origin).netloc
-
-    def guard(route: Route) -> None:
-        url = urlsplit(route.request.url)
-        if url.scheme in ("data", "blob", "about") or url.netloc == host:
-            route.continue_()
-        else:
-            watch.foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    block_other_hosts(context, origin, watch.foreign)
     page.on("dialog", lambda dialog: (watch.dialogs.append(dialog.message), dialog.dismiss()))
     try:
         yield watch

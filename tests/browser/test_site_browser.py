@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
-from support import collect_page_errors, serve_directory
+from support import block_other_hosts, collect_page_errors, serve_directory
 from test_site_build import build, copy_repo_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
+    from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PAGES = (
@@ -141,20 +141,11 @@ def _visit(
     context.set_default_timeout(15_000)
     page = context.new_page()
     recorder = Visit(context, page, site_url)
-    host = urlsplit(site_url).netloc
 
     def on_request(request: Request) -> None:
         recorder.requests.append(request.url)
 
-    def guard(route: Route) -> None:
-        url = urlsplit(route.request.url)
-        if url.scheme in ("data", "blob", "about") or url.netloc == host:
-            route.continue_()
-        else:
-            recorder.foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    block_other_hosts(context, site_url, recorder.foreign)
     page.on("request", on_request)
     recorder.errors = collect_page_errors(page)
     try:

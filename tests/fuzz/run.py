@@ -3,7 +3,7 @@
 Feeds generated constitutions, mutated real documents, multi-file specs and raw bytes to the
 compiler, and attribute values and file names through site builds, for as long as asked, in rounds with fresh seeds, holding every compile to the contract
 in strategies.py. A failure is shrunk to a minimal input, saved under tests/fuzz/_corpus/ and
-printed; turn it into a named case in tests/data/invalid (or tests/test_hostile.py) and fix it.
+printed; turn it into a named case in tests/data/invalid (or tests/reader/test_hostile_input.py) and fix it.
 Exit status: 0 when nothing was found, 1 otherwise.
 """
 

@@ -1,5 +1,5 @@
 """Hypothesis strategies that write constitutions (annotated Markdown, well-formed or not) and the
-contract every compile must keep; shared by tests/test_fuzz.py and the long harness run.py.
+contract every compile must keep; shared by tests/fuzz/test_fuzz.py and the long harness run.py.
 
 The contract: any input compiles to schema-valid JSON, or yields well-formed diagnostics. Nothing
 is ever raised, and the same input always gives the same bytes.

@@ -5,7 +5,13 @@ Fixtures built on these live in ``tests/conftest.py``; test modules import helpe
 """
 
 from support.ajv import AjvCli, compile_schema, find_ajv, run_ajv
-from support.browser import CHROMIUM_ARGS, collect_page_errors, find_chromium, launch_chromium
+from support.browser import (
+    CHROMIUM_ARGS,
+    block_other_hosts,
+    collect_page_errors,
+    find_chromium,
+    launch_chromium,
+)
 from support.paths import REPO_ROOT, find_corpus_dir
 from support.prereqs import is_required, missing
 from support.serve import serve_directory
@@ -14,6 +20,7 @@ __all__ = [
     "CHROMIUM_ARGS",
     "REPO_ROOT",
     "AjvCli",
+    "block_other_hosts",
     "collect_page_errors",
     "compile_schema",
     "find_ajv",

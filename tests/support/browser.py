@@ -7,9 +7,10 @@ import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route
 
 CHROMIUM_ENV = "CONSTITUTION_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -61,3 +62,19 @@ def collect_page_errors(page: Page) -> list[str]:
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
     page.on("console", on_console)
     return errors
+
+
+def block_other_hosts(context: BrowserContext, origin: str, foreign: list[str]) -> None:
+    """Let the context load only from `origin` (and data:, blob:, about: URLs): any other
+    request is aborted and its URL appended to `foreign`, for the test to assert it empty."""
+    host = urlsplit(origin).netloc
+
+    def guard(route: Route) -> None:
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob", "about") or url.netloc == host:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)

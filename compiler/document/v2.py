@@ -1,0 +1,227 @@
+"""Documents of schema 2.x and 3.x read into the model (3.0.0 adds conversation blocks and
+the example kinds), and the readers of the parts every schema shares (`document_info`,
+`source_span`, typed field values), which the 1.x reader uses too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from ..grammar.load import default_grammar
+from ..grammar.orders import Order
+from ..grammar.types import FieldDiff, FieldSpec, FieldType, FieldValue, Form, KindSpec, Mode
+from ..model import SourceSpan
+from .model import (
+    Admonition,
+    Block,
+    Code,
+    Conversation,
+    Document,
+    DocumentError,
+    DocumentInfo,
+    Item,
+    ListBlock,
+    Node,
+    NodeBlock,
+    Paragraph,
+    Part,
+    Quote,
+    Reference,
+    Reply,
+    SourceInfo,
+    Table,
+    Turn,
+    Verdict,
+)
+
+
+def source_span(data: Mapping[str, Any]) -> SourceSpan:
+    return SourceSpan(data["file"], data["line"], data["column"], data["end_line"])
+
+
+def document_info(data: Mapping[str, Any]) -> DocumentInfo:
+    """The ``document`` object, the same in 1.x and 2.0.0."""
+    return DocumentInfo(
+        title=data["title"],
+        version=data["version"],
+        generator=MappingProxyType(dict(data["generator"])),
+        metadata=MappingProxyType(dict(data["metadata"])),
+        sources=tuple(
+            SourceInfo(s["file"], s["sha256"], s["title"], s["chapter"], s["reading_time"])
+            for s in data["sources"]
+        ),
+    )
+
+
+def typed_value(spec: FieldSpec | None, value: Any) -> FieldValue:
+    """A field's JSON value as the model holds it: arrays as tuples (levels as tuples of
+    tuples)."""
+    if isinstance(value, list):
+        return tuple(typed_value(spec, item) for item in value)  # type: ignore[return-value]
+    if spec is not None and spec.type is FieldType.INTEGER and isinstance(value, float):
+        return int(value)
+    result: FieldValue = value
+    return result
+
+
+def block_from_json(data: Mapping[str, Any]) -> Block:
+    kind = data["type"]
+    if kind == "paragraph":
+        parts = data.get("parts")
+        if not parts:
+            return Paragraph(data["text"])
+        return Paragraph(data["text"], tuple([Part(p["text"], p["node"]) for p in parts]))
+    if kind == "list":
+        items = tuple([Item(_blocks(item["blocks"])) for item in data["items"]])
+        return ListBlock(bool(data["ordered"]), items)
+    if kind == "quote":
+        return Quote(_blocks(data["blocks"]))
+    if kind == "admonition":
+        return Admonition(data["variant"], data["title"], _blocks(data["blocks"]))
+    if kind == "code":
+        return Code(data["language"], data["text"])
+    if kind == "table":
+        return Table(tuple(data["header"]), tuple(tuple(row) for row in data["rows"]))
+    if kind == "node":
+        return NodeBlock(data["id"])
+    if kind == "conversation":
+        replies = tuple(
+            Reply(
+                _turn(r["turn"]),
+                None if r["verdict"] is None else Verdict(r["verdict"]),
+                r["label"],
+                r["reason"],
+                tuple(r["violates"]),
+                int(r["after"]),
+            )
+            for r in data["replies"]
+        )
+        return Conversation(
+            data["title"],
+            tuple(_turn(t) for t in data["turns"]),
+            replies,
+            source_span(data["source"]),
+        )
+    raise DocumentError(f"unknown block type {kind!r}")
+
+
+def _blocks(items: Sequence[Mapping[str, Any]]) -> tuple[Block, ...]:
+    return tuple([block_from_json(item) for item in items])  # a list is built faster
+
+
+def kinds_from_json(items: Sequence[Mapping[str, Any]]) -> dict[str, KindSpec]:
+    """The kinds a document describes. A built-in kind keeps what the JSON does not state (its
+    title, order, page...) from the default grammar; a declared kind gets the defaults."""
+    builtin = default_grammar().kinds
+    kinds: dict[str, KindSpec] = {}
+    for item in items:
+        base = builtin.get(item["name"])
+        fields = []
+        for data in item["fields"]:
+            known = base.field(data["name"]) if base is not None else None
+            fields.append(_field_from_json(data, known))
+        values = {
+            "name": item["name"],
+            "key": item["key"],
+            "label": item["label"],
+            "plural": item["plural"],
+            "description": item["description"],
+            "form": Form(item["form"]),
+            "binding": bool(item["binding"]),
+            "granularity": tuple(item["granularity"]),
+            "fields": tuple(fields),
+        }
+        if base is not None:
+            kinds[item["name"]] = dataclasses.replace(base, **values)
+        else:
+            kinds[item["name"]] = KindSpec(**values)
+    return kinds
+
+
+def _field_from_json(data: Mapping[str, Any], base: FieldSpec | None) -> FieldSpec:
+    values: dict[str, Any] = {
+        "name": data["name"],
+        "type": FieldType(data["type"]),
+        "many": bool(data["many"]),
+        "required": bool(data["required"]),
+        "label": data["label"],
+        "description": data["description"],
+    }
+    if "default" in data:
+        values["default"] = typed_value(None, data["default"])
+    for key in ("minimum", "maximum", "ordered"):
+        if key in data:
+            values[key] = data[key]
+    if "values" in data:
+        values["values"] = tuple(data["values"])
+    if "aliases" in data:
+        values["aliases"] = tuple(data["aliases"].items())
+    if "targets" in data:
+        values["targets"] = tuple(data["targets"])
+    if "diff" in data:  # since 3.1.0
+        values["diff"] = FieldDiff.from_json(data["diff"])
+    if base is not None:
+        return dataclasses.replace(base, **values)
+    return FieldSpec(**values)
+
+
+def from_v2(data: Mapping[str, Any], schema: str) -> Document:
+    kinds = kinds_from_json(data["kinds"])
+    nodes = []
+    for item in data["nodes"]:
+        kind = kinds.get(item["kind"])
+        nodes.append(
+            Node(
+                id=item["id"],
+                kind=item["kind"],
+                parent=item["parent"],
+                section=item["section"],
+                granularity=item["granularity"],
+                title=item["title"],
+                level=item["level"],
+                auto_id=bool(item["auto_id"]),
+                text=item["text"],
+                blocks=_blocks(item["blocks"]),
+                fields=MappingProxyType(
+                    {
+                        name: typed_value(kind.field(name) if kind else None, value)
+                        for name, value in item["fields"].items()
+                    }
+                ),
+                classes=tuple(item["classes"]),
+                attributes=MappingProxyType(dict(item["attributes"])),
+                source=source_span(item["source"]),
+                normative=item.get("normative", True) is not False,
+            )
+        )
+    orders = tuple(
+        Order(
+            o["id"],
+            o["kind"],
+            Mode(o["mode"]),
+            tuple(tuple(level) for level in o["levels"]),
+        )
+        for o in data["orders"]
+    )
+    references = tuple(
+        Reference(
+            r["origin"], r["target"], r["text"], bool(r["placeholder"]), source_span(r["source"])
+        )
+        for r in data["references"]
+    )
+    return Document(
+        document_info(data["document"]), kinds, tuple(nodes), orders, references, schema
+    )
+
+
+def _turn(data: Mapping[str, Any]) -> Turn:
+    return Turn(
+        data["role"],
+        data["tag"],
+        tuple(data["attributes"].items()),
+        data["content"],
+        source_span(data["source"]),
+    )

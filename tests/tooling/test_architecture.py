@@ -1,0 +1,66 @@
+"""The package's layering: the import contracts in pyproject.toml ([tool.importlinter]) hold, no
+module imports the package root (whose ``__init__`` exposes the API, above every stage), and the
+contract machinery does catch an upward import (checked on a throwaway package)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import grimp
+from support.paths import REPO_ROOT
+
+#: In its own process: import-linter's command configures logging (dictConfig), which would
+#: silence the loggers of every test after this one.
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(project: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
+        cwd=project,  # where it reads pyproject.toml
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_import_contracts_hold() -> None:
+    result = _lint(REPO_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout and "4 kept" in result.stdout, result.stdout
+
+
+def test_no_module_imports_the_package_root() -> None:
+    graph = grimp.build_graph("compiler", exclude_type_checking_imports=True)
+    importers = graph.find_modules_that_directly_import("compiler")
+    assert not importers, f"import from compiler.about or the module itself: {sorted(importers)}"
+
+
+def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
+    package = tmp_path / "house"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "low.py").write_text("from house import high\n")  # the violation
+    (package / "high.py").write_text("from house import low\n")
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [tool.importlinter]
+            root_package = "house"
+
+            [[tool.importlinter.contracts]]
+            name = "layers"
+            type = "layers"
+            layers = ["house.high", "house.low"]
+            """
+        )
+    )
+    result = _lint(tmp_path)
+    assert result.returncode == 1
+    assert "house.low is not allowed to import house.high" in result.stdout
