@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "CC403": "JSON input is not a compiled constitution of this schema version",
     "CC410": "JSON input holds a number the compiler never writes",
     "CC411": "JSON input holds a string that is not Unicode text",
+    "CC412": "JSON input holds a node of a kind its 'kinds' do not describe",
     "CC501": "release already exists",
     "CC502": "release version is not greater than the latest",
     "CC503": "release version bump is smaller than the changes require",

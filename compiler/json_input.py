@@ -246,7 +246,17 @@ def _check_model(document: dict[str, Any], positions: JsonPositions) -> Iterator
     pointers = _node_pointers(document)
     for node in model.nodes:
         places = pointers.get(node.id, [])
-        line, column = positions.find(places.pop(0) if places else [])
+        pointer = places.pop(0) if places else []
+        line, column = positions.find(pointer)
+        if node.kind not in model.kinds:
+            known = ", ".join(model.kinds)
+            yield positions.at(
+                "CC412",
+                [*pointer, "kind"] if pointer else [],
+                f"node '{node.id}' is of kind '{node.kind}', which the document's kinds do not "
+                "describe",
+                f"a compiled document lists every kind its nodes have in 'kinds' ({known})",
+            )
         duplicate = registry.add(
             node.id, node.kind, positions.display, SourceSpan(positions.display, line, column)
         )

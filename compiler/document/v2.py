@@ -114,7 +114,9 @@ def _blocks(items: Sequence[Mapping[str, Any]]) -> tuple[Block, ...]:
 
 def kinds_from_json(items: Sequence[Mapping[str, Any]]) -> dict[str, KindSpec]:
     """The kinds a document describes. A built-in kind keeps what the JSON does not state (its
-    title, order, page...) from the default grammar; a declared kind gets the defaults."""
+    title, order, page...) from the default grammar; a declared kind gets the defaults. A
+    built-in kind the JSON leaves out is the default grammar's (every grammar extends it), so
+    that a document always has them."""
     builtin = default_grammar().kinds
     kinds: dict[str, KindSpec] = {}
     for item in items:
@@ -138,6 +140,8 @@ def kinds_from_json(items: Sequence[Mapping[str, Any]]) -> dict[str, KindSpec]:
             kinds[item["name"]] = dataclasses.replace(base, **values)
         else:
             kinds[item["name"]] = KindSpec(**values)
+    for name, kind in builtin.items():
+        kinds.setdefault(name, kind)
     return kinds
 
 

@@ -649,7 +649,8 @@ def test_mutated_json_loads_or_raises_compile_error(
             assert diagnostic.line >= 1 and diagnostic.column >= 1, diagnostic
             assert diagnostic.file == "<json>"
     else:
-        assert all(p.kind == "property" for p in loaded.properties)
+        # Loaded means usable: every node's kind is described (CC412 otherwise).
+        assert {node.kind for node in loaded.model.nodes} <= set(loaded.model.kinds)
         assert json.loads(loaded.to_json()) == document
 
 
@@ -659,3 +660,35 @@ def test_arbitrary_text_raises_compile_error(text: str) -> None:
     with pytest.raises(CompileError) as caught:
         compiler.loads(text)
     assert caught.value.diagnostics[0].code in ("CC402", "CC403")
+
+
+def test_a_document_that_leaves_out_the_built_in_kinds_still_has_them(chapter_one: bytes) -> None:
+    """Every grammar extends the default one: a JSON whose 'kinds' omits the built-in kinds
+    (found by the mutation test above) reads them from the default grammar."""
+    document = json.loads(chapter_one)
+    document["kinds"] = [kind for kind in document["kinds"] if kind["name"] != "property"]
+    loaded = compiler.loads(json.dumps(document))
+    assert [p.id for p in loaded.properties] == CORE
+    assert loaded.outranks("broadly-safe", "genuinely-helpful")
+    document["kinds"] = []
+    assert [p.id for p in compiler.loads(json.dumps(document)).properties] == CORE
+
+
+def test_a_node_of_a_kind_the_document_does_not_describe_is_reported_where_it_is(
+    chapter_one: bytes,
+) -> None:
+    document = json.loads(chapter_one)
+    index = next(i for i, n in enumerate(document["nodes"]) if n["id"] == "broadly-safe")
+    document["nodes"][index]["kind"] = "widget"
+    text = json.dumps(document, indent=2)
+    with pytest.raises(CompileError) as raised:
+        compiler.loads(text, name="doc.json")
+    problems = [d for d in raised.value.diagnostics if d.code == "CC412"]
+    assert [(d.file, d.message) for d in problems] == [
+        (
+            "doc.json",
+            "node 'broadly-safe' is of kind 'widget', which the document's kinds do not describe",
+        )
+    ]
+    line = text.splitlines()[problems[0].line - 1]
+    assert line[problems[0].column - 1 :].startswith('"widget"'), line
