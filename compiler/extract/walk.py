@@ -61,6 +61,7 @@ class Extractor:
         self.annotations = Annotations(self.walk)
         self.inline = InlineReader(self.context, self.annotations)
         self._item_spans = self.annotations.item_spans
+        """The same dict: `Annotations.open_item` puts a span in, `_inline` takes it out."""
 
     @property
     def nodes(self) -> list[NodeBuilder]:
