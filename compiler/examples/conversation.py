@@ -9,7 +9,7 @@ for once, from where its content starts, so the cost is linear in the fence.
 
 What a turn holds is content, whatever it looks like: ``<untrusted>`` inside a developer
 message, code, HTML. It is kept as text (entities decoded, as XML reads them) and escaped
-wherever it is shown.
+wherever it is shown. A reply in a comparison is judged by its label (`labels`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from ..diagnostics import Diagnostic, Severity, shorten, suggest
 from ..model import SourceSpan
+from .labels import Label, judged_reply, read_label
 from .model import Reply, Turn
 from .syntax import ExampleSyntax
 
@@ -34,13 +35,8 @@ _TAG = re.compile(
 _ATTRIBUTE = re.compile(
     r"([^\s=<>/\"']++)(?:\s*+=\s*+(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'<>=]++)))?+"
 )
-_COMMENT = re.compile(r"[ \t]*+<!--(?P<body>[^\n]*?)-->[ \t]*+")
-_LABEL = re.compile(
-    r"^\s*+(?P<word>[A-Za-z][A-Za-z_-]*+)(?P<refs>(?:\[[^\]]*+\])*+)\s*+(?:[:,]\s*+(?P<reason>.*?))?\s*$"
-)
 _RESERVED = ("role", "content")
 """Keys of a chat message that no attribute may take."""
-_REF = re.compile(r"#?([^\s#,\[\]]++)")
 
 
 @dataclass(slots=True)
@@ -222,13 +218,9 @@ class _Parser:
         return closing.end() if closing is not None else match.end()
 
     def _turn(self, match: re.Match[str], role: str, start: int, end: int, after: int) -> int:
-        label: tuple[str, re.Match[str] | None, int] | None = None
+        label: Label | None = None
         if role == self.syntax.reply and self.syntax.comparison is not None:
-            line_end = self.text.find("\n", start, end)
-            comment = _COMMENT.match(self.text, start, end if line_end < 0 else line_end)
-            if comment is not None:
-                label = (comment["body"], _LABEL.match(comment["body"]), comment.start("body"))
-                start = comment.end()
+            label, start = read_label(self.text, start, end)
         attributes = self._attributes(match)
         turn = Turn(
             role=role,
@@ -257,7 +249,11 @@ class _Parser:
             )
             self.found.turns.append(turn)
             return after
-        self.found.replies.append(self._reply(turn, label, match.start()))
+        reply = judged_reply(
+            turn, label, match.start(), len(self.found.turns), self.syntax, self.known_ids,
+            self.problem,
+        )  # fmt: skip
+        self.found.replies.append(reply)
         return after
 
     def _attributes(self, tag: re.Match[str]) -> tuple[tuple[str, str], ...]:
@@ -281,42 +277,6 @@ class _Parser:
                 continue
             found[name] = html.unescape(value)
         return tuple(found.items())
-
-    def _reply(
-        self, turn: Turn, label: tuple[str, re.Match[str] | None, int] | None, offset: int
-    ) -> Reply:
-        after = len(self.found.turns)
-        if label is None:
-            self.problem(
-                offset,
-                "CC809",
-                "a reply in a comparison without a label",
-                f"label it after its tag, e.g. <!-- {next(iter(self.syntax.labels), 'GOOD')} -->",
-                Severity.WARNING,
-            )
-            return Reply(turn, None, None, None, (), after)
-        body, parsed, at = label
-        words = list(self.syntax.labels)
-        if parsed is None or parsed["word"] not in self.syntax.labels:
-            word = parsed["word"] if parsed is not None else body.strip()[:40]
-            hint = (suggest(word, words) if parsed is not None else "") or (
-                f"begin the comment with one of {', '.join(words)}, e.g. <!-- {words[0]}: why -->"
-            )
-            self.problem(at, "CC805", f"unknown label '{word}'", hint)
-            return Reply(turn, None, None, body.strip() or None, (), after)
-        violates = tuple(_REF.findall(parsed["refs"] or ""))
-        for ident in violates:
-            if not self.known_ids(ident):
-                self.problem(
-                    at,
-                    "CC810",
-                    f"the label names an unknown id '#{ident}'",
-                    "name a heading's {#id}",
-                )
-        reason = parsed["reason"] or None
-        return Reply(
-            turn, self.syntax.labels[parsed["word"]], parsed["word"], reason, violates, after
-        )
 
 
 @lru_cache(maxsize=256)

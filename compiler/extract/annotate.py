@@ -1,6 +1,6 @@
 """Annotations: fenced blocks, annotated list items and bracketed spans, each read against its
-kind (`compiler.grammar`): whether the kind exists, may cover that much text, and has an id. A
-mixin of the `Extractor`, apart from the walk over blocks."""
+kind (`compiler.grammar`): whether the kind exists, may cover that much text, and has an id.
+`Annotations` opens their nodes for the `Extractor` (blocks, items) and `InlineReader` (spans)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from ..grammar.types import Form, Grammar, Granularity, KindSpec
 from ..model import Attributes, SourceSpan
 from ..reader import SourceFile
 from ..syntax.annotations import annotation_info
-from ..syntax.attributes import AttributeError_
 from .blocks import BlockBuilder, ParagraphBuilder, Piece
-from .frames import FileState, Frame, indent, last_line, line_of
+from .frames import Frame, Walk, indent, last_line, line_of
 from .inline import lead_phrase, position
-from .nodes import Context, NodeBuilder, close_node
+from .nodes import NodeBuilder, close_node
 
 _WHAT = {
     Granularity.BLOCK: "a fenced block",
@@ -27,44 +26,16 @@ _WHAT = {
 }
 
 
-class AnnotationReader:
+class Annotations:
     """Opens the nodes of annotations; the `Extractor` walks the blocks around them."""
 
-    context: Context
-    nodes: list[NodeBuilder]
-    _file: FileState | None
-    _item_spans: dict[int, Token]
-    _annotation_kinds: list[str]
-    displays: dict[str, str]
-
-    @property
-    def grammar(self) -> Grammar:
-        return self.context.grammar
-
-    def _annotation_kind(
-        self, name: str, granularity: Granularity, line: int, column: int
-    ) -> KindSpec | None:
-        """The annotation kind called `name`, when it may cover text of this granularity."""
-        kind = self.grammar.kind(name)
-        if kind is None or kind.form is not Form.ANNOTATION:
-            known = self._annotation_kinds
-            hint = suggest(name, known) or f"known kinds: {', '.join(known)}"
-            message = (
-                f"unknown annotation kind '{shorten(name)}'" if name else "annotation has no kind"
-            )
-            self._error("CC204", message, line, column, hint)
-            return None
-        if granularity not in kind.granularity:
-            may = ", ".join(_WHAT[g] for g in kind.granularity) or "nothing"
-            self._error(
-                "CC731",
-                f"a {kind.name} cannot be {_WHAT[granularity]}",
-                line,
-                column,
-                f"a {kind.name} may cover {may} (its 'granularity' in the grammar)",
-            )
-            return None
-        return kind
+    def __init__(self, walk: Walk) -> None:
+        self.walk = walk
+        self.grammar = walk.context.grammar
+        self.kinds = [k.name for k in self.grammar.annotation_kinds()]
+        """The names of the annotation kinds, for hints."""
+        self.item_spans: dict[int, Token] = {}
+        """Spans that stand for their whole list item, by the id() of their inline token."""
 
     def _new_node(
         self,
@@ -76,37 +47,38 @@ class AnnotationReader:
         example: str,
         place: bool = True,
     ) -> NodeBuilder:
-        state = self._file
+        state = self.walk.file
         assert state is not None
         ident = attributes.id
         if kind is not None and ident is None:
-            self._error("CC306", f"{kind.name} has no id", span.line, span.column,
-                        f"add an id: '{example}'")  # fmt: skip
+            self.walk.error("CC306", f"{kind.name} has no id", span.line, span.column,
+                            f"add an id: '{example}'")  # fmt: skip
         elif kind is not None and ident is not None:
-            self._register(ident, kind.name, span)
+            self.walk.register(ident, kind.name, span)
         node = NodeBuilder(
             kind, ident, str(granularity), attributes, span, state.source.display,
             state.owner(), state.section, header=header, normative=state.normative,
         )  # fmt: skip
         if node.kept:
-            self.nodes.append(node)
+            self.walk.nodes.append(node)
             if place:  # a span's words stay in its paragraph
                 state.frames[-1].blocks.append(NodeBlock(ident or ""))
         return node
 
-    def _open_annotation(self, token: Token) -> None:
-        state = self._file
+    def open_block(self, token: Token) -> None:
+        """A fenced annotation block: its node, and the frame its blocks go to."""
+        state = self.walk.file
         assert state is not None
         lines, line = state.lines, line_of(token)
         column = indent(lines, line) + 1
         info = annotation_info(token)
         info_column = column + len(token.markup)
         for error in info.errors:
-            self._attribute_error(error, line, info_column + info.body_offset + error.offset)
+            self.walk.attribute_error(error, line, info_column + info.body_offset + error.offset)
         end = token.map[1] if token.map else line
         closing = lines[end].strip() if end < len(lines) else ""
         if not (closing.startswith(token.markup) and not closing.strip(":")):
-            self._error(
+            self.walk.error(
                 "CC205",
                 f"annotation fence '{token.markup} {info.kind}' is never closed",
                 line,
@@ -116,7 +88,9 @@ class AnnotationReader:
         span = SourceSpan(state.source.name, line, column, end + 1)
         kind = None
         if info.kind or not info.errors:  # a header that could not be read is reported above
-            kind = self._annotation_kind(info.kind, Granularity.BLOCK, line, info_column + 1)
+            kind = _annotation_kind(
+                self.walk, self.kinds, info.kind, Granularity.BLOCK, line, info_column + 1
+            )
         raw = lines[line - 1] if 0 < line <= len(lines) else ""
         if kind is not None and any(e.code == "CC208" for e in info.errors):
             kind = None  # its id could not be read: reported above
@@ -129,10 +103,10 @@ class AnnotationReader:
             Frame(blocks, "container_annotation_close", node if node.kept else None)
         )
 
-    def _open_item(self, tokens: Sequence[Token], index: int) -> None:
+    def open_item(self, tokens: Sequence[Token], index: int) -> None:
         """A list item; when its first paragraph is one span of a kind that may cover a list
         item, the item is that kind's node."""
-        state = self._file
+        state = self.walk.file
         assert state is not None
         token, frames = tokens[index], state.frames
         item: list[BlockBuilder] = []
@@ -144,16 +118,15 @@ class AnnotationReader:
             kind = self.grammar.kind(kind_name) if kind_name else None
             if kind is not None and Granularity.ITEM in kind.granularity:
                 inline = tokens[index + 2]
-                self._item_spans[id(inline)] = span
+                self.item_spans[id(inline)] = span
                 line, column = position(inline, state.lines, 0)
                 end = last_line(state.lines, token)
                 source = SourceSpan(state.source.name, line, column, end)
-                header = (
-                    *position(inline, state.lines, span.meta["body_offset"]),
-                    state.lines[line - 1],
-                )
+                body_line, body_column = position(inline, state.lines, span.meta["body_offset"])
+                header = (body_line, body_column, state.lines[line - 1])
                 attributes = _without_kind(span.meta["attributes"], kind.name)
-                self._span_errors(span, inline)
+                for error in span.meta.get("attribute_errors", []):
+                    self.walk.attribute_error(error, body_line, body_column + error.offset)
                 frames.append(Frame(item, ""))  # the NodeBlock goes into the item
                 node = self._new_node(kind, attributes, Granularity.ITEM, source, header,
                                       f"[text]{{#some-id .{kind.name}}}")  # fmt: skip
@@ -171,27 +144,27 @@ class AnnotationReader:
     def open_span(
         self, token: Token, source: SourceFile, line: int, column: int, lead: str | None
     ) -> NodeBuilder | None:
-        state = self._file
+        state = self.walk.file
         assert state is not None
         attributes: Attributes = token.meta["attributes"]
         kind_name = _span_kind(attributes, self.grammar)
         raw = state.lines[line - 1] if 0 < line <= len(state.lines) else ""
         body_column = column + (token.meta.get("body_offset", 0) - token.meta.get("offset", 0))
         for error in token.meta.get("attribute_errors", []):
-            self._attribute_error(error, line, body_column + error.offset)
+            self.walk.attribute_error(error, line, body_column + error.offset)
         if kind_name is None:
             classes = attributes.classes
-            near = next((s for c in classes if (s := suggest(c, self._annotation_kinds))), None)
-            self._error(
+            near = next((s for c in classes if (s := suggest(c, self.kinds))), None)
+            self.walk.error(
                 "CC730",
                 "a span with attributes but no kind is not read as an annotation",
                 line,
                 column,
                 near
-                or f"name its kind as a class: [text]{{#id .kind}}; kinds: {', '.join(self._annotation_kinds)}",
+                or f"name its kind as a class: [text]{{#id .kind}}; kinds: {', '.join(self.kinds)}",
             )
             return None
-        kind = self._annotation_kind(kind_name, Granularity.SPAN, line, column)
+        kind = _annotation_kind(self.walk, self.kinds, kind_name, Granularity.SPAN, line, column)
         if kind is not None and any(
             e.code == "CC208" for e in token.meta.get("attribute_errors", [])
         ):
@@ -206,37 +179,31 @@ class AnnotationReader:
 
     def close_span(self, node: NodeBuilder, pieces: list[Piece]) -> None:
         node.blocks.append(ParagraphBuilder([(piece, None) for piece in pieces]))
-        close_node(self.context, node)
+        close_node(self.walk.context, node)
 
-    def _span_errors(self, span: Token, inline: Token) -> None:
-        state = self._file
-        assert state is not None
-        line, column = position(inline, state.lines, span.meta["body_offset"])
-        for error in span.meta.get("attribute_errors", []):
-            self._attribute_error(error, line, column + error.offset)
 
-    # --- helpers --------------------------------------------------------------------------
-
-    def _register(self, ident: str, kind: str, span: SourceSpan) -> None:
-        self.context.register(ident, kind, self.displays.get(span.file, span.file), span)
-
-    def _error(self, code: str, message: str, line: int, column: int, hint: str) -> None:
-        state = self._file
-        display = state.source.display if state is not None else ""
-        self.context.error(code, message, display, line, column, hint)
-
-    def _error_at(
-        self, code: str, message: str, source: SourceFile, line: int, column: int, hint: str
-    ) -> None:
-        self.context.error(code, message, source.display, line, column, hint)
-
-    def _attribute_error(self, error: AttributeError_, line: int, column: int) -> None:
-        hint = (
-            "ids may contain letters, digits, '-' and '_'"
-            if error.code == "CC208"
-            else 'attributes read {#id .class key=value key="quoted value"}'
+def _annotation_kind(
+    walk: Walk, known: list[str], name: str, granularity: Granularity, line: int, column: int
+) -> KindSpec | None:
+    """The annotation kind called `name`, when it may cover text of this granularity; `known`
+    names every annotation kind, for the hint."""
+    kind = walk.context.grammar.kind(name)
+    if kind is None or kind.form is not Form.ANNOTATION:
+        hint = suggest(name, known) or f"known kinds: {', '.join(known)}"
+        message = f"unknown annotation kind '{shorten(name)}'" if name else "annotation has no kind"
+        walk.error("CC204", message, line, column, hint)
+        return None
+    if granularity not in kind.granularity:
+        may = ", ".join(_WHAT[g] for g in kind.granularity) or "nothing"
+        walk.error(
+            "CC731",
+            f"a {kind.name} cannot be {_WHAT[granularity]}",
+            line,
+            column,
+            f"a {kind.name} may cover {may} (its 'granularity' in the grammar)",
         )
-        self._error(error.code, error.message, line, column, hint)
+        return None
+    return kind
 
 
 def _whole_span(tokens: Sequence[Token], index: int) -> Token | None:

@@ -5,51 +5,37 @@ section, a fenced annotation, an annotated list item), a list item, a quote or a
 A node opened inside another leaves a `NodeBlock` where it stands, so a node's own text never
 holds its children's; a span's words stay in its paragraph. Every node names its parent (the
 innermost open node, else its section), and nodes are kept in the order they open: document
-order. Every problem becomes a `Diagnostic`; none is raised. `finish` (in `finish.py`) resolves
-what needs every file: links, placeholders, references and orders.
+order. Headings open sections (`sections.py`), annotations open nodes (`annotate.py`), the end
+of a file dates its sections and records its chapter (`chapters.py`). Every problem becomes a
+`Diagnostic`; none is raised. `finish` (in `finish.py`) resolves what needs every file: links,
+placeholders, references and orders.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import weakref
 from collections.abc import Sequence
 
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic
 from ..document import Code, Table
-from ..grammar.types import Grammar, Granularity, KindSpec
-from ..links import slugify
-from ..model import Attributes, Chapter, SourceSpan
+from ..grammar.types import Grammar
+from ..model import Chapter
 from ..reader import SourceFile
 from ..spec_files import SpecFiles
-from ..syntax.attributes import AttributeError_
 from ..syntax.limits import MAX_NESTING
-from .annotate import AnnotationReader
-from .blocks import (
-    AdmonitionBuilder,
-    ListBuilder,
-    ParagraphBuilder,
-    QuoteBuilder,
-    has_content,
-)
-from .frames import FileState, Frame, end_line, indent, line_of
+from .annotate import Annotations
+from .blocks import AdmonitionBuilder, ListBuilder, ParagraphBuilder, QuoteBuilder
+from .chapters import chapter, end_sections
+from .frames import FileState, Frame, Walk, line_of, stray_fences
 from .front_matter import read_front_matter
 from .ids import IdRegistry
 from .inline import InlineReader
 from .nodes import Context, NodeBuilder, close_node
-
-_FENCE_ONLY = re.compile(r"^:{3,}$")
-_WHAT = {
-    Granularity.BLOCK: "a fenced block",
-    Granularity.ITEM: "a list item",
-    Granularity.SPAN: "a span",
-}
+from .sections import Sections
 
 
-class Extractor(AnnotationReader):
+class Extractor:
     """Builds the nodes of a whole spec, one file at a time."""
 
     def __init__(
@@ -65,24 +51,22 @@ class Extractor(AnnotationReader):
         self.files = files
         """The spec directory's files, to check links to images and other files against."""
         self.registry = registry
-        self.reserved = reserved
-        """Explicit ids, so that ids made from titles never take one."""
         self.file_names: set[str] = set()
-        self.nodes: list[NodeBuilder] = []
-        """Every node, in document order."""
         self.chapters: list[Chapter] = []
         self.metadata: dict[str, object] = {}
         self.title: str | None = None
         self.version: str | None = None
-        # A proxy, not `self`: a reference cycle would make the whole extraction (every builder
-        # and chapter) garbage only the cycle collector frees.
-        self.inline = InlineReader(self.context, weakref.proxy(self))
-        self.displays: dict[str, str] = {}
-        self._suffixes: dict[str, int] = {}
-        self._file: FileState | None = None
-        self._item_spans: dict[int, Token] = {}
-        """Spans that stand for their whole list item, by the id() of their inline token."""
-        self._annotation_kinds = [k.name for k in self.context.grammar.annotation_kinds()]
+        self.walk = Walk(self.context)
+        self.sections = Sections(self.walk, reserved)
+        self.annotations = Annotations(self.walk)
+        self.inline = InlineReader(self.context, self.annotations)
+        self._item_spans = self.annotations.item_spans
+        """The same dict: `Annotations.open_item` puts a span in, `_inline` takes it out."""
+
+    @property
+    def nodes(self) -> list[NodeBuilder]:
+        """Every node, in document order."""
+        return self.walk.nodes
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -92,23 +76,17 @@ class Extractor(AnnotationReader):
     def grammar(self) -> Grammar:
         return self.context.grammar
 
-    # --- one file -------------------------------------------------------------------------
-
     def extract_file(self, source: SourceFile, tokens: Sequence[Token], first: bool) -> None:
         self.file_names.add(source.name)
-        self.displays[source.name] = source.display
-        section_kind = self._heading_kind()
-        preamble = NodeBuilder(
-            section_kind, None, "heading", Attributes(), SourceSpan(source.name, 1, 1, 1),
-            source.display, None, None, level=1, auto_id=True,
-        )  # fmt: skip
+        self.walk.displays[source.name] = source.display
+        preamble = self.sections.preamble(source)
         state = FileState(source, source.text.split("\n"), [Frame(preamble.blocks, "")], preamble)
-        self._file = state
+        self.walk.file = state
         first_node = len(self.nodes)
         metadata: dict[str, object] = {}
         first_heading: str | None = None
         if not source.text.strip():
-            self._error(
+            self.walk.error(
                 "CC305", "file is empty", 1, 1, "add the chapter's text, or delete the file"
             )
         index, count, too_deep = 0, len(tokens), False
@@ -119,7 +97,7 @@ class Extractor(AnnotationReader):
                 # markdown-it skips what is nested deeper than its limit; say so, never drop silently.
                 too_deep = tokens[index + 1].nesting == -1
                 if too_deep:
-                    self._error(
+                    self.walk.error(
                         "CC104",
                         f"blocks are nested deeper than the limit of {MAX_NESTING} levels; "
                         "what is nested deeper is not read",
@@ -129,12 +107,12 @@ class Extractor(AnnotationReader):
                     )
             if kind == "heading_open":
                 title = self.inline.read(tokens[index + 1], source, state.lines, None).text
-                self._open_section(token, title, metadata)
+                self.sections.open(token, title)
                 first_heading = first_heading or title
                 index += 3  # heading_open, inline, heading_close
                 continue
             if kind == "front_matter":
-                metadata = read_front_matter(token.content, source, first, self._error_at)
+                metadata = read_front_matter(token.content, source, first, self.walk.error_at)
                 state.normative = metadata.get("normative") is not False
                 preamble.normative = state.normative
             else:
@@ -142,11 +120,20 @@ class Extractor(AnnotationReader):
             index += 1
         while len(state.frames) > 1:  # markdown-it closes every block; this is a safeguard
             self._close_frame(state.frames.pop())
-        self._finish_file(state, preamble, first_node, metadata, first_heading, first)
+        self.sections.close_file(state, preamble, first_node, metadata.get("title"))
+        end_sections(self.nodes[first_node:], state.lines)
+        self.chapters.append(chapter(source, metadata, first_heading, first))
+        if first:
+            self.metadata = dict(metadata)
+            doc_title = metadata.get("title")
+            self.title = str(doc_title) if doc_title is not None else first_heading
+            version = metadata.get("version")
+            self.version = str(version) if version is not None else None
+        self.walk.file = None
 
     def _block(self, tokens: Sequence[Token], index: int) -> int:
         """Read the block token at `index`; the index of the last token read."""
-        state = self._file
+        state = self.walk.file
         assert state is not None
         token, frames = tokens[index], state.frames
         kind = token.type
@@ -159,7 +146,7 @@ class Extractor(AnnotationReader):
             frames[-1].blocks.append(built)
             frames.append(Frame([], kind.replace("_open", "_close"), list_=built))
         elif kind == "list_item_open":
-            self._open_item(tokens, index)
+            self.annotations.open_item(tokens, index)
         elif kind == "blockquote_open":
             quote = QuoteBuilder()
             frames[-1].blocks.append(quote)
@@ -173,7 +160,7 @@ class Extractor(AnnotationReader):
                 admonition.title = title or None
                 return index + 3
         elif kind == "container_annotation_open":
-            self._open_annotation(token)
+            self.annotations.open_block(token)
         elif kind in ("fence", "code_block"):
             language = token.info.strip().split(" ", 1)[0] if token.info.strip() else None
             frames[-1].blocks.append(Code(language, token.content.rstrip("\n")))
@@ -200,7 +187,7 @@ class Extractor(AnnotationReader):
         return index
 
     def _inline(self, token: Token) -> None:
-        state = self._file
+        state = self.walk.file
         assert state is not None
         owner = state.owner()
         item_span = self._item_spans.pop(id(token), None) if self._item_spans else None
@@ -209,7 +196,7 @@ class Extractor(AnnotationReader):
             state.row.append(read.text)
             return
         if ":::" in token.content:
-            self._stray_fences(token)
+            stray_fences(self.walk, token)
         if not owner.seen_inline and owner.lead is None and owner.granularity == "block":
             from .inline import lead_phrase
 
@@ -217,142 +204,6 @@ class Extractor(AnnotationReader):
         owner.seen_inline = True
         state.frames[-1].blocks.append(ParagraphBuilder(read.pieces))
 
-    # --- sections -------------------------------------------------------------------------
-
-    def _heading_kind(self) -> KindSpec:
-        """The kind of headings (built in: a spec cannot redeclare or remove it)."""
-        kind = self.grammar.heading_kind
-        assert kind is not None  # every grammar holds the built-in kinds
-        return kind
-
-    def _open_section(self, token: Token, title: str, metadata: dict[str, object]) -> None:
-        state = self._file
-        assert state is not None
-        lines, line = state.lines, line_of(token)
-        attributes: Attributes = token.meta.get("attributes", Attributes())
-        errors: list[AttributeError_] = token.meta.get("attribute_errors", [])
-        raw = lines[line - 1] if line - 1 < len(lines) else ""
-        start = raw.rfind("{") + 1
-        for error in errors:
-            self._attribute_error(error, line, start + 1 + error.offset)
-        level = int(token.tag[1])
-        span = SourceSpan(state.source.name, line, indent(lines, line) + 1, end_line(token))
-        kind = self._heading_kind()
-        if attributes.id:
-            ident, auto = attributes.id, False
-        else:
-            ident, auto = self._auto_id(title), True
-        self._register(ident, kind.name, span)
-        if not title.strip():
-            self._error("CC305", "heading has no title", line, span.column,
-                        "write the heading's title after the '#'")  # fmt: skip
-        while state.sections and (state.sections[-1].level or 0) >= level:
-            state.sections.pop()
-        parent = state.sections[-1] if state.sections else None
-        section = NodeBuilder(
-            kind, ident, "heading", attributes, span, state.source.display, parent, parent,
-            header=(line, start, raw), title=title.strip(), level=level, auto_id=auto,
-            normative=state.normative,
-        )  # fmt: skip
-        state.sections.append(section)
-        if state.section.id is not None:  # the preamble is closed with its file
-            self._close_section(state.section)
-        state.section = section
-        state.frames[0] = Frame(section.blocks, "", section)
-        self.nodes.append(section)
-
-    def _close_section(self, section: NodeBuilder) -> None:
-        if not section.closed and section.id is not None:
-            close_node(self.context, section)
-
-    def _auto_id(self, title: str) -> str:
-        base = slugify(title)
-        # Start from the last suffix given for this base: thousands of equal titles stay linear.
-        ident, n = base, self._suffixes.get(base, 1)
-        if n > 1:
-            ident = f"{base}-{n}"
-        while ident in self.registry.kinds or ident in self.reserved:
-            n += 1
-            ident = f"{base}-{n}"
-        self._suffixes[base] = n
-        return ident
-
-    # --- closing ----------------------------------------------------------------------------
-
     def _close_frame(self, frame: Frame) -> None:
         if frame.node is not None:
             close_node(self.context, frame.node)
-
-    def _finish_file(
-        self,
-        state: FileState,
-        preamble: NodeBuilder,
-        first_node: int,
-        metadata: dict[str, object],
-        first_heading: str | None,
-        first: bool,
-    ) -> None:
-        source = state.source
-        lines = state.lines
-        if has_content(preamble.blocks):
-            stem = source.name.rsplit("/", 1)[-1].removesuffix(".md")
-            preamble.title = str(metadata.get("title") or stem)
-            preamble.id = self._auto_id(stem)
-            self._register(preamble.id, self._heading_kind().name, preamble.source)
-            self.nodes.insert(first_node, preamble)
-            close_node(self.context, preamble)
-        if state.section is not preamble:
-            self._close_section(state.section)
-        # A section runs to the line before the next heading, or to the end of the file.
-        last_line = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
-        sections = [n for n in self.nodes[first_node:] if n.granularity == "heading"]
-        for position_, section in enumerate(sections):
-            nxt = (
-                sections[position_ + 1].source.line - 1
-                if position_ + 1 < len(sections)
-                else last_line
-            )
-            span = section.source
-            section.source = SourceSpan(span.file, span.line, span.column, max(nxt, span.line))
-        self.chapters.append(
-            Chapter(
-                file=source.name,
-                sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
-                title=str(metadata["title"])
-                if not first and "title" in metadata
-                else first_heading,
-                number=_int_or_none(metadata.get("chapter")),
-                reading_time=_int_or_none(metadata.get("reading_time")),
-                metadata=tuple(metadata.items()),
-            )
-        )
-        if first:
-            self.metadata = dict(metadata)
-            doc_title = metadata.get("title")
-            self.title = str(doc_title) if doc_title is not None else first_heading
-            version = metadata.get("version")
-            self.version = str(version) if version is not None else None
-        self._file = None
-
-    def _stray_fences(self, token: Token) -> None:
-        """A line of colons in a paragraph closes nothing: an opening fence is missing (and
-        without this check the colons would pass into the text silently)."""
-        state = self._file
-        assert state is not None
-        first = line_of(token)
-        for offset, text in enumerate(token.content.split("\n")):
-            if _FENCE_ONLY.match(text.strip()):
-                line = first + offset
-                raw = state.lines[line - 1] if 0 < line <= len(state.lines) else ""
-                self._error(
-                    "CC205",
-                    "closing annotation fence without an opening one",
-                    line,
-                    raw.find(":") + 1 or 1,
-                    "remove this line, or open the block with '::: kind {#id}'; "
-                    "to nest blocks, give the outer fence more colons",
-                )
-
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
