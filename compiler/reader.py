@@ -6,16 +6,13 @@ same words give the same JSON whatever editor saved them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from .controls import control_characters
 from .diagnostics import Diagnostic
 from .images import check_asset
 from .spec_files import (
@@ -124,104 +121,6 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     text = normalise(text)
     problems.extend(control_characters(text, display))
     return text, problems
-
-
-#: Characters a text file has no use for: C0 controls other than tab and line feed (a carriage
-#: return is gone after `normalise`), DEL and the C1 controls. Printed by a command, an escape
-#: sequence (ESC) would drive the reader's terminal; on the site it is invisible.
-_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-#: Bidirectional embeddings, overrides and isolates: they make text display in another order
-#: than the one it is stored and compared in ("Trojan Source"), so a reader and a tool would not
-#: see the same words. Legitimate right-to-left text needs none of them.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def control_characters(text: str, display: str, where: str = "in this file") -> list[Diagnostic]:
-    """CC107 for the first control character of `text` (and how many there are `where`), CC108
-    for the first bidirectional control; one search over the text when it holds none."""
-    found = _CONTROL.search(text)
-    if found is None:
-        return []
-    problems: list[Diagnostic] = []
-    controls = list(_CONTROL.finditer(text, found.start()))
-    for bidi, code, what, hint in (
-        (
-            False,
-            "CC107",
-            "control character",
-            "a text file holds no control characters; delete it (an editor's 'show invisibles' "
-            "finds it)",
-        ),
-        (
-            True,
-            "CC108",
-            "bidirectional control character",
-            "it shows the text in another order than the one the JSON and the diff hold; delete "
-            "it (right-to-left text needs no such character)",
-        ),
-    ):
-        same = [m for m in controls if (m.group() in _BIDI) is bidi]
-        if not same:
-            continue
-        first = same[0].start()
-        line = text.count("\n", 0, first) + 1
-        column = first - text.rfind("\n", 0, first)
-        more = f" (and {len(same) - 1:,} more {where})" if len(same) > 1 else ""
-        problems.append(
-            Diagnostic(
-                code,
-                f"{what} U+{ord(text[first]):04X}{more}",
-                display,
-                line,
-                column,
-                hint=hint,
-            )
-        )
-    return problems
-
-
-_ESCAPE_HINTS = {
-    "CC107": "a value holds no control characters; remove the escape (such as \\e, \\a or "
-    "\\x07) from the quoted text",
-    "CC108": "it shows the text in another order than the one the JSON and the diff hold; remove "
-    "the escape (such as \\u202e) from the quoted text",
-}
-
-
-def escaped_controls(root: Any, text: str, display: str, first_line: int = 1) -> list[Diagnostic]:
-    """CC107 and CC108 (as `control_characters`) for each scalar of the YAML node tree `root`
-    whose escapes make a control character: a double-quoted value ("\\e[31m", "\\u202e",
-    "\\x07") holds one that its file's text, checked when it was read, does not. At the
-    scalar's line and column; `first_line` is the line of `text` (the YAML) in its file.
-
-    Tab and newline stay allowed. Each node is visited once, whatever aliases repeat it."""
-    problems: list[Diagnostic] = []
-    seen: set[int] = set()
-    stack = [root] if root is not None and "\\" in text else []  # an escape starts with a backslash
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif node.style == '"' and _CONTROL.search(node.value):
-            start, end = node.start_mark, node.end_mark
-            written = set(_CONTROL.findall(text, start.index, end.index))  # reported already
-            escaped = "".join(c for c in _CONTROL.findall(node.value) if c not in written)
-            problems.extend(
-                dataclasses.replace(
-                    problem,
-                    message=f"{problem.message}, written as an escape in a quoted YAML value",
-                    line=start.line + first_line,
-                    column=start.column + 1,
-                    hint=_ESCAPE_HINTS[problem.code],
-                )
-                for problem in control_characters(escaped, display, "in this value")
-            )
-    return problems
 
 
 def decode_leniently(data: bytes) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
+from ..controls import escaped_controls
 from ..diagnostics import Diagnostic, Suggester, shorten
-from ..reader import SourceFile, escaped_controls
+from ..reader import SourceFile
 
 #: Where a problem goes: (code, message, source, line, column, hint).
 ErrorSink = Callable[[str, str, SourceFile, int, int, str], None]

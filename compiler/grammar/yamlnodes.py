@@ -22,8 +22,8 @@ from yaml.events import (
     SequenceEndEvent,
 )
 
+from ..controls import escaped_controls
 from ..diagnostics import Diagnostic, Severity, suggest, yaml_position
-from ..reader import escaped_controls
 
 #: libyaml's parser when PyYAML was built with it (ten times faster), else the Python one; both
 #: give the same events, nodes and marks.
