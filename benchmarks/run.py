@@ -217,8 +217,8 @@ MODEL_SPEC = corpus.CORPUS_DIR / "2025-04-11"
 
 
 def examples_to_bytes(spec: Path, grammar: Path) -> bytes:
-    from compiler.examples.compile import compile_examples
     from compiler.examples.export import dumps_jsonl
+    from compiler.pipeline import compile_examples
 
     result = compile_examples(spec, grammar)
     if result.examples is None:
@@ -356,8 +356,8 @@ def adversarial_step(case: adversarial.Case, directory: Path) -> Callable[[], ob
 def examples_step(directory: Path) -> object:
     """`constitution examples`: compile, print every diagnostic, export what compiled."""
     from compiler.diagnostics import render
-    from compiler.examples.compile import compile_examples
     from compiler.examples.export import dumps_jsonl
+    from compiler.pipeline import compile_examples
 
     result = compile_examples(directory / "spec.md", directory / "constitution.yaml")
     text = render(result.diagnostics, "text")

@@ -2,6 +2,8 @@
 check → emit (with validation).
 
 `compile_spec` is the one entry point; the CLI, the mkdocs plugin and the library all call it.
+`compile_examples` compiles a spec with it and reads back its worked examples and prompts
+(`compiler.examples`), for the export.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checks import check_document
 from .collector import without_cycle_collection
@@ -20,6 +22,7 @@ from .emit import dumps, validate
 from .extract.finish import finish
 from .extract.ids import IdRegistry
 from .extract.walk import Extractor
+from .grammar.examples import ExampleSyntax, example_syntax
 from .grammar.load import default_grammar, load_grammar
 from .grammar.types import Grammar
 from .model import Chapter
@@ -27,6 +30,9 @@ from .reader import SourceFile, read_spec_files
 from .spec_files import SpecFiles
 from .syntax import parser
 from .syntax.annotations import annotation_info
+
+if TYPE_CHECKING:
+    from .examples.model import ExampleSet
 
 
 @dataclass(slots=True)
@@ -227,8 +233,6 @@ def _without_prompts(
     syntax names), and those files: prompt sets, never chapters."""
     if files is None or grammar.examples is None:
         return sources, files, []
-    from .examples.syntax import example_syntax
-
     syntax = example_syntax(grammar)
     if syntax is None or syntax.prompts is None:
         return sources, files, []
@@ -239,3 +243,50 @@ def _without_prompts(
     chapters = tuple(name for name in files.chapters if not name.startswith(folder))
     kept = [source for source in sources if not source.name.startswith(folder)]
     return kept, dataclasses.replace(files, chapters=chapters), prompts
+
+
+@dataclass(slots=True)
+class ExamplesResult:
+    """The spec's compile, its examples and prompts, and every diagnostic of both."""
+
+    compiled: CompileResult
+    examples: ExampleSet | None = None
+    """None when anything has errors: nothing is exported from a spec that does not compile."""
+    syntax: ExampleSyntax | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+@without_cycle_collection  # as the compile: many small objects, no cycles
+def compile_examples(spec: Path, grammar_file: Path | None = None) -> ExamplesResult:
+    """Compile `spec` and its examples with its grammar (or `grammar_file`), and read them back
+    from its nodes. Never raises for bad input: read the diagnostics."""
+    compiled = compile_spec(spec, grammar_file=grammar_file)
+    grammar = compiled.grammar or default_grammar()  # its problems are the compile's
+    diagnostics = list(compiled.diagnostics)
+    syntax = example_syntax(grammar)
+    found = None
+    if syntax is None and grammar.examples is None:
+        where = grammar.file or (str(spec / "constitution.yaml") if spec.is_dir() else str(spec))
+        diagnostics.append(
+            Diagnostic(
+                "CC814",
+                "the spec declares no example syntax",
+                where,
+                1 if grammar.file else 0,
+                hint="declare one under 'examples:' in constitution.yaml (or name a file with "
+                "--grammar); see the tool builders' page",
+            )
+        )
+    elif syntax is not None and compiled.model is not None:
+        from .examples.nodes import example_set
+
+        found = example_set(compiled.model)  # the compile made them nodes, with their problems
+    diagnostics = sort_diagnostics(diagnostics)
+    result = ExamplesResult(compiled, found, syntax, diagnostics)
+    if not result.ok:
+        result.examples = None
+    return result

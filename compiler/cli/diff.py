@@ -20,8 +20,8 @@ from ..diff import (
     summary_line,
     terminal_safe,
 )
+from ..diff.examples import add_example_changes
 from ..diff.fields import grammar_levels
-from ..examples.diff import add_example_changes
 from ..fsutil import OutputError, write_output
 from ..grammar.load import load_grammar
 from ..release import DEFAULT_SPEC, SideError, load_index, load_side

@@ -54,8 +54,8 @@ def examples_command(
     the spec judges (good, acceptable or bad, with the reason). Nothing is written when the
     spec or its examples have errors; an earlier OUTPUT is then left as it was.
     """
-    from ..examples.compile import compile_examples
     from ..examples.export import dumps_jsonl
+    from ..pipeline import compile_examples
 
     result = compile_examples(spec, grammar_file)
     fmt = diagnostics_format

@@ -9,7 +9,7 @@ The package, from the bottom up:
   read from the default grammar (no module of the diff names a kind); `fields`: the levels of field
   changes from the grammar (`FieldSpec.diff`) and typed comparison of declared fields; `config`:
   reading a project's levels from its ``constitution.yaml`` (the ``diff:`` section and the
-  grammar);
+  grammar); `example_rules`: the rules of worked examples and prompts, with their levels (data);
 - `words`: normalised words, spelling fixes, editorial edits; `align`: linear-cost sequence
   alignment; `lossless` (edits slid to word boundaries), `moves` (moved blocks) and `redlines`:
   grouped redlines; `redline_views`: context, JSON and line structure; `hunks`: a redline cut into changed sentences,
@@ -19,7 +19,8 @@ The package, from the bottom up:
   in their text stand; `match`: renames and retitled sections; `report` (the diff's state, and
   how a change is reported), `orders` (orders, ranks, places) and `field_changes` (fields,
   attributes, links): the comparison, joined in `differ` (which also picks the field levels in
-  force: those the new document carries, since schema 3.1.0);
+  force: those the new document carries, since schema 3.1.0); `examples`: the worked examples
+  and prompts files added, removed, moved or changed (`compiler.examples`' `ExampleSet`s);
 - `render` (text, Markdown, JSON) and `html`. None of them holds command-line code: the
   ``constitution diff`` command is in `compiler.cli.diff`.
 """

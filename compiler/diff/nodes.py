@@ -145,7 +145,7 @@ def diff_kinds(*documents: Document) -> dict[str, KindSpec | None]:
     """The kinds the differ compares, in the order it reports them: the built-in ones
     (`KINDS`), then every other kind the documents' grammars declare (the new document's first,
     in declaration order). Links (references) are not nodes: they are compared as links; worked
-    examples and prompts are compared by their own rules (`compiler.examples.diff_rules`)."""
+    examples and prompts are compared by their own rules (`compiler.diff.example_rules`)."""
     found: dict[str, KindSpec | None] = {kind: None for kind in KINDS}
     for document in documents:
         for spec in document.kinds.values():

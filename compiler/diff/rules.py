@@ -23,9 +23,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 
-from ..examples.diff_rules import EXAMPLE_KINDS, EXAMPLE_RULES
 from ..grammar.load import default_grammar
 from ..grammar.types import FieldSpec, FieldType, Form, RankSpec
+from .example_rules import EXAMPLE_KINDS, EXAMPLE_RULES
 
 
 class Level(StrEnum):

@@ -40,6 +40,7 @@ by schema version), `v2` (the 2.x/3.x reader), `v1` (the 1.x reader, and `to_v1`
 
 from __future__ import annotations
 
+from ..grammar.examples import Verdict
 from .model import (
     Admonition,
     Block,
@@ -60,7 +61,6 @@ from .model import (
     SourceInfo,
     Table,
     Turn,
-    Verdict,
     block_text,
     blocks_text,
     title_attribute,

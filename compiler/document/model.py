@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from ..grammar.examples import Verdict
 from ..grammar.orders import Order, Precedence, find_precedence, outranks
 from ..grammar.schema import GENERIC_ID
 from ..grammar.types import FieldValue, Grammar, KindSpec, TitleSource
@@ -88,14 +88,6 @@ class NodeBlock:
     """Where a child node (an annotated block or list item) stands; its text is in that node."""
 
     id: str
-
-
-class Verdict(StrEnum):
-    """How a labelled reply of a conversation is judged."""
-
-    GOOD = "good"
-    ACCEPTABLE = "acceptable"
-    BAD = "bad"
 
 
 @dataclass(frozen=True, slots=True)

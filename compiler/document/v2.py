@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from ..grammar.examples import Verdict
 from ..grammar.load import default_grammar
 from ..grammar.orders import Order
 from ..grammar.types import FieldDiff, FieldSpec, FieldType, FieldValue, Form, KindSpec, Mode
@@ -34,7 +35,6 @@ from .model import (
     SourceInfo,
     Table,
     Turn,
-    Verdict,
 )
 
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, sort_diagnostics
 from ..document import Document
+from ..grammar.examples import ExampleSyntax
 from ..model import SourceSpan
 from ..reader import SourceFile, natural_key, read_files
 from ..syntax import parser
 from .conversation import Place, parse_conversation
 from .model import Example, ExampleSet, Passage, PromptFile, Provision
-from .syntax import ExampleSyntax
 
 if TYPE_CHECKING:  # the compile calls this module (`add_examples`): a type only
     from ..pipeline import CompileResult

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..document import Reply, Turn, Verdict
+from ..document import Reply, Turn
+from ..grammar.examples import Verdict
 from ..grammar.types import FieldValue
 from ..model import SourceSpan
 

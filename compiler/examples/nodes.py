@@ -1,11 +1,11 @@
 """Worked examples and prompts files as nodes of the document (schema 3.0.0).
 
-A spec that declares ``examples:`` has two more kinds, `EXAMPLE_KINDS`: ``example`` (a worked
-example: its title and its conversation) and ``prompt`` (a file of evaluation prompts that a
-footnote names: its conversations, its footnote key and the passage carrying it). Each such node
-is a child of its provision (``parent``: the section it illustrates, or the section of the
-passage that names the prompts), so that the provision's typed fields (``authority``) are its
-parent's. The conversations are `compiler.document.Conversation` blocks; a footnote is a
+A spec that declares ``examples:`` has two more kinds, `compiler.grammar.examples.EXAMPLE_KINDS`:
+``example`` (a worked example: its title and its conversation) and ``prompt`` (a file of
+evaluation prompts that a footnote names: its conversations, its footnote key and the passage
+carrying it). Each such node is a child of its provision (``parent``: the section it
+illustrates, or the section of the passage that names the prompts), so that the provision's
+typed fields (``authority``) are its parent's. The conversations are `compiler.document.Conversation` blocks; a footnote is a
 `compiler.document.Reference` from the passage's section to the prompts node, at the marker.
 
 `add_examples` puts them into a compiled model (the compile calls it); `example_set` reads them
@@ -37,83 +37,20 @@ from ..document import (
     Reference,
     blocks_text,
 )
-from ..grammar.types import (
-    FieldSpec,
-    FieldType,
-    Form,
-    Granularity,
-    KindSpec,
-    TitleSource,
-    TitleSpec,
-)
+from ..grammar.examples import EXAMPLE, EXAMPLE_KINDS, PROMPT, example_syntax
+from ..grammar.types import Form, Granularity
 from .model import Example, ExampleSet, Passage, PromptFile, Provision
 
 if TYPE_CHECKING:
     from ..pipeline import CompileResult
 
-EXAMPLE = "example"
-PROMPT = "prompt"
 _NONE: Mapping[str, str] = MappingProxyType({})
-
-EXAMPLE_KINDS: Mapping[str, KindSpec] = MappingProxyType(
-    {
-        EXAMPLE: KindSpec(
-            name=EXAMPLE,
-            key="examples",
-            label="Worked example",
-            plural="Worked examples",
-            description="A conversation that illustrates its provision (its parent), written "
-            "in the spec's declared example syntax.",
-            form=Form.EXAMPLE,
-            title=TitleSpec(sources=(TitleSource.LEAD,)),
-            granularity=(Granularity.BLOCK,),
-            builtin=True,
-        ),
-        PROMPT: KindSpec(
-            name=PROMPT,
-            key="prompts",
-            label="Evaluation prompts",
-            plural="Evaluation prompts",
-            description="A file of evaluation prompts that a footnote names, each prompt a "
-            "conversation; its parent is the section of the passage carrying the footnote.",
-            form=Form.EXAMPLE,
-            granularity=(Granularity.BLOCK,),
-            fields=(
-                FieldSpec(
-                    "key",
-                    FieldType.STRING,
-                    required=True,
-                    label="Footnote",
-                    description="The footnote key that names the file.",
-                    builtin=True,
-                ),
-                FieldSpec(
-                    "passage",
-                    FieldType.STRING,
-                    required=True,
-                    label="Passage",
-                    description="The plain text of the passage that carries the footnote.",
-                    builtin=True,
-                ),
-            ),
-            builtin=True,
-        ),
-    }
-)
-"""The kinds a spec has when it declares ``examples:``."""
-
-
-def kind_clashes(kinds: Mapping[str, KindSpec]) -> list[str]:
-    """The names of declared kinds that take a name or key of `EXAMPLE_KINDS`."""
-    ours = {name for kind in EXAMPLE_KINDS.values() for name in (kind.name, kind.key)}
-    return [kind.name for kind in kinds.values() if ours & {kind.name, kind.key}]
 
 
 def add_examples(result: CompileResult, spec: Path) -> tuple[Document, list[Diagnostic]]:
     """The compiled model with the examples and prompts of `spec` as nodes, and every problem
     with them. `result` holds the model, the sources and their tokens."""
     from .collect import collect
-    from .syntax import example_syntax
 
     model = result.model
     assert model is not None and result.grammar is not None

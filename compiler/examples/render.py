@@ -12,9 +12,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..grammar.examples import example_syntax
 from .model import Example, ExampleSet, PromptFile, Reply, Turn, Verdict
 from .nodes import example_set
-from .syntax import example_syntax
 
 if TYPE_CHECKING:
     from ..pipeline import CompileResult

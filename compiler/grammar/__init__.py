@@ -10,6 +10,8 @@ The built-in kinds are declared in ``default.yaml`` the same way a spec declares
   declarations file over the default grammar (`load.load_grammar`).
 - `problems`, `orders`, `values`: attribute values typed by a field, orders and precedence.
 - `schema_parts`, `schema`: JSON Schemas of the 2.0.0 document, generic and per grammar.
+- `examples`: the declared example syntax (``examples:``), a reply's `Verdict`, and the kinds of
+  worked examples and prompts files that `load` adds when a spec declares it.
 
 The package imports nothing on its own: import the module you need.
 """

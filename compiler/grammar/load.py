@@ -24,6 +24,7 @@ from ..declarations import DECLARATIONS_FILE, MAX_BYTES, too_long
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics, suggest
 from ..reader import read_spec
 from .consistency import check_kinds
+from .examples import EXAMPLE_KINDS, kind_clashes, read_example_syntax
 from .fields import FieldReader
 from .kind_settings import (
     MAX_LABEL,
@@ -162,9 +163,7 @@ class _Loader(YamlReader):
             self._sections(top["sections"][1])
         diff = _raw(self, top.get("diff"))
         examples = _raw(self, top.get("examples"))
-        if examples is not None:  # the example syntax (compiler.examples), checked here
-            from ..examples.syntax import read_example_syntax
-
+        if examples is not None:  # the example syntax (`examples`), checked here
             self.diagnostics += read_example_syntax(self.display, examples.node)[1]
         check_kinds(self, self.kinds, self.places, self.targets, self.columns)
         if examples is not None:
@@ -325,10 +324,8 @@ class _Loader(YamlReader):
 
 
 def _example_kinds(loader: _Loader, examples: RawSection) -> None:
-    """The kinds of worked examples and prompts files (`compiler.examples.nodes`), after the
+    """The kinds of worked examples and prompts files (`examples.EXAMPLE_KINDS`), after the
     declared ones; a declared kind that takes their name or key is CC817."""
-    from ..examples.nodes import EXAMPLE_KINDS, kind_clashes
-
     clashes = kind_clashes(loader.kinds)
     for name in clashes:
         loader.error(

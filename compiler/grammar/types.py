@@ -354,7 +354,7 @@ class Grammar:
     diff: RawSection | None = None
     """The ``diff:`` section, passed through for `constitution diff`."""
     examples: RawSection | None = None
-    """The ``examples:`` section: the example syntax (read by `compiler.examples.syntax`)."""
+    """The ``examples:`` section: the example syntax (read by `compiler.grammar.examples`)."""
     file: str | None = None
     """The declarations file it was read from (as diagnostics show it); None for the default."""
 

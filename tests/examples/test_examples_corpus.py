@@ -17,8 +17,8 @@ import jsonschema
 import pytest
 from support.ajv import AjvCli
 
-from compiler.examples.compile import ExamplesResult, compile_examples
 from compiler.examples.export import dumps_jsonl, schema
+from compiler.pipeline import ExamplesResult, compile_examples
 
 VERSIONS = ("2025-02-12", "2025-04-11")
 REPO = Path(__file__).resolve().parent.parent.parent

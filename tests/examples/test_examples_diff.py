@@ -11,12 +11,12 @@ import jsonschema
 from click.testing import CliRunner
 
 from compiler.cli import cli
+from compiler.diff.example_rules import EXAMPLE_RULES
+from compiler.diff.examples import diff_examples
 from compiler.diff.result import schema as diff_schema
 from compiler.diff.rules import DEFAULT_LEVELS, RULES, Level, LevelEntry, Levels, rule_kinds
-from compiler.examples.compile import compile_examples
-from compiler.examples.diff import diff_examples
-from compiler.examples.diff_rules import EXAMPLE_RULES
 from compiler.examples.model import ExampleSet
+from compiler.pipeline import compile_examples
 
 REPO = Path(__file__).resolve().parent.parent.parent
 GRAMMAR = REPO / "examples" / "model-spec.yaml"

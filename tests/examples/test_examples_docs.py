@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jsonschema
 
-from compiler.examples.compile import compile_examples
 from compiler.examples.export import records, schema
 from compiler.grammar.load import loads_grammar
+from compiler.pipeline import compile_examples
 
 REPO = Path(__file__).resolve().parent.parent.parent
 

@@ -18,8 +18,8 @@ import jsonschema
 import pytest
 
 from compiler.diagnostics import render
-from compiler.examples.compile import ExamplesResult, compile_examples
 from compiler.examples.export import dumps_jsonl, schema
+from compiler.pipeline import ExamplesResult, compile_examples
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "examples"
 UPDATE = bool(os.environ.get("UPDATE_FIXTURES"))

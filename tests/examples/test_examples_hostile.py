@@ -11,11 +11,11 @@ from types import MappingProxyType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler.examples.compile import compile_examples
 from compiler.examples.conversation import Place, parse_conversation
 from compiler.examples.export import dumps_jsonl
 from compiler.examples.model import Verdict
-from compiler.examples.syntax import ExampleSyntax
+from compiler.grammar.examples import ExampleSyntax
+from compiler.pipeline import compile_examples
 
 SYNTAX = ExampleSyntax(
     fence="xml",

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -34,6 +35,30 @@ def test_the_import_contracts_hold() -> None:
     result = _lint(REPO_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout and "4 kept" in result.stdout, result.stdout
+
+
+def _contracts() -> list[dict[str, object]]:
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, object]] = config["tool"]["importlinter"]["contracts"]
+    return contracts
+
+
+def test_the_contracts_list_no_exception() -> None:
+    excepted = {c["id"]: c["ignore_imports"] for c in _contracts() if "ignore_imports" in c}
+    assert excepted == {}, f"an import that crosses a layer is moved, not listed: {excepted}"
+
+
+def test_the_layers_name_every_package_and_module_once() -> None:
+    (layers,) = [c["layers"] for c in _contracts() if c["id"] == "layers"]
+    assert isinstance(layers, list)
+    named = [name.strip() for layer in layers for name in layer.split("|")]
+    package = REPO_ROOT / "compiler"
+    present = sorted(
+        f"compiler.{path.stem}"
+        for path in package.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").is_file()
+    )
+    assert sorted(named) == present, "each module and package of compiler/ sits in one layer"
 
 
 def test_no_module_imports_the_package_root() -> None:

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from compiler.diff import diff_documents, side_of
-from compiler.examples.compile import compile_examples
-from compiler.pipeline import compile_spec
+from compiler.pipeline import compile_examples, compile_spec
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 _spec = importlib.util.spec_from_file_location("benchmark_corpus", BENCHMARKS / "corpus.py")

@@ -1,7 +1,7 @@
 """The diff's rules for worked examples and evaluation prompts, with their default levels.
 
-Plain data, so that `compiler.diff.rules` can list them with its own (one import, no cycle).
-Levels answer the diff's question, "what does a consumer that pinned the old version have to
+Plain data, so that `rules` can list them with its own (one import, no cycle); `examples`
+applies them. Levels answer the diff's question, "what does a consumer that pinned the old version have to
 do?": a harness built on the examples gets new or fewer cases (substantive), or, when the same
 reply is now judged otherwise, grades it the other way round (breaking).
 """

@@ -1,5 +1,5 @@
 """Examples and prompts in the diff: what was added, removed, moved or changed between two
-versions, as changes of the diff (`compiler.diff.Change`) under the rules of `diff_rules`.
+versions, as changes of the diff (`compiler.diff.Change`) under the rules of `example_rules`.
 
 Examples are matched by their section and title (the n-th example of a title in a section with
 the n-th), then by title alone (moved to another section); prompt files by their key.
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..diff.redlines import redline
-from ..diff.result import Change, DiffResult, Position
-from ..diff.rules import LEVELS, Facts, Levels
 from ..document import Document
-from .model import Example, ExampleSet, PromptFile, Reply, Turn
-from .nodes import example_set
+from ..examples.model import Example, ExampleSet, PromptFile, Reply, Turn
+from ..examples.nodes import example_set
+from .redlines import redline
+from .result import Change, DiffResult, Position
+from .rules import LEVELS, Facts, Levels
 
 _Key = tuple[str, str, int]
 
