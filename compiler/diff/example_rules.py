@@ -8,8 +8,15 @@ reply is now judged otherwise, grades it the other way round (breaking).
 
 from __future__ import annotations
 
-EXAMPLE_KINDS = ("example", "prompts")
-"""The kinds these rules report: a worked example, a prompts file."""
+from ..grammar.examples import EXAMPLE, PROMPT
+from ..grammar.examples import EXAMPLE_KINDS as _KINDS
+
+EXAMPLE_SUBJECT = _KINDS[EXAMPLE].name
+"""What an example's change is about: a worked example (the kind's name)."""
+PROMPTS_SUBJECT = _KINDS[PROMPT].key
+"""What a prompts file's change is about: the file, that holds the kind's nodes (its key)."""
+EXAMPLE_KINDS = (EXAMPLE_SUBJECT, PROMPTS_SUBJECT)
+"""The subjects these rules report, as the diff's entries name them."""
 
 #: rule -> (default level, when it applies)
 EXAMPLE_RULES: dict[str, tuple[str, str]] = {

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from ..document import Document
 from ..examples.model import Example, ExampleSet, PromptFile, Reply, Turn
 from ..examples.nodes import example_set
+from .example_rules import EXAMPLE_SUBJECT, PROMPTS_SUBJECT
 from .redlines import redline
 from .result import Change, DiffResult, Position
 from .rules import LEVELS, Facts, Levels
@@ -98,7 +99,7 @@ class _Differ:
                 pairs.append((moved, example))
                 self.change(
                     "example-moved",
-                    "example",
+                    EXAMPLE_SUBJECT,
                     moved,
                     example,
                     f"example '{example.title}' moved from {_section(moved)} to {_section(example)}",
@@ -107,13 +108,21 @@ class _Differ:
                 )
             else:
                 self.change(
-                    "example-added", "example", None, example, f"example {_name(example)} added"
+                    "example-added",
+                    EXAMPLE_SUBJECT,
+                    None,
+                    example,
+                    f"example {_name(example)} added",
                 )
         matched = {id(a) for a, _ in pairs}
         for example in removed:
             if id(example) not in matched:
                 self.change(
-                    "example-removed", "example", example, None, f"example {_name(example)} removed"
+                    "example-removed",
+                    EXAMPLE_SUBJECT,
+                    example,
+                    None,
+                    f"example {_name(example)} removed",
                 )
         for old_example, new_example in sorted(pairs, key=lambda p: p[1].source.line):
             self._compare(old_example, new_example)
@@ -123,7 +132,7 @@ class _Differ:
         if old.title != new.title:
             self.change(
                 "example-title-changed",
-                "example",
+                EXAMPLE_SUBJECT,
                 old,
                 new,
                 f"example {name} retitled",
@@ -133,7 +142,7 @@ class _Differ:
         if _turns(old.turns) != _turns(new.turns):
             self.change(
                 "example-conversation-changed",
-                "example",
+                EXAMPLE_SUBJECT,
                 old,
                 new,
                 f"the conversation of example {name} changed",
@@ -149,7 +158,7 @@ class _Differ:
         for before, after in flipped:
             self.change(
                 "example-verdict-changed",
-                "example",
+                EXAMPLE_SUBJECT,
                 old,
                 new,
                 f"example {name}: a reply judged {before.verdict} is now judged {after.verdict}",
@@ -163,7 +172,7 @@ class _Differ:
         ):
             self.change(
                 "example-replies-changed",
-                "example",
+                EXAMPLE_SUBJECT,
                 old,
                 new,
                 f"the replies of example {name} changed",
@@ -180,7 +189,7 @@ class _Differ:
             if key not in new_keys:
                 self.change(
                     "prompts-removed",
-                    "prompts",
+                    PROMPTS_SUBJECT,
                     file,
                     None,
                     f"prompts file {file.source.file} removed",
@@ -189,7 +198,11 @@ class _Differ:
             before = old_keys.get(key)
             if before is None:
                 self.change(
-                    "prompts-added", "prompts", None, file, f"prompts file {file.source.file} added"
+                    "prompts-added",
+                    PROMPTS_SUBJECT,
+                    None,
+                    file,
+                    f"prompts file {file.source.file} added",
                 )
                 continue
             old_section = before.passage.provision.id if before.passage.provision else None
@@ -197,7 +210,7 @@ class _Differ:
             if old_section != new_section:
                 self.change(
                     "prompts-moved",
-                    "prompts",
+                    PROMPTS_SUBJECT,
                     before,
                     file,
                     f"the footnote [^{key}] moved from section {old_section} to {new_section}",
@@ -207,7 +220,7 @@ class _Differ:
             if before.passage.text != file.passage.text:
                 self.change(
                     "prompts-passage-changed",
-                    "prompts",
+                    PROMPTS_SUBJECT,
                     before,
                     file,
                     f"the passage that names {file.source.file} ([^{key}]) was reworded",
@@ -217,11 +230,11 @@ class _Differ:
             if _prompt_text(before) != _prompt_text(file):
                 self.change(
                     "prompts-changed",
-                    "prompts",
+                    PROMPTS_SUBJECT,
                     before,
                     file,
                     f"the prompts of {file.source.file} changed",
-                    "prompts",
+                    PROMPTS_SUBJECT,
                     lines=(_prompt_text(before), _prompt_text(file)),
                 )
 

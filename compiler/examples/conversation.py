@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..diagnostics import Diagnostic, Severity, shorten, suggest
+from ..grammar.examples import ExampleSyntax
 from ..model import SourceSpan
 from .labels import Label, judged_reply, read_label
 from .model import Reply, Turn
-from .syntax import ExampleSyntax
 
 _TAG = re.compile(
     r"<(?P<close>/?+)(?P<name>[A-Za-z][A-Za-z0-9_.:-]*+)"

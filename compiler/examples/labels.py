@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ..diagnostics import Severity, suggest
+from ..grammar.examples import ExampleSyntax
 from .model import Reply, Turn
-from .syntax import ExampleSyntax
 
 _COMMENT = re.compile(r"[ \t]*+<!--(?P<body>[^\n]*?)-->[ \t]*+")
 _LABEL = re.compile(

@@ -314,13 +314,13 @@ class _Loader(YamlReader):
 
     def _sections(self, node: yaml.Node) -> None:
         settings = self.settings(node, "sections", _KIND_FIELDS)
-        section = self.kinds.get("section")
+        section = next((k for k in self.kinds.values() if k.form is Form.HEADING), None)
         if settings is None or "fields" not in settings or section is None:
             return
         fields = self.fields.read(
             settings["fields"][1], "sections.fields", section.fields, self.targets
         )
-        self.kinds["section"] = dataclasses.replace(section, fields=fields)
+        self.kinds[section.name] = dataclasses.replace(section, fields=fields)
 
 
 def _example_kinds(loader: _Loader, examples: RawSection) -> None:

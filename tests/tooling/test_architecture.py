@@ -89,3 +89,54 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
     result = _lint(tmp_path)
     assert result.returncode == 1
     assert "house.low is not allowed to import house.high" in result.stdout
+
+
+#: The built-in kinds' names (`compiler/grammar/default.yaml`) and the example kinds'.
+KIND_NAMES = frozenset(
+    ("section", "property", "priority", "constraint", "definition", "rationale", "reference")
+) | {"example", "prompt"}
+#: Where one of those words is a literal for another reason, and which reason.
+NOT_A_KIND = {
+    ("compiler/document/v1.py", "section"): "the JSON key of a node's enclosing section",
+    ("compiler/document/v2.py", "section"): "the JSON key of a node's enclosing section",
+    ("compiler/document/write.py", "section"): "the JSON key of a node's enclosing section",
+    ("compiler/grammar/schema_parts.py", "section"): "the JSON Schema of that key",
+    ("compiler/grammar/schema.py", "reference"): "the JSON Schema's $defs name",
+    ("compiler/diff/differ.py", "section"): "the diff's field name for a node's section",
+    ("compiler/diff/rules.py", "section"): "the diff's field name for a node's section",
+    ("compiler/grammar/types.py", "reference"): "a field type (FieldType.REFERENCE)",
+    ("compiler/grammar/types.py", "example"): "a form (Form.EXAMPLE)",
+    ("compiler/grammar/examples.py", "example"): "the example kinds' table itself",
+    ("compiler/grammar/examples.py", "prompt"): "the example kinds' table itself",
+    ("compiler/examples/export.py", "example"): "the JSONL record's type",
+    ("compiler/examples/export.py", "prompt"): "the JSONL record's type",
+    ("compiler/links.py", "section"): "the slug of an empty title",
+    ("compiler/checks.py", "section"): "a hint's example id",
+}
+
+
+def test_a_kind_is_named_in_the_kinds_table_and_nowhere_else() -> None:
+    """Issue 11: adding a kind means adding an entry to the table, so no module names one (a
+    docstring may; a word that is a JSON key, a form or a field type is listed above)."""
+    import ast
+
+    found = set()
+    for path in sorted((REPO_ROOT / "compiler").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and node.value in KIND_NAMES
+                and id(node) not in docstrings
+            ):
+                found.add((path.relative_to(REPO_ROOT).as_posix(), node.value))
+    assert found - NOT_A_KIND.keys() == set()
+    assert NOT_A_KIND.keys() - found == set()  # the list stays exact
