@@ -104,6 +104,7 @@ def compile_sources(
     *,
     validate_output: bool = True,
     keep_tokens: bool = True,
+    emit: bool = True,
     files: SpecFiles | None = None,
     grammar: Grammar | None = None,
     spec: Path | None = None,
@@ -118,6 +119,9 @@ def compile_sources(
     With `keep_tokens=False` the token streams are let go as soon as each file is extracted and
     `result.tokens` stays empty: a caller that only wants the JSON or the diagnostics then needs
     about half the memory (the tokens take about eight times the size of the text).
+
+    With `emit=False` no JSON is made (`result.document` stays None): for a caller that reads
+    the typed model only.
     """
     result = CompileResult(sources=sources, files=files, grammar=grammar)
     result.prompt_sources = prompt_sources or []
@@ -169,7 +173,7 @@ def compile_sources(
     diagnostics = extractor.diagnostics + limits + example_problems
     diagnostics.extend(check_document(model, registry, display))
     result.model = model
-    if not has_errors(diagnostics):
+    if emit and not has_errors(diagnostics):
         document = to_json(model)
         if validate_output:
             diagnostics.extend(validate(document, display))
@@ -184,6 +188,7 @@ def compile_spec(
     *,
     validate_output: bool = True,
     keep_tokens: bool = True,
+    emit: bool = True,
     grammar_file: str | os.PathLike[str] | None = None,
 ) -> CompileResult:
     """Compile a spec directory or Markdown file. Never raises for bad input: read the diagnostics.
@@ -214,6 +219,7 @@ def compile_spec(
         sources,
         validate_output=validate_output,
         keep_tokens=keep_tokens,
+        emit=emit,
         files=files,
         grammar=grammar,
         spec=spec_path,
@@ -264,7 +270,10 @@ class ExamplesResult:
 def compile_examples(spec: Path, grammar_file: Path | None = None) -> ExamplesResult:
     """Compile `spec` and its examples with its grammar (or `grammar_file`), and read them back
     from its nodes. Never raises for bad input: read the diagnostics."""
-    compiled = compile_spec(spec, grammar_file=grammar_file)
+    # The export is the examples', read from the typed model: the compiled document is not
+    # written, so it is neither made nor validated (the JSONL has its own schema), and the token
+    # streams go as soon as each file is read.
+    compiled = compile_spec(spec, grammar_file=grammar_file, emit=False, keep_tokens=False)
     grammar = compiled.grammar or default_grammar()  # its problems are the compile's
     diagnostics = list(compiled.diagnostics)
     syntax = example_syntax(grammar)
