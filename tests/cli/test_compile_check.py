@@ -173,3 +173,24 @@ def test_compile_accepts_a_compiled_json_and_writes_it_canonically(
     assert result.exit_code == 1
     assert f"{broken}:1:" in result.stderr
     assert not (tmp_path / "out.json").exists()
+
+
+def test_check_reports_the_inputs_problems_without_validating_the_output(tmp_path: Path) -> None:
+    """`check` runs on every save: it compiles and reports, but leaves validating the compiled
+    document against the schema (a check of the compiler, CC401) to `compile` and `build`,
+    which write it; so it never loads the validator. The same problems either way."""
+    spec = tmp_path / "spec.md"
+    spec.write_text("# A {#a}\n\nSee [nowhere](#missing).\n", "utf-8")
+    script = (
+        "import sys; from compiler.cli import main\n"
+        "try:\n    main(['check', sys.argv[1]])\n"
+        "except SystemExit as stop:\n"
+        "    print(stop.code, 'jsonschema_rs' in sys.modules, file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(spec)], capture_output=True, text=True, check=False
+    )
+    assert run.stderr.splitlines()[-1] == "1 False", run.stderr
+    assert "CC302 link to unknown id '#missing'" in run.stderr
+    compiled = CliRunner().invoke(cli, ["compile", str(spec), "-o", str(tmp_path / "a.json")])
+    assert compiled.exit_code == 1 and "CC302" in compiled.stderr
