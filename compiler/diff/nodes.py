@@ -5,7 +5,7 @@ and typed fields, so that the differ compares content, never the format it was w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -16,12 +16,11 @@ from ..document import (
     Code,
     Document,
     DocumentInfo,
-    ListBlock,
     Paragraph,
-    Quote,
     Table,
     block_text,
     from_json,
+    walk_blocks,
 )
 from ..document import Node as ModelNode
 from ..grammar.types import FieldValue, Form, KindSpec
@@ -205,7 +204,10 @@ def _spans(model: ModelNode) -> tuple[tuple[str, int, int], ...]:
     its paragraphs' texts as they are), its parts in it."""
     found: list[tuple[str, int, int]] = []
     at = 0
-    for paragraph in _paragraphs(model.blocks):
+    # Its paragraphs in reading order (a child node's are in the child).
+    for paragraph in walk_blocks(model.blocks):
+        if not isinstance(paragraph, Paragraph):
+            continue
         start = model.text.find(paragraph.text, at) if paragraph.parts else -1
         if start < 0:
             continue
@@ -216,15 +218,3 @@ def _spans(model: ModelNode) -> tuple[tuple[str, int, int], ...]:
             at += len(part.text)
         at = start + len(paragraph.text)
     return tuple(found)
-
-
-def _paragraphs(blocks: Iterable[Block]) -> Iterator[Paragraph]:
-    """The paragraphs of `blocks` in reading order (a child node's are in the child)."""
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _paragraphs(item.blocks)
-        elif isinstance(block, Quote | Admonition):
-            yield from _paragraphs(block.blocks)

@@ -5,9 +5,11 @@ never read; the export and the site never carry live markup."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +17,7 @@ from compiler.examples.conversation import Place, parse_conversation
 from compiler.examples.export import dumps_jsonl
 from compiler.examples.model import Verdict
 from compiler.grammar.examples import ExampleSyntax
-from compiler.pipeline import compile_examples
+from compiler.pipeline import ExamplesResult, compile_examples
 
 SYNTAX = ExampleSyntax(
     fence="xml",
@@ -49,47 +51,48 @@ def test_any_conversation_parses_or_is_reported_within_its_fence(pieces: list[st
         assert 0 <= reply.after <= len(found.turns)
 
 
-def test_a_prompts_file_linked_from_outside_is_refused_unread(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.md"
-    secret.write_text("**Example**: leaked\n\n~~~xml\n<user>\nSECRET\n</user>\n~~~\n", "utf-8")
-    spec = tmp_path / "spec"
-    (spec / "prompts").mkdir(parents=True)
-    (spec / "rules.md").write_text("# A {#a}\n\nA passage[^k].\n", "utf-8")
-    (spec / "prompts" / "k.md").symlink_to(secret)
-    grammar = tmp_path / "grammar.yaml"
-    grammar.write_text(
-        "examples: {fence: xml, title: Example, roles: [user], prompts: {folder: prompts}}\n",
-        "utf-8",
-    )
-    result = compile_examples(spec / "rules.md", grammar)
-    codes = [(d.code, d.file) for d in result.diagnostics]
-    assert ("CC105", str(spec / "prompts" / "k.md")) in codes
-    assert ("CC811", str(spec / "rules.md")) in codes
-    assert result.examples is None
-    assert all("SECRET" not in d.format() for d in result.diagnostics)
+SECRET = "**Example**: leaked\n\n~~~xml\n<user>\nSECRET\n</user>\n~~~\n"
 
 
-def test_a_prompts_folder_that_links_out_of_the_spec_folder_is_refused_unread(
-    tmp_path: Path,
-) -> None:
+def _linked_out(tmp_path: Path, link: Callable[[Path, Path], Path]) -> tuple[Path, ExamplesResult]:
+    """A one-file spec whose footnote names prompts that `link` (given the spec's folder and a
+    folder outside it holding k.md) makes reachable only through a symbolic link; the linked
+    path, and the result of compiling its examples."""
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "k.md").write_text(
-        "**Example**: leaked\n\n~~~xml\n<user>\nSECRET\n</user>\n~~~\n", "utf-8"
-    )
+    (outside / "k.md").write_text(SECRET, "utf-8")
     spec = tmp_path / "spec"
     spec.mkdir()
     (spec / "rules.md").write_text("# A {#a}\n\nA passage[^k].\n", "utf-8")
-    (spec / "prompts").symlink_to(outside, target_is_directory=True)
+    linked = link(spec, outside)
     grammar = tmp_path / "grammar.yaml"
     grammar.write_text(
         "examples: {fence: xml, title: Example, roles: [user], prompts: {folder: prompts}}\n",
         "utf-8",
     )
-    result = compile_examples(spec / "rules.md", grammar)
+    return linked, compile_examples(spec / "rules.md", grammar)
+
+
+def _file_link(spec: Path, outside: Path) -> Path:
+    (spec / "prompts").mkdir()
+    (spec / "prompts" / "k.md").symlink_to(outside / "k.md")
+    return spec / "prompts" / "k.md"
+
+
+def _folder_link(spec: Path, outside: Path) -> Path:
+    (spec / "prompts").symlink_to(outside, target_is_directory=True)
+    return spec / "prompts"
+
+
+@pytest.mark.parametrize("link", [_file_link, _folder_link], ids=["file", "folder"])
+def test_prompts_linked_from_outside_the_spec_are_refused_unread(
+    tmp_path: Path, link: Callable[[Path, Path], Path]
+) -> None:
+    linked, result = _linked_out(tmp_path, link)
     codes = [(d.code, d.file) for d in result.diagnostics]
-    assert ("CC105", str(spec / "prompts")) in codes
-    assert ("CC811", str(spec / "rules.md")) in codes  # its footnote has no file it may read
+    assert ("CC105", str(linked)) in codes
+    # Its footnote has no file it may read.
+    assert ("CC811", str(tmp_path / "spec" / "rules.md")) in codes
     assert result.examples is None
     assert all("SECRET" not in d.format() for d in result.diagnostics)
 
