@@ -7,11 +7,11 @@ the diff hold it, so each is reported at its line and column.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
 import yaml
+from msgspec import structs
 
 from .diagnostics import Diagnostic
 
@@ -101,7 +101,7 @@ def escaped_controls(root: Any, text: str, display: str, first_line: int = 1) ->
             written = set(_CONTROL.findall(text, start.index, end.index))  # reported already
             escaped = "".join(c for c in _CONTROL.findall(node.value) if c not in written)
             problems.extend(
-                dataclasses.replace(
+                structs.replace(
                     problem,
                     message=f"{problem.message}, written as an escape in a quoted YAML value",
                     line=start.line + first_line,

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from .diagnostics import Diagnostic, suggest
 from .reader import decode
@@ -43,8 +43,7 @@ def declarations_path(spec: Path) -> Path | None:
     return candidate if spec.is_dir() and candidate.is_file() else None
 
 
-@dataclass(slots=True)
-class YamlReader:
+class YamlReader(Struct):
     """Diagnostics about one section of a declarations file, at the position of the value
     concerned. The tree it reads was parsed by the grammar (`compiler.grammar.yamlnodes`), which
     refused anchors, aliases and tags: every node is read once."""

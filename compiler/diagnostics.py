@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct, structs
 
 
 class Severity(StrEnum):
@@ -146,8 +147,7 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Struct, frozen=True):
     """One problem found in the input."""
 
     code: str
@@ -183,7 +183,7 @@ class Diagnostic:
             if not text.isascii():
                 text = _SURROGATE.sub(_escaped, text)
             if text is not original:
-                object.__setattr__(self, name, text)
+                structs.force_setattr(self, name, text)
 
     def format(self) -> str:
         head = f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"

@@ -5,11 +5,10 @@ written (`Attributes`) and one source file (`Chapter`). The document's nodes are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True, slots=True)
-class SourceSpan:
+class SourceSpan(Struct, frozen=True):
     """A place in the spec's sources."""
 
     file: str
@@ -30,8 +29,7 @@ class SourceSpan:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Attributes:
+class Attributes(Struct, frozen=True):
     """Attributes written as ``{#id .class key=value}``."""
 
     id: str | None = None
@@ -51,8 +49,7 @@ class Attributes:
         return dict(self.values)
 
 
-@dataclass(frozen=True, slots=True)
-class Chapter:
+class Chapter(Struct, frozen=True):
     """One source file of the spec."""
 
     file: str

@@ -8,11 +8,11 @@ check → emit (with validation).
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field, structs
 
 from .checks import check_document
 from .collector import without_cycle_collection
@@ -35,8 +35,7 @@ if TYPE_CHECKING:
     from .examples.model import ExampleSet
 
 
-@dataclass(slots=True)
-class CompileResult:
+class CompileResult(Struct):
     """What a compile produced: the model and its JSON when there were no errors, and every diagnostic."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -248,11 +247,10 @@ def _without_prompts(
         return sources, files, []
     chapters = tuple(name for name in files.chapters if not name.startswith(folder))
     kept = [source for source in sources if not source.name.startswith(folder)]
-    return kept, dataclasses.replace(files, chapters=chapters), prompts
+    return kept, structs.replace(files, chapters=chapters), prompts
 
 
-@dataclass(slots=True)
-class ExamplesResult:
+class ExamplesResult(Struct):
     """The spec's compile, its examples and prompts, and every diagnostic of both."""
 
     compiled: CompileResult

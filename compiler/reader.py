@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from .controls import control_characters
 from .diagnostics import Diagnostic
@@ -31,8 +32,7 @@ MAX_SPEC_BYTES = 128 * 1024 * 1024
 MAX_FILES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(Struct, frozen=True):
     """One Markdown file of a spec."""
 
     name: str

@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 from .versions import bump_between, bump_suffices, next_version
 
@@ -65,8 +66,7 @@ _MASK = "<$id>"
 _VERSION = re.compile(r"/(\d+)\.(\d+)\.(\d+)/")
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaChange:
+class SchemaChange(Struct, frozen=True):
     """One difference between the old and the new schema."""
 
     level: Level
@@ -168,8 +168,7 @@ def _types(schema: Mapping[str, Any]) -> set[str] | None:
     return types
 
 
-@dataclass(slots=True)
-class _Walker:
+class _Walker(Struct):
     old: Any
     new: Any
     changes: list[SchemaChange] = field(default_factory=list)

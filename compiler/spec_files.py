@@ -12,9 +12,10 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import unquote, urlsplit
+
+from msgspec import Struct, field
 
 from .diagnostics import Diagnostic
 from .images import IMAGE_SIGNATURES, SVG_SUFFIX
@@ -61,8 +62,7 @@ LINKABLE_FOLDERS = ("releases/", "schemas/")
 _MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkdn?|mdwn|mdtxt|mdtext|rmd)$", re.I)
 
 
-@dataclass(frozen=True)
-class SpecFiles:
+class SpecFiles(Struct, frozen=True, dict=True):
     """Every file of a spec directory, as the policy sorts them."""
 
     chapters: tuple[str, ...] = ()

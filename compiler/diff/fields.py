@@ -18,7 +18,8 @@ the constraint was binding (from ``hard``); another change of kind stays substan
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..grammar.types import DiffLevel, FieldSpec, FieldType, Form, Grammar
 from .rules import Level, LevelEntry, Levels, Selector, rule_kinds
@@ -110,8 +111,7 @@ def _fields(grammar: Grammar) -> Iterator[tuple[str, FieldSpec]]:
             yield kind.name, spec
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
+class FieldChange(Struct, frozen=True):
     """How a typed field changed: its rule and a few words saying so."""
 
     rule: str

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
+
+from msgspec import Struct
 
 from .moves import MOVED_AWAY, MOVED_HERE
 from .redline_views import starts
@@ -41,8 +42,7 @@ class Nature(Enum):
     WORDING = "wording"
 
 
-@dataclass(frozen=True, slots=True)
-class Hunk:
+class Hunk(Struct, frozen=True):
     """One changed sentence (or several sentences changed as one edit)."""
 
     segments: tuple[Segment, ...]

@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
+
+from msgspec import Struct
 
 from .nodes import Node
 from .rules import HEADING
@@ -19,8 +20,7 @@ Nodes = Mapping[str, Mapping[str, Node]]
 """kind -> id -> node, as `nodes()` gives them."""
 
 
-@dataclass(slots=True)
-class Pair:
+class Pair(Struct):
     """A node in both versions: under the same id, or renamed."""
 
     old: Node
@@ -40,8 +40,7 @@ _PROBES = 24
 _CANDIDATES = 8
 
 
-@dataclass(slots=True)
-class Content:
+class Content(Struct):
     """A node's normalised words, as a key for exact matches and word pairs for near ones."""
 
     key: str

@@ -6,9 +6,10 @@ and typed fields, so that the differ compares content, never the format it was w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct
 
 from ..document import (
     Admonition,
@@ -45,8 +46,7 @@ EMPTY = Document(
 )
 
 
-@dataclass(slots=True)
-class Node:
+class Node(Struct):
     kind: str
     id: str
     model: ModelNode

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .align import Opcode, align
 from .lossless import slide
@@ -29,8 +30,7 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Struct, frozen=True):
     """One run of a redline."""
 
     op: str
@@ -239,8 +239,7 @@ def _joined_runs(runs: Sequence[Run]) -> list[Run]:
     return result
 
 
-@dataclass(slots=True)
-class _Change:
+class _Change(Struct):
     start: int
     """Index of its first run."""
     end: int

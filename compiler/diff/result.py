@@ -6,8 +6,9 @@ diff schema (`schema()`): edits in full, unchanged text only as a few words of c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..packaged import packaged_schema
 from .redline_views import redline_json
@@ -19,8 +20,7 @@ SCHEMA_FILE = "diff.schema.json"
 JSON_CONTEXT_WORDS = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(Struct, frozen=True):
     """Where a node was written: file relative to the spec root, 1-based line."""
 
     file: str
@@ -30,8 +30,7 @@ class Position:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Struct, frozen=True):
     """One classified difference between two versions."""
 
     rule: str
@@ -87,8 +86,7 @@ class Change:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Side:
+class Side(Struct, frozen=True):
     """What one side of a diff is."""
 
     label: str
@@ -97,8 +95,7 @@ class Side:
     version: str | None = None
 
 
-@dataclass(slots=True)
-class DiffResult:
+class DiffResult(Struct):
     """Every change from `old` to `new`, most severe first, then in document order."""
 
     old: Side

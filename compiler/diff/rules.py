@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
 from enum import StrEnum
+
+from msgspec import Struct
+from msgspec.structs import fields
 
 from ..grammar.load import default_grammar
 from ..grammar.types import FieldSpec, FieldType, Form, RankSpec
@@ -257,8 +259,7 @@ def known_field(name: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(Struct, frozen=True):
     """Which changes of a rule an entry concerns; None matches anything."""
 
     kind: str | None = None
@@ -293,8 +294,7 @@ class Selector:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(Struct, frozen=True):
     """What the levels of one change depend on."""
 
     kind: str
@@ -303,8 +303,7 @@ class Facts:
     auto_id: bool
 
 
-@dataclass(frozen=True, slots=True)
-class LevelEntry:
+class LevelEntry(Struct, frozen=True):
     """The level of a rule's changes, or of those its selector matches."""
 
     rule: str
@@ -316,8 +315,7 @@ class LevelEntry:
     """For a default: why it differs from the rule's level."""
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreEntry:
+class IgnoreEntry(Struct, frozen=True):
     """One change a project has decided not to count, and why."""
 
     rule: str

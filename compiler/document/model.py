@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct
 
 from ..grammar.examples import Verdict
 from ..grammar.orders import Order, Precedence, find_precedence, outranks
@@ -27,8 +29,7 @@ class DocumentError(ValueError):
 # --- blocks ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(Struct, frozen=True):
     """A piece of a paragraph's text: plain, or the text of an annotated span."""
 
     text: str
@@ -36,34 +37,29 @@ class Part:
     """The id of the span node this part is, or None."""
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     text: str
     """Plain text; a placeholder link reads as its target's title."""
     parts: tuple[Part, ...] = ()
     """With spans annotated in it: the text cut where they start and end (joined: `text`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(Struct, frozen=True):
     """One list item."""
 
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ListBlock:
+class ListBlock(Struct, frozen=True):
     ordered: bool
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(Struct, frozen=True):
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Admonition:
+class Admonition(Struct, frozen=True):
     """A call-out such as ``!!! note`` or the Model Spec's ``!!! meta``."""
 
     variant: str
@@ -71,27 +67,23 @@ class Admonition:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(Struct, frozen=True):
     language: str | None
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Struct, frozen=True):
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class NodeBlock:
+class NodeBlock(Struct, frozen=True):
     """Where a child node (an annotated block or list item) stands; its text is in that node."""
 
     id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
+class Turn(Struct, frozen=True):
     """One message of a conversation."""
 
     role: str
@@ -106,8 +98,7 @@ class Turn:
     source: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(Struct, frozen=True):
     """One labelled alternative of a comparison: a reply the spec judges."""
 
     turn: Turn
@@ -123,8 +114,7 @@ class Reply:
     """How many turns of the conversation precede it: the context to grade it in."""
 
 
-@dataclass(frozen=True, slots=True)
-class Conversation:
+class Conversation(Struct, frozen=True):
     """A conversation written in the spec's declared example syntax (a worked example, or one
     evaluation prompt of a prompts file)."""
 
@@ -150,8 +140,7 @@ Block = Paragraph | ListBlock | Quote | Admonition | Code | Table | NodeBlock | 
 # --- nodes, references, the document ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Struct, frozen=True):
     """A section or an annotation."""
 
     id: str
@@ -184,8 +173,7 @@ class Node:
         return self.fields.get(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(Struct, frozen=True):
     """A link from the text to an id."""
 
     origin: str | None
@@ -197,8 +185,7 @@ class Reference:
     source: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
-class SourceInfo:
+class SourceInfo(Struct, frozen=True):
     """One Markdown file compiled."""
 
     file: str
@@ -208,8 +195,7 @@ class SourceInfo:
     reading_time: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentInfo:
+class DocumentInfo(Struct, frozen=True):
     title: str | None
     version: str | None
     generator: Mapping[str, str]
@@ -218,8 +204,7 @@ class DocumentInfo:
     sources: tuple[SourceInfo, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Struct, frozen=True, dict=True):
     """A whole compiled constitution: see the module's docstring."""
 
     info: DocumentInfo
@@ -229,20 +214,23 @@ class Document:
     references: tuple[Reference, ...] = ()
     schema: str = GENERIC_ID
     """The ``$schema`` of the JSON it was read from (`GENERIC_ID` when compiled)."""
-    _index: Mapping[str, Node] = field(init=False, repr=False, compare=False)
-    _children: Mapping[str, tuple[Node, ...]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    # Indexes computed on first use and kept in the instance's __dict__ (`dict=True`): not
+    # fields, so they are neither compared nor shown nor passed to the constructor.
+    @cached_property
+    def _index(self) -> Mapping[str, Node]:
         index: dict[str, Node] = {}
-        children: dict[str, list[Node]] = {}
         for node in self.nodes:
             index.setdefault(node.id, node)
+        return MappingProxyType(index)
+
+    @cached_property
+    def _children(self) -> Mapping[str, tuple[Node, ...]]:
+        children: dict[str, list[Node]] = {}
+        for node in self.nodes:
             if node.parent is not None:
                 children.setdefault(node.parent, []).append(node)
-        object.__setattr__(self, "_index", MappingProxyType(index))
-        object.__setattr__(
-            self, "_children", MappingProxyType({k: tuple(v) for k, v in children.items()})
-        )
+        return MappingProxyType({k: tuple(v) for k, v in children.items()})
 
     def __contains__(self, ident: object) -> bool:
         return ident in self._index

@@ -5,10 +5,11 @@ the example kinds), and the readers of the parts every schema shares (`document_
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import structs
 
 from ..grammar.examples import Verdict
 from ..grammar.load import default_grammar
@@ -137,7 +138,7 @@ def kinds_from_json(items: Sequence[Mapping[str, Any]]) -> dict[str, KindSpec]:
             "fields": tuple(fields),
         }
         if base is not None:
-            kinds[item["name"]] = dataclasses.replace(base, **values)
+            kinds[item["name"]] = structs.replace(base, **values)
         else:
             kinds[item["name"]] = KindSpec(**values)
     for name, kind in builtin.items():
@@ -168,7 +169,7 @@ def _field_from_json(data: Mapping[str, Any], base: FieldSpec | None) -> FieldSp
     if "diff" in data:  # since 3.1.0
         values["diff"] = FieldDiff.from_json(data["diff"])
     if base is not None:
-        return dataclasses.replace(base, **values)
+        return structs.replace(base, **values)
     return FieldSpec(**values)
 
 

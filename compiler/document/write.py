@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
+
+from msgspec import structs
 
 from ..grammar.orders import modes_json
 from ..grammar.schema import GENERIC_ID
@@ -128,7 +129,7 @@ def to_json(doc: Document) -> dict[str, Any]:
             "version": info.version,
             "generator": dict(info.generator),
             "metadata": dict(info.metadata),
-            "sources": [dataclasses.asdict(source) for source in info.sources],
+            "sources": [structs.asdict(source) for source in info.sources],
         },
         "kinds": [kind.to_json() for kind in doc.kinds.values()],
         "modes": modes_json(),

@@ -10,10 +10,11 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic, Severity, sort_diagnostics
 from ..document import Document
@@ -32,16 +33,14 @@ FOOTNOTE = re.compile(r"\[\^([^\]\s\[^]++)\]")
 _DEFINITION = re.compile(r"^\[\^[^\]\s]++\]:")
 
 
-@dataclass(slots=True)
-class Footnote:
+class Footnote(Struct):
     key: str
     passage: Passage
     display: str
     """Its file, as diagnostics show it."""
 
 
-@dataclass(slots=True)
-class _Sections:
+class _Sections(Struct):
     """The section that encloses a line of a file."""
 
     lines: dict[str, list[int]] = field(default_factory=dict)

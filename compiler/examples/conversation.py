@@ -18,8 +18,9 @@ import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic, Severity, shorten, suggest
 from ..grammar.examples import ExampleSyntax
@@ -39,8 +40,7 @@ _RESERVED = ("role", "content")
 """Keys of a chat message that no attribute may take."""
 
 
-@dataclass(slots=True)
-class Place:
+class Place(Struct):
     """Maps offsets in a fence's content to lines and columns of its file."""
 
     file: str
@@ -91,8 +91,7 @@ class Place:
         return SourceSpan(self.file, line, column, last)
 
 
-@dataclass(slots=True)
-class Conversation:
+class Conversation(Struct):
     """What a fence holds."""
 
     turns: list[Turn] = field(default_factory=list)

@@ -6,8 +6,10 @@ evaluation prompts that a footnote ``[^key]`` names, linked to the passage carry
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..document import Reply, Turn
 from ..grammar.examples import Verdict
@@ -26,8 +28,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Provision:
+class Provision(Struct, frozen=True):
     """The section an example illustrates or a passage belongs to, with its typed fields."""
 
     id: str
@@ -36,8 +37,8 @@ class Provision:
     """Its typed fields (``authority``) and the attributes its kind keeps as strings."""
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Example:  # a dataclass: msgspec fields have no compare=False
     """A worked example: a title and a conversation, in the section it illustrates."""
 
     id: str
@@ -51,13 +52,12 @@ class Example:
     """The replies its comparisons judge, in order."""
     source: SourceSpan
     """From the title paragraph (or the fence when untitled) to the closing fence."""
-    fence: str | None = field(default=None, compare=False)
+    fence: str | None = dataclasses.field(default=None, compare=False)
     """The fence's text as its section's blocks hold it (`compiler.document.Code`), while the
     spec is compiled; None when read back from the nodes."""
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(Struct, frozen=True):
     """The paragraph or list item that carries a footnote."""
 
     text: str
@@ -66,8 +66,7 @@ class Passage:
     source: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
-class PromptFile:
+class PromptFile(Struct, frozen=True):
     """A file of evaluation prompts, named by a footnote key."""
 
     id: str
@@ -83,8 +82,7 @@ class PromptFile:
     """The file itself (line 1)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExampleSet:
+class ExampleSet(Struct, frozen=True):
     """Everything a spec's examples and prompts compile to."""
 
     examples: tuple[Example, ...] = ()

@@ -15,11 +15,12 @@ source of truth.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+
+from msgspec import structs
 
 from ..diagnostics import Diagnostic
 from ..document import (
@@ -104,7 +105,7 @@ def _examples_out_of_text(
         if blocks is node.blocks:
             nodes.append(node)
         else:
-            nodes.append(dataclasses.replace(node, blocks=blocks, text=blocks_text(blocks)))
+            nodes.append(structs.replace(node, blocks=blocks, text=blocks_text(blocks)))
     return Document(
         model.info, model.kinds, tuple(nodes), model.orders, model.references, model.schema
     )
@@ -137,7 +138,7 @@ def _replaced(
         elif isinstance(block, Quote | Admonition):
             inner = _replaced(block.blocks, pending, title)
             if inner is not block.blocks:
-                block, changed = dataclasses.replace(block, blocks=inner), True
+                block, changed = structs.replace(block, blocks=inner), True
         result.append(block)
     return tuple(result) if changed else blocks
 

@@ -10,7 +10,8 @@ verbatim, table rows with cells joined by ``" | "``; a child node adds nothing) 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..document import (
     Admonition,
@@ -26,8 +27,7 @@ from ..document import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Placeholder:
+class Placeholder(Struct, frozen=True):
     """A link written ``[?](#id)``: it reads as the title of the node it names."""
 
     target: str
@@ -38,25 +38,21 @@ Titles = Callable[[str], str | None]
 """The title of a node by id (None: it has none, or no such node)."""
 
 
-@dataclass(slots=True)
-class ParagraphBuilder:
+class ParagraphBuilder(Struct):
     pieces: list[tuple[Piece, str | None]] = field(default_factory=list)
     """Each piece of text with the id of the span node it is in (None: none)."""
 
 
-@dataclass(slots=True)
-class ListBuilder:
+class ListBuilder(Struct):
     ordered: bool
     items: list[list[BlockBuilder]] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class QuoteBuilder:
+class QuoteBuilder(Struct):
     blocks: list[BlockBuilder] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class AdmonitionBuilder:
+class AdmonitionBuilder(Struct):
     variant: str
     title: str | None = None
     blocks: list[BlockBuilder] = field(default_factory=list)

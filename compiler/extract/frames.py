@@ -5,9 +5,9 @@ markdown-it tokens' positions."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from markdown_it.token import Token
+from msgspec import Struct, field
 
 from ..model import SourceSpan
 from ..reader import SourceFile
@@ -18,8 +18,7 @@ from .nodes import Context, NodeBuilder
 _FENCE_ONLY = re.compile(r"^:{3,}$")
 
 
-@dataclass(slots=True)
-class Frame:
+class Frame(Struct):
     """An open container: where blocks go until the token `closes` comes."""
 
     blocks: list[BlockBuilder]
@@ -29,8 +28,7 @@ class Frame:
     list_: ListBuilder | None = None
 
 
-@dataclass(slots=True)
-class FileState:
+class FileState(Struct):
     """The state of one file's walk."""
 
     source: SourceFile
@@ -52,8 +50,7 @@ class FileState:
         return self.section
 
 
-@dataclass(slots=True, eq=False)
-class Walk:
+class Walk(Struct, eq=False):
     """What the parts of one compile's walk share (the `Extractor`, its `Sections` and its
     `Annotations`): each holds this, never another part, so no reference cycle keeps the whole
     extraction (every builder and chapter) alive for the cycle collector to find."""

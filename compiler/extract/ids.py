@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic
 from ..model import SourceSpan
 
 
-@dataclass(slots=True)
-class IdRegistry:
+class IdRegistry(Struct):
     """Every id of the spec, where it was defined and what kind of node it names."""
 
     kinds: dict[str, str] = field(default_factory=dict)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from markdown_it.token import Token
+from msgspec import Struct, field
 
 from ..reader import SourceFile
 from ..syntax.limits import MAX_INLINE_CHARS
@@ -23,8 +23,7 @@ _STRAY_ATTRIBUTES = re.compile(r"\]\{\s*(?:[#.]|[A-Za-z_][\w:-]*=)|\{#[^\s{}]+[^
 _PLACEHOLDER = "?"
 
 
-@dataclass(slots=True)
-class LinkPlace:
+class LinkPlace(Struct):
     href: str
     text: str
     line: int
@@ -35,8 +34,7 @@ class LinkPlace:
     """Where its pieces start in the paragraph's pieces."""
 
 
-@dataclass(slots=True)
-class PendingLink:
+class PendingLink(Struct):
     """A link, resolved once every id is known."""
 
     origin: NodeBuilder | None
@@ -55,8 +53,7 @@ class SpanHost(Protocol):
     def close_span(self, node: NodeBuilder, pieces: list[Piece]) -> None: ...
 
 
-@dataclass(slots=True)
-class Inline:
+class Inline(Struct):
     """What one inline token reads as."""
 
     pieces: list[tuple[Piece, str | None]]
@@ -245,8 +242,7 @@ def position(token: Token, lines: list[str], offset: int) -> tuple[int, int]:
     return line, max(base, 0) + offset - start + 1
 
 
-@dataclass(slots=True)
-class Cursor:
+class Cursor(Struct):
     """Where `locate` goes on searching in a block's source lines."""
 
     line: int

@@ -6,7 +6,7 @@ Nothing here names a kind: each node is read against its `KindSpec`, from the gr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic
 from ..grammar.types import FieldValue, Grammar, KindSpec, TitleSource
@@ -16,8 +16,7 @@ from .blocks import BlockBuilder, has_content
 from .ids import IdRegistry
 
 
-@dataclass(slots=True)
-class Context:
+class Context(Struct):
     """What every stage of one compile's extraction shares."""
 
     grammar: Grammar
@@ -35,8 +34,7 @@ class Context:
             self.diagnostics.append(problem)
 
 
-@dataclass(slots=True, eq=False)
-class NodeBuilder:
+class NodeBuilder(Struct, eq=False):
     """A section or an annotation while its file is walked."""
 
     kind: KindSpec | None

@@ -31,12 +31,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import yaml
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic, sort_diagnostics
 from .types import FieldSpec, FieldType, Form, Granularity, KindSpec, TitleSource, TitleSpec
@@ -67,8 +67,7 @@ MAX_LABELS = 32
 _LIMIT = 80
 
 
-@dataclass(frozen=True, slots=True)
-class ExampleSyntax:
+class ExampleSyntax(Struct, frozen=True):
     """How a spec writes its examples (see the module docstring)."""
 
     fence: str

@@ -4,10 +4,10 @@ are not valid values, and changes to a built-in field that would widen it rather
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 import yaml
+from msgspec import structs
 
 from ..diagnostics import suggest
 from .field_settings import builtin_changed
@@ -45,7 +45,7 @@ def check_field(
             f"{here} has a minimum {spec.minimum} above its maximum {spec.maximum}",
             "make the minimum at most the maximum",
         )
-        spec = dataclasses.replace(
+        spec = structs.replace(
             spec,
             minimum=(old or FieldSpec("", _INTEGER)).minimum,
             maximum=(old or FieldSpec("", _INTEGER)).maximum,
@@ -57,9 +57,9 @@ def check_field(
             f"{here} is an ordered reference, which only a priority's order is",
             'state orders with a priority annotation: ::: priority {#id mode=holistic order="a > b"}',
         )
-        spec = dataclasses.replace(spec, ordered=False)
+        spec = structs.replace(spec, ordered=False)
     if spec.type is _REFERENCE and spec.ordered:
-        spec = dataclasses.replace(spec, many=True)
+        spec = structs.replace(spec, many=True)
     kept: list[tuple[str, str]] = []
     for alias, value in spec.aliases:
         place = places.get(alias, node)
@@ -80,7 +80,7 @@ def check_field(
             )
         else:
             kept.append((alias, value))
-    spec = dataclasses.replace(spec, aliases=tuple(kept))
+    spec = structs.replace(spec, aliases=tuple(kept))
     if "diff" in settings:
         _diff_applies(reader, spec, settings["diff"][1], here)
     return _default(reader, spec, settings, node, here)
@@ -92,7 +92,7 @@ def _narrowed(
     """A built-in field may be narrowed only: report and undo anything that widens it."""
     if old.required and not spec.required:
         builtin_changed(reader, settings["required"][0], here, "required", True)
-        spec = dataclasses.replace(spec, required=True)
+        spec = structs.replace(spec, required=True)
     if spec.minimum < old.minimum or spec.maximum > old.maximum:
         node = settings["minimum" if spec.minimum < old.minimum else "maximum"][1]
         reader.error(
@@ -101,7 +101,7 @@ def _narrowed(
             f"{here} widens the built-in bounds {old.minimum}..{old.maximum}",
             "a spec may narrow the bounds of a built-in field only",
         )
-        spec = dataclasses.replace(
+        spec = structs.replace(
             spec, minimum=max(spec.minimum, old.minimum), maximum=min(spec.maximum, old.maximum)
         )
     added = [v for v in spec.values if v not in old.values]
@@ -112,7 +112,7 @@ def _narrowed(
             f"{here} adds '{added[0]}' to the values the compiler interprets",
             f"a spec may keep some of {', '.join(old.values)}, not add others",
         )
-        spec = dataclasses.replace(spec, values=tuple(v for v in spec.values if v in old.values))
+        spec = structs.replace(spec, values=tuple(v for v in spec.values if v in old.values))
     wider = [t for t in spec.targets if old.targets and t not in old.targets]
     if wider or (old.targets and not spec.targets):
         reader.error(
@@ -121,7 +121,7 @@ def _narrowed(
             f"{here} widens the built-in targets {', '.join(old.targets)}",
             "a spec may narrow the kinds a built-in field names only",
         )
-        spec = dataclasses.replace(spec, targets=old.targets)
+        spec = structs.replace(spec, targets=old.targets)
     return spec
 
 
@@ -137,7 +137,7 @@ def _default(
                 f"the default '{spec.default}' of {here} is not among its values",
                 "keep the default among the values, or give another default",
             )
-            return dataclasses.replace(spec, default=None)
+            return structs.replace(spec, default=None)
         return spec
     key_node, node = settings["default"]
     if spec.type is _REFERENCE:
@@ -172,7 +172,7 @@ def _default(
         error(node, "CC704", f"{here}.default gives a value twice", "give each value once")
         return spec
     value: FieldValue = tuple(found) if spec.many else found[0]  # type: ignore[assignment]
-    return dataclasses.replace(spec, default=value)
+    return structs.replace(spec, default=value)
 
 
 def _one_default(

@@ -4,12 +4,12 @@ merged over the built-in fields of that kind, which a spec may narrow but not re
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
 
 import yaml
+from msgspec import structs
 
 from .field_checks import check_field
 from .field_settings import (
@@ -169,7 +169,7 @@ class FieldReader:
             if key in changes and old is not None and changes[key] != getattr(old, key):
                 builtin_changed(self.reader, settings[key][0], here, key, getattr(old, key))
                 del changes[key]
-        spec = dataclasses.replace(spec, **changes)
+        spec = structs.replace(spec, **changes)
         return check_field(
             self.reader,
             spec,

@@ -4,10 +4,10 @@ and order), each reporting its problems through a `YamlReader`.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import yaml
+from msgspec import structs
 
 from ..links import slugify
 from .fields import MAX_FIELDS, field_name
@@ -77,14 +77,14 @@ def title_spec(reader: YamlReader, node: yaml.Node, where: str) -> TitleSpec | N
         sources = [
             reader.member(item, word, f"{where}.from", TitleSource) for word, item in words or []
         ]
-        spec = dataclasses.replace(spec, sources=tuple(s for s in sources if s is not None))
+        spec = structs.replace(spec, sources=tuple(s for s in sources if s is not None))
     if "attribute" in settings:
         attribute = reader.text(settings["attribute"][1], f"{where}.attribute", MAX_NAME)
         if attribute is not None and field_name(reader, settings["attribute"][1], attribute):
-            spec = dataclasses.replace(spec, attribute=attribute)
+            spec = structs.replace(spec, attribute=attribute)
     if "required" in settings:
         required = reader.flag(settings["required"][1], f"{where}.required")
-        spec = dataclasses.replace(spec, required=bool(required))
+        spec = structs.replace(spec, required=bool(required))
     if spec.required and not spec.sources:
         reader.error(
             node,

@@ -10,7 +10,6 @@ the line and column of the YAML value that caused it.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from functools import cache
@@ -19,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
+from msgspec import structs
 
 from ..declarations import DECLARATIONS_FILE, MAX_BYTES, too_long
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics, suggest
@@ -114,9 +114,9 @@ def load_grammar(
 def loads_grammar(text: str, display: str) -> tuple[Grammar, list[Diagnostic]]:
     """The grammar declared by `text`, the content of the file `display`."""
     if len(text) > MAX_BYTES:
-        return dataclasses.replace(default_grammar(), file=display), [too_long(display)]
+        return structs.replace(default_grammar(), file=display), [too_long(display)]
     grammar, problems = _read(text, display, default_grammar())
-    return dataclasses.replace(grammar, file=display), problems
+    return structs.replace(grammar, file=display), problems
 
 
 @cache
@@ -231,7 +231,7 @@ class _Loader(YamlReader):
                 value = read(settings[key][1])
                 if value is not None:
                     changes[key] = value
-        return dataclasses.replace(spec, **changes)
+        return structs.replace(spec, **changes)
 
     def _extend(self, kind: KindSpec, key_node: yaml.Node, node: yaml.Node, where: str) -> None:
         if kind.form is not Form.ANNOTATION:
@@ -267,7 +267,7 @@ class _Loader(YamlReader):
                     f"it may be narrowed within {', '.join(kind.granularity)}",
                 )
                 del changes["granularity"]
-        self.kinds[kind.name] = dataclasses.replace(kind, **changes)
+        self.kinds[kind.name] = structs.replace(kind, **changes)
 
     def _common(self, name: str, settings: Settings, where: str) -> dict[str, Any]:
         """The settings a declared kind and an extended built-in kind share."""
@@ -320,7 +320,7 @@ class _Loader(YamlReader):
         fields = self.fields.read(
             settings["fields"][1], "sections.fields", section.fields, self.targets
         )
-        self.kinds[section.name] = dataclasses.replace(section, fields=fields)
+        self.kinds[section.name] = structs.replace(section, fields=fields)
 
 
 def _example_kinds(loader: _Loader, examples: RawSection) -> None:

@@ -24,10 +24,12 @@ from __future__ import annotations
 import graphlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
+
+from msgspec import Struct
 
 from .problems import ValueProblem, id_problem, named_twice, split_values
 from .types import MODE_RULES, Mode
@@ -76,8 +78,7 @@ def parse_levels(raw: str, name: str = "order") -> tuple[Levels, tuple[ValueProb
     return tuple(levels), tuple(problems)
 
 
-@dataclass(frozen=True, slots=True)
-class Order:
+class Order(Struct, frozen=True, dict=True):
     """An order over nodes of one kind, as a priority states it."""
 
     id: str
@@ -88,12 +89,13 @@ class Order:
     """How strictly it applies."""
     levels: Levels
     """The ids ordered, highest level first; the ids on one level are tied."""
-    ranks: Mapping[str, int] = field(init=False, repr=False, compare=False)
-    """Each id's rank in this order: 1 for the first level; tied ids share a rank."""
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def ranks(self) -> Mapping[str, int]:
+        """Each id's rank in this order: 1 for the first level; tied ids share a rank (computed
+        on first use, kept in the instance's __dict__: not a field)."""
         ranks = {ident: rank for rank, level in enumerate(self.levels, 1) for ident in level}
-        object.__setattr__(self, "ranks", MappingProxyType(ranks))
+        return MappingProxyType(ranks)
 
     def __contains__(self, ident: object) -> bool:
         return ident in self.ranks
@@ -250,8 +252,7 @@ class ConflictingOrdersError(ValueError):
     """The orders that hold both ids disagree (`check_orders` reports this when compiling)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Precedence:
+class Precedence(Struct, frozen=True):
     """How `a` stands to `b` under the orders that hold both."""
 
     a: str

@@ -5,7 +5,8 @@ extractor turns it into a `Diagnostic` at the attribute's line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..diagnostics import Diagnostic, Severity
 from ..syntax.attributes import ID_PATTERN
@@ -13,8 +14,7 @@ from ..syntax.attributes import ID_PATTERN
 _SEPARATORS = re.compile(r"[\s,]+")
 
 
-@dataclass(frozen=True, slots=True)
-class ValueProblem:
+class ValueProblem(Struct, frozen=True):
     """What is wrong with a value, and how to fix it."""
 
     code: str

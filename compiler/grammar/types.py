@@ -4,13 +4,14 @@ nodes state. The built-in kinds are declared in `default.yaml` with these same t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 #: The widest bounds an integer field may declare: integers that JSON readers in every language
 #: (JavaScript's doubles included) read exactly.
@@ -116,8 +117,7 @@ FieldValue = str | int | bool | tuple[str, ...] | tuple[int, ...] | tuple[tuple[
 levels of an order (a tuple of tuples of ids) for an ordered reference field."""
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDiff:
+class FieldDiff(Struct, frozen=True):
     """The level of each kind of change to a field, for `constitution diff`."""
 
     changed: DiffLevel = DiffLevel.SUBSTANTIVE
@@ -150,8 +150,7 @@ class FieldDiff:
         return cls(**{key: DiffLevel(value) for key, value in data.items()})
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(Struct, frozen=True):
     """A typed field of a kind: written as an attribute ``name=value`` in the Markdown."""
 
     name: str
@@ -229,8 +228,7 @@ class FieldSpec:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class TitleSpec:
+class TitleSpec(Struct, frozen=True):
     """How a node's title is found."""
 
     sources: tuple[TitleSource, ...] = ()
@@ -241,8 +239,7 @@ class TitleSpec:
     """True when a node without a title is an error."""
 
 
-@dataclass(frozen=True, slots=True)
-class PageSpec:
+class PageSpec(Struct, frozen=True):
     """A page the site generates for a kind."""
 
     title: str
@@ -255,8 +252,7 @@ class PageSpec:
     """Tables: the fields shown, in this order; empty for all the kind's fields."""
 
 
-@dataclass(frozen=True, slots=True)
-class RankSpec:
+class RankSpec(Struct, frozen=True):
     """A global rank that orders a kind's nodes when an order names none (today's ``rank`` of
     core values): the nodes of `kind` sorted by their integer `field`, 1 first."""
 
@@ -266,8 +262,7 @@ class RankSpec:
     """Its integer field that holds the rank."""
 
 
-@dataclass(frozen=True, slots=True)
-class OrderSpec:
+class OrderSpec(Struct, frozen=True):
     """How nodes of a kind state an order over other nodes (the built-in priority does)."""
 
     levels: str
@@ -278,8 +273,7 @@ class OrderSpec:
     """When the levels field is absent, the order these ranks give; None: it is required."""
 
 
-@dataclass(frozen=True, slots=True)
-class KindSpec:
+class KindSpec(Struct, frozen=True):
     """A kind of node: the built-in ones (section, property, ...) and the ones a spec declares."""
 
     name: str
@@ -333,20 +327,19 @@ class KindSpec:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class RawSection:
+@dataclasses.dataclass(frozen=True, slots=True)
+class RawSection:  # a dataclass: msgspec fields have no compare=False
     """A top-level section of the declarations file that another part of the compiler reads."""
 
     file: str
     """The declarations file, as diagnostics show it."""
-    node: yaml.Node = field(compare=False)
+    node: yaml.Node = dataclasses.field(compare=False)
     """The section's YAML node, with the line and column of everything in it."""
     value: Any = None
     """The section as plain data (mappings, lists, strings, numbers, booleans, None)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Grammar:
+class Grammar(Struct, frozen=True):
     """Every kind a spec may use, built-in and declared."""
 
     kinds: Mapping[str, KindSpec]

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..diagnostics import suggest
 from ..model import Attributes
@@ -161,8 +162,7 @@ def _short(text: str, limit: int = 60) -> str:
 # --- a node's attributes -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FieldValues:
+class FieldValues(Struct, frozen=True):
     """A node's attributes read against its kind."""
 
     fields: Mapping[str, FieldValue] = field(default_factory=dict)

@@ -19,9 +19,10 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .template_cache import project_cache
 
@@ -116,8 +117,7 @@ def _toc(toc: Any) -> list[Any]:
     return [[item.id, item.url, _toc(item.children)] for item in toc or ()]
 
 
-@dataclass
-class _Held:
+class _Held(Struct):
     """A page's HTML and search settings, set aside while the search plugin reads the page."""
 
     content: str

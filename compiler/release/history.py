@@ -3,8 +3,9 @@ removed, followed through its renames."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..diagnostics import Diagnostic, has_errors, suggest
 from ..diff import DEFAULT_LEVELS, Change, DiffResult, Levels, Side, diff_documents
@@ -14,8 +15,7 @@ from .index import INDEX_FILE, ReleaseEntry, load_index
 from .verify import check_artifact
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEvent:
+class HistoryEvent(Struct, frozen=True):
     """One release in which a node changed."""
 
     version: str

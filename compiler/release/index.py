@@ -18,9 +18,11 @@ import json
 import os
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..diagnostics import Diagnostic
 from ..diff import BUMPS, LEVELS
@@ -40,8 +42,7 @@ MAX_RELEASE_BYTES = 64 * 1024 * 1024
 _RESTORE = "restore releases/index.json from version control"
 
 
-@dataclass(frozen=True, slots=True)
-class ReleaseEntry:
+class ReleaseEntry(Struct, frozen=True):
     """One release in `releases/index.json`."""
 
     version: str
@@ -105,8 +106,7 @@ def chain_head(entries: Sequence[ReleaseEntry]) -> str | None:
     return entries[-1].entry_sha256 if entries else None
 
 
-@dataclass(slots=True)
-class ReleaseIndex:
+class ReleaseIndex(Struct):
     """Every release, oldest first, as the index lists them."""
 
     directory: Path

@@ -16,9 +16,10 @@ import copy
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic, Severity, has_errors
 from ..diff import DEFAULT_LEVELS, DiffResult, Level, Levels, diff_documents, side_of
@@ -38,8 +39,7 @@ from .index import INDEX_FILE, ReleaseEntry, ReleaseIndex, load_index, read_regu
 from .verify import unlisted, unlisted_artifacts, verify_index
 
 
-@dataclass(slots=True)
-class ReleaseOutcome:
+class ReleaseOutcome(Struct):
     """What `make_release` did, or why it refused."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)

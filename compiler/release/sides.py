@@ -11,9 +11,10 @@ read.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..api import read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
@@ -54,8 +55,7 @@ class SideError(Exception):
         self.hint = hint
 
 
-@dataclass(slots=True)
-class LoadedSide:
+class LoadedSide(Struct):
     """One side of a diff: its compiled document, or why there is none."""
 
     label: str
@@ -133,8 +133,7 @@ def _git(
         raise SideError(f"cannot run git: {err}", "install git, or diff a directory") from err
 
 
-@dataclass(frozen=True, slots=True)
-class _TreeEntry:
+class _TreeEntry(Struct, frozen=True):
     mode: str
     kind: str
     """``blob``, ``tree`` or ``commit`` (a submodule)."""

@@ -13,9 +13,10 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..diagnostics import Diagnostic
 from ..diagnostics import render as render_diagnostics  # (`render` is the site.render package)
@@ -83,8 +84,7 @@ def extension_pages(project_dir: Path, spec_dir: Path | None = None) -> list[Gen
 NavEntry = dict[str, "str | list[NavEntry]"]
 
 
-@dataclass(slots=True)
-class _Page:
+class _Page(Struct):
     title: str
     build: Callable[[PageContext], RenderedPage]
     nav: bool = True

@@ -4,9 +4,10 @@ every chapter in order on the print page."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 
 from markdown_it.token import Token
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..model import Chapter
 from .home import chapter_facts
@@ -17,8 +18,7 @@ from .render import PageContext, RenderedPage, SiteIndex, escape, render_tokens,
 UrlOf = Callable[[str], str | None]
 
 
-@dataclass
-class ChapterPages:
+class ChapterPages(Struct):
     """The pages of `chapters` (path -> chapter, in order), rendered from `tokens` with `index`;
     `title(path)` names a page and `context(path, url_of_file)` is the `PageContext` of one."""
 

@@ -7,7 +7,8 @@ and dark palettes, and each box links to its property.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .render import escape, shorten
 
@@ -33,8 +34,7 @@ ARROW_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class DiagramItem:
+class DiagramItem(Struct, frozen=True):
     """One box: a property's id, title, rank, and where its box links to."""
 
     ident: str

@@ -7,13 +7,13 @@ import it without importing each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .render import PageContext, RenderedPage, TocEntry
 
 
-@dataclass(frozen=True, slots=True)
-class GeneratedPage:
+class GeneratedPage(Struct, frozen=True):
     """A page that another part of the package adds to the site (see the module docstring)."""
 
     path: str

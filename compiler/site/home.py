@@ -3,7 +3,7 @@ where to start reading, its chapters and reference pages, and the downloads and 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from ..grammar.types import KindSpec
 from ..links import slugify

@@ -15,9 +15,10 @@ its chapter page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 
 from markdown_it.token import Token
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..document import Document, Node
 from ..grammar.orders import Order
@@ -52,8 +53,7 @@ MODE_EXPLANATIONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class BodyRange:
+class BodyRange(Struct, frozen=True):
     """Where an annotation's body lies in its file's token stream (between its fence tokens)."""
 
     file: str
@@ -76,8 +76,7 @@ def annotation_ranges(tokens_by_file: Mapping[str, Sequence[Token]]) -> dict[str
     return ranges
 
 
-@dataclass(slots=True)
-class PageInputs:
+class PageInputs(Struct):
     """What the generated pages are made from."""
 
     model: Document

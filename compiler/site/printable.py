@@ -17,11 +17,12 @@ import mimetypes
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
+
+from msgspec import Struct
 
 from .render import RenderedPage, TocEntry, escape
 
@@ -46,8 +47,7 @@ def pdf_path(version: str | None = None) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PrintPage:
+class PrintPage(Struct, frozen=True):
     """A print page: the current text (`version` None) or a release."""
 
     path: str

@@ -11,9 +11,9 @@ only the inline markup (emphasis, links) differs from the chapter the text came 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 from markdown_it.token import Token
+from msgspec import Struct
 
 from ..document import (
     Admonition,
@@ -37,8 +37,7 @@ from ..syntax.annotations import AnnotationInfo
 from .render import PageContext, RenderedPage, SiteIndex, TocEntry, escape, render_tokens
 
 
-@dataclass(frozen=True, slots=True)
-class ReleaseFacts:
+class ReleaseFacts(Struct, frozen=True):
     """What the release page says about the release, and where its redline is."""
 
     version: str

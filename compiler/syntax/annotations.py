@@ -10,11 +10,11 @@ into ``token.meta["annotation"]`` (see `annotation_info`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
+from msgspec import Struct
 
 from ..diagnostics import shorten
 from ..model import Attributes
@@ -26,8 +26,7 @@ from .attributes import AttributeError_, parse_attributes
 _ANNOTATION_KIND = re.compile(r"\s*(?P<kind>[^\s{}]*)\s*")
 
 
-@dataclass(frozen=True, slots=True)
-class AnnotationInfo:
+class AnnotationInfo(Struct, frozen=True):
     """The parsed opening line of an annotation fence, ``::: kind {attributes}``."""
 
     kind: str

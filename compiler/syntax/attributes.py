@@ -10,7 +10,8 @@ Attribute grammar (Pandoc / kramdown / attr_list)::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..diagnostics import shorten
 from ..model import Attributes
@@ -29,8 +30,7 @@ _SPACE = re.compile(r"\s+")
 LOOKS_LIKE_ATTRIBUTES = re.compile(r"^\s*(?:[#.]|[A-Za-z_][\w:-]*=)")
 
 
-@dataclass(frozen=True, slots=True)
-class AttributeError_:
+class AttributeError_(Struct, frozen=True):
     """A problem in an attribute list: where (0-based offset in the body) and what."""
 
     offset: int

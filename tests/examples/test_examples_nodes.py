@@ -6,7 +6,6 @@ Ajv; read back, the nodes give the same export."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from msgspec.structs import replace
 from support.ajv import AjvCli
 
 from compiler.document import Conversation, Paragraph, from_json, to_json
@@ -130,7 +130,7 @@ def test_the_json_validates_reads_back_and_gives_the_same_export(
         ]
         assert errors == []
     again = from_json(json.loads(json.dumps(result.document)))
-    assert dataclasses.replace(again, kinds=result.model.kinds) == result.model
+    assert replace(again, kinds=result.model.kinds) == result.model
     assert to_json(again) == result.document
     assert dumps_jsonl(example_set(again)) == dumps_jsonl(example_set(result.model))
 

@@ -9,12 +9,12 @@ Regenerate expectations after an intended change with
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from compiler.diagnostics import render
@@ -31,7 +31,7 @@ def dump(grammar: Grammar) -> str:
     """What a valid declarations file changes, as JSON: whole kinds, every setting shown."""
     default = default_grammar().kinds
     changed = {
-        name: dataclasses.asdict(kind)
+        name: msgspec.to_builtins(kind)
         for name, kind in grammar.kinds.items()
         if default.get(name) != kind
     }

@@ -199,7 +199,7 @@ def test_a_pinned_head_catches_cut_off_and_rewritten_releases(releases: Path) ->
 def test_a_rewritten_index_needs_the_pin(releases: Path) -> None:
     head = load_index(releases)[0].head
     index, _ = load_index(releases)
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     index.entries[0] = replace(index.entries[0], date="2020-01-01")
     (releases / "index.json").write_bytes(index.to_bytes())  # every hash recomputed

@@ -6,11 +6,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from msgspec.structs import replace
 from support.cli import run_cli as run
 
 from compiler.cli import cli

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from markdown_it.token import Token
+from msgspec import Struct, field
 
 from ...document import Document
 from ...grammar.types import FieldType, FieldValue, Form, KindSpec, TitleSource
 from .html import shorten
 
 
-@dataclass(slots=True)
-class NodeInfo:
+class NodeInfo(Struct):
     """One id of the spec: its kind, the file that defines it, and how to name and describe it."""
 
     kind: str
@@ -31,8 +30,7 @@ class NodeInfo:
     """What the node's reference fields name: (the field's label, ids, is it an order)."""
 
 
-@dataclass(slots=True)
-class SiteIndex:
+class SiteIndex(Struct):
     """Every id of a compiled spec, the kinds, and the back links, for rendering."""
 
     nodes: dict[str, NodeInfo] = field(default_factory=dict)
@@ -120,8 +118,7 @@ def _id_title(ident: str) -> str:
 # --- one page -----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class TocEntry:
+class TocEntry(Struct):
     """A heading of the page, for the table of contents."""
 
     level: int
@@ -140,8 +137,7 @@ class BlockExtras(Protocol):
     def after_paragraph(self, file: str | None, first: int, last: int) -> str: ...
 
 
-@dataclass(slots=True)
-class PageContext:
+class PageContext(Struct):
     """Where the page being rendered lives, and how to reach the others."""
 
     index: SiteIndex
@@ -168,8 +164,7 @@ class PageContext:
         return None if base is None else f"{base}#{ident}"
 
 
-@dataclass(slots=True)
-class RenderedPage:
+class RenderedPage(Struct):
     html: str
     toc: list[TocEntry]
     title: str | None

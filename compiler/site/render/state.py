@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ...model import Attributes
 from .context import PageContext
 
 
-@dataclass(slots=True)
-class _State:
+class _State(Struct):
     """What the renderer keeps while it renders one page's tokens (`env["cc"]`)."""
 
     context: PageContext
@@ -38,8 +38,7 @@ class _State:
     """The column of the next cell in the table's current row."""
 
 
-@dataclass(slots=True)
-class _Open:
+class _Open(Struct):
     """An annotation open at this point of the page."""
 
     kind: str
