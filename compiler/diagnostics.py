@@ -320,7 +320,7 @@ def _closest(
     candidates were compared; None when there is none, or when `budget` comparisons did not
     suffice. Only candidates of a length that could reach the cutoff are compared (difflib's
     `real_quick_ratio` test, applied to whole lengths at once)."""
-    if len(word) > MAX_SUGGESTED_CHARS:
+    if len(word) > MAX_SUGGESTED_CHARS or not by_length:
         return None, 0
     import difflib  # only when there is something to suggest: not at every start-up
 

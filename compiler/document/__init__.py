@@ -34,7 +34,7 @@ source order; a node's parent is the innermost node whose lines hold it (1.x doe
 its section; a parent's text loses its children's texts (1.x repeated them); the fields the kind
 declares are typed; each priority's ``order`` becomes one level per id.
 
-Modules: `model` (the dataclasses and `Document`), `write` (`to_json`), `read` (`from_json`,
+Modules: `model` (the records, msgspec Structs, and `Document`), `write` (`to_json`), `read` (`from_json`,
 by schema version), `v2` (the 2.x/3.x reader), `v1` (the 1.x reader, and `to_v1`).
 """
 

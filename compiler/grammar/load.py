@@ -194,8 +194,9 @@ class _Loader(YamlReader):
                     "declare fewer kinds",
                 )
                 return
-            close = suggest(name, [k for k, v in self.kinds.items() if v.builtin])
-            if close and not self.builtin:
+            builtins = [] if self.builtin else [k for k, v in self.kinds.items() if v.builtin]
+            close = suggest(name, builtins)  # none for the default grammar: never slow start-up
+            if close:
                 self.error(
                     key_node,
                     "CC706",
