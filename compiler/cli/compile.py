@@ -52,16 +52,18 @@ def report(result: CompileResult, fmt: str) -> None:
 
 def compiled(spec: Path, grammar: Path | None, *, validate: bool = True) -> CompileResult:
     """SPEC compiled, or read when it is a compiled JSON (*.json). With `validate=False` the
-    compiled document is not validated against the schema: what `check` reports is the
-    input's problems, and a document that did not match would be the compiler's fault, which
-    `compile` and `build` (validating what they write) still report (CC401)."""
+    compiled document is neither made nor validated against the schema: what `check` reports is
+    the input's problems, and a document that did not match would be the compiler's fault,
+    which `compile` and `build` (validating what they write) still report (CC401)."""
     if spec.suffix.lower() == ".json" and not spec.is_dir():
         # The library's reader (it imports the whole API): a spec's compile never needs it.
         from ..api import read_document
 
         document, diagnostics = read_document(spec)
         return CompileResult(diagnostics=diagnostics, document=document)
-    return compile_spec(spec, keep_tokens=False, grammar_file=grammar, validate_output=validate)
+    return compile_spec(
+        spec, keep_tokens=False, grammar_file=grammar, validate_output=validate, emit=validate
+    )
 
 
 @click.command("compile")
