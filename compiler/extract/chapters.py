@@ -3,9 +3,9 @@ file, its hash, title, number and front matter)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
+from ..digests import sha256_hex
 from ..model import Chapter, SourceSpan
 from ..reader import SourceFile
 from .nodes import NodeBuilder
@@ -31,7 +31,7 @@ def chapter(
     chapter takes the title of its first heading."""
     return Chapter(
         file=source.name,
-        sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
+        sha256=sha256_hex(source.text.encode("utf-8")),
         title=str(metadata["title"]) if not first and "title" in metadata else first_heading,
         number=_int_or_none(metadata.get("chapter")),
         reading_time=_int_or_none(metadata.get("reading_time")),

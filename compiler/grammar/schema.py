@@ -24,11 +24,11 @@ Both schemas are strict: every object lists its keys, and no other key is allowe
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cache
 from typing import Any
 
+from ..digests import sha256_hex
 from .schema_parts import (
     FIELD_NAME,
     KIND_NAME,
@@ -171,7 +171,7 @@ def spec_schema(grammar: Grammar) -> dict[str, Any]:
     nodes typed field by field, and the grammar itself fixed. Its $id is a URN made from the
     grammar, so equal grammars give equal schemas."""
     description = grammar.to_json()
-    digest = hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
+    digest = sha256_hex(json.dumps(description, sort_keys=True).encode("utf-8"))
     kinds = [kind for kind in grammar.kinds.values() if kind.form is not Form.LINK]
     ordered = sorted(
         {

@@ -1,0 +1,32 @@
+"""`compiler.digests.sha256_hex`: the same digest as hashlib's, before and after the first
+`_SMALL` bytes (CPython's own SHA-256, then OpenSSL's)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from compiler import digests
+
+
+@pytest.mark.parametrize("data", [b"", b"abc", "Être — 🙂".encode(), bytes(range(256)) * 1000])
+def test_the_digest_is_sha256(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = hashlib.sha256(data).hexdigest()
+    monkeypatch.setattr(digests, "_hashed", 0)
+    assert digests._BUILTIN is not None  # CPython: the small inputs take its own SHA-256
+    assert digests.sha256_hex(data) == expected
+    monkeypatch.setattr(digests, "_hashed", digests._SMALL)  # past the threshold: OpenSSL
+    assert digests.sha256_hex(data) == expected
+
+
+def test_a_process_that_hashes_much_moves_to_openssl(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+    monkeypatch.setattr(digests, "_hashed", 0)
+    monkeypatch.setattr(
+        digests, "_BUILTIN", lambda data: calls.append(data) or hashlib.sha256(data)
+    )
+    chunk = b"x" * (digests._SMALL // 2)
+    for _ in range(3):
+        assert digests.sha256_hex(chunk) == hashlib.sha256(chunk).hexdigest()
+    assert len(calls) == 2  # the third chunk passes the threshold
