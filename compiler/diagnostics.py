@@ -143,6 +143,7 @@ CODES: dict[str, str] = {
     "CC815": "turn attribute given twice, or named role or content",
     "CC816": "worked example or prompts file whose id another node has",
     "CC817": "declared kind takes the name or key of the example kinds",
+    "CC818": "prompt without its title in a prompts file (warning)",
     "CC901": "internal error",
 }
 

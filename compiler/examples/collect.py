@@ -150,6 +150,13 @@ class _FileScan:
                 count_in.append(self._example(token, start, title, provision, counts[key]))
                 pending = None
                 continue
+            if (
+                self.id_prefix is not None  # a prompts file: every conversation is a prompt
+                and token.type == "fence"
+                and token.map
+                and self._is_conversation(token)
+            ):
+                self._no_title(token.map[0] + 1)  # (in a chapter, an untitled one is code)
             if pending is not None:
                 self._no_conversation(pending[0])
                 pending = None
@@ -184,6 +191,19 @@ class _FileScan:
                 line,
                 1,
                 f"put the conversation in a ~~~{self.syntax.fence} fence right after the title",
+                Severity.WARNING,
+            )
+        )
+
+    def _no_title(self, line: int) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                "CC818",
+                f"a prompt without its title is not read: '**{self.syntax.title}**:' must precede its ~~~{self.syntax.fence} fence",
+                self.source.display,
+                line,
+                1,
+                f"put '**{self.syntax.title}**: <its title>' on the line before the fence",
                 Severity.WARNING,
             )
         )
