@@ -14,11 +14,11 @@ from typing import Any
 from ..collector import without_cycle_collection
 from ..document import Document
 from ..grammar.load import default_grammar
-from ..grammar.types import TitleSource
+from ..grammar.types import KindSpec, TitleSource
 from .field_changes import FieldChanges
 from .fields import declared_fields, grammar_entries, grammar_levels
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
-from .nodes import Node, as_document
+from .nodes import Node, as_documents
 from .orders import OrderChanges
 from .report import ANCHOR, named, shown, under
 from .result import Change, DiffResult, Side
@@ -108,6 +108,10 @@ class _Differ(OrderChanges, FieldChanges):
     def _compare(self, pair: Pair) -> None:
         old, new = pair.old, pair.new
         kind = new.kind
+        # A model both documents share (`read_pair`: one JSON on both sides) has the same own
+        # content (title, text, fields, attributes); what it names (its place, the ids in its
+        # fields, its links) may still name renamed nodes, or other links.
+        own = old.model is not new.model
         if pair.renamed:
             self._emit(
                 node_rule(kind, "renamed"),
@@ -119,6 +123,25 @@ class _Differ(OrderChanges, FieldChanges):
                 new_value=new.id,
             )
         builtin = BUILTIN_KINDS.get(kind) if kind in KINDS else None
+        if own:
+            self._texts(pair, builtin)
+        if kind == HEADING:
+            self._moved(pair, pair.old.parent, pair.new.parent, field_name="parent")
+        else:
+            self._moved(pair, pair.old.section, pair.new.section, field_name="section")
+        if builtin is not None and builtin.order is not None:
+            self._priority(pair, builtin.order)
+        elif builtin is not None:
+            self._builtin_fields(pair, builtin)
+        if own:
+            self._attributes(pair)
+            self._declared_fields(pair)
+        self._links(pair)
+
+    def _texts(self, pair: Pair, builtin: KindSpec | None) -> None:
+        """A matched node's title (a definition's term) and text."""
+        old, new = pair.old, pair.new
+        kind = new.kind
         if builtin is None:
             rule = node_rule(kind, "title-changed")
             self._text_change(rule, new, pair, "title", old.label, new.label)
@@ -129,17 +152,6 @@ class _Differ(OrderChanges, FieldChanges):
             self._text_change(rule, new, pair, word, old.label, new.label)
         rule = node_rule(kind, "text-changed")
         self._text_change(rule, new, pair, "text", old.own_text, new.own_text)
-        if kind == HEADING:
-            self._moved(pair, pair.old.parent, pair.new.parent, field_name="parent")
-        else:
-            self._moved(pair, pair.old.section, pair.new.section, field_name="section")
-        if builtin is not None and builtin.order is not None:
-            self._priority(pair, builtin.order)
-        elif builtin is not None:
-            self._builtin_fields(pair, builtin)
-        self._attributes(pair)
-        self._declared_fields(pair)
-        self._links(pair)
 
     def _moved(
         self, pair: Pair, old_value: str | None, new_value: str | None, *, field_name: str
@@ -172,7 +184,7 @@ def diff_documents(
     schema 1.x or 2.0.0: a diff across the change of schema compares content), most severe
     first, at the `levels` in force (a project's, or the defaults); the changes they ignore set
     apart."""
-    old_doc, new_doc = as_document(old), as_document(new)
+    old_doc, new_doc = as_documents(old, new)
     differ = _Differ(old_doc, new_doc, levels_in_force(levels, new_doc))
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)
