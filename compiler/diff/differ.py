@@ -8,13 +8,14 @@ the matching, the document's own changes and each node's place."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..collector import without_cycle_collection
 from ..document import Document
+from ..document import Node as ModelNode
 from ..grammar.load import default_grammar
-from ..grammar.types import KindSpec, TitleSource
+from ..grammar.types import FieldValue, KindSpec, TitleSource
 from .field_changes import FieldChanges
 from .fields import declared_fields, grammar_entries, grammar_levels
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
@@ -112,6 +113,8 @@ class _Differ(OrderChanges, FieldChanges):
         # content (title, text, fields, attributes); what it names (its place, the ids in its
         # fields, its links) may still name renamed nodes, or other links.
         own = old.model is not new.model
+        if not own and self._unaffected(new.model):
+            return
         if pair.renamed:
             self._emit(
                 node_rule(kind, "renamed"),
@@ -137,6 +140,21 @@ class _Differ(OrderChanges, FieldChanges):
             self._attributes(pair)
             self._declared_fields(pair)
         self._links(pair)
+
+    def _unaffected(self, model: ModelNode) -> bool:
+        """True for a node both documents share that names no renamed node (as its place or in
+        its fields) and has the same links: every comparison would find its values the same."""
+        renamed = self.renamed
+        if renamed and (
+            model.parent in renamed
+            or model.section in renamed
+            or any(str(ident) in renamed for ident in _leaves(model.fields.values()))
+        ):
+            return False
+        links = self.old_links.get(model.id, ())
+        if links != self.new_links.get(model.id, ()):
+            return False
+        return not renamed or not any(target in renamed for target in links)
 
     def _texts(self, pair: Pair, builtin: KindSpec | None) -> None:
         """A matched node's title (a definition's term) and text."""
@@ -202,6 +220,15 @@ def levels_in_force(levels: Levels, new: Document) -> Levels:
     return base.with_grammar(
         (*base.grammar, *grammar_entries(carried)), {**base.fields, **declared_fields(carried)}
     )
+
+
+def _leaves(values: Iterable[FieldValue]) -> Iterator[FieldValue]:
+    """The values, a list's (or an order's levels') items one by one."""
+    for value in values:
+        if isinstance(value, tuple):
+            yield from _leaves(value)
+        else:
+            yield value
 
 
 def _version(document: Document) -> tuple[int, ...]:

@@ -152,7 +152,7 @@ class Reporter:
             if not self._in_spans(pair, part)
         ]
         typography = [part for part, nature in parts if nature is Nature.TYPOGRAPHY]
-        entries = [
+        entries: list[tuple[tuple[Segment, ...], Hunk, Nature]] = [
             (part.segments, part, nature)
             for part, nature in parts
             if nature is not Nature.TYPOGRAPHY
