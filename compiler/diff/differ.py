@@ -148,7 +148,7 @@ class _Differ(OrderChanges, FieldChanges):
         if renamed and (
             model.parent in renamed
             or model.section in renamed
-            or any(str(ident) in renamed for ident in _leaves(model.fields.values()))
+            or (model.fields and any(str(i) in renamed for i in _leaves(model.fields.values())))
         ):
             return False
         links = self.old_links.get(model.id, ())
