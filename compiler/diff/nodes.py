@@ -66,10 +66,14 @@ class Node:
     """Position in document order."""
     spec: KindSpec | None = None
     """Its kind as its document's grammar declares it (its label, whether it is binding)."""
-    document: Document | None = None
+    document: Document | None = dataclasses.field(default=None, repr=False, compare=False)
     """The document it is in: where the annotations written inside it are (`children`)."""
-    _children: tuple[tuple[int, int], ...] | None = dataclasses.field(default=None, repr=False)
-    _spans: tuple[tuple[str, int, int], ...] | None = dataclasses.field(default=None, repr=False)
+    _children: tuple[tuple[int, int], ...] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+    _spans: tuple[tuple[str, int, int], ...] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def children(self) -> tuple[tuple[int, int], ...]:

@@ -186,8 +186,9 @@ def from_v2(data: Mapping[str, Any], schema: str, earlier: Earlier | None = None
     """The model of a 2.x or 3.x document. With `earlier`, a node whose JSON equals that of
     the earlier document's node of the same id (and of a kind declared alike) is that node, and
     a node whose blocks' JSON equals theirs has their blocks: a node is made from its JSON and
-    its kind alone, so the model is the same, and comparing JSON costs a fraction of making it
-    (the two versions of a diff share most of their nodes)."""
+    its kind alone, so the model is the same (JSON values equal as Python compares them: 1 and
+    1.0 are one value), and comparing JSON costs a fraction of making it (the two versions of a
+    diff share most of their nodes)."""
     kinds = kinds_from_json(data["kinds"])
     shared = _shared(earlier, kinds) if earlier is not None else {}
     nodes = []
