@@ -24,7 +24,7 @@ from ..diff.examples import add_example_changes
 from ..diff.fields import grammar_levels
 from ..fsutil import OutputError, write_output
 from ..grammar.load import load_grammar
-from ..release import DEFAULT_SPEC, SideError, load_index, load_side
+from ..release import DEFAULT_SPEC, SideError, load_index, load_side, side_models
 from .compile import output_option
 from .examples import grammar_option
 from .release import (
@@ -134,7 +134,7 @@ def diff_command(
     report_problems(problems, diagnostics_format)
     if has_errors(problems):
         sys.exit(1)
-    models = [side.model for side in sides]
+    models = side_models(sides[0], sides[1])
     result = diff_documents(models[0], models[1], sides[0].side, sides[1].side, levels)
     add_example_changes(result, models[0], models[1], levels)  # examples and prompts (issue 16)
     if fmt == "text":

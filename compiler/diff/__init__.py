@@ -15,8 +15,9 @@ The package, from the bottom up:
   grouped redlines; `redline_views`: context, JSON and line structure; `hunks`: a redline cut into changed sentences,
   each reported as its own change, where it is (typography alone: one change per node);
 - `result`: `Change` and `DiffResult`, and their JSON; `nodes`: the nodes of a document, read
-  through the typed model (`compiler.document`, schema 1.x to 3.x), with where the span nodes
-  in their text stand; `match`: renames and retitled sections; `report` (the diff's state, and
+  through the typed model (`compiler.document`, schema 1.x to 3.x; two JSON documents read
+  together, `read_pair`, so that a node the same on both sides is one model, whose own content
+  the differ does not compare again), with where the span nodes in their text stand; `match`: renames and retitled sections; `report` (the diff's state, and
   how a change is reported), `orders` (orders, ranks, places) and `field_changes` (fields,
   attributes, links): the comparison, joined in `differ` (which also picks the field levels in
   force: those the new document carries, since schema 3.1.0); `examples`: the worked examples

@@ -25,6 +25,9 @@ PATIENCE_VISITS = 12
 #: exact region has at most `EXACT_ITEMS` distinct items, well within its 6,400 characters.
 _PRIVATE_USE = 0xE000
 
+#: The characters items are coded as, in order of first appearance (`EXACT_ITEMS` at most).
+_CODES = [chr(_PRIVATE_USE + n) for n in range(EXACT_ITEMS)]
+
 Op = Literal["equal", "replace"]
 Opcode = tuple[Op, int, int, int, int]
 """``(op, i1, i2, j1, j2)``: ``a[i1:i2]`` equals, or is replaced by, ``b[j1:j2]``."""
@@ -108,8 +111,7 @@ class _Aligner:
 
     def _exact(self, i1: int, i2: int, j1: int, j2: int) -> None:
         a, b = self.a[i1:i2], self.b[j1:j2]
-        distinct = dict.fromkeys([*a, *b])
-        codes = {item: chr(_PRIVATE_USE + n) for n, item in enumerate(distinct)}
+        codes = dict(zip(dict.fromkeys([*a, *b]), _CODES, strict=False))
         left = "".join(map(codes.__getitem__, a))
         right = "".join(map(codes.__getitem__, b))
         i, j = i1, j1

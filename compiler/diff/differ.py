@@ -8,17 +8,18 @@ the matching, the document's own changes and each node's place."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..collector import without_cycle_collection
 from ..document import Document
+from ..document import Node as ModelNode
 from ..grammar.load import default_grammar
-from ..grammar.types import TitleSource
+from ..grammar.types import FieldValue, KindSpec, TitleSource
 from .field_changes import FieldChanges
 from .fields import declared_fields, grammar_entries, grammar_levels
 from .match import Pair, aligned_sections, content_of, match_renames, renamed_parents
-from .nodes import Node, as_document
+from .nodes import Node, as_documents
 from .orders import OrderChanges
 from .report import ANCHOR, named, shown, under
 from .result import Change, DiffResult, Side
@@ -108,6 +109,12 @@ class _Differ(OrderChanges, FieldChanges):
     def _compare(self, pair: Pair) -> None:
         old, new = pair.old, pair.new
         kind = new.kind
+        # A model both documents share (`read_pair`: one JSON on both sides) has the same own
+        # content (title, text, fields, attributes); what it names (its place, the ids in its
+        # fields, its links) may still name renamed nodes, or other links.
+        own = old.model is not new.model
+        if not own and self._unaffected(new.model):
+            return
         if pair.renamed:
             self._emit(
                 node_rule(kind, "renamed"),
@@ -119,6 +126,40 @@ class _Differ(OrderChanges, FieldChanges):
                 new_value=new.id,
             )
         builtin = BUILTIN_KINDS.get(kind) if kind in KINDS else None
+        if own:
+            self._texts(pair, builtin)
+        if kind == HEADING:
+            self._moved(pair, pair.old.parent, pair.new.parent, field_name="parent")
+        else:
+            self._moved(pair, pair.old.section, pair.new.section, field_name="section")
+        if builtin is not None and builtin.order is not None:
+            self._priority(pair, builtin.order)
+        elif builtin is not None:
+            self._builtin_fields(pair, builtin)
+        if own:
+            self._attributes(pair)
+            self._declared_fields(pair)
+        self._links(pair)
+
+    def _unaffected(self, model: ModelNode) -> bool:
+        """True for a node both documents share that names no renamed node (as its place or in
+        its fields) and has the same links: every comparison would find its values the same."""
+        renamed = self.renamed
+        if renamed and (
+            model.parent in renamed
+            or model.section in renamed
+            or (model.fields and any(str(i) in renamed for i in _leaves(model.fields.values())))
+        ):
+            return False
+        links = self.old_links.get(model.id, ())
+        if links != self.new_links.get(model.id, ()):
+            return False
+        return not renamed or not any(target in renamed for target in links)
+
+    def _texts(self, pair: Pair, builtin: KindSpec | None) -> None:
+        """A matched node's title (a definition's term) and text."""
+        old, new = pair.old, pair.new
+        kind = new.kind
         if builtin is None:
             rule = node_rule(kind, "title-changed")
             self._text_change(rule, new, pair, "title", old.label, new.label)
@@ -129,17 +170,6 @@ class _Differ(OrderChanges, FieldChanges):
             self._text_change(rule, new, pair, word, old.label, new.label)
         rule = node_rule(kind, "text-changed")
         self._text_change(rule, new, pair, "text", old.own_text, new.own_text)
-        if kind == HEADING:
-            self._moved(pair, pair.old.parent, pair.new.parent, field_name="parent")
-        else:
-            self._moved(pair, pair.old.section, pair.new.section, field_name="section")
-        if builtin is not None and builtin.order is not None:
-            self._priority(pair, builtin.order)
-        elif builtin is not None:
-            self._builtin_fields(pair, builtin)
-        self._attributes(pair)
-        self._declared_fields(pair)
-        self._links(pair)
 
     def _moved(
         self, pair: Pair, old_value: str | None, new_value: str | None, *, field_name: str
@@ -172,7 +202,7 @@ def diff_documents(
     schema 1.x or 2.0.0: a diff across the change of schema compares content), most severe
     first, at the `levels` in force (a project's, or the defaults); the changes they ignore set
     apart."""
-    old_doc, new_doc = as_document(old), as_document(new)
+    old_doc, new_doc = as_documents(old, new)
     differ = _Differ(old_doc, new_doc, levels_in_force(levels, new_doc))
     changes = differ.run()
     return DiffResult(old_side, new_side, changes, differ.ignored)
@@ -190,6 +220,15 @@ def levels_in_force(levels: Levels, new: Document) -> Levels:
     return base.with_grammar(
         (*base.grammar, *grammar_entries(carried)), {**base.fields, **declared_fields(carried)}
     )
+
+
+def _leaves(values: Iterable[FieldValue]) -> Iterator[FieldValue]:
+    """The values, a list's (or an order's levels') items one by one."""
+    for value in values:
+        if isinstance(value, tuple):
+            yield from _leaves(value)
+        else:
+            yield value
 
 
 def _version(document: Document) -> tuple[int, ...]:

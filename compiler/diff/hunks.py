@@ -57,12 +57,18 @@ class Hunk(Struct, frozen=True):
 
 def hunks(segments: Sequence[Segment]) -> list[Hunk]:
     """The hunks of a redline (of whole texts), in order; empty when nothing changed."""
+    return [hunk for hunk, _ in classified_hunks(segments)]
+
+
+def classified_hunks(segments: Sequence[Segment]) -> list[tuple[Hunk, Nature]]:
+    """`hunks`, each with what it is (`classify`): each hunk is classified once."""
     edits = [position for position, segment in enumerate(segments) if segment.op != "equal"]
     if not edits:
         return []
     at = starts(segments)
     if any(segment.partner >= 0 for segment in segments):
-        return [_hunk(tuple(segments), 0, 0, at[edits[0]])]
+        whole = _hunk(tuple(segments), 0, 0, at[edits[0]])
+        return [(whole, classify(whole))]
     groups: list[list[int]] = [[edits[0]]]
     for before, after in pairwise(edits):
         if _BOUNDARY.search(_probe(_between(segments, before, after), segments[before])[0]):
@@ -72,18 +78,28 @@ def hunks(segments: Sequence[Segment]) -> list[Hunk]:
     # Neighbouring sentences changed in the same way (no unchanged sentence between them) are
     # one hunk: a rewritten passage is one entry, not one per line.
     built = [_built(segments, groups, number, at) for number in range(len(groups))]
+    natures = [classify(hunk) for hunk in built]
     merged: list[list[int]] = [groups[0]]
-    nature = classify(built[0])
+    held: list[list[int]] = [[0]]  # the groups each hunk holds
     for number in range(1, len(groups)):
-        this = classify(built[number])
-        if this is nature and not _separated(segments, groups[number - 1][-1], groups[number][0]):
+        if natures[number] is natures[number - 1] and not _separated(
+            segments, groups[number - 1][-1], groups[number][0]
+        ):
             merged[-1] = merged[-1] + groups[number]
+            held[-1].append(number)
         else:
             merged.append(groups[number])
-        nature = this
+            held.append([number])
     if len(merged) == len(groups):
-        return built
-    return [_built(segments, merged, number, at) for number in range(len(merged))]
+        return list(zip(built, natures, strict=True))
+    result: list[tuple[Hunk, Nature]] = []
+    for number, numbers in enumerate(held):
+        if len(numbers) == 1:  # the same neighbours, so the same hunk as built
+            result.append((built[numbers[0]], natures[numbers[0]]))
+        else:
+            hunk = _built(segments, merged, number, at)
+            result.append((hunk, classify(hunk)))
+    return result
 
 
 def _built(

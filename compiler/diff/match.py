@@ -133,6 +133,8 @@ def aligned_sections(
     partner = {p.old.id: p.new.id for p in pairs}
     partner.update((a.id, b.id) for a, b in renames)
     back = {new: old for old, new in partner.items()}
+    if all(i in partner for i in old_nodes[HEADING]) or all(i in back for i in new_nodes[HEADING]):
+        return []  # no section left unmatched on one side: none to align
     old_children: dict[str | None, list[Node]] = defaultdict(list)
     for node in old_nodes[HEADING].values():
         old_children[node.parent].append(node)
@@ -165,6 +167,9 @@ def renamed_parents(
     text of its own to recognise it by. Deepest first, so renames cascade upwards."""
     old_sections, new_sections = old_nodes[HEADING], new_nodes[HEADING]
     partner = {p.old.id: p.new.id for p in pairs}
+    unmatched = [n for i, n in old_sections.items() if i not in partner]
+    if not unmatched:
+        return []
     taken = set(partner.values())
     children: dict[str, list[str]] = defaultdict(list)
     for node in old_sections.values():
@@ -183,7 +188,6 @@ def renamed_parents(
                 moved_to = new_of_kind[ident].section if ident in new_of_kind else ""
                 held[str(section)].append(moved_to)
     found: list[tuple[Node, Node]] = []
-    unmatched = [n for i, n in old_sections.items() if i not in partner]
     for node in sorted(unmatched, key=lambda n: -n.level):
         kids = [partner[k] for k in children.get(node.id, ()) if k in partner]
         parents = {new_sections[k].parent for k in kids}

@@ -5,11 +5,10 @@ and typed fields, so that the differ compares content, never the format it was w
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
-
-from msgspec import Struct
 
 from ..document import (
     Admonition,
@@ -21,6 +20,7 @@ from ..document import (
     Table,
     block_text,
     from_json,
+    read_pair,
     walk_blocks,
 )
 from ..document import Node as ModelNode
@@ -39,6 +39,16 @@ def as_document(data: Document | Mapping[str, Any]) -> Document:
     return from_json(data)
 
 
+def as_documents(
+    old: Document | Mapping[str, Any], new: Document | Mapping[str, Any]
+) -> tuple[Document, Document]:
+    """Both sides as `as_document` reads each; two compiled JSON documents are read together
+    (`read_pair`: the nodes they share are read once, as one model)."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping) and old and new:
+        return read_pair(old, new)
+    return as_document(old), as_document(new)
+
+
 EMPTY = Document(
     DocumentInfo(None, None, MappingProxyType({}), MappingProxyType({}), ()),
     MappingProxyType({}),
@@ -46,20 +56,41 @@ EMPTY = Document(
 )
 
 
-class Node(Struct):
+@dataclasses.dataclass(slots=True)
+class Node:  # a dataclass: its document and caches take no part in equality (compare=False)
     kind: str
     id: str
     model: ModelNode
     index: int
     """Position in document order."""
-    children: tuple[tuple[int, int], ...] = ()
-    """The first and last source lines of the annotations written directly inside it, in
-    order: where its own text skips lines."""
     spec: KindSpec | None = None
     """Its kind as its document's grammar declares it (its label, whether it is binding)."""
-    spans: tuple[tuple[str, int, int], ...] = ()
-    """The span nodes written inside its paragraphs: (id, start, end) in its own text, whose
-    changes are the span nodes' own (`compiler.diff.differ`)."""
+    document: Document | None = dataclasses.field(default=None, repr=False, compare=False)
+    """The document it is in: where the annotations written inside it are (`children`)."""
+    _children: tuple[tuple[int, int], ...] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+    _spans: tuple[tuple[str, int, int], ...] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def children(self) -> tuple[tuple[int, int], ...]:
+        """The first and last source lines of the annotations written directly inside it, in
+        order: where its own text skips lines. Found when first asked (only a changed node's
+        place in its text is asked for)."""
+        if self._children is None:
+            self._children = _child_lines(self.document, self.model)
+        return self._children
+
+    @property
+    def spans(self) -> tuple[tuple[str, int, int], ...]:
+        """The span nodes written inside its paragraphs: (id, start, end) in its own text, whose
+        changes are the span nodes' own (`compiler.diff.differ`). Found when first asked (only
+        for a node whose text changed)."""
+        if self._spans is None:
+            self._spans = _spans(self.model)
+        return self._spans
 
     @property
     def own_text(self) -> str:
@@ -156,22 +187,27 @@ def diff_kinds(*documents: Document) -> dict[str, KindSpec | None]:
 def nodes(document: Document, kinds: Iterable[str]) -> dict[str, dict[str, Node]]:
     """kind -> id -> node, for each of `kinds` (`diff_kinds`), in document order."""
     result: dict[str, dict[str, Node]] = {kind: {} for kind in kinds}
+    specs = document.kinds
     for index, model in enumerate(document.nodes):
         by_id = result.get(model.kind)
         if by_id is None or model.id in by_id:
             continue
-        spans = tuple(
-            sorted(
-                (child.source.line, max(child.source.end_line, child.source.line))
-                for child in document.children(model.id)
-                if child.kind != HEADING
-                and child.text
-                and child.source.file == model.source.file  # a prompts file is elsewhere
-            )
-        )
-        spec = document.kinds.get(model.kind)
-        by_id[model.id] = Node(model.kind, model.id, model, index, spans, spec, _spans(model))
+        by_id[model.id] = Node(model.kind, model.id, model, index, specs.get(model.kind), document)
     return result
+
+
+def _child_lines(document: Document | None, model: ModelNode) -> tuple[tuple[int, int], ...]:
+    """The first and last lines of the annotations written directly inside `model`, in order
+    (those of its file: a prompts file is elsewhere)."""
+    if document is None:
+        return ()
+    return tuple(
+        sorted(
+            (child.source.line, max(child.source.end_line, child.source.line))
+            for child in document.children(model.id)
+            if child.kind != HEADING and child.text and child.source.file == model.source.file
+        )
+    )
 
 
 #: The lines of a block that its text leaves out: a code block's fences, a call-out's first line

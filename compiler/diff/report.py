@@ -11,7 +11,7 @@ from typing import Any
 from ..document import Document
 from ..document import Node as ModelNode
 from ..model import SourceSpan
-from .hunks import Hunk, Nature, classify, hunks, together
+from .hunks import Hunk, Nature, classified_hunks, together
 from .match import Pair
 from .nodes import Node, diff_kinds, nodes
 from .redline_views import starts
@@ -146,10 +146,16 @@ class Reporter:
         """A node's text changes, one entry per changed sentence (`hunks`), each where it is:
         a rewording at `rule`, an editorial edit as ``text-editorial``; the changes of
         typography alone (quotes, spaces) together, as one ``text-editorial``."""
-        parts = [part for part in hunks(segments) if not self._in_spans(pair, part)]
-        typography = [part for part in parts if classify(part) is Nature.TYPOGRAPHY]
-        entries = [
-            (part.segments, part, classify(part)) for part in parts if part not in typography
+        parts = [
+            (part, nature)
+            for part, nature in classified_hunks(segments)
+            if not self._in_spans(pair, part)
+        ]
+        typography = [part for part, nature in parts if nature is Nature.TYPOGRAPHY]
+        entries: list[tuple[tuple[Segment, ...], Hunk, Nature]] = [
+            (part.segments, part, nature)
+            for part, nature in parts
+            if nature is not Nature.TYPOGRAPHY
         ]
         if typography:
             entries.append((together(typography), typography[0], Nature.TYPOGRAPHY))

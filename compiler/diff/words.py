@@ -170,11 +170,12 @@ def common_ends(old: str, new: str) -> tuple[int, int]:
 
 def common_prefix(a: str, b: str) -> int:
     """Length of the common prefix, backed off to a token boundary so no word is split."""
-    # Bisect on slice equality: a few comparisons done in C instead of a loop per character.
+    # Bisect on slice equality: a few comparisons done in C instead of a loop per character,
+    # each of the part not yet known to be common (the sizes halve: linear in all).
     n, high = 0, min(len(a), len(b))
     while n < high:
         middle = (n + high + 1) // 2
-        if a[:middle] == b[:middle]:
+        if a.startswith(b[n:middle], n):
             n = middle
         else:
             high = middle - 1

@@ -27,7 +27,9 @@ Public API (stable; diff, release, history and the examples build on it):
   and ``prompt`` that a spec declaring ``examples:`` has; see `compiler.examples.nodes`).
 - `Reference`: ``origin``, ``target``, ``text``, ``placeholder``, ``source``.
 - `to_json(doc)` → the 2.0.0 document as a dict in a fixed key order; `from_json(data)` → a
-  `Document` from a 2.0.0 or 1.x dict; `DocumentError` when the dict is neither.
+  `Document` from a 2.0.0 or 1.x dict; `DocumentError` when the dict is neither;
+  `read_pair(old, new)` → both `Document`s of two versions, the new one sharing the old one's
+  nodes (and blocks) where their JSON is the same.
 
 Reading 1.x: each array's items become nodes of the kind whose ``key`` names the array, in
 source order; a node's parent is the innermost node whose lines hold it (1.x does not say), else
@@ -66,7 +68,7 @@ from .model import (
     title_attribute,
     walk_blocks,
 )
-from .read import from_json
+from .read import from_json, read_pair
 from .write import block_json, node_json, to_json
 
 __all__ = [
@@ -95,6 +97,7 @@ __all__ = [
     "blocks_text",
     "from_json",
     "node_json",
+    "read_pair",
     "title_attribute",
     "to_json",
     "walk_blocks",

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from msgspec import structs
+from msgspec import Struct, structs
 
 from ..grammar.examples import Verdict
 from ..grammar.load import default_grammar
@@ -173,35 +173,34 @@ def _field_from_json(data: Mapping[str, Any], base: FieldSpec | None) -> FieldSp
     return FieldSpec(**values)
 
 
-def from_v2(data: Mapping[str, Any], schema: str) -> Document:
+class Earlier(Struct, frozen=True):
+    """A document of schema 2.x or 3.x read before (its JSON nodes, and the model `from_v2` read
+    from them), whose nodes the next document read may share (`from_v2`)."""
+
+    items: Sequence[Mapping[str, Any]]
+    document: Document
+
+
+def from_v2(data: Mapping[str, Any], schema: str, earlier: Earlier | None = None) -> Document:
+    """The model of a 2.x or 3.x document. With `earlier`, a node whose JSON equals that of
+    the earlier document's node of the same id (and of a kind declared alike) is that node, and
+    a node whose blocks' JSON equals theirs has their blocks: a node is made from its JSON and
+    its kind alone, so the model is the same (JSON values equal as Python compares them: 1 and
+    1.0 are one value), and comparing JSON costs a fraction of making it (the two versions of a
+    diff share most of their nodes)."""
     kinds = kinds_from_json(data["kinds"])
+    shared = _shared(earlier, kinds) if earlier is not None else {}
     nodes = []
     for item in data["nodes"]:
-        kind = kinds.get(item["kind"])
-        nodes.append(
-            Node(
-                id=item["id"],
-                kind=item["kind"],
-                parent=item["parent"],
-                section=item["section"],
-                granularity=item["granularity"],
-                title=item["title"],
-                level=item["level"],
-                auto_id=bool(item["auto_id"]),
-                text=item["text"],
-                blocks=_blocks(item["blocks"]),
-                fields=MappingProxyType(
-                    {
-                        name: typed_value(kind.field(name) if kind else None, value)
-                        for name, value in item["fields"].items()
-                    }
-                ),
-                classes=tuple(item["classes"]),
-                attributes=MappingProxyType(dict(item["attributes"])),
-                source=source_span(item["source"]),
-                normative=item.get("normative", True) is not False,
-            )
-        )
+        before = shared.get(item["id"])
+        if before is not None and before[0] == item:
+            nodes.append(before[1])
+            continue
+        if before is not None and before[0]["blocks"] == item["blocks"]:
+            blocks = before[1].blocks
+        else:
+            blocks = _blocks(item["blocks"])
+        nodes.append(_node(item, kinds.get(item["kind"]), blocks))
     orders = tuple(
         Order(
             o["id"],
@@ -220,6 +219,55 @@ def from_v2(data: Mapping[str, Any], schema: str) -> Document:
     return Document(
         document_info(data["document"]), kinds, tuple(nodes), orders, references, schema
     )
+
+
+def _shared(
+    earlier: Earlier, kinds: Mapping[str, KindSpec]
+) -> dict[str, tuple[Mapping[str, Any], Node]]:
+    """The earlier document's nodes by id, with their JSON, that a node of the same JSON may
+    be: those of a kind both documents declare alike (its fields' types type the values)."""
+    alike: dict[str, bool] = {}
+    shared: dict[str, tuple[Mapping[str, Any], Node]] = {}
+    for item, node in zip(earlier.items, earlier.document.nodes, strict=True):
+        same = alike.get(node.kind)
+        if same is None:
+            same = alike[node.kind] = kinds.get(node.kind) == earlier.document.kinds.get(node.kind)
+        if same:
+            shared[node.id] = (item, node)
+    return shared
+
+
+def _node(item: Mapping[str, Any], kind: KindSpec | None, blocks: tuple[Block, ...]) -> Node:
+    fields = item["fields"]
+    attributes = item["attributes"]
+    return Node(
+        id=item["id"],
+        kind=item["kind"],
+        parent=item["parent"],
+        section=item["section"],
+        granularity=item["granularity"],
+        title=item["title"],
+        level=item["level"],
+        auto_id=bool(item["auto_id"]),
+        text=item["text"],
+        blocks=blocks,
+        fields=MappingProxyType(
+            {
+                name: typed_value(kind.field(name) if kind else None, value)
+                for name, value in fields.items()
+            }
+        )
+        if fields
+        else _NOTHING,
+        classes=tuple(item["classes"]),
+        attributes=MappingProxyType(dict(attributes)) if attributes else _NOTHING,
+        source=source_span(item["source"]),
+        normative=item.get("normative", True) is not False,
+    )
+
+
+#: The fields or attributes of a node that has none (most have none): one mapping for all.
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 
 def _turn(data: Mapping[str, Any]) -> Turn:

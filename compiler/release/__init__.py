@@ -26,7 +26,7 @@ from .index import (
     load_index,
 )
 from .make import ReleaseOutcome, make_release
-from .sides import DEFAULT_SPEC, LoadedSide, SideError, diff_sides, load_side
+from .sides import DEFAULT_SPEC, LoadedSide, SideError, diff_sides, load_side, side_models
 from .verify import check_artifact, verify_releases
 
 DEFAULT_RELEASES_DIR = "releases"
@@ -55,6 +55,7 @@ __all__ = [
     "node_history",
     "parse_version",
     "release_date",
+    "side_models",
     "unknown_id",
     "valid_date",
     "verify_releases",

@@ -19,7 +19,7 @@ from msgspec import Struct, field
 from ..api import read_document
 from ..diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ..diff import DEFAULT_LEVELS, DiffResult, Levels, Side, diff_documents, side_of
-from ..document import Document, from_json
+from ..document import Document, from_json, read_pair
 from ..grammar.load import load_grammar, loads_grammar
 from ..grammar.types import Grammar
 from ..json_input import parse_json
@@ -70,9 +70,20 @@ class LoadedSide(Struct):
     def model(self) -> Document:
         """The typed model of its document (schema 1.x or 2.0.0); `ValueError` when it has
         none."""
+        return from_json(self.compiled)
+
+    @property
+    def compiled(self) -> dict[str, Any]:
+        """Its compiled document; `ValueError` when it has none."""
         if self.document is None:
             raise ValueError(f"{self.label} did not compile")
-        return from_json(self.document)
+        return self.document
+
+
+def side_models(old: LoadedSide, new: LoadedSide) -> tuple[Document, Document]:
+    """The typed models of both sides of a diff, read together (`read_pair`: what they share
+    is read once); `ValueError` when one has no document."""
+    return read_pair(old.compiled, new.compiled)
 
 
 def load_side(
@@ -112,7 +123,7 @@ def _release_side(version: str, releases_dir: Path) -> LoadedSide:
 
 
 def diff_sides(old: LoadedSide, new: LoadedSide, levels: Levels = DEFAULT_LEVELS) -> DiffResult:
-    return diff_documents(old.model, new.model, old.side, new.side, levels)
+    return diff_documents(*side_models(old, new), old.side, new.side, levels)
 
 
 # --- git -----------------------------------------------------------------------------------

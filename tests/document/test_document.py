@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from compiler.document import (
     NodeBlock,
     Paragraph,
     from_json,
+    read_pair,
     to_json,
     walk_blocks,
 )
@@ -86,6 +88,44 @@ def test_the_model_holds_typed_values_and_structure() -> None:
     with pytest.raises(KeyError):
         doc.by_key("nothing")
     assert "anthropic" in doc and "nobody" not in doc and doc.get("nobody") is None
+
+
+def test_two_versions_read_together_share_what_is_the_same() -> None:
+    old = _claude()
+    new = copy.deepcopy(old)
+    moved = _item(new, "broadly-safe")
+    moved["source"]["line"] += 1  # only where it is differs: its blocks are the same
+    edited = _item(new, "core-priority")
+    edited["blocks"][0]["text"] = edited["text"] = "Reworded."
+    old_doc, new_doc = read_pair(old, new)
+    assert old_doc == from_json(old) and new_doc == from_json(new)
+    for before, after in zip(old_doc.nodes, new_doc.nodes, strict=True):
+        assert (before is after) == (after.id not in ("broadly-safe", "core-priority"))
+    assert new_doc.node("broadly-safe").source.line == old_doc.node("broadly-safe").source.line + 1
+    assert new_doc.node("broadly-safe").blocks is old_doc.node("broadly-safe").blocks
+    assert new_doc.node("core-priority").blocks != old_doc.node("core-priority").blocks
+
+
+def test_nodes_of_a_kind_declared_otherwise_are_read_again() -> None:
+    old = _claude()
+    new = copy.deepcopy(old)
+    kind = next(kind for kind in new["kinds"] if kind["name"] == "behavior")
+    kind["label"] = "Behaviour"
+    old_doc, new_doc = read_pair(old, new)
+    assert new_doc == from_json(new) and new_doc.kinds["behavior"].label == "Behaviour"
+    for before, after in zip(old_doc.nodes, new_doc.nodes, strict=True):
+        assert (before is after) == (after.kind != "behavior")
+
+
+def test_a_1_x_version_read_together_is_read_as_alone() -> None:
+    old, new = _release(), _claude()
+    for first, second in ((old, new), (new, old)):
+        assert read_pair(first, second) == (from_json(first), from_json(second))
+
+
+def _item(data: dict[str, Any], ident: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(node for node in data["nodes"] if node["id"] == ident)
+    return found
 
 
 def test_precedence_answers_within_the_order_that_holds_both() -> None:
