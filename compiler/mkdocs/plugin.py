@@ -31,7 +31,7 @@ from ..site.printable import pdf_document, pdf_path, write_pdf
 from ..site.render import TocEntry, escape
 from .config import ConstitutionConfig
 from .search_cache import SearchCache, SearchFeed
-from .template_cache import project_cache, use_template_cache
+from .template_cache import project_cache, theme_environments
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -63,6 +63,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(100)  # before the search plugin's, which makes theme environments too
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # mkdocs keeps one plugin instance per process across configs (a preview's rebuilds,
         # several builds in one run): nothing from a previous build may reach this one.
@@ -72,6 +73,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self._search = SearchFeed()
         if not self.config.enabled:
             return config
+        theme_environments(config.theme, _project_dir(config))
         if not config.site_url:
             # A sitemap lists absolute URLs (sitemaps.org); without the site's address mkdocs
             # writes an empty one, which tells a crawler the site has no pages: none is written.
@@ -137,7 +139,6 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.config.enabled:
-            use_template_cache(env, _project_dir(config))
             cache = SearchCache.of(config.plugins, _project_dir(config), config.docs_dir)
             self._search = SearchFeed(cache)
         return env
