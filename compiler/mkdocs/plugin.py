@@ -151,6 +151,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if site.title(path) is not None or (not site.ok and path.endswith(".md")):
             # The compiler has read the file (and a preview with errors shows them, even for a
             # file that is not UTF-8): mkdocs need not read, decode or parse it again.
+            _rendered_by_the_compiler(page)
             return ""
         return None
 
@@ -243,6 +244,21 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir, grammar_file=self.config.grammar)
+
+
+def _rendered_by_the_compiler(page: Page) -> None:
+    """Let `page` skip Python-Markdown: its HTML and contents come from the compiler (in
+    on_page_content), so mkdocs' render gets the result of an empty text without building a
+    Markdown converter with every extension for it."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        # What Page.render leaves for an empty text: no HTML, contents, title or anchors.
+        page.content = ""
+        page.toc = TableOfContents([])
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+
+    setattr(page, "render", render)  # noqa: B010 (this page only; mypy refuses a method assigned)
 
 
 def _write_pdfs(site: Site, printed: dict[str, tuple[str, str, str]], config: MkDocsConfig) -> None:
