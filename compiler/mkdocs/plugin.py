@@ -106,6 +106,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             repo_url=config.repo_url,
             project_dir=_project_dir(config),
             examples=site_examples(Path(config.docs_dir), result),
+            cache=project_cache(_project_dir(config), "pages"),
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:

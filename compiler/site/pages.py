@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from markdown_it.token import Token
 
@@ -95,6 +96,8 @@ class PageInputs:
     """Where the site is published (mkdocs' `site_url`), for the pages that name it."""
     repo_url: str | None = None
     """The repository of the compiler (mkdocs' `repo_url`), for the pages that name it."""
+    cache: Path | None = None
+    """Where the package's own pages are kept between builds (`page_cache`), if anywhere."""
 
     def body(self, ident: str, context: PageContext) -> str:
         """An annotation's body as HTML, with the ids of anything nested in it left out (a span
