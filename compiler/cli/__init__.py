@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from ..collector import without_cycle_collection
+
 #: name -> (module:function, one-line help). The module is imported only when the command runs.
 COMMANDS: dict[str, tuple[str, str]] = {
     "compile": (
@@ -66,7 +68,10 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         module_name, _, attr = entry[0].partition(":")
-        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        # A command's imports make objects that live as long as the process: the cycle
+        # collector, run again and again over them meanwhile, would free none of them.
+        module = without_cycle_collection(importlib.import_module)(module_name)
+        command: click.Command = getattr(module, attr)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

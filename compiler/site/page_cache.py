@@ -9,7 +9,7 @@ on the code that renders it, and on the URLs of the files it links to. An entry 
 digest of all but the last, and records the URL of each file the page asked for: it is used only
 when every one is what the site answers now. The code is known by the package's version, the
 versions of the libraries that parse and highlight, and the size and modification time of each
-of the package's modules (what Python checks its own ``.pyc`` files against). One file per page,
+of the package's files (what Python checks its own ``.pyc`` files against). One file per page,
 so the cache stays as large as the site; a damaged entry is a miss, and nothing is kept where it
 cannot be written.
 """
@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,9 @@ import mdit_py_plugins
 from ..about import __version__
 from ..fsutil import atomic_write
 from .render import PageContext, RenderedPage, SiteIndex, TocEntry, render_markdown
+
+#: The package's directory: its code and its pages.
+PACKAGE = Path(__file__).resolve().parent.parent
 
 #: Where a file's URL is asked for, what the site answered (None: it is not in the site).
 Asked = dict[str, str | None]
@@ -85,18 +87,14 @@ def _libraries(highlight: bool) -> list[str]:
 
 
 def code_stamp() -> list[list[Any]]:
-    """Each of the package's loaded modules: its name, and its file's size and modification
-    time (None for a module without a file)."""
+    """Each file of the package: its path, size and modification time."""
     stamp: list[list[Any]] = []
-    for name, module in sorted(sys.modules.items()):
-        if name != "compiler" and not name.startswith("compiler."):
-            continue
-        where = getattr(module, "__file__", None)
-        try:
-            info = os.stat(where) if where else None
-        except OSError:
-            info = None
-        stamp.append([name, None if info is None else [info.st_size, info.st_mtime_ns]])
+    for folder, folders, files in os.walk(PACKAGE):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            info = os.stat(os.path.join(folder, name))
+            where = os.path.relpath(os.path.join(folder, name), PACKAGE)
+            stamp.append([where, info.st_size, info.st_mtime_ns])
     return stamp
 
 

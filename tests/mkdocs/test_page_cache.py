@@ -4,8 +4,6 @@ is the page rendered afresh, and any change of what it is made of renders it aga
 from __future__ import annotations
 
 import json
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,11 +97,11 @@ def test_any_change_renders_the_page_again(
 def test_a_change_of_the_package_code_renders_the_page_again(
     tmp_path: Path, renders: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = tmp_path / "module.py"
+    package = tmp_path / "package"
+    (package / "site").mkdir(parents=True)
+    source = package / "site" / "module.py"
     source.write_text("x = 1\n")
-    module = types.ModuleType("compiler._stamp_probe")
-    module.__file__ = str(source)
-    monkeypatch.setitem(sys.modules, "compiler._stamp_probe", module)
+    monkeypatch.setattr(page_cache, "PACKAGE", package)
     cache = tmp_path / "cache"
     cache.mkdir()
     render_package_page("guide.md", TEXT, context(), cache)
@@ -111,7 +109,9 @@ def test_a_change_of_the_package_code_renders_the_page_again(
     assert len(renders) == 1
     source.write_text("x = 22\n")  # as an edit of the renderer would
     render_package_page("guide.md", TEXT, context(), cache)
-    assert len(renders) == 2
+    (package / "new.py").write_text("")  # a module added
+    render_package_page("guide.md", TEXT, context(), cache)
+    assert len(renders) == 3
 
 
 @pytest.mark.parametrize(
