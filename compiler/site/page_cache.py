@@ -92,9 +92,13 @@ def code_stamp() -> list[list[Any]]:
     for folder, folders, files in os.walk(PACKAGE):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
         for name in sorted(files):
-            info = os.stat(os.path.join(folder, name))
-            where = os.path.relpath(os.path.join(folder, name), PACKAGE)
-            stamp.append([where, info.st_size, info.st_mtime_ns])
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:  # gone meanwhile (an install under way): a key no entry has
+                stamp.append([path, None])
+                continue
+            stamp.append([os.path.relpath(path, PACKAGE), info.st_size, info.st_mtime_ns])
     return stamp
 
 
