@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import click
 
+from ..collector import without_cycle_collection
 from ..diagnostics import Diagnostic, escape_controls, has_errors, render, sort_diagnostics
 from ..emit import SCHEMA_FILE, validate
 from ..fsutil import StagedDirectory, remove_stale, write_failure
@@ -151,6 +152,9 @@ def _summary(result: CompileResult) -> str:
 )
 @grammar_option
 @format_option
+# The whole build keeps what it makes (the compile's tokens, mkdocs' pages and nav) until it
+# ends: the cycle collector, run again and again over it, would free almost nothing.
+@without_cycle_collection
 def build_command(config_file: Path, strict: bool | None, grammar: Path | None, fmt: str) -> None:
     """Compile and validate the spec, then build the site (default: mkdocs.yml -> site/).
 

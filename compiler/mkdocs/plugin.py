@@ -31,7 +31,7 @@ from ..site.printable import pdf_document, pdf_path, write_pdf
 from ..site.render import TocEntry, escape
 from .config import ConstitutionConfig
 from .search_cache import SearchCache, SearchFeed
-from .template_cache import project_cache, use_template_cache
+from .template_cache import project_cache, theme_environments
 
 #: Outside mkdocs' logger tree on purpose: a live preview reports the spec's errors without
 #: them counting as build errors (which would stop a `strict` preview).
@@ -63,6 +63,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(100)  # before the search plugin's, which makes theme environments too
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # mkdocs keeps one plugin instance per process across configs (a preview's rebuilds,
         # several builds in one run): nothing from a previous build may reach this one.
@@ -72,6 +73,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         self._search = SearchFeed()
         if not self.config.enabled:
             return config
+        theme_environments(config.theme, _project_dir(config))
         if not config.site_url:
             # A sitemap lists absolute URLs (sitemaps.org); without the site's address mkdocs
             # writes an empty one, which tells a crawler the site has no pages: none is written.
@@ -104,6 +106,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             repo_url=config.repo_url,
             project_dir=_project_dir(config),
             examples=site_examples(Path(config.docs_dir), result),
+            cache=project_cache(_project_dir(config), "pages"),
         )
         for path in site.pages:
             if files.get_file_from_path(path) is None:
@@ -137,7 +140,6 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.config.enabled:
-            use_template_cache(env, _project_dir(config))
             cache = SearchCache.of(config.plugins, _project_dir(config), config.docs_dir)
             self._search = SearchFeed(cache)
         return env
@@ -150,6 +152,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if site.title(path) is not None or (not site.ok and path.endswith(".md")):
             # The compiler has read the file (and a preview with errors shows them, even for a
             # file that is not UTF-8): mkdocs need not read, decode or parse it again.
+            _rendered_by_the_compiler(page)
             return ""
         return None
 
@@ -242,6 +245,21 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir, grammar_file=self.config.grammar)
+
+
+def _rendered_by_the_compiler(page: Page) -> None:
+    """Let `page` skip Python-Markdown: its HTML and contents come from the compiler (in
+    on_page_content), so mkdocs' render gets the result of an empty text without building a
+    Markdown converter with every extension for it."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        # What Page.render leaves for an empty text: no HTML, contents, title or anchors.
+        page.content = ""
+        page.toc = TableOfContents([])
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+
+    setattr(page, "render", render)  # noqa: B010 (this page only; mypy refuses a method assigned)
 
 
 def _write_pdfs(site: Site, printed: dict[str, tuple[str, str, str]], config: MkDocsConfig) -> None:

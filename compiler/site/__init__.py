@@ -115,6 +115,7 @@ class Site:
         repo_url: str | None = None,
         project_dir: Path | None = None,
         examples: ExampleSet | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.result = result
         self.project_dir = project_dir
@@ -140,6 +141,7 @@ class Site:
             home_title=_home_title(model, site_name),
             site_url=site_url,
             repo_url=repo_url,
+            cache=cache,
         )
         self.pages: dict[str, _Page] = {}
         taken = set(self.chapters)

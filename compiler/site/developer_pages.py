@@ -8,13 +8,13 @@ from importlib import resources
 from ..about import __version__
 from ..diagnostics import CODES
 from ..emit import schema
+from .page_cache import render_package_page
 from .pages import PageBuilder, PageInputs, heading
 from .render import (
     PageContext,
     RenderedPage,
     TocEntry,
     escape,
-    render_markdown,
     table_html,
 )
 from .schema_doc import field_reference
@@ -63,7 +63,8 @@ def tool_builders_text(site_url: str | None, repo_url: str | None) -> str:
 
 
 def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    written = render_markdown(tool_builders_text(inputs.site_url, inputs.repo_url), context)
+    text = tool_builders_text(inputs.site_url, inputs.repo_url)
+    written = render_package_page("tool-builders.md", text, context, inputs.cache)
     toc = written.toc or [TocEntry(1, "for-tool-builders", "For tool builders")]
     json_url = context.url_of_file(inputs.json_path) or inputs.json_path
     schema_url = context.url_of_file(inputs.schema_path) or inputs.schema_path
@@ -87,7 +88,9 @@ def tool_builders_page(inputs: PageInputs, context: PageContext) -> RenderedPage
 
 
 def authoring_page(inputs: PageInputs, context: PageContext) -> RenderedPage:
-    written = render_markdown(_package_page("authoring.md"), context)
+    written = render_package_page(
+        "authoring.md", _package_page("authoring.md"), context, inputs.cache
+    )
     toc = written.toc or [TocEntry(1, "authoring-guide", "Authoring guide")]
     rows = [
         [f'<code id="{code.lower()}">{code}</code>', escape(summary)]

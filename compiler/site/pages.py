@@ -15,6 +15,7 @@ its chapter page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from markdown_it.token import Token
 from msgspec import Struct, field
@@ -94,6 +95,8 @@ class PageInputs(Struct):
     """Where the site is published (mkdocs' `site_url`), for the pages that name it."""
     repo_url: str | None = None
     """The repository of the compiler (mkdocs' `repo_url`), for the pages that name it."""
+    cache: Path | None = None
+    """Where the package's own pages are kept between builds (`page_cache`), if anywhere."""
 
     def body(self, ident: str, context: PageContext) -> str:
         """An annotation's body as HTML, with the ids of anything nested in it left out (a span

@@ -77,3 +77,29 @@ def test_a_cache_linked_outside_the_project_is_not_used(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # The link's target is outside the project: nothing is cached there, not even a directory.
     assert list(outside.iterdir()) == []
+
+
+def test_the_theme_is_listed_without_its_hidden_folders_and_mkdocs_copies_the_same_files(
+    tmp_path: Path,
+) -> None:
+    """mkdocs-material's 14,000 icons lie in a hidden folder that mkdocs never copies: the
+    theme's environment does not list them, and mkdocs adds the same files to the site."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from compiler.mkdocs.template_cache import theme_environments
+
+    config_file = make_project(tmp_path, {"index.md": CHAPTER})
+    config = load_config(config_file=str(config_file))
+    theirs = config.theme.get_env()
+    theme_environments(config.theme, tmp_path)
+    ours = config.theme.get_env()
+    assert ours.bytecode_cache is not None and theirs.bytecode_cache is None
+    assert any(name.startswith(".icons/") for name in theirs.list_templates())
+    assert not any("/." in f"/{name}" for name in ours.list_templates())
+    files = {}
+    for name, env in (("theirs", theirs), ("ours", ours)):
+        found = Files([])
+        found.add_files_from_theme(env, config)
+        files[name] = sorted((file.src_uri, file.abs_src_path) for file in found)
+    assert files["ours"] == files["theirs"] and len(files["ours"]) > 10
