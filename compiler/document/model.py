@@ -37,11 +37,30 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """Inline formatting over a range of a paragraph's plain text: emphasis, strong, strike,
+    inline code or a link."""
+
+    type: str
+    """One of `compiler.grammar.schema_parts.MARK_TYPES`."""
+    start: int
+    """Where it starts in the text, in Unicode code points (a Python `str` index)."""
+    end: int
+    """Where it ends (exclusive), in code points; greater than `start`."""
+    href: str | None = None
+    """A link's resolved URL: ``#id`` for a link into the spec, else the URL as written (only
+    what `compiler.links.safe_href` accepts); None for other marks."""
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
     """Plain text; a placeholder link reads as its target's title."""
     parts: tuple[Part, ...] = ()
     """With spans annotated in it: the text cut where they start and end (joined: `text`)."""
+    marks: tuple[Mark, ...] = ()
+    """Its inline formatting, ordered by start, the outer of two marks first; empty for plain
+    text (and for a document of schema 3.1 or older, which records none)."""
 
 
 @dataclass(frozen=True, slots=True)

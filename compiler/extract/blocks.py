@@ -1,8 +1,10 @@
 """The blocks of a node while its file is walked, and their frozen form in the model.
 
 A paragraph is kept as pieces, each with the span node it belongs to, because a placeholder link
-``[?](#id)`` reads as its target's title, which is known only once every file is read: `freeze`
-resolves placeholders and turns builders into `compiler.document` blocks, whose plain text
+``[?](#id)`` reads as its target's title, which is known only once every file is read (and a
+link's resolved href too); its inline formatting is kept as `Edge` pieces where a mark opens and
+closes. `freeze` resolves placeholders, turns edges into `Mark`s over the final text and builders
+into `compiler.document` blocks, whose plain text
 (`compiler.document.block_text`: paragraphs as they read, list items on lines of their own, code
 verbatim, table rows with cells joined by ``" | "``; a child node adds nothing) is the node's.
 """
@@ -18,6 +20,7 @@ from ..document import (
     Code,
     Item,
     ListBlock,
+    Mark,
     NodeBlock,
     Paragraph,
     Part,
@@ -33,7 +36,30 @@ class Placeholder:
     target: str
 
 
-Piece = str | Placeholder
+@dataclass(slots=True)
+class LinkTarget:
+    """Where a link goes, once every file is read (`compiler.extract.finish`): ``#id`` for a
+    link into the spec, the URL as written for another, None for a link refused."""
+
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """Where a mark (``em``, ``strong``, ``strike``, ``code``, ``link``) opens or closes in a
+    paragraph's pieces; it adds no text."""
+
+    type: str
+    opening: bool
+    link: LinkTarget | None = None
+    """A link's target (on its opening edge)."""
+
+
+#: The edges of the marks without a target, made once.
+EDGES = {(kind, opening): Edge(kind, opening) for kind in ("em", "strong", "strike", "code")
+         for opening in (True, False)}  # fmt: skip
+
+Piece = str | Placeholder | Edge
 Titles = Callable[[str], str | None]
 """The title of a node by id (None: it has none, or no such node)."""
 
@@ -70,6 +96,8 @@ BlockBuilder = (
 def piece_text(piece: Piece, titles: Titles) -> str:
     if isinstance(piece, Placeholder):
         return titles(piece.target) or "?"
+    if isinstance(piece, Edge):
+        return ""
     return piece
 
 
@@ -84,15 +112,21 @@ def _freeze(block: BlockBuilder, titles: Titles) -> Block:
         if len(plain) == len(block.pieces):  # no span, no placeholder: the common case
             return Paragraph("".join(plain))
         parts: list[Part] = []
+        marks = _Marks()
+        at = 0
         for piece, node in block.pieces:
+            if type(piece) is Edge:
+                marks.edge(piece, at)
+                continue
             text = piece_text(piece, titles)
+            at += len(text)
             if parts and parts[-1].node == node:
                 parts[-1] = Part(parts[-1].text + text, node)
             elif text or node is not None:
                 parts.append(Part(text, node))
         text = "".join(part.text for part in parts)
         spanned = any(part.node is not None for part in parts)
-        return Paragraph(text, tuple(parts) if spanned else ())
+        return Paragraph(text, tuple(parts) if spanned else (), marks.done())
     if isinstance(block, ListBuilder):
         return ListBlock(block.ordered, tuple(Item(freeze(item, titles)) for item in block.items))
     if isinstance(block, QuoteBuilder):
@@ -102,13 +136,47 @@ def _freeze(block: BlockBuilder, titles: Titles) -> Block:
     return block
 
 
+class _Marks:
+    """The marks of one paragraph, from its edges: each closing edge closes the innermost open
+    mark of its type (markdown-it nests them; an edge without its pair adds nothing)."""
+
+    __slots__ = ("found", "open", "opened")
+
+    def __init__(self) -> None:
+        self.open: list[tuple[Edge, int, int]] = []
+        self.found: list[tuple[int, int, int, Mark]] = []
+        self.opened = 0
+
+    def edge(self, edge: Edge, at: int) -> None:
+        if edge.opening:
+            self.open.append((edge, at, self.opened))
+            self.opened += 1
+            return
+        for index in range(len(self.open) - 1, -1, -1):
+            opening, start, sequence = self.open[index]
+            if opening.type == edge.type:
+                del self.open[index]
+                href = opening.link.href if opening.link is not None else None
+                if at > start and (opening.link is None or href is not None):
+                    self.found.append((start, -at, sequence, Mark(edge.type, start, at, href)))
+                return
+
+    def done(self) -> tuple[Mark, ...]:
+        """By start, the outer of two marks first (of two over the same text, the one opened
+        first)."""
+        return tuple(mark for *_, mark in sorted(self.found, key=lambda found: found[:3]))
+
+
 def has_content(blocks: Sequence[BlockBuilder]) -> bool:
     """True when the blocks hold a child node or any text that is not blank."""
     for block in blocks:
         if isinstance(block, NodeBlock | Code | Table):
             return True
         if isinstance(block, ParagraphBuilder):
-            if any(not isinstance(p, str) or p.strip() for p, _ in block.pieces):
+            if any(
+                isinstance(p, Placeholder) or (type(p) is str and p.strip())
+                for p, _ in block.pieces
+            ):
                 return True
         elif isinstance(block, ListBuilder):
             if any(has_content(item) for item in block.items):

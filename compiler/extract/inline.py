@@ -1,5 +1,6 @@
 """Inline content: a paragraph's pieces of text from its markdown-it inline tokens, with the
-spans annotated in it, the links it holds (resolved once every file is read) and placeholder
+spans annotated in it, where its formatting (emphasis, strong, strike, code, links) opens and
+closes, the links it holds (resolved once every file is read) and placeholder
 links ``[?](#id)``. Raw HTML and what looks like an annotation but is not read as one (an
 attribute list left in the text) are reported here.
 """
@@ -15,12 +16,19 @@ from markdown_it.token import Token
 
 from ..reader import SourceFile
 from ..syntax.limits import MAX_INLINE_CHARS
-from .blocks import Piece, Placeholder
+from .blocks import EDGES, Edge, LinkTarget, Piece, Placeholder
 from .nodes import Context, NodeBuilder
 
 #: An attribute list left in the text: ``]{#id``, ``]{.kind``, ``]{key=`` or ``{#id ...}``.
 _STRAY_ATTRIBUTES = re.compile(r"\]\{\s*(?:[#.]|[A-Za-z_][\w:-]*=)|\{#[^\s{}]+[^{}\n]*\}")
 _PLACEHOLDER = "?"
+#: The inline tokens that open and close a mark without a target, and their edges.
+_MARK_EDGES = {
+    f"{tag}_{side}": EDGES[kind, side == "open"]
+    for tag, kind in (("em", "em"), ("strong", "strong"), ("s", "strike"))
+    for side in ("open", "close")
+}
+_LINK_CLOSE = Edge("link", False)
 
 
 @dataclass(slots=True)
@@ -33,6 +41,8 @@ class LinkPlace:
     """The link text while it is read (joined once at the end: `+=` on a string is quadratic)."""
     start: int = 0
     """Where its pieces start in the paragraph's pieces."""
+    target: LinkTarget = field(default_factory=LinkTarget)
+    """Where it goes, once resolved: the href of its mark."""
 
 
 @dataclass(slots=True)
@@ -64,7 +74,10 @@ class Inline:
 
     @property
     def text(self) -> str:
-        return "".join(p if isinstance(p, str) else _PLACEHOLDER for p, _ in self.pieces)
+        return "".join(
+            p if isinstance(p, str) else "" if isinstance(p, Edge) else _PLACEHOLDER
+            for p, _ in self.pieces
+        )
 
 
 class InlineReader:
@@ -113,13 +126,20 @@ class InlineReader:
             kind = child.type
             if kind == "text" or kind == "code_inline":
                 content = child.content
+                code = kind == "code_inline"
+                if code:
+                    add(EDGES["code", True])
                 pieces.append((content, span.id if span is not None else None))  # add(), inlined
                 if in_span:
                     span_pieces.append(content)
+                if code:
+                    add(EDGES["code", False])
                 if link is not None:
                     link.parts.append(content)
-                if kind == "text" and "{" in content:
+                if not code and "{" in content:
                     self._stray(content, token, source, lines)
+            elif kind in _MARK_EDGES:
+                add(_MARK_EDGES[kind])
             elif kind == "softbreak":
                 add(" ")
                 if link is not None:
@@ -141,7 +161,9 @@ class InlineReader:
                 line, column = locate(lines, cursor, "](", token)
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
                 column = raw.rfind("[", 0, column - 1) + 1 or column
-                link = LinkPlace(href, "", line, column, start=len(pieces))
+                target = LinkTarget()
+                add(Edge("link", True, target))
+                link = LinkPlace(href, "", line, column, start=len(pieces), target=target)
             elif kind == "link_close" and link is not None:
                 link.text = "".join(link.parts)
                 link.parts = []
@@ -152,6 +174,7 @@ class InlineReader:
                     if in_span:
                         del span_pieces[len(span_pieces) - written :]
                     add(Placeholder(_fragment(link.href)))
+                add(_LINK_CLOSE)
                 origin = span if span is not None else owner
                 self.links.append(PendingLink(origin, link.href, source, link, placeholder))
                 link = None
