@@ -140,6 +140,7 @@ class _Differ(OrderChanges, FieldChanges):
         self._attributes(pair)
         self._declared_fields(pair)
         self._links(pair)
+        self._formatting(pair)
 
     def _moved(
         self, pair: Pair, old_value: str | None, new_value: str | None, *, field_name: str

@@ -20,6 +20,10 @@ from ..model import SourceSpan
 SCHEMA_VERSION = re.compile(r"/schemas/constitution/(\d{1,9}\.\d{1,9}\.\d{1,9})/")
 
 
+#: The first schema whose documents record their paragraphs' inline formatting (`Mark`).
+FORMATTING_SINCE = (3, 2, 0)
+
+
 class DocumentError(ValueError):
     """The data is not a compiled document of a schema this version reads."""
 
@@ -302,6 +306,14 @@ class Document:
         """The schema version of the JSON it was read from, e.g. ``"1.0.0"``."""
         found = SCHEMA_VERSION.search(self.schema)
         return found[1] if found else None
+
+    @property
+    def records_formatting(self) -> bool:
+        """True when its paragraphs' `marks` say how they are formatted: compiled here, or read
+        from a JSON of schema 3.2.0 or later (an earlier one records plain text only)."""
+        found = self.source_version
+        version = tuple(int(part) for part in found.split(".")) if found else (0,)
+        return version >= FORMATTING_SINCE
 
     def full_text(self, ident: str) -> str:
         """The node's text with its children's in their places (in reading order): what the
