@@ -200,13 +200,15 @@ class FieldChanges(Reporter):
 
 
 def _marked(blocks: Sequence[Block]) -> list[tuple[tuple[int, int, int], str]]:
-    """Each mark of a node's paragraphs: where it is (paragraph, start, end) and what it says
+    """Each mark of a node's paragraphs but its links to ids: where it is (paragraph, start, end) and what it says
     (``em 'word'``, ``link 'text' -> href``): the changes' old and new values are the
     phrases marked only before and only after."""
     found: list[tuple[tuple[int, int, int], str]] = []
     paragraphs = (block for block in walk_blocks(blocks) if isinstance(block, Paragraph))
     for index, paragraph in enumerate(paragraphs):
         for mark in paragraph.marks:
+            if mark.href is not None and mark.href.startswith("#"):
+                continue  # a link to an id: `link-changed` reports it, renames followed
             phrase = f"{mark.type} '{paragraph.text[mark.start : mark.end]}'"
             if mark.href is not None:
                 phrase += f" -> {mark.href}"

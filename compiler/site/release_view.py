@@ -295,6 +295,8 @@ def _formatted(document: Document, paragraph: Paragraph) -> Iterator[Token]:
         yield from close_to(start)
         if stack and stack[-1][1].type == "code_inline":
             continue  # nothing nests inside code
+        if opening.type == "link_open" and any(o.type == "link_open" for _, o in stack):
+            continue  # nor a link inside a link
         end = min(end, stack[-1][0]) if stack else end
         yield from text_to(start)
         yield opening
