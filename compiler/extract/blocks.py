@@ -64,10 +64,46 @@ Titles = Callable[[str], str | None]
 """The title of a node by id (None: it has none, or no such node)."""
 
 
+#: A mark as its paragraph is read: start, end, type and a link's target (its href is known
+#: once every file is read).
+PendingMark = tuple[int, int, str, LinkTarget | None]
+
+
 @dataclass(slots=True)
 class ParagraphBuilder:
-    pieces: list[tuple[Piece, str | None]] = field(default_factory=list)
-    """Each piece of text with the id of the span node it is in (None: none)."""
+    pieces: Sequence[tuple[Piece, str | None]] = ()
+    """Each piece of text with the id of the span node it is in (None: none); none when the
+    paragraph was settled as it was read."""
+    text: str | None = None
+    """Its text, when it was settled as it was read (`paragraph`)."""
+    marks: tuple[PendingMark, ...] = ()
+    """A settled paragraph's marks."""
+
+
+def paragraph(pieces: list[tuple[Piece, str | None]]) -> ParagraphBuilder:
+    """A paragraph of the pieces read; settled at once (its text joined, its marks found, its
+    pieces let go) unless it holds a span or a placeholder, which need every file read: most
+    paragraphs, whose pieces would otherwise be kept until the end of the compile."""
+    texts: list[str] = []
+    edges = False
+    for piece, node in pieces:
+        kind = type(piece)
+        if node is not None or kind is Placeholder:
+            return ParagraphBuilder(pieces)
+        if kind is Edge:
+            edges = True
+        else:
+            texts.append(piece)  # type: ignore[arg-type]
+    if not edges:
+        return ParagraphBuilder((), "".join(texts))
+    marks = _Marks()
+    at = 0
+    for piece, _ in pieces:
+        if type(piece) is Edge:
+            marks.edge(piece, at)
+        else:
+            at += len(piece)  # type: ignore[arg-type]
+    return ParagraphBuilder((), "".join(texts), marks.pending())
 
 
 @dataclass(slots=True)
@@ -108,9 +144,8 @@ def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
 
 def _freeze(block: BlockBuilder, titles: Titles) -> Block:
     if isinstance(block, ParagraphBuilder):
-        plain = [piece for piece, node in block.pieces if node is None and type(piece) is str]
-        if len(plain) == len(block.pieces):  # no span, no placeholder: the common case
-            return Paragraph("".join(plain))
+        if block.text is not None:  # settled as it was read: the common case
+            return Paragraph(block.text, (), _resolved(block.marks))
         parts: list[Part] = []
         marks = _Marks()
         at = 0
@@ -126,7 +161,7 @@ def _freeze(block: BlockBuilder, titles: Titles) -> Block:
                 parts.append(Part(text, node))
         text = "".join(part.text for part in parts)
         spanned = any(part.node is not None for part in parts)
-        return Paragraph(text, tuple(parts) if spanned else (), marks.done())
+        return Paragraph(text, tuple(parts) if spanned else (), _resolved(marks.pending()))
     if isinstance(block, ListBuilder):
         return ListBlock(block.ordered, tuple(Item(freeze(item, titles)) for item in block.items))
     if isinstance(block, QuoteBuilder):
@@ -144,7 +179,7 @@ class _Marks:
 
     def __init__(self) -> None:
         self.open: list[tuple[Edge, int, int]] = []
-        self.found: list[tuple[int, int, int, Mark]] = []
+        self.found: list[tuple[int, int, int, PendingMark]] = []
         self.opened = 0
 
     def edge(self, edge: Edge, at: int) -> None:
@@ -156,15 +191,25 @@ class _Marks:
             opening, start, sequence = self.open[index]
             if opening.type == edge.type:
                 del self.open[index]
-                href = opening.link.href if opening.link is not None else None
-                if at > start and (opening.link is None or href is not None):
-                    self.found.append((start, -at, sequence, Mark(edge.type, start, at, href)))
+                if at > start:
+                    self.found.append((start, -at, sequence, (start, at, edge.type, opening.link)))
                 return
 
-    def done(self) -> tuple[Mark, ...]:
+    def pending(self) -> tuple[PendingMark, ...]:
         """By start, the outer of two marks first (of two over the same text, the one opened
         first)."""
         return tuple(mark for *_, mark in sorted(self.found, key=lambda found: found[:3]))
+
+
+def _resolved(marks: Sequence[PendingMark]) -> tuple[Mark, ...]:
+    """The marks with their links' hrefs; a link refused (an unsafe URL) is no mark."""
+    if not marks:
+        return ()
+    return tuple(
+        Mark(kind, start, end, None if link is None else link.href)
+        for start, end, kind, link in marks
+        if link is None or link.href is not None
+    )
 
 
 def has_content(blocks: Sequence[BlockBuilder]) -> bool:
@@ -173,6 +218,8 @@ def has_content(blocks: Sequence[BlockBuilder]) -> bool:
         if isinstance(block, NodeBlock | Code | Table):
             return True
         if isinstance(block, ParagraphBuilder):
+            if block.text is not None and block.text.strip():
+                return True
             if any(
                 isinstance(p, Placeholder) or (type(p) is str and p.strip())
                 for p, _ in block.pieces
