@@ -17,7 +17,6 @@ from .model import (
     Conversation,
     Document,
     ListBlock,
-    Mark,
     Node,
     Paragraph,
     Quote,
@@ -39,8 +38,13 @@ def block_json(block: Block) -> dict[str, Any]:
         data: dict[str, Any] = {"type": "paragraph", "text": block.text}
         if block.parts:
             data["parts"] = [{"text": p.text, "node": p.node} for p in block.parts]
-        if block.marks:
-            data["marks"] = [mark_json(mark) for mark in block.marks]
+        if block.marks:  # each a dict of its own: a large spec has tens of thousands
+            data["marks"] = [
+                {"type": m.type, "start": m.start, "end": m.end}
+                if m.href is None
+                else {"type": m.type, "start": m.start, "end": m.end, "href": m.href}
+                for m in block.marks
+            ]
         return data
     if isinstance(block, ListBlock):
         items = [{"blocks": [block_json(b) for b in item.blocks]} for item in block.items]
@@ -74,14 +78,6 @@ def block_json(block: Block) -> dict[str, Any]:
             "source": block.source.to_json(),
         }
     return {"type": "node", "id": block.id}
-
-
-def mark_json(mark: Mark) -> dict[str, Any]:
-    """One mark: its type, its range in code points, a link's href."""
-    data: dict[str, Any] = {"type": mark.type, "start": mark.start, "end": mark.end}
-    if mark.href is not None:
-        data["href"] = mark.href
-    return data
 
 
 def reply_judgement(reply: Reply) -> dict[str, Any]:

@@ -11,8 +11,9 @@ verbatim, table rows with cells joined by ``" | "``; a child node adds nothing) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..document import (
     Admonition,
@@ -36,23 +37,29 @@ class Placeholder:
     target: str
 
 
-@dataclass(slots=True)
 class LinkTarget:
     """Where a link goes, once every file is read (`compiler.extract.finish`): ``#id`` for a
-    link into the spec, the URL as written for another, None for a link refused."""
+    link into the spec, the URL as written for another, None for a link refused. (Plain
+    classes, `LinkTarget` and `Edge`: a dataclass costs a fraction of a millisecond to define
+    at every start.)"""
 
-    href: str | None = None
+    __slots__ = ("href",)
+
+    def __init__(self) -> None:
+        self.href: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Edge:
     """Where a mark (``em``, ``strong``, ``strike``, ``code``, ``link``) opens or closes in a
     paragraph's pieces; it adds no text."""
 
-    type: str
-    opening: bool
-    link: LinkTarget | None = None
-    """A link's target (on its opening edge)."""
+    __slots__ = ("link", "opening", "type")
+
+    def __init__(self, type: str, opening: bool, link: LinkTarget | None = None) -> None:
+        self.type = type
+        self.opening = opening
+        self.link = link
+        """A link's target (on its opening edge)."""
 
 
 #: The edges of the marks without a target, made once.
@@ -80,30 +87,45 @@ class ParagraphBuilder:
     """A settled paragraph's marks."""
 
 
-def paragraph(pieces: list[tuple[Piece, str | None]]) -> ParagraphBuilder:
+def paragraph(
+    pieces: list[tuple[Piece, str | None]], edges: Sequence[int] | None = None
+) -> ParagraphBuilder:
     """A paragraph of the pieces read; settled at once (its text joined, its marks found, its
     pieces let go) unless it holds a span or a placeholder, which need every file read: most
-    paragraphs, whose pieces would otherwise be kept until the end of the compile."""
-    texts: list[str] = []
-    edges = False
-    for piece, node in pieces:
-        kind = type(piece)
-        if node is not None or kind is Placeholder:
+    paragraphs, whose pieces would otherwise be kept until the end of the compile. `edges`:
+    where the reader put the marks' edges in `pieces`, when it found no span or placeholder."""
+    if edges is None:
+        if any(node is not None or type(piece) is Placeholder for piece, node in pieces):
             return ParagraphBuilder(pieces)
-        if kind is Edge:
-            edges = True
-        else:
-            texts.append(piece)  # type: ignore[arg-type]
+        edges = [index for index, (piece, _) in enumerate(pieces) if type(piece) is Edge]
+    texts = [piece if type(piece) is str else "" for piece, _ in pieces]
     if not edges:
         return ParagraphBuilder((), "".join(texts))
-    marks = _Marks()
-    at = 0
-    for piece, _ in pieces:
-        if type(piece) is Edge:
-            marks.edge(piece, at)
-        else:
-            at += len(piece)  # type: ignore[arg-type]
-    return ParagraphBuilder((), "".join(texts), marks.pending())
+    ends = list(accumulate(map(len, texts)))  # an edge adds no text: its end is its offset
+    marks = _marks([(pieces[index][0], ends[index]) for index in edges])  # type: ignore[misc]
+    return ParagraphBuilder((), "".join(texts), marks)
+
+
+def _marks(edges: Iterable[tuple[Edge, int]]) -> tuple[PendingMark, ...]:
+    """The marks of a paragraph's edges, each with its offset in the text: a closing edge closes
+    the innermost open mark of its type (markdown-it nests them; an edge without its pair adds
+    nothing). By start, the outer of two marks first (of two over the same text, the one opened
+    first)."""
+    opened: list[tuple[Edge, int, int]] = []
+    found: list[tuple[int, int, int, PendingMark]] = []
+    for sequence, (edge, at) in enumerate(edges):
+        if edge.opening:
+            opened.append((edge, at, sequence))
+            continue
+        for index in range(len(opened) - 1, -1, -1):
+            opening, start, order = opened[index]
+            if opening.type == edge.type:
+                del opened[index]
+                if at > start:
+                    found.append((start, -at, order, (start, at, edge.type, opening.link)))
+                break
+    found.sort()
+    return tuple([mark for *_, mark in found])
 
 
 @dataclass(slots=True)
@@ -145,13 +167,15 @@ def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
 def _freeze(block: BlockBuilder, titles: Titles) -> Block:
     if isinstance(block, ParagraphBuilder):
         if block.text is not None:  # settled as it was read: the common case
+            if not block.marks:
+                return Paragraph(block.text)
             return Paragraph(block.text, (), _resolved(block.marks))
         parts: list[Part] = []
-        marks = _Marks()
+        edges: list[tuple[Edge, int]] = []
         at = 0
         for piece, node in block.pieces:
             if type(piece) is Edge:
-                marks.edge(piece, at)
+                edges.append((piece, at))
                 continue
             text = piece_text(piece, titles)
             at += len(text)
@@ -161,7 +185,7 @@ def _freeze(block: BlockBuilder, titles: Titles) -> Block:
                 parts.append(Part(text, node))
         text = "".join(part.text for part in parts)
         spanned = any(part.node is not None for part in parts)
-        return Paragraph(text, tuple(parts) if spanned else (), _resolved(marks.pending()))
+        return Paragraph(text, tuple(parts) if spanned else (), _resolved(_marks(edges)))
     if isinstance(block, ListBuilder):
         return ListBlock(block.ordered, tuple(Item(freeze(item, titles)) for item in block.items))
     if isinstance(block, QuoteBuilder):
@@ -171,44 +195,14 @@ def _freeze(block: BlockBuilder, titles: Titles) -> Block:
     return block
 
 
-class _Marks:
-    """The marks of one paragraph, from its edges: each closing edge closes the innermost open
-    mark of its type (markdown-it nests them; an edge without its pair adds nothing)."""
-
-    __slots__ = ("found", "open", "opened")
-
-    def __init__(self) -> None:
-        self.open: list[tuple[Edge, int, int]] = []
-        self.found: list[tuple[int, int, int, PendingMark]] = []
-        self.opened = 0
-
-    def edge(self, edge: Edge, at: int) -> None:
-        if edge.opening:
-            self.open.append((edge, at, self.opened))
-            self.opened += 1
-            return
-        for index in range(len(self.open) - 1, -1, -1):
-            opening, start, sequence = self.open[index]
-            if opening.type == edge.type:
-                del self.open[index]
-                if at > start:
-                    self.found.append((start, -at, sequence, (start, at, edge.type, opening.link)))
-                return
-
-    def pending(self) -> tuple[PendingMark, ...]:
-        """By start, the outer of two marks first (of two over the same text, the one opened
-        first)."""
-        return tuple(mark for *_, mark in sorted(self.found, key=lambda found: found[:3]))
-
-
 def _resolved(marks: Sequence[PendingMark]) -> tuple[Mark, ...]:
     """The marks with their links' hrefs; a link refused (an unsafe URL) is no mark."""
-    if not marks:
-        return ()
     return tuple(
-        Mark(kind, start, end, None if link is None else link.href)
-        for start, end, kind, link in marks
-        if link is None or link.href is not None
+        [
+            Mark(kind, start, end, None if link is None else link.href)
+            for start, end, kind, link in marks
+            if link is None or link.href is not None
+        ]
     )
 
 
@@ -218,9 +212,10 @@ def has_content(blocks: Sequence[BlockBuilder]) -> bool:
         if isinstance(block, NodeBlock | Code | Table):
             return True
         if isinstance(block, ParagraphBuilder):
-            if block.text is not None and block.text.strip():
-                return True
-            if any(
+            if block.text is not None:
+                if block.text.strip():
+                    return True
+            elif any(
                 isinstance(p, Placeholder) or (type(p) is str and p.strip())
                 for p, _ in block.pieces
             ):

@@ -18,7 +18,7 @@ from ..document import Document, DocumentInfo, Node, Reference, SourceInfo, bloc
 from ..grammar.orders import Order, build_order, check_orders
 from ..grammar.types import FieldType, Mode
 from ..grammar.values import check_references
-from ..links import SCHEME, join_link, safe_href, unsafe_scheme
+from ..links import SCHEME, join_link, safe_scheme_href, unsafe_scheme
 from ..model import SourceSpan
 from .blocks import freeze
 from .inline import PendingLink
@@ -208,7 +208,7 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
             continue
         scheme = SCHEME.match(href)
         if scheme or href.startswith("//"):
-            place.target.href = safe_href(href)
+            place.target.href = safe_scheme_href(href)
             continue
         match = _MD_LINK.match(href)
         if match is None:
@@ -217,7 +217,7 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
             if problem is not None:
                 error(link, *problem)
             else:
-                place.target.href = safe_href(href)
+                place.target.href = safe_scheme_href(href)
             continue
         file_part, fragment = match["file"], match["fragment"]
         if file_part is not None:
@@ -233,7 +233,7 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
         if link.image or fragment is None or fragment == "":
             # A link to a chapter goes to its first heading.
             chapter = join_link(link.source.name, file_part) if file_part is not None else None
-            place.target.href = first_ids.get(chapter) if chapter else safe_href(href)
+            place.target.href = first_ids.get(chapter) if chapter else safe_scheme_href(href)
             continue
         target = unquote(fragment)
         if target not in ids:

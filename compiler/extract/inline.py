@@ -29,6 +29,7 @@ _MARK_EDGES = {
     for side in ("open", "close")
 }
 _LINK_CLOSE = Edge("link", False)
+_CODE_OPEN, _CODE_CLOSE = EDGES["code", True], EDGES["code", False]
 
 
 @dataclass(slots=True)
@@ -71,6 +72,9 @@ class Inline:
 
     pieces: list[tuple[Piece, str | None]]
     """Text pieces, each with the id of the span node it is in."""
+    edges: list[int] | None = None
+    """Where the marks' edges are in `pieces`, when they hold no span and no placeholder (the
+    paragraph can be settled as it is read); None when they do."""
 
     @property
     def text(self) -> str:
@@ -116,6 +120,7 @@ class InlineReader:
         span: NodeBuilder | None = None
         span_pieces: list[Piece] = []
         in_span = False
+        edges: list[int] | None = []  # None once a span or placeholder is read
 
         def add(piece: Piece) -> None:
             pieces.append((piece, span.id if span is not None else None))
@@ -124,22 +129,29 @@ class InlineReader:
 
         for index, child in enumerate(children):
             kind = child.type
-            if kind == "text" or kind == "code_inline":
+            if kind == "text":
                 content = child.content
-                code = kind == "code_inline"
-                if code:
-                    add(EDGES["code", True])
                 pieces.append((content, span.id if span is not None else None))  # add(), inlined
                 if in_span:
                     span_pieces.append(content)
-                if code:
-                    add(EDGES["code", False])
                 if link is not None:
                     link.parts.append(content)
-                if not code and "{" in content:
+                if "{" in content:
                     self._stray(content, token, source, lines)
             elif kind in _MARK_EDGES:
+                if edges is not None:
+                    edges.append(len(pieces))
                 add(_MARK_EDGES[kind])
+            elif kind == "code_inline":
+                content = child.content
+                if edges is not None:
+                    edges += (len(pieces), len(pieces) + 2)
+                node_id = span.id if span is not None else None
+                pieces += ((_CODE_OPEN, node_id), (content, node_id), (_CODE_CLOSE, node_id))
+                if in_span:
+                    span_pieces += (_CODE_OPEN, content, _CODE_CLOSE)
+                if link is not None:
+                    link.parts.append(content)
             elif kind == "softbreak":
                 add(" ")
                 if link is not None:
@@ -150,7 +162,7 @@ class InlineReader:
                 line, column = position(token, lines, child.meta.get("offset", 0))
                 lead = lead_phrase(children[index + 1 :])
                 span = self.host.open_span(child, source, line, column, lead)
-                span_pieces, in_span = [], True
+                span_pieces, in_span, edges = [], True, None
             elif kind == "span_close" and in_span:
                 if span is not None:
                     self.host.close_span(span, span_pieces)
@@ -162,6 +174,8 @@ class InlineReader:
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
                 column = raw.rfind("[", 0, column - 1) + 1 or column
                 target = LinkTarget()
+                if edges is not None:
+                    edges.append(len(pieces))
                 add(Edge("link", True, target))
                 link = LinkPlace(href, "", line, column, start=len(pieces), target=target)
             elif kind == "link_close" and link is not None:
@@ -174,6 +188,9 @@ class InlineReader:
                     if in_span:
                         del span_pieces[len(span_pieces) - written :]
                     add(Placeholder(_fragment(link.href)))
+                    edges = None
+                if edges is not None:
+                    edges.append(len(pieces))
                 add(_LINK_CLOSE)
                 origin = span if span is not None else owner
                 self.links.append(PendingLink(origin, link.href, source, link, placeholder))
@@ -190,7 +207,7 @@ class InlineReader:
                 cursor = cursor or Cursor(_line(token))
                 line, column = locate(lines, cursor, child.content, token)
                 raw_html(self.context, source, line, column, child.content)
-        return Inline(pieces)
+        return Inline(pieces, edges)
 
     def _stray(self, text: str, token: Token, source: SourceFile, lines: list[str]) -> None:
         found = _STRAY_ATTRIBUTES.search(text)

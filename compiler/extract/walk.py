@@ -202,7 +202,7 @@ class Extractor:
 
             owner.lead = lead_phrase(token.children or [])
         owner.seen_inline = True
-        state.frames[-1].blocks.append(paragraph(read.pieces))
+        state.frames[-1].blocks.append(paragraph(read.pieces, read.edges))
 
     def _close_frame(self, frame: Frame) -> None:
         if frame.node is not None:
