@@ -14,7 +14,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,7 +48,15 @@ def write_failure(path: str | os.PathLike[str], err: OSError) -> OutputError:
     )
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = True) -> None:
+#: What a writer takes: the bytes, or the bytes in pieces (`compiler.emit.dump_chunks`).
+Data = bytes | Iterable[bytes]
+
+
+def _pieces(data: Data) -> Iterable[bytes]:
+    return (data,) if isinstance(data, bytes) else data
+
+
+def atomic_write(path: str | os.PathLike[str], data: Data, *, overwrite: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`.
 
     With ``overwrite=False`` an existing `path` is never replaced: `FileExistsError` is raised.
@@ -58,7 +66,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(_pieces(data))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -77,7 +85,7 @@ def _temp_name(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.(?:tmp|old)", re.ASCII)
 
 
-def write_output(path: str, data: bytes) -> None:
+def write_output(path: str, data: Data) -> None:
     """Write an output the user named with ``-o``.
 
     ``-`` is stdout; a path naming this process's stdout or stderr (``/dev/stdout``, even when it
@@ -114,7 +122,7 @@ def write_output(path: str, data: bytes) -> None:
     if final is not None and (stat.S_ISCHR(final.st_mode) or stat.S_ISFIFO(final.st_mode)):
         try:
             with open(path, "wb") as handle:  # a stream: no temp file, no rename
-                handle.write(data)
+                handle.writelines(_pieces(data))
         except BrokenPipeError:
             raise
         except OSError as err:
@@ -147,9 +155,9 @@ def _same_file(info: os.stat_result, stream: object) -> bool:
     return (info.st_dev, info.st_ino) == (other.st_dev, other.st_ino)
 
 
-def _write_stream(stream: object, data: bytes, path: str) -> None:
+def _write_stream(stream: object, data: Data, path: str) -> None:
     try:
-        stream.write(data)  # type: ignore[attr-defined]
+        stream.writelines(_pieces(data))  # type: ignore[attr-defined]
         stream.flush()  # type: ignore[attr-defined]
     except BrokenPipeError:
         raise  # the reader went away: click stops the command quietly

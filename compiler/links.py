@@ -34,13 +34,20 @@ def unsafe_scheme(href: str) -> str | None:
     return None
 
 
+#: A control character: no URL to publish holds one.
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def safe_href(href: str) -> str | None:
     """The href if it is safe to publish, else None (script and data URLs never reach a page)."""
     if unsafe_scheme(href) is not None:
         return None
-    if any(ord(ch) < 32 for ch in href):
-        return None
-    return href
+    return safe_scheme_href(href)
+
+
+def safe_scheme_href(href: str) -> str | None:
+    """`safe_href` of an href whose scheme `unsafe_scheme` has already found safe."""
+    return None if _CONTROL.search(href) else href
 
 
 def is_external(url: str) -> bool:

@@ -94,13 +94,15 @@ def compile_command(
     report(result, fmt)
     if not result.ok or result.document is None:
         sys.exit(1)
-    data = result.to_json_bytes()
+    from ..emit import dump_chunks, spec_schema_bytes
     from ..fsutil import OutputError, write_output  # imports tempfile: `check` never needs it
+
+    # In pieces: the whole file at once would be a third of the compile's peak memory.
+    data = dump_chunks(result.document)
 
     try:
         write_output("-" if output is None else output, data)
         if schema_output is not None:
-            from ..emit import spec_schema_bytes
             from ..grammar.load import default_grammar
 
             write_output(schema_output, spec_schema_bytes(result.grammar or default_grammar()))

@@ -139,6 +139,7 @@ class _Differ(OrderChanges, FieldChanges):
         if own:
             self._attributes(pair)
             self._declared_fields(pair)
+            self._formatting(pair)
         self._links(pair)
 
     def _unaffected(self, model: ModelNode) -> bool:

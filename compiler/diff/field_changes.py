@@ -4,9 +4,10 @@ justifications), undeclared attributes and classes, and the links in its text.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..document import Block, Paragraph, walk_blocks
 from ..grammar.types import FieldSpec, FieldType, FieldValue, KindSpec
 from .fields import BUILTIN_RULES, compare
 from .match import Pair
@@ -169,6 +170,50 @@ class FieldChanges(Reporter):
                 old_value=old,
                 new_value=new,
             )
+
+    def _formatting(self, pair: Pair) -> None:
+        """A node whose text reads the same but is formatted otherwise (a word put in italics,
+        a link's URL changed): never silent, never a rewording. Only between documents that
+        both record formatting (schema 3.2.0 on): an older one has none to compare."""
+        if pair.old.own_text != pair.new.own_text:
+            return  # the text change already shows it
+        if not (self.old_doc.records_formatting and self.new_doc.records_formatting):
+            return
+        old, new = _marked(pair.old.model.blocks), _marked(pair.new.model.blocks)
+        if old == new:
+            return
+        removed = [mark[1] for mark in old if mark not in new]
+        added = [mark[1] for mark in new if mark not in old]
+        what = (
+            "; ".join([*(f"{p} removed" for p in removed), *(f"{p} added" for p in added)])
+            or "marks moved"
+        )
+        self._emit(
+            "formatting-changed",
+            pair.new,
+            f"{named(pair.new)} '{pair.new.id}': formatting changed: {what}",
+            pair=pair,
+            field_name="formatting",
+            old_value=removed,
+            new_value=added,
+        )
+
+
+def _marked(blocks: Sequence[Block]) -> list[tuple[tuple[int, int, int], str]]:
+    """Each mark of a node's paragraphs but its links to ids: where it is (paragraph, start, end) and what it says
+    (``em 'word'``, ``link 'text' -> href``): the changes' old and new values are the
+    phrases marked only before and only after."""
+    found: list[tuple[tuple[int, int, int], str]] = []
+    paragraphs = (block for block in walk_blocks(blocks) if isinstance(block, Paragraph))
+    for index, paragraph in enumerate(paragraphs):
+        for mark in paragraph.marks:
+            if mark.href is not None and mark.href.startswith("#"):
+                continue  # a link to an id: `link-changed` reports it, renames followed
+            phrase = f"{mark.type} '{paragraph.text[mark.start : mark.end]}'"
+            if mark.href is not None:
+                phrase += f" -> {mark.href}"
+            found.append(((index, mark.start, mark.end), phrase))
+    return found
 
 
 def _text(value: FieldValue | None) -> str | None:

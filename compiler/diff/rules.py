@@ -171,6 +171,12 @@ RULES: dict[str, tuple[Level, str]] = {
         Level.SUBSTANTIVE,
         "the text reads the same but its links point at other ids",
     ),
+    "formatting-changed": (
+        Level.EDITORIAL,
+        "the text reads the same but its formatting changed: emphasis, strong, struck-through "
+        "or inline code put on or taken off, a link's URL (between documents of schema 3.2.0 "
+        "or later, which record formatting)",
+    ),
     "field-changed": (
         Level.SUBSTANTIVE,
         "a field the grammar declares changed (its level: the field's 'diff' in the grammar)",
@@ -208,6 +214,7 @@ RULES.update({rule: (Level(level), why) for rule, (level, why) in EXAMPLE_RULES.
 #: Rules that concern nodes of any kind (the others name their kind, or the document's).
 _ANY_NODE = frozenset(
     {"authority-changed", "attribute-changed", "class-changed", "link-changed"}
+    | {"formatting-changed"}
     | {"field-changed", "field-raised", "field-lowered", "field-values-added"}
     | {"field-values-removed"}
 )
@@ -248,6 +255,7 @@ FIELDS = frozenset(
         "id",
         "classes",
         "links",
+        "formatting",
     ]
 )
 

@@ -21,7 +21,9 @@ Public API (stable; diff, release, history and the examples build on it):
 - `Node`: ``id``, ``kind``, ``parent``, ``section``, ``granularity``, ``title``, ``level``,
   ``auto_id``, ``text`` (its own text only), ``blocks``, ``fields`` (typed values by field
   name), ``classes``, ``attributes`` (undeclared ones, as strings), ``source``, ``normative``.
-- Blocks: `Paragraph` (with `Part`s when spans are annotated in it), `ListBlock` of `Item`s,
+- Blocks: `Paragraph` (with `Part`s when spans are annotated in it, and `Mark`s for its
+  inline formatting, schema 3.2.0: ``type``, ``start``, ``end`` in code points, a link's
+  ``href``), `ListBlock` of `Item`s,
   `Quote`, `Admonition`, `Code`, `Table`, `NodeBlock` where a child node stands, and
   `Conversation` (schema 3.0.0: `Turn`s and judged `Reply`s, in the nodes of kinds ``example``
   and ``prompt`` that a spec declaring ``examples:`` has; see `compiler.examples.nodes`).
@@ -43,6 +45,7 @@ by schema version), `v2` (the 2.x/3.x reader), `v1` (the 1.x reader, and `to_v1`
 from __future__ import annotations
 
 from ..grammar.examples import Verdict
+from ..grammar.schema_parts import MARK_TYPES
 from .model import (
     Admonition,
     Block,
@@ -53,6 +56,7 @@ from .model import (
     DocumentInfo,
     Item,
     ListBlock,
+    Mark,
     Node,
     NodeBlock,
     Paragraph,
@@ -72,6 +76,7 @@ from .read import from_json, read_pair
 from .write import block_json, node_json, to_json
 
 __all__ = [
+    "MARK_TYPES",
     "Admonition",
     "Block",
     "Code",
@@ -81,6 +86,7 @@ __all__ = [
     "DocumentInfo",
     "Item",
     "ListBlock",
+    "Mark",
     "Node",
     "NodeBlock",
     "Paragraph",

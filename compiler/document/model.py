@@ -22,6 +22,10 @@ from ..model import SourceSpan
 SCHEMA_VERSION = re.compile(r"/schemas/constitution/(\d{1,9}\.\d{1,9}\.\d{1,9})/")
 
 
+#: The first schema whose documents record their paragraphs' inline formatting (`Mark`).
+FORMATTING_SINCE = (3, 2, 0)
+
+
 class DocumentError(ValueError):
     """The data is not a compiled document of a schema this version reads."""
 
@@ -37,11 +41,29 @@ class Part(Struct, frozen=True):
     """The id of the span node this part is, or None."""
 
 
+class Mark(Struct, frozen=True):
+    """Inline formatting over a range of a paragraph's plain text: emphasis, strong, strike,
+    inline code or a link."""
+
+    type: str
+    """One of `compiler.grammar.schema_parts.MARK_TYPES`."""
+    start: int
+    """Where it starts in the text, in Unicode code points (a Python `str` index)."""
+    end: int
+    """Where it ends (exclusive), in code points; greater than `start`."""
+    href: str | None = None
+    """A link's resolved URL: ``#id`` for a link into the spec, else the URL as written (only
+    what `compiler.links.safe_href` accepts); None for other marks."""
+
+
 class Paragraph(Struct, frozen=True):
     text: str
     """Plain text; a placeholder link reads as its target's title."""
     parts: tuple[Part, ...] = ()
     """With spans annotated in it: the text cut where they start and end (joined: `text`)."""
+    marks: tuple[Mark, ...] = ()
+    """Its inline formatting, ordered by start, the outer of two marks first; empty for plain
+    text (and for a document of schema 3.1 or older, which records none)."""
 
 
 class Item(Struct, frozen=True):
@@ -271,6 +293,14 @@ class Document(Struct, frozen=True, dict=True):
         """The schema version of the JSON it was read from, e.g. ``"1.0.0"``."""
         found = SCHEMA_VERSION.search(self.schema)
         return found[1] if found else None
+
+    @property
+    def records_formatting(self) -> bool:
+        """True when its paragraphs' `marks` say how they are formatted: compiled here, or read
+        from a JSON of schema 3.2.0 or later (an earlier one records plain text only)."""
+        found = self.source_version
+        version = tuple(int(part) for part in found.split(".")) if found else (0,)
+        return version >= FORMATTING_SINCE
 
     def full_text(self, ident: str) -> str:
         """The node's text with its children's in their places (in reading order): what the

@@ -26,6 +26,7 @@ from .model import (
     DocumentInfo,
     Item,
     ListBlock,
+    Mark,
     Node,
     NodeBlock,
     Paragraph,
@@ -68,13 +69,23 @@ def typed_value(spec: FieldSpec | None, value: Any) -> FieldValue:
     return result
 
 
+def mark_from_json(data: Mapping[str, Any]) -> Mark:
+    """A mark (schema 3.2.0); a link's href as written (the site checks it again)."""
+    href = data.get("href")
+    return Mark(str(data["type"]), int(data["start"]), int(data["end"]), href)
+
+
 def block_from_json(data: Mapping[str, Any]) -> Block:
     kind = data["type"]
     if kind == "paragraph":
-        parts = data.get("parts")
-        if not parts:
+        parts, marks = data.get("parts"), data.get("marks")
+        if not parts and not marks:
             return Paragraph(data["text"])
-        return Paragraph(data["text"], tuple([Part(p["text"], p["node"]) for p in parts]))
+        return Paragraph(
+            data["text"],
+            tuple([Part(p["text"], p["node"]) for p in parts or ()]),
+            tuple([mark_from_json(m) for m in marks or ()]),
+        )
     if kind == "list":
         items = tuple([Item(_blocks(item["blocks"])) for item in data["items"]])
         return ListBlock(bool(data["ordered"]), items)

@@ -39,6 +39,13 @@ def block_json(block: Block) -> dict[str, Any]:
         data: dict[str, Any] = {"type": "paragraph", "text": block.text}
         if block.parts:
             data["parts"] = [{"text": p.text, "node": p.node} for p in block.parts]
+        if block.marks:  # each a dict of its own: a large spec has tens of thousands
+            data["marks"] = [
+                {"type": m.type, "start": m.start, "end": m.end}
+                if m.href is None
+                else {"type": m.type, "start": m.start, "end": m.end, "href": m.href}
+                for m in block.marks
+            ]
         return data
     if isinstance(block, ListBlock):
         items = [{"blocks": [block_json(b) for b in item.blocks]} for item in block.items]

@@ -18,7 +18,7 @@ from ..document import Document, DocumentInfo, Node, Reference, SourceInfo, bloc
 from ..grammar.orders import Order, build_order, check_orders
 from ..grammar.types import FieldType, Mode
 from ..grammar.values import check_references
-from ..links import SCHEME, join_link, unsafe_scheme
+from ..links import SCHEME, join_link, safe_scheme_href, unsafe_scheme
 from ..model import SourceSpan
 from .blocks import freeze
 from .inline import PendingLink
@@ -189,6 +189,10 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
     suggest_id = Suggester(ids)
     suggest_file = Suggester(sorted(extractor.file_names))
     references: list[Reference] = []
+    first_ids: dict[str, str] = {}
+    for node in reversed(extractor.nodes):
+        if node.kept and node.id is not None:
+            first_ids[node.source.file] = f"#{node.id}"  # an id needs no quoting: [\w-]+
 
     def error(link: PendingLink, code: str, message: str, hint: str) -> None:
         context.diagnostics.append(
@@ -204,6 +208,7 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
             continue
         scheme = SCHEME.match(href)
         if scheme or href.startswith("//"):
+            place.target.href = safe_scheme_href(href)
             continue
         match = _MD_LINK.match(href)
         if match is None:
@@ -211,6 +216,8 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
             problem = files.link_problem(link.source.name, href) if files else None
             if problem is not None:
                 error(link, *problem)
+            else:
+                place.target.href = safe_scheme_href(href)
             continue
         file_part, fragment = match["file"], match["fragment"]
         if file_part is not None:
@@ -224,12 +231,16 @@ def _links(extractor: Extractor, titles: dict[str, str | None]) -> list[Referenc
                       suggest_file(file_part) or "link to a chapter of the spec by its file name")  # fmt: skip
                 continue
         if link.image or fragment is None or fragment == "":
+            # A link to a chapter goes to its first heading.
+            chapter = join_link(link.source.name, file_part) if file_part is not None else None
+            place.target.href = first_ids.get(chapter) if chapter else safe_scheme_href(href)
             continue
         target = unquote(fragment)
         if target not in ids:
             error(link, "CC302", f"link to unknown id '#{shorten(target)}'",
                   suggest_id(target) or "link to the id of a heading ({#id}) or an annotation")  # fmt: skip
             continue
+        place.target.href = f"#{target}"
         text = place.text
         if link.placeholder:
             title = titles.get(target)

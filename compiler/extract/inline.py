@@ -1,5 +1,6 @@
 """Inline content: a paragraph's pieces of text from its markdown-it inline tokens, with the
-spans annotated in it, the links it holds (resolved once every file is read) and placeholder
+spans annotated in it, where its formatting (emphasis, strong, strike, code, links) opens and
+closes, the links it holds (resolved once every file is read) and placeholder
 links ``[?](#id)``. Raw HTML and what looks like an annotation but is not read as one (an
 attribute list left in the text) are reported here.
 """
@@ -15,12 +16,20 @@ from msgspec import Struct, field
 
 from ..reader import SourceFile
 from ..syntax.limits import MAX_INLINE_CHARS
-from .blocks import Piece, Placeholder
+from .blocks import EDGES, Edge, LinkTarget, Piece, Placeholder
 from .nodes import Context, NodeBuilder
 
 #: An attribute list left in the text: ``]{#id``, ``]{.kind``, ``]{key=`` or ``{#id ...}``.
 _STRAY_ATTRIBUTES = re.compile(r"\]\{\s*(?:[#.]|[A-Za-z_][\w:-]*=)|\{#[^\s{}]+[^{}\n]*\}")
 _PLACEHOLDER = "?"
+#: The inline tokens that open and close a mark without a target, and their edges.
+_MARK_EDGES = {
+    f"{tag}_{side}": EDGES[kind, side == "open"]
+    for tag, kind in (("em", "em"), ("strong", "strong"), ("s", "strike"))
+    for side in ("open", "close")
+}
+_LINK_CLOSE = Edge("link", False)
+_CODE_OPEN, _CODE_CLOSE = EDGES["code", True], EDGES["code", False]
 
 
 class LinkPlace(Struct):
@@ -32,6 +41,8 @@ class LinkPlace(Struct):
     """The link text while it is read (joined once at the end: `+=` on a string is quadratic)."""
     start: int = 0
     """Where its pieces start in the paragraph's pieces."""
+    target: LinkTarget = field(default_factory=LinkTarget)
+    """Where it goes, once resolved: the href of its mark."""
 
 
 class PendingLink(Struct):
@@ -58,10 +69,16 @@ class Inline(Struct):
 
     pieces: list[tuple[Piece, str | None]]
     """Text pieces, each with the id of the span node it is in."""
+    edges: list[int] | None = None
+    """Where the marks' edges are in `pieces`, when they hold no span and no placeholder (the
+    paragraph can be settled as it is read); None when they do."""
 
     @property
     def text(self) -> str:
-        return "".join(p if isinstance(p, str) else _PLACEHOLDER for p, _ in self.pieces)
+        return "".join(
+            p if isinstance(p, str) else "" if isinstance(p, Edge) else _PLACEHOLDER
+            for p, _ in self.pieces
+        )
 
 
 class InlineReader:
@@ -100,6 +117,7 @@ class InlineReader:
         span: NodeBuilder | None = None
         span_pieces: list[Piece] = []
         in_span = False
+        edges: list[int] | None = []  # None once a span or placeholder is read
 
         def add(piece: Piece) -> None:
             pieces.append((piece, span.id if span is not None else None))
@@ -108,15 +126,29 @@ class InlineReader:
 
         for index, child in enumerate(children):
             kind = child.type
-            if kind == "text" or kind == "code_inline":
+            if kind == "text":
                 content = child.content
                 pieces.append((content, span.id if span is not None else None))  # add(), inlined
                 if in_span:
                     span_pieces.append(content)
                 if link is not None:
                     link.parts.append(content)
-                if kind == "text" and "{" in content:
+                if "{" in content:
                     self._stray(content, token, source, lines)
+            elif kind in _MARK_EDGES:
+                if edges is not None:
+                    edges.append(len(pieces))
+                add(_MARK_EDGES[kind])
+            elif kind == "code_inline":
+                content = child.content
+                if edges is not None:
+                    edges += (len(pieces), len(pieces) + 2)
+                node_id = span.id if span is not None else None
+                pieces += ((_CODE_OPEN, node_id), (content, node_id), (_CODE_CLOSE, node_id))
+                if in_span:
+                    span_pieces += (_CODE_OPEN, content, _CODE_CLOSE)
+                if link is not None:
+                    link.parts.append(content)
             elif kind == "softbreak":
                 add(" ")
                 if link is not None:
@@ -127,7 +159,7 @@ class InlineReader:
                 line, column = position(token, lines, child.meta.get("offset", 0))
                 lead = lead_phrase(children[index + 1 :])
                 span = self.host.open_span(child, source, line, column, lead)
-                span_pieces, in_span = [], True
+                span_pieces, in_span, edges = [], True, None
             elif kind == "span_close" and in_span:
                 if span is not None:
                     self.host.close_span(span, span_pieces)
@@ -138,7 +170,11 @@ class InlineReader:
                 line, column = locate(lines, cursor, "](", token)
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
                 column = raw.rfind("[", 0, column - 1) + 1 or column
-                link = LinkPlace(href, "", line, column, start=len(pieces))
+                target = LinkTarget()
+                if edges is not None:
+                    edges.append(len(pieces))
+                add(Edge("link", True, target))
+                link = LinkPlace(href, "", line, column, start=len(pieces), target=target)
             elif kind == "link_close" and link is not None:
                 link.text = "".join(link.parts)
                 link.parts = []
@@ -149,6 +185,10 @@ class InlineReader:
                     if in_span:
                         del span_pieces[len(span_pieces) - written :]
                     add(Placeholder(_fragment(link.href)))
+                    edges = None
+                if edges is not None:
+                    edges.append(len(pieces))
+                add(_LINK_CLOSE)
                 origin = span if span is not None else owner
                 self.links.append(PendingLink(origin, link.href, source, link, placeholder))
                 link = None
@@ -164,7 +204,7 @@ class InlineReader:
                 cursor = cursor or Cursor(_line(token))
                 line, column = locate(lines, cursor, child.content, token)
                 raw_html(self.context, source, line, column, child.content)
-        return Inline(pieces)
+        return Inline(pieces, edges)
 
     def _stray(self, text: str, token: Token, source: SourceFile, lines: list[str]) -> None:
         found = _STRAY_ATTRIBUTES.search(text)

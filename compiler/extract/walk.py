@@ -25,7 +25,7 @@ from ..reader import SourceFile
 from ..spec_files import SpecFiles
 from ..syntax.limits import MAX_NESTING
 from .annotate import Annotations
-from .blocks import AdmonitionBuilder, ListBuilder, ParagraphBuilder, QuoteBuilder
+from .blocks import AdmonitionBuilder, ListBuilder, QuoteBuilder, paragraph
 from .chapters import chapter, end_sections
 from .frames import FileState, Frame, Walk, line_of, stray_fences
 from .front_matter import read_front_matter
@@ -202,7 +202,7 @@ class Extractor:
 
             owner.lead = lead_phrase(token.children or [])
         owner.seen_inline = True
-        state.frames[-1].blocks.append(ParagraphBuilder(read.pieces))
+        state.frames[-1].blocks.append(paragraph(read.pieces, read.edges))
 
     def _close_frame(self, frame: Frame) -> None:
         if frame.node is not None:

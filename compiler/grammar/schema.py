@@ -56,7 +56,7 @@ from .types import (
     TitleSource,
 )
 
-SCHEMA_VERSION = "3.1.0"
+SCHEMA_VERSION = "3.2.0"
 GENERIC_ID = (
     f"https://constitution-compiler.dev/schemas/constitution/{SCHEMA_VERSION}/"
     "constitution.schema.json"

@@ -12,6 +12,9 @@ from .types import DiffLevel, FieldType, Form, Granularity, Mode
 
 KIND_NAME = "^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 FIELD_NAME = "^[a-z][a-z0-9_]*$"
+#: The kinds of inline formatting a paragraph's marks record, as the compiler's inline syntax
+#: has them (`compiler.document.Mark`).
+MARK_TYPES = ("em", "strong", "strike", "code", "link")
 
 
 def ref(name: str) -> dict[str, Any]:
@@ -70,8 +73,9 @@ def block_schema() -> dict[str, Any]:
                         },
                     ),
                 ),
+                "marks": _marks_schema(),
             },
-            ("parts",),
+            ("parts", "marks"),
         ),
         "list": (
             "A list, with its items.",
@@ -163,6 +167,37 @@ def block_schema() -> dict[str, Any]:
             for name, (description, properties, optional) in kinds.items()
         ],
     }
+
+
+def _marks_schema() -> dict[str, Any]:
+    offset = {"type": "integer", "minimum": 0}
+    return array(
+        "Its inline formatting (since 3.2.0), present only when it has some: ordered by start, "
+        "the outer of two marks first. Offsets count Unicode code points of `text` (not UTF-16 "
+        "code units nor bytes): a character outside the Basic Multilingual Plane, such as an "
+        "emoji, counts 1 (in JavaScript, index `Array.from(text)`). A document of an earlier "
+        "schema records no formatting.",
+        object_schema(
+            "Formatting over `text` from `start` to `end`; marks nest, never overlap.",
+            {
+                "type": described(
+                    "'em' (emphasis), 'strong', 'strike' (struck through), 'code' (inline "
+                    "code) or 'link'.",
+                    {"enum": list(MARK_TYPES)},
+                ),
+                "start": described("Where it starts, in code points from 0.", offset),
+                "end": described("Where it ends (exclusive), in code points; after start.", offset),
+                "href": described(
+                    "A link's URL: '#' and an id for a link into the spec (a chapter: its "
+                    "first heading's id), else the URL as written. Never a javascript:, "
+                    "vbscript:, data: or file: URL, nor one with control characters.",
+                    {"type": "string", "minLength": 1},
+                ),
+            },
+            ("href",),
+        ),
+        minItems=1,
+    )
 
 
 def _turn_schema() -> dict[str, Any]:

@@ -5,7 +5,8 @@ labels and relations, from the release's JSON read into the typed model
 A release keeps each node's own text, its blocks (paragraphs, lists, quotes, code, where each
 child stands) and its typed fields, not its Markdown: the page is rebuilt as a token stream
 (headings, paragraphs, lists, annotation fences, spans) and rendered by `compiler.site.render`, so that
-only the inline markup (emphasis, links) differs from the chapter the text came from.
+its inline formatting comes from each paragraph's marks (schema 3.2.0), so the text reads as the
+chapter it came from did; a release of an earlier schema records plain text only, and says so.
 """
 
 from __future__ import annotations
@@ -68,12 +69,13 @@ def release_builder(
         page = render_tokens(tokens, local, [n.id for n in sections])
         title = f"{document.info.title or 'Constitution'} {facts.version}"
         toc = [TocEntry(1, "release", title, page.toc)]
-        return RenderedPage(_head(title, facts, context) + page.html, toc, title)
+        head = _head(title, facts, context, document.records_formatting)
+        return RenderedPage(head + page.html, toc, title)
 
     return build
 
 
-def _head(title: str, facts: ReleaseFacts, context: PageContext) -> str:
+def _head(title: str, facts: ReleaseFacts, context: PageContext, formatted: bool) -> str:
     links = []
     current = context.url_of_file("index.md")
     if current is not None:
@@ -82,14 +84,19 @@ def _head(title: str, facts: ReleaseFacts, context: PageContext) -> str:
     if redline is not None:
         links.append(f'<a href="{escape(redline)}">what changed in {escape(facts.version)}</a>')
     see = f" See {' and '.join(links)}." if links else ""
+    # Before schema 3.2.0 a release's file kept the words only, not their emphasis or links.
+    plain = (
+        ""
+        if formatted
+        else "; this release's file records plain text only, without its emphasis, code or links"
+    )
     return (
         f'<h1 id="release">{escape(title)}<a class="headerlink" href="#release" '
         'title="Permanent link">¶</a></h1>\n'
         f'<p class="cc-chapter-meta">Released {escape(facts.date)} · SHA-256 '
         f'<code title="{escape(facts.sha256)}">{escape(facts.sha256[:12])}…</code></p>\n'
         f'<p class="cc-archived" data-search-exclude>This is release {escape(facts.version)} as '
-        f"it was published, read from its JSON (which keeps the words, not their emphasis or "
-        f"links).{see}</p>\n"
+        f"it was published, read from its JSON{plain}.{see}</p>\n"
     )
 
 
@@ -188,6 +195,11 @@ def _annotation(document: Document, ident: str, shown: _Conversations) -> Iterat
 
 
 def _paragraph(document: Document, paragraph: Paragraph, lead: str | None) -> Iterator[Token]:
+    if paragraph.marks:
+        token = _inline(paragraph.text)
+        token.children = list(_formatted(document, paragraph))
+        yield from _wrapped(token)
+        return
     text = " ".join(paragraph.text.split())
     if not text:
         return
@@ -199,9 +211,7 @@ def _paragraph(document: Document, paragraph: Paragraph, lead: str | None) -> It
             if node is None:
                 children.append(Token("text", "", 0, content=part.text))
                 continue
-            opening = Token("span_open", "span", 1)
-            opening.meta["attributes"] = Attributes(node.id, (node.kind,))
-            children += [opening, Token("text", "", 0, content=part.text)]
+            children += [_span_open(node), Token("text", "", 0, content=part.text)]
             children.append(Token("span_close", "span", -1))
     elif lead is not None and text.startswith(f"{lead}:"):
         children = [
@@ -212,9 +222,88 @@ def _paragraph(document: Document, paragraph: Paragraph, lead: str | None) -> It
         ]
     if children:
         token.children = children
+    yield from _wrapped(token)
+
+
+def _wrapped(token: Token) -> Iterator[Token]:
     yield Token("paragraph_open", "p", 1, block=True)
     yield token
     yield Token("paragraph_close", "p", -1, block=True)
+
+
+def _span_open(node: Node) -> Token:
+    opening = Token("span_open", "span", 1)
+    opening.meta["attributes"] = Attributes(node.id, (node.kind,))
+    return opening
+
+
+#: The inline tokens of each mark type but code (one token) and link (an href): their tag.
+_MARK_TAGS = {"em": "em", "strong": "strong", "strike": "s"}
+
+
+def _formatted(document: Document, paragraph: Paragraph) -> Iterator[Token]:
+    """The inline tokens of a paragraph with marks, as markdown-it reads its Markdown: its spans
+    and marks nested (a range that would cross the one around it is cut at its end: only a
+    hand-made JSON has one), a line break where the text has one. The renderer escapes the
+    text and checks every href (`compiler.site.render.inline`), as on a chapter."""
+    text, length = paragraph.text, len(paragraph.text)
+    ranges: list[tuple[int, int, int, Token]] = []  # start, end, order, opening
+    at = 0
+    for part in paragraph.parts:
+        node = document.get(part.node) if part.node else None
+        if node is not None and part.text:
+            ranges.append((at, at + len(part.text), len(ranges), _span_open(node)))
+        at += len(part.text)
+    for mark in paragraph.marks:
+        start, end = max(mark.start, 0), min(mark.end, length)
+        if start >= end:
+            continue
+        if mark.type == "code":
+            opening = Token("code_inline", "code", 0, content=text[start:end], markup="`")
+        elif mark.type == "link" and mark.href is not None:
+            opening = Token("link_open", "a", 1)
+            opening.attrs["href"] = mark.href
+        elif mark.type in _MARK_TAGS:
+            opening = Token(f"{_MARK_TAGS[mark.type]}_open", _MARK_TAGS[mark.type], 1)
+        else:
+            continue  # a type this version does not know: its text stays plain
+        ranges.append((start, end, len(ranges), opening))
+    ranges.sort(key=lambda found: (found[0], -found[1], found[2]))
+    stack: list[tuple[int, Token]] = []  # the open ranges: their end, their opening
+    at = 0
+
+    def text_to(stop: int) -> Iterator[Token]:
+        nonlocal at
+        if stop > at and not (stack and stack[-1][1].type == "code_inline"):
+            lines = text[at:stop].split("\n")
+            for index, line in enumerate(lines):
+                if index:
+                    yield Token("hardbreak", "br", 0)
+                if line:
+                    yield Token("text", "", 0, content=line)
+        at = max(at, stop)
+
+    def close_to(position: int) -> Iterator[Token]:
+        while stack and stack[-1][0] <= position:
+            end, opening = stack.pop()
+            yield from text_to(end)
+            if opening.type != "code_inline":
+                yield Token(opening.type.replace("_open", "_close"), opening.tag, -1)
+
+    for start, end, _, opening in ranges:
+        yield from close_to(start)
+        if stack and stack[-1][1].type == "code_inline":
+            continue  # nothing nests inside code
+        if opening.type == "link_open" and any(o.type == "link_open" for _, o in stack):
+            continue  # nor a link inside a link
+        end = min(end, stack[-1][0]) if stack else end
+        yield from text_to(start)
+        yield opening
+        stack.append((end, opening))
+        if opening.type == "code_inline":
+            at = end
+    yield from close_to(length)
+    yield from text_to(length)
 
 
 def _inline(text: str) -> Token:

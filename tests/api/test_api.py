@@ -410,17 +410,17 @@ def with_schema_version(version: str) -> Callable[[dict[str, object]], None]:
     return edit
 
 
-@pytest.mark.parametrize("version", ["4.0.0", "3.2.0", "2.1.0", "1.2.0", "0.9.0"])
+@pytest.mark.parametrize("version", ["4.0.0", "3.3.0", "2.1.0", "1.2.0", "0.9.0"])
 def test_json_of_another_schema_version(tmp_path: Path, compiled: bytes, version: str) -> None:
-    """A later version, or one never published, is refused (this package writes 3.1.0 and
-    reads it and the published 3.0.0, 2.0.0 and 1.x versions)."""
-    assert compiler.api.schema_id() == f"{SCHEMA_BASE}3.1.0/constitution.schema.json"
+    """A later version, or one never published, is refused (this package writes 3.2.0 and
+    reads it and the published 3.1.0, 3.0.0, 2.0.0 and 1.x versions)."""
+    assert compiler.api.schema_id() == f"{SCHEMA_BASE}3.2.0/constitution.schema.json"
     [problem] = json_problems(tmp_path, edited(compiled, with_schema_version(version)))
     assert problem.startswith(
         "in.json:2:14: CC403 the file follows schema "
         f"{SCHEMA_BASE}{version}/constitution.schema.json, "
         "but this constitution-compiler reads "
-        f"{SCHEMA_BASE}3.1.0/constitution.schema.json\n"
+        f"{SCHEMA_BASE}3.2.0/constitution.schema.json\n"
     )
 
 

@@ -196,7 +196,7 @@ def test_textconv_rendering(small: Path, tmp_path: Path) -> None:
     assert result.stdout == (
         "constitution: Small\n"
         "  version: 0.1.0\n"
-        "  schema: https://constitution-compiler.dev/schemas/constitution/3.1.0/constitution.schema.json\n"
+        "  schema: https://constitution-compiler.dev/schemas/constitution/3.2.0/constitution.schema.json\n"
         "  source: small.md (Values)\n"
         "\n"
         "section values\n"
@@ -252,7 +252,7 @@ def test_textconv_shows_front_matter(tmp_path: Path) -> None:
     )
     assert render(compiler.load(spec)).splitlines()[:5] == [
         "constitution: T",
-        "  schema: https://constitution-compiler.dev/schemas/constitution/3.1.0/constitution.schema.json",
+        "  schema: https://constitution-compiler.dev/schemas/constitution/3.2.0/constitution.schema.json",
         "  metadata authors: Ada Lovelace, Alan Turing",
         "  metadata chapter: 2",
         "  source: meta.md (T)",

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.ajv import NODE_ENV, AjvCli
@@ -17,6 +20,7 @@ from compiler.pipeline import compile_spec
 
 SCHEMA = Path(__file__).resolve().parents[2] / "compiler" / "schemas" / "constitution.schema.json"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "read-priorities.mjs"
+SCHEMA_BASE = "https://constitution-compiler.dev/schemas/constitution/"
 
 
 def compile_to(spec: Path, out: Path) -> Path:
@@ -252,3 +256,109 @@ def test_example_refuses_other_inputs(node: str, tmp_path: Path) -> None:
     assert run.returncode == 1 and b"cannot read" in run.stderr
     run = read_priorities(node)
     assert run.returncode == 2 and run.stderr.startswith(b"usage: ")
+
+
+# -- examples/formatted-text.mjs ----------------------------------------------------------------
+
+FORMATTED = EXAMPLE.with_name("formatted-text.mjs")
+#: The tags the example writes for each mark type.
+_MARK_OF_TAG = {"em": "em", "strong": "strong", "s": "strike", "code": "code", "a": "link"}
+
+
+class _MarkedRanges(HTMLParser):
+    """One paragraph of the example's output read back: its text, and each element's range in
+    it in code points (a Python string's index), as the JSON's marks count them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text = ""
+        self.open: list[tuple[str, int, str | None]] = []
+        self.ranges: list[tuple[str, int, int, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "p":
+            self.open.append((tag, len(self.text), dict(attrs).get("href")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != "p":
+            name, start, href = self.open.pop()
+            assert name == tag
+            self.ranges.append((_MARK_OF_TAG[tag], start, len(self.text), href))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def formatted_text(node: str, document: Path, ident: str) -> list[_MarkedRanges]:
+    run = subprocess.run(
+        [node, str(FORMATTED), str(document), ident], capture_output=True, timeout=60, check=False
+    )
+    assert run.returncode == 0 and run.stderr == b"", run.stderr
+    read = []
+    for line in run.stdout.decode("utf-8").split("</p>\n")[:-1]:
+        parser = _MarkedRanges()
+        parser.feed(line + "</p>")
+        read.append(parser)
+    return read
+
+
+def test_a_node_consumer_rebuilds_the_formatted_text(
+    node: str, repo_root: Path, tmp_path: Path
+) -> None:
+    """Every paragraph of the fixture with every mark type, nesting, links and emoji before a
+    mark, and of the whole spec: the example's HTML holds the paragraph's text and each mark
+    over exactly the code points the JSON names."""
+    fixture = repo_root / "tests" / "data" / "valid" / "marks.md"
+    for source in (fixture, repo_root / "spec"):
+        out = compile_to(source, tmp_path / "constitution.json")
+        document = json.loads(out.read_bytes())
+        checked = 0
+        for node_data in document["nodes"]:
+            paragraphs = [b for b in walk_json(node_data["blocks"]) if b["type"] == "paragraph"]
+            if not any("marks" in p for p in paragraphs):
+                continue
+            read = formatted_text(node, out, node_data["id"])
+            assert [p.text for p in read] == [p["text"] for p in paragraphs]
+            for paragraph, shown in zip(paragraphs, read, strict=True):
+                expected = {
+                    (m["type"], m["start"], m["end"], m.get("href"))
+                    for m in paragraph.get("marks", ())
+                }
+                assert set(shown.ranges) == expected, paragraph["text"]
+                checked += len(expected)
+        assert checked >= (20 if source == fixture else 100)
+    lines = subprocess.run(
+        [node, str(FORMATTED), str(tmp_path / "constitution.json"), "missing-id"],
+        capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert lines.returncode == 1 and b"no node 'missing-id'" in lines.stderr
+
+
+def test_the_node_consumer_counts_an_emoji_as_one(node: str, tmp_path: Path) -> None:
+    out = tmp_path / "emoji.json"
+    marks = [
+        {"type": "em", "start": 3, "end": 4},
+        {"type": "code", "start": 5, "end": 8},
+        {"type": "link", "start": 11, "end": 17, "href": "javascript:alert(1)"},
+    ]
+    paragraph = {"type": "paragraph", "text": "😀😀 a <b> 𝒳 [c](#)", "marks": marks}
+    document = {
+        "$schema": f"{SCHEMA_BASE}3.2.0/constitution.schema.json",
+        "nodes": [{"id": "x", "blocks": [paragraph]}],
+    }
+    out.write_text(json.dumps(document), "utf-8")
+    run = subprocess.run(
+        [node, str(FORMATTED), str(out), "x"], capture_output=True, timeout=60, check=False
+    )
+    assert run.stdout.decode("utf-8") == (
+        "<p>😀😀 <em>a</em> <code>&#60;b&#62;</code> 𝒳 [c](#)</p>\n"  # the unsafe link dropped
+    )
+
+
+def walk_json(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for block in blocks:
+        yield block
+        for item in block.get("items", ()):
+            yield from walk_json(item["blocks"])
+        if block["type"] in ("quote", "admonition"):
+            yield from walk_json(block["blocks"])

@@ -402,10 +402,24 @@ def test_3_1_0_adds_each_fields_diff_levels() -> None:
     versions = dict(published())
     old = json.loads(versions[(3, 0, 0)].read_text(encoding="utf-8"))
     new = json.loads(versions[(3, 1, 0)].read_text(encoding="utf-8"))
-    assert new == schema()
     changes = compare_schemas(old, new)
     assert {(c.level, c.rule, c.path) for c in changes if c.level != "editorial"} == {
         ("addition", "property-added", "#/$defs/kind/fields/*/diff"),
+    }
+    assert required_bump(changes) == "minor"
+    assert version_problems(old, new) == []
+
+
+def test_3_2_0_adds_each_paragraphs_marks() -> None:
+    """A paragraph may carry its inline formatting (`marks`): a new optional property, hence a
+    minor version; a 3.1.0 document is still valid."""
+    versions = dict(published())
+    old = json.loads(versions[(3, 1, 0)].read_text(encoding="utf-8"))
+    new = json.loads(versions[(3, 2, 0)].read_text(encoding="utf-8"))
+    assert new == schema()
+    changes = compare_schemas(old, new)
+    assert {(c.level, c.rule, c.path) for c in changes if c.level != "editorial"} == {
+        ("addition", "property-added", "#/$defs/block/marks"),
     }
     assert required_bump(changes) == "minor"
     assert version_problems(old, new) == []

@@ -340,7 +340,7 @@ def test_a_release_page_shows_worked_examples_as_conversations(tmp_path: Path) -
     assert html.count('<details class="cc-example"') == 1
     assert "Hello, thanks!" in html and "Go away." in html and "rude" in html
     assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>x()" not in html
-    assert html.count("a &lt;b&gt; greeting") == 1  # its title, once
+    assert html.count("a <code>&lt;b&gt;</code> greeting") == 1  # its title, once, formatted
     assert re.search(r'<div class="cc-annotation[^"]*"[^>]*data-kind="example"', html) is None
 
 
