@@ -19,6 +19,10 @@ from msgspec import Struct
 from ..diagnostics import shorten
 from ..model import Attributes
 from .attributes import AttributeError_, parse_attributes
+from .dispatch import rule_named, starts_with
+
+MARKER = ":"
+"""The fence character (three or more open and close an annotation)."""
 
 #: The kind of an annotation header and the white space around it. Every part is a run of
 #: characters the next part cannot start with, so a match never backtracks (a regular expression
@@ -69,4 +73,5 @@ def _is_annotation(params: str, markup: str) -> bool:
 
 def annotations_plugin(md: MarkdownIt) -> None:
     """Annotation fences: ``::: kind {attributes}`` ... ``:::``."""
-    md.use(container_plugin, name="annotation", validate=_is_annotation)
+    md.use(container_plugin, name="annotation", marker=MARKER, validate=_is_annotation)
+    starts_with(rule_named(md.block.ruler, "container_annotation"), MARKER)

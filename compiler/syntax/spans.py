@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from .attributes import LOOKS_LIKE_ATTRIBUTES, parse_attributes
+from .dispatch import starts_with
 
 MAX_ATTRIBUTES = 4000
 """The longest attribute body read after a span's ``]``."""
@@ -92,3 +93,4 @@ def _span_rule(state: StateInline, silent: bool) -> bool:
 def spans_plugin(md: MarkdownIt) -> None:
     """Bracketed spans ``[text]{#id .kind key=value}``, read before links."""
     md.inline.ruler.before("link", "span", _span_rule)
+    starts_with(_span_rule, "[")
