@@ -116,16 +116,21 @@ class _Terminators(Ruler[RuleFuncBlockType]):
     def __init__(self, rules: Ruler[RuleFuncBlockType]) -> None:
         super().__init__()
         self.__rules__ = rules.__rules__
-        self._chains: dict[str, tuple[list[RuleFuncBlockType], list[RuleFuncBlockType]]] = {}
+        self._compiled: object = None
+        """markdown-it's compiled chains that `_chains` was made from (a new object whenever
+        the rules change)."""
+        self._chains: dict[str, list[RuleFuncBlockType]] = {}
 
     def getRules(self, chainName: str = "") -> list[RuleFuncBlockType]:
-        rules = super().getRules(chainName)
-        if not chainName:
-            return rules
-        known = self._chains.get(chainName)
-        if known is None or known[0] is not rules:
-            known = self._chains[chainName] = (rules, [_any_of(_Table(rules))])
-        return known[1]
+        if self.__cache__ is None or self.__cache__ is not self._compiled:
+            super().getRules()
+            self._compiled = self.__cache__
+            self._chains = {}
+        chain = self._chains.get(chainName)
+        if chain is None:
+            rules = super().getRules(chainName)
+            chain = self._chains[chainName] = [_any_of(_Table(rules))] if chainName else rules
+        return chain
 
 
 def _any_of(table: _Table) -> RuleFuncBlockType:
@@ -136,7 +141,10 @@ def _any_of(table: _Table) -> RuleFuncBlockType:
         rules = (
             by_character.get(state.src[start], anywhere) if start < state.eMarks[line] else every
         )
-        return any(rule(state, line, endLine, silent) for rule in rules)
+        for rule in rules:  # noqa: SIM110 (a loop: a generator costs a call per rule)
+            if rule(state, line, endLine, silent):
+                return True
+        return False
 
     return terminates
 
