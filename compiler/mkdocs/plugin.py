@@ -196,12 +196,7 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
             if self.site.ok:
                 return html
             return problems_banner(self.site.result.diagnostics, self.site.project_dir)
-        toc = rendered.toc
-        if sum(entry.level == 1 for entry in toc) > 1:
-            # mkdocs-material lists only the first h1's children; a page with several h1s (one
-            # file holding many chapters) would lose most of its contents, so nest them under one.
-            toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
-        page.toc = TableOfContents(_anchor_links(toc))
+        page.toc = _table_of_contents(rendered.toc)
         menu = self.site.version_menu(page.file.src_uri, url_of_file)
         if menu is not None:
             self._menus[page.file.src_uri] = menu
@@ -245,6 +240,15 @@ class ConstitutionPlugin(BasePlugin[ConstitutionConfig]):  # type: ignore[no-unt
         if precompiled is not None and precompiled[0] == Path(docs_dir).resolve():
             return precompiled[1]
         return compile_spec(docs_dir, grammar_file=self.config.grammar)
+
+
+def _table_of_contents(toc: list[TocEntry]) -> TableOfContents:
+    """mkdocs' table of contents of a page the compiler rendered."""
+    if sum(entry.level == 1 for entry in toc) > 1:
+        # mkdocs-material lists only the first h1's children; a page with several h1s (one
+        # file holding many chapters) would lose most of its contents, so nest them under one.
+        toc = [TocEntry(1, toc[0].id, toc[0].title, list(toc))]
+    return TableOfContents(_anchor_links(toc))
 
 
 def _rendered_by_the_compiler(page: Page) -> None:

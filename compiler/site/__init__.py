@@ -165,22 +165,8 @@ class Site:
             self._add(path, title, builder)
             self.inputs.page_titles[path] = title
         self.files = _published_files(result, model)
-        self.releases: list[tuple[str, str]] = []
+        self.releases = _add_extension_pages(extra_pages, taken, self.pages, self.files)
         """(version, page path) of each release shown in full, for the version selector."""
-        for page in extra_pages:
-            if page.path in taken:
-                continue
-            taken.add(page.path)
-            if page.release is not None:
-                self.releases.append((page.release, page.path))
-            self.pages[page.path] = _Page(
-                page.title,
-                _extension_builder(page),
-                page.nav,
-                0.0 if page.archive else 1.0,
-                group=page.nav_group,
-            )
-            self.files.update(page.files)
         self.chapter_pages = ChapterPages(
             result.tokens, self.index, self.chapters, self.title, self.context
         )
@@ -325,6 +311,32 @@ def problems_banner(diagnostics: Sequence[Diagnostic], project_dir: Path | None 
         "page reloads</p>"
         f"<pre><code>{escape(text)}</code></pre></div>\n"
     )
+
+
+def _add_extension_pages(
+    extra_pages: Sequence[GeneratedPage],
+    taken: set[str],
+    pages: dict[str, _Page],
+    files: dict[str, bytes],
+) -> list[tuple[str, str]]:
+    """Add the pages other parts of the tool make (release pages, the diff, the authoring guide)
+    whose path is not `taken`, with their files; returns (version, page path) of each release."""
+    releases: list[tuple[str, str]] = []
+    for page in extra_pages:
+        if page.path in taken:
+            continue
+        taken.add(page.path)
+        if page.release is not None:
+            releases.append((page.release, page.path))
+        pages[page.path] = _Page(
+            page.title,
+            _extension_builder(page),
+            page.nav,
+            0.0 if page.archive else 1.0,
+            group=page.nav_group,
+        )
+        files.update(page.files)
+    return releases
 
 
 def _release_print_builder(page: GeneratedPage, pdf: bool) -> Callable[[PageContext], RenderedPage]:
