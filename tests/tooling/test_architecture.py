@@ -140,3 +140,26 @@ def test_a_kind_is_named_in_the_kinds_table_and_nowhere_else() -> None:
                 found.add((path.relative_to(REPO_ROOT).as_posix(), node.value))
     assert found - NOT_A_KIND.keys() == set()
     assert NOT_A_KIND.keys() - found == set()  # the list stays exact
+
+
+MODULE_LINES = 520
+"""Issue 11: no module of the package longer than about 500 lines..."""
+CLASS_LINES = 210
+"""...and no class longer than about 200."""
+
+
+def test_modules_and_classes_stay_small() -> None:
+    import ast
+
+    too_long = []
+    for path in sorted((REPO_ROOT / "compiler").rglob("*.py")):
+        source = path.read_text("utf-8")
+        name = path.relative_to(REPO_ROOT).as_posix()
+        if source.count("\n") > MODULE_LINES:
+            too_long.append(f"{name}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > CLASS_LINES:
+                    too_long.append(f"{name}: class {node.name}, {lines} lines")
+    assert too_long == []
