@@ -17,6 +17,10 @@ are always asked: dispatch can only skip a call, never change which rule matches
 rebuilt whenever a ruler's rules change (markdown-it then compiles a new rule list).
 
 The Rust port of markdown-it dispatches inline rules by marker in the same way.
+
+In the same spirit the core ``normalize`` rule, which rewrote every line ending and NUL with two
+regular expressions over the whole text, only rewrites a text that holds a carriage return or a
+NUL (the reader has already made most texts plain ``\n``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from markdown_it import rules_inline as inline
 from markdown_it.parser_block import ParserBlock, RuleFuncBlockType
 from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.admon.index import MARKER_CHARS, admonition
 from mdit_py_plugins.front_matter.index import _front_matter_rule
@@ -200,11 +205,22 @@ class DispatchingBlock(ParserBlock):
                 state.line = line
 
 
+def _normalize(state: StateCore) -> None:
+    """markdown-it's ``normalize``: CR LF and CR become LF, NUL becomes U+FFFD."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
 def dispatch_plugin(md: MarkdownIt) -> None:
     """Dispatch `md`'s block and inline rules by first character. Use it last, once every
     other plugin has added its rules (later changes are still honoured: the tables follow the
     rulers)."""
     md.block = DispatchingBlock(md.block)
+    md.core.ruler.at("normalize", _normalize)
     inline_table: list[_Table] = []
 
     def table(rules: list[Rule]) -> _Table:

@@ -167,3 +167,10 @@ def test_rules_changed_after_the_first_parse_are_honoured() -> None:
 def test_the_dialect_s_parser_dispatches() -> None:
     assert isinstance(parser().block, DispatchingBlock)
     assert not isinstance(plain().block, DispatchingBlock)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="\r\n\0a \t", max_size=60))
+def test_line_endings_and_nul_are_normalised_as_markdown_it_does(text: str) -> None:
+    assert_same_parse(text)
+    assert_same_parse(f"# {text}\n\n> {text}\n\n- {text}\n\n```\n{text}\n```\n")
