@@ -174,3 +174,24 @@ def test_the_dialect_s_parser_dispatches() -> None:
 def test_line_endings_and_nul_are_normalised_as_markdown_it_does(text: str) -> None:
     assert_same_parse(text)
     assert_same_parse(f"# {text}\n\n> {text}\n\n- {text}\n\n```\n{text}\n```\n")
+
+
+REFERENCES = [
+    "[a]: /url\n\n[a]\n",
+    "[a\nb]: /url 'title'\n\n[a b]\n",
+    "> [a]: /url\n> [a]\n",
+    "> [a\n> ]: /url\n\n[a]\n",
+    "- [a]: /url\n\n  [a]\n",
+    "[a]{.rule} text\n\n[b]: /x\n",
+    "[a] text\n]: not a label's end\n\n[a]\n",
+    "[a]\n\n]: /url\n",
+    "[a]  \n   \n]: /url\n",
+    "   [a]:\n   /url\n   'title'\n\n[a]\n",
+    "[a\\]: /url\n",
+]
+
+
+def test_reference_definitions_parse_as_markdown_it_parses_them() -> None:
+    for text in REFERENCES:
+        assert_same_parse(text)
+        assert_same_parse(text.replace("\n", "\n\n", 1))
