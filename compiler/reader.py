@@ -13,7 +13,7 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from .controls import control_characters
+from .controls import control_characters, may_hold_controls
 from .diagnostics import Diagnostic
 from .images import check_asset
 from .spec_files import (
@@ -119,7 +119,8 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     if text is None:
         return None, problems
     text = normalise(text)
-    problems.extend(control_characters(text, display))
+    if may_hold_controls(data):
+        problems.extend(control_characters(text, display))
     return text, problems
 
 

@@ -85,7 +85,7 @@ class Extractor:
         first_node = len(self.nodes)
         metadata: dict[str, object] = {}
         first_heading: str | None = None
-        if not source.text.strip():
+        if not source.text or source.text.isspace():  # strip() would copy the whole text
             self.walk.error(
                 "CC305", "file is empty", 1, 1, "add the chapter's text, or delete the file"
             )
