@@ -59,6 +59,9 @@ EDGES = {(kind, opening): Edge(kind, opening) for kind in ("em", "strong", "stri
          for opening in (True, False)}  # fmt: skip
 
 Piece = str | Placeholder | Edge
+SpanRange = tuple[int, int, int, int, str]
+"""Where a span node's text is in its paragraph's texts and edges, while it is read: its first
+text, its first edge, the text and the edge after its last, and the node's id."""
 Titles = Callable[[str], str | None]
 """The title of a node by id (None: it has none, or no such node)."""
 
@@ -68,32 +71,56 @@ Titles = Callable[[str], str | None]
 PendingMark = tuple[int, int, str, LinkTarget | None]
 
 
+#: What a placeholder link reads as until every file is read.
+PLACEHOLDER = "?"
+
+
 class ParagraphBuilder(Struct):
     pieces: Sequence[tuple[Piece, str | None]] = ()
     """Each piece of text with the id of the span node it is in (None: none); none when the
     paragraph was settled as it was read."""
     text: str | None = None
-    """Its text, when it was settled as it was read (`paragraph`)."""
+    """Its text, when it was settled as it was read (`settled`)."""
     marks: tuple[PendingMark, ...] = ()
     """A settled paragraph's marks."""
 
+    @property
+    def reads(self) -> str:
+        """Its text as read, a placeholder as "?"."""
+        if self.text is not None:
+            return self.text
+        return "".join(
+            p if type(p) is str else "" if type(p) is Edge else PLACEHOLDER for p, _ in self.pieces
+        )
 
-def paragraph(
-    pieces: list[tuple[Piece, str | None]], edges: Sequence[int] | None = None
+
+def settled(
+    texts: list[str],
+    edges: list[tuple[Edge, int]],
+    placeholders: dict[int, Placeholder],
+    spans: Sequence[SpanRange] = (),
 ) -> ParagraphBuilder:
-    """A paragraph of the pieces read; settled at once (its text joined, its marks found, its
-    pieces let go) unless it holds a span or a placeholder, which need every file read: most
-    paragraphs, whose pieces would otherwise be kept until the end of the compile. `edges`:
-    where the reader put the marks' edges in `pieces`, when it found no span or placeholder."""
-    if edges is None:
-        if any(node is not None or type(piece) is Placeholder for piece, node in pieces):
-            return ParagraphBuilder(pieces)
-        edges = [index for index, (piece, _) in enumerate(pieces) if type(piece) is Edge]
-    texts = [piece if type(piece) is str else "" for piece, _ in pieces]
+    """A paragraph from its `texts` (a placeholder reads "?", and is at its index in
+    `placeholders`), its marks' `edges`, each with the index of the text it precedes, and the
+    `spans` in it: settled at once (its text joined, its marks found) unless it holds a span or
+    a placeholder, which need every file read: most paragraphs, whose pieces would otherwise be
+    kept until the end of the compile."""
+    if placeholders or spans:
+        nodes: list[str | None] = [None] * len(texts)
+        for first, _, end, _, ident in spans:
+            nodes[first:end] = [ident] * (end - first)
+        pieces: list[tuple[Piece, str | None]] = []
+        done = 0
+        for edge, index in edges:  # an edge's node is never read: it adds no text
+            pieces += [(placeholders.get(i, texts[i]), nodes[i]) for i in range(done, index)]
+            pieces.append((edge, None))
+            done = index
+        pieces += [(placeholders.get(i, texts[i]), nodes[i]) for i in range(done, len(texts))]
+        return ParagraphBuilder(pieces)
     if not edges:
         return ParagraphBuilder((), "".join(texts))
-    ends = list(accumulate(map(len, texts)))  # an edge adds no text: its end is its offset
-    marks = _marks([(pieces[index][0], ends[index]) for index in edges])  # type: ignore[misc]
+    ends = [0, *accumulate(map(len, texts))]
+    marks = _marks([(edge, ends[index]) for edge, index in edges])
     return ParagraphBuilder((), "".join(texts), marks)
 
 
