@@ -176,7 +176,7 @@ def piece_text(piece: Piece, titles: Titles) -> str:
 
 def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
     """The model's blocks: placeholders read as titles, paragraphs with parts where spans are."""
-    return tuple(_freeze(block, titles) for block in blocks)
+    return tuple([_freeze(block, titles) for block in blocks])
 
 
 def _freeze(block: BlockBuilder, titles: Titles) -> Block:
@@ -221,10 +221,14 @@ def _resolved(marks: Sequence[PendingMark]) -> tuple[Mark, ...]:
     )
 
 
+_WHOLE = (NodeBlock, Code, Table)
+"""Blocks that are content whatever they hold."""
+
+
 def has_content(blocks: Sequence[BlockBuilder]) -> bool:
     """True when the blocks hold a child node or any text that is not blank."""
     for block in blocks:
-        if isinstance(block, NodeBlock | Code | Table):
+        if isinstance(block, _WHOLE):
             return True
         if isinstance(block, ParagraphBuilder):
             if block.text is not None:

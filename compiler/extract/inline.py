@@ -98,7 +98,8 @@ class InlineReader:
         mark's edge with the index of the text it follows, its placeholders and the spans in it;
         `item_span` is a span that stands for its whole list item (read as the item's node, not
         as a span)."""
-        self._check_length(token, source)
+        if token.meta:  # most have none
+            self._check_length(token, source)
         children = token.children or []
         texts: list[str] = []
         edges: list[tuple[Edge, int]] = []
