@@ -14,7 +14,7 @@ from ..grammar.types import Form, Grammar, Granularity, KindSpec
 from ..model import Attributes, SourceSpan
 from ..reader import SourceFile
 from ..syntax.annotations import annotation_info
-from .blocks import BlockBuilder, ParagraphBuilder
+from .blocks import BlockBuilder, Read
 from .frames import Frame, Walk, indent, last_line, line_of
 from .inline import lead_phrase, position
 from .nodes import NodeBuilder, close_node
@@ -177,7 +177,7 @@ class Annotations:
         node.seen_inline = True
         return node if node.kept else None
 
-    def close_span(self, node: NodeBuilder, text: ParagraphBuilder) -> None:
+    def close_span(self, node: NodeBuilder, text: Read) -> None:
         node.blocks.append(text)
         close_node(self.walk.context, node)
 

@@ -82,16 +82,22 @@ class ParagraphBuilder(Struct):
     text: str | None = None
     """Its text, when it was settled as it was read (`settled`)."""
     marks: tuple[PendingMark, ...] = ()
-    """A settled paragraph's marks."""
+    """A settled paragraph's marks (one at least is a link's: else it is a `Paragraph`)."""
 
-    @property
-    def reads(self) -> str:
-        """Its text as read, a placeholder as "?"."""
-        if self.text is not None:
-            return self.text
-        return "".join(
-            p if type(p) is str else "" if type(p) is Edge else PLACEHOLDER for p, _ in self.pieces
-        )
+
+Read = Paragraph | ParagraphBuilder
+"""A paragraph as it is read: already the model's when it needs nothing from other files."""
+
+
+def reads(paragraph: Read) -> str:
+    """A paragraph's text as read, a placeholder as "?"."""
+    if isinstance(paragraph, Paragraph):
+        return paragraph.text
+    if paragraph.text is not None:
+        return paragraph.text
+    return "".join(
+        p if type(p) is str else "" if type(p) is Edge else PLACEHOLDER for p, _ in paragraph.pieces
+    )
 
 
 def settled(
@@ -99,12 +105,12 @@ def settled(
     edges: list[tuple[Edge, int]],
     placeholders: dict[int, Placeholder],
     spans: Sequence[SpanRange] = (),
-) -> ParagraphBuilder:
+) -> Read:
     """A paragraph from its `texts` (a placeholder reads "?", and is at its index in
     `placeholders`), its marks' `edges`, each with the index of the text it precedes, and the
     `spans` in it: settled at once (its text joined, its marks found) unless it holds a span or
     a placeholder, which need every file read: most paragraphs, whose pieces would otherwise be
-    kept until the end of the compile."""
+    kept until the end of the compile. Without a link either, it is the model's `Paragraph`."""
     if placeholders or spans:
         nodes: list[str | None] = [None] * len(texts)
         for first, _, end, _, ident in spans:
@@ -118,10 +124,15 @@ def settled(
         pieces += [(placeholders.get(i, texts[i]), nodes[i]) for i in range(done, len(texts))]
         return ParagraphBuilder(pieces)
     if not edges:
-        return ParagraphBuilder((), "".join(texts))
+        return Paragraph("".join(texts))
     ends = [0, *accumulate(map(len, texts))]
     marks = _marks([(edge, ends[index]) for edge, index in edges])
-    return ParagraphBuilder((), "".join(texts), marks)
+    for mark in marks:
+        if mark[3] is not None:  # a link's: its href is known once every file is read
+            return ParagraphBuilder((), "".join(texts), marks)
+    return Paragraph(
+        "".join(texts), (), tuple([Mark(kind, start, end) for start, end, kind, _ in marks])
+    )
 
 
 def _marks(edges: Iterable[tuple[Edge, int]]) -> tuple[PendingMark, ...]:
@@ -162,7 +173,14 @@ class AdmonitionBuilder(Struct):
 
 
 BlockBuilder = (
-    ParagraphBuilder | ListBuilder | QuoteBuilder | AdmonitionBuilder | Code | Table | NodeBlock
+    Paragraph
+    | ParagraphBuilder
+    | ListBuilder
+    | QuoteBuilder
+    | AdmonitionBuilder
+    | Code
+    | Table
+    | NodeBlock
 )
 
 
@@ -180,6 +198,8 @@ def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
 
 
 def _freeze(block: BlockBuilder, titles: Titles) -> Block:
+    if type(block) is Paragraph:  # read as it is: most
+        return block
     if isinstance(block, ParagraphBuilder):
         if block.text is not None:  # settled as it was read: the common case
             if not block.marks:
@@ -230,7 +250,10 @@ def has_content(blocks: Sequence[BlockBuilder]) -> bool:
     for block in blocks:
         if isinstance(block, _WHOLE):
             return True
-        if isinstance(block, ParagraphBuilder):
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                return True
+        elif isinstance(block, ParagraphBuilder):
             if block.text is not None:
                 if block.text.strip():
                     return True

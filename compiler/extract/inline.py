@@ -25,8 +25,8 @@ from .blocks import (
     PLACEHOLDER,
     Edge,
     LinkTarget,
-    ParagraphBuilder,
     Placeholder,
+    Read,
     SpanRange,
     settled,
 )
@@ -75,7 +75,7 @@ class SpanHost(Protocol):
         self, token: Token, source: SourceFile, line: int, column: int, lead: str | None
     ) -> NodeBuilder | None: ...
 
-    def close_span(self, node: NodeBuilder, text: ParagraphBuilder) -> None: ...
+    def close_span(self, node: NodeBuilder, text: Read) -> None: ...
 
 
 class InlineReader:
@@ -93,7 +93,7 @@ class InlineReader:
         lines: list[str],
         owner: NodeBuilder | None,
         item_span: Token | None = None,
-    ) -> ParagraphBuilder:
+    ) -> Read:
         """The paragraph `token` reads as (`compiler.extract.blocks.settled`): its texts, each
         mark's edge with the index of the text it follows, its placeholders and the spans in it;
         `item_span` is a span that stands for its whole list item (read as the item's node, not
@@ -208,7 +208,7 @@ def _span_text(
     edges: list[tuple[Edge, int]],
     placeholders: dict[int, Placeholder],
     span: SpanRange,
-) -> ParagraphBuilder:
+) -> Read:
     """The text of the span node `span` covers, as a paragraph of its own."""
     first, first_edge = span[0], span[1]
     return settled(

@@ -25,7 +25,7 @@ from ..reader import SourceFile
 from ..spec_files import SpecFiles
 from ..syntax.limits import MAX_NESTING
 from .annotate import Annotations
-from .blocks import AdmonitionBuilder, ListBuilder, QuoteBuilder
+from .blocks import AdmonitionBuilder, ListBuilder, QuoteBuilder, reads
 from .chapters import chapter, end_sections
 from .frames import FileState, Frame, Walk, line_of, stray_fences
 from .front_matter import read_front_matter
@@ -137,7 +137,7 @@ class Extractor:
     # the last token it read.
 
     def _heading(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
-        title = self.inline.read(tokens[index + 1], state.source, state.lines, None).reads
+        title = reads(self.inline.read(tokens[index + 1], state.source, state.lines, None))
         self.sections.open(tokens[index], title)
         state.first_heading = state.first_heading or title
         return index + 2  # heading_open, inline, heading_close
@@ -160,7 +160,7 @@ class Extractor:
         frames[-1].blocks.append(admonition)
         frames.append(Frame(admonition.blocks, "admonition_close"))
         if index + 2 < len(tokens) and tokens[index + 1].type == "admonition_title_open":
-            title = self.inline.read(tokens[index + 2], state.source, state.lines, None).reads
+            title = reads(self.inline.read(tokens[index + 2], state.source, state.lines, None))
             admonition.title = title or None
             return index + 3
         return index
@@ -182,7 +182,7 @@ class Extractor:
         item_span = self._item_spans.pop(id(token), None) if self._item_spans else None
         read = self.inline.read(token, state.source, state.lines, owner, item_span)
         if state.row is not None:
-            state.row.append(read.reads)
+            state.row.append(reads(read))
             return index
         if ":::" in token.content:
             stray_fences(self.walk, token)
