@@ -210,6 +210,8 @@ def _whole_span(tokens: Sequence[Token], index: int) -> Token | None:
     """The span that is all of the first paragraph of the list item at `index`, if any."""
     if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
         return None
+    if "]{" not in tokens[index + 2].content:  # no span (`compiler.syntax.spans`)
+        return None
     children = [c for c in tokens[index + 2].children or [] if c.type != "text" or c.content]
     if len(children) < 2 or children[0].type != "span_open" or children[-1].type != "span_close":
         return None

@@ -146,15 +146,15 @@ def _marks(edges: Iterable[tuple[Edge, int]]) -> tuple[PendingMark, ...]:
         if edge.opening:
             opened.append((edge, at, sequence))
             continue
-        for index in range(len(opened) - 1, -1, -1):
-            opening, start, order = opened[index]
-            if opening.type == edge.type:
-                del opened[index]
-                if at > start:
-                    found.append((start, -at, order, (start, at, edge.type, opening.link)))
-                break
+        kind, index = edge.type, len(opened) - 1
+        while index >= 0 and opened[index][0].type != kind:
+            index -= 1
+        if index >= 0:
+            opening, start, order = opened.pop(index)
+            if at > start:
+                found.append((start, -at, order, (start, at, kind, opening.link)))
     found.sort()
-    return tuple([mark for *_, mark in found])
+    return tuple([mark[3] for mark in found])
 
 
 class ListBuilder(Struct):
