@@ -377,4 +377,9 @@ def block_text(block: Block) -> str:
 
 def blocks_text(blocks: Sequence[Block]) -> str:
     """A node's own text: its blocks' texts, a blank line between them."""
-    return "\n\n".join([text for block in blocks if (text := block_text(block))])
+    texts: list[str] = []
+    for block in blocks:  # a paragraph's or code's text without a call (most blocks)
+        text = block.text if isinstance(block, _TEXTS) else block_text(block)
+        if text:
+            texts.append(text)
+    return "\n\n".join(texts)

@@ -1,10 +1,11 @@
 """The blocks of a node while its file is walked, and their frozen form in the model.
 
-A paragraph is kept as pieces, each with the span node it belongs to, because a placeholder link
-``[?](#id)`` reads as its target's title, which is known only once every file is read (and a
-link's resolved href too); its inline formatting is kept as `Edge` pieces where a mark opens and
-closes. `freeze` resolves placeholders, turns edges into `Mark`s over the final text and builders
-into `compiler.document` blocks, whose plain text
+A paragraph that needs nothing from other files is the model's `Paragraph` as soon as it is read
+(`settled`); another is kept as pieces, each with the span node it belongs to, because a
+placeholder link ``[?](#id)`` reads as its target's title, which is known only once every file is
+read (and a link's resolved href too); its inline formatting is kept as `Edge` pieces where a mark
+opens and closes. `freeze` resolves placeholders, turns edges into `Mark`s over the final text and
+builders into `compiler.document` blocks, whose plain text
 (`compiler.document.block_text`: paragraphs as they read, list items on lines of their own, code
 verbatim, table rows with cells joined by ``" | "``; a child node adds nothing) is the node's.
 """
