@@ -66,21 +66,29 @@ class CompileResult(Struct):
         return dumps(self.document)
 
 
+#: The tokens that may write an id: one look-up skips the others (most).
+_ID_TOKENS = frozenset(("heading_open", "container_annotation_open", "inline"))
+
+
 def _explicit_ids(tokens: list[Any]) -> set[str]:
     ids: set[str] = set()
     for token in tokens:
-        if token.type == "heading_open":
+        kind = token.type
+        if kind not in _ID_TOKENS:
+            continue
+        if kind == "inline":
+            if "]{" in token.content:
+                for child in token.children or ():
+                    if child.type == "span_open" and child.meta["attributes"].id:
+                        ids.add(child.meta["attributes"].id)
+        elif kind == "heading_open":
             attributes = token.meta.get("attributes")
             if attributes is not None and attributes.id:
                 ids.add(attributes.id)
-        elif token.type == "container_annotation_open":
+        else:
             info = annotation_info(token)
             if info.attributes.id:
                 ids.add(info.attributes.id)
-        elif token.type == "inline" and "]{" in token.content:
-            for child in token.children or ():
-                if child.type == "span_open" and child.meta["attributes"].id:
-                    ids.add(child.meta["attributes"].id)
     return ids
 
 

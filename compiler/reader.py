@@ -13,8 +13,9 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from .controls import control_characters
+from .controls import control_characters, may_hold_controls
 from .diagnostics import Diagnostic
+from .digests import sha256_hex
 from .images import check_asset
 from .spec_files import (
     DECLARATIONS_FILE,
@@ -46,6 +47,9 @@ class SourceFile(Struct, frozen=True):
     name is known, so links to it are not reported as links to a missing file, but it has no
     text. A file that is not valid UTF-8 is read, its bad bytes replaced, so that its content is
     checked in the same pass."""
+    sha256: str | None = None
+    """The SHA-256 of `text` as UTF-8, when the reader hashed the bytes it read (they were that
+    text exactly); None: hashed from the text when needed."""
 
 
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -119,7 +123,8 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     if text is None:
         return None, problems
     text = normalise(text)
-    problems.extend(control_characters(text, display))
+    if may_hold_controls(data):
+        problems.extend(control_characters(text, display))
     return text, problems
 
 
@@ -152,7 +157,7 @@ def read_spec_files(spec: Path) -> tuple[list[SourceFile], SpecFiles | None, lis
     still checked. Hidden files and folders (`.git`, `.DS_Store`) are left alone, and never
     published. A single Markdown file has no listing (None)."""
     if not spec.is_dir():  # a file, a missing path, or a pipe or device (refused when read)
-        files, read_problems = _read_files([(spec.name, spec, str(spec))])
+        files, read_problems = _read_files([(spec.name, spec, str(spec))], chapters=True)
         return files, None, read_problems
     root = spec.resolve()
     found: list[tuple[str, Path, str]] = []
@@ -235,7 +240,7 @@ def read_spec_files(spec: Path) -> tuple[list[SourceFile], SpecFiles | None, lis
     found.sort(key=lambda item: (natural_key(item[0]), item[0]))
     others.sort(key=lambda item: (natural_key(item[0]), item[0]))
     listing = _sort_other_files(found, others[:MAX_FILES], refused, names)
-    files, read_problems = _read_files(found)
+    files, read_problems = _read_files(found, chapters=True)
     if unread:
         files = sorted(
             [*files, *unread], key=lambda source: (natural_key(source.name), source.name)
@@ -400,9 +405,13 @@ def read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], li
     return _read_files(found)
 
 
-def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], list[Diagnostic]]:
+def _read_files(
+    found: list[tuple[str, Path, str]], chapters: bool = False
+) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Read each file; one that cannot be read is reported and the others are still read (and
-    it is returned unreadable, so that its name is known), so one pass reports every problem."""
+    it is returned unreadable, so that its name is known), so one pass reports every problem.
+    A chapter's digest (its `Chapter` records it) is taken from its bytes when they are its text
+    exactly, rather than from its text encoded again."""
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
     budget = SizeBudget()
@@ -423,8 +432,15 @@ def _read_files(found: list[tuple[str, Path, str]]) -> tuple[list[SourceFile], l
             continue
         text, decode_problems = decode(data, display)
         problems.extend(decode_problems)
-        files.append(SourceFile(name, display, decode_leniently(data) if text is None else text))
+        if text is None:
+            files.append(SourceFile(name, display, decode_leniently(data)))
+            continue
+        same = chapters and b"\r" not in data and not data.startswith(_UTF8_BOM)
+        files.append(SourceFile(name, display, text, sha256=sha256_hex(data) if same else None))
     return files, problems
+
+
+_UTF8_BOM = "\ufeff".encode()
 
 
 def _read_file(

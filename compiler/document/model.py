@@ -317,7 +317,7 @@ class Document(Struct, frozen=True, dict=True):
             elif isinstance(block, ListBlock):
                 lines = ("\n".join(self._texts(item.blocks)) for item in block.items)
                 texts.append("\n".join(line for line in lines if line))
-            elif isinstance(block, Quote | Admonition):
+            elif isinstance(block, _CONTAINERS):
                 texts.append("\n\n".join(self._texts(block.blocks)))
             elif isinstance(block, Table):
                 rows = (block.header, *block.rows) if block.header else block.rows
@@ -348,21 +348,26 @@ def walk_blocks(blocks: Sequence[Block]) -> Iterator[Block]:
         if isinstance(block, ListBlock):
             for item in block.items:
                 yield from walk_blocks(item.blocks)
-        elif isinstance(block, Quote | Admonition):
+        elif isinstance(block, _CONTAINERS):
             yield from walk_blocks(block.blocks)
+
+
+#: Classes tested together (a union written in an `isinstance` call is made at every call).
+_TEXTS = (Paragraph, Code)
+_CONTAINERS = (Quote, Admonition)
 
 
 def block_text(block: Block) -> str:
     """The plain text of one block: a list's items a line each, a table's rows a line each with
     " | " between cells, a child node (`NodeBlock`) or a conversation nothing."""
-    if isinstance(block, Paragraph | Code):
+    if isinstance(block, _TEXTS):
         return block.text
     if isinstance(block, ListBlock):
         lines = (
             "\n".join(text for b in item.blocks if (text := block_text(b))) for item in block.items
         )
         return "\n".join(line for line in lines if line)
-    if isinstance(block, Quote | Admonition):
+    if isinstance(block, _CONTAINERS):
         return blocks_text(block.blocks)
     if isinstance(block, Table):
         rows = (block.header, *block.rows) if block.header else block.rows
@@ -372,4 +377,9 @@ def block_text(block: Block) -> str:
 
 def blocks_text(blocks: Sequence[Block]) -> str:
     """A node's own text: its blocks' texts, a blank line between them."""
-    return "\n\n".join(text for block in blocks if (text := block_text(block)))
+    texts: list[str] = []
+    for block in blocks:  # a paragraph's or code's text without a call (most blocks)
+        text = block.text if isinstance(block, _TEXTS) else block_text(block)
+        if text:
+            texts.append(text)
+    return "\n\n".join(texts)

@@ -14,7 +14,7 @@ from ..grammar.types import Form, Grammar, Granularity, KindSpec
 from ..model import Attributes, SourceSpan
 from ..reader import SourceFile
 from ..syntax.annotations import annotation_info
-from .blocks import BlockBuilder, Piece, paragraph
+from .blocks import BlockBuilder, Read
 from .frames import Frame, Walk, indent, last_line, line_of
 from .inline import lead_phrase, position
 from .nodes import NodeBuilder, close_node
@@ -177,8 +177,8 @@ class Annotations:
         node.seen_inline = True
         return node if node.kept else None
 
-    def close_span(self, node: NodeBuilder, pieces: list[Piece]) -> None:
-        node.blocks.append(paragraph([(piece, None) for piece in pieces]))
+    def close_span(self, node: NodeBuilder, text: Read) -> None:
+        node.blocks.append(text)
         close_node(self.walk.context, node)
 
 
@@ -209,6 +209,8 @@ def _annotation_kind(
 def _whole_span(tokens: Sequence[Token], index: int) -> Token | None:
     """The span that is all of the first paragraph of the list item at `index`, if any."""
     if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+        return None
+    if "]{" not in tokens[index + 2].content:  # no span (`compiler.syntax.spans`)
         return None
     children = [c for c in tokens[index + 2].children or [] if c.type != "text" or c.content]
     if len(children) < 2 or children[0].type != "span_open" or children[-1].type != "span_close":

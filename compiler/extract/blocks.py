@@ -1,10 +1,11 @@
 """The blocks of a node while its file is walked, and their frozen form in the model.
 
-A paragraph is kept as pieces, each with the span node it belongs to, because a placeholder link
-``[?](#id)`` reads as its target's title, which is known only once every file is read (and a
-link's resolved href too); its inline formatting is kept as `Edge` pieces where a mark opens and
-closes. `freeze` resolves placeholders, turns edges into `Mark`s over the final text and builders
-into `compiler.document` blocks, whose plain text
+A paragraph that needs nothing from other files is the model's `Paragraph` as soon as it is read
+(`settled`); another is kept as pieces, each with the span node it belongs to, because a
+placeholder link ``[?](#id)`` reads as its target's title, which is known only once every file is
+read (and a link's resolved href too); its inline formatting is kept as `Edge` pieces where a mark
+opens and closes. `freeze` resolves placeholders, turns edges into `Mark`s over the final text and
+builders into `compiler.document` blocks, whose plain text
 (`compiler.document.block_text`: paragraphs as they read, list items on lines of their own, code
 verbatim, table rows with cells joined by ``" | "``; a child node adds nothing) is the node's.
 """
@@ -59,6 +60,9 @@ EDGES = {(kind, opening): Edge(kind, opening) for kind in ("em", "strong", "stri
          for opening in (True, False)}  # fmt: skip
 
 Piece = str | Placeholder | Edge
+SpanRange = tuple[int, int, int, int, str]
+"""Where a span node's text is in its paragraph's texts and edges, while it is read: its first
+text, its first edge, the text and the edge after its last, and the node's id."""
 Titles = Callable[[str], str | None]
 """The title of a node by id (None: it has none, or no such node)."""
 
@@ -68,33 +72,68 @@ Titles = Callable[[str], str | None]
 PendingMark = tuple[int, int, str, LinkTarget | None]
 
 
+#: What a placeholder link reads as until every file is read.
+PLACEHOLDER = "?"
+
+
 class ParagraphBuilder(Struct):
     pieces: Sequence[tuple[Piece, str | None]] = ()
     """Each piece of text with the id of the span node it is in (None: none); none when the
     paragraph was settled as it was read."""
     text: str | None = None
-    """Its text, when it was settled as it was read (`paragraph`)."""
+    """Its text, when it was settled as it was read (`settled`)."""
     marks: tuple[PendingMark, ...] = ()
-    """A settled paragraph's marks."""
+    """A settled paragraph's marks (one at least is a link's: else it is a `Paragraph`)."""
 
 
-def paragraph(
-    pieces: list[tuple[Piece, str | None]], edges: Sequence[int] | None = None
-) -> ParagraphBuilder:
-    """A paragraph of the pieces read; settled at once (its text joined, its marks found, its
-    pieces let go) unless it holds a span or a placeholder, which need every file read: most
-    paragraphs, whose pieces would otherwise be kept until the end of the compile. `edges`:
-    where the reader put the marks' edges in `pieces`, when it found no span or placeholder."""
-    if edges is None:
-        if any(node is not None or type(piece) is Placeholder for piece, node in pieces):
-            return ParagraphBuilder(pieces)
-        edges = [index for index, (piece, _) in enumerate(pieces) if type(piece) is Edge]
-    texts = [piece if type(piece) is str else "" for piece, _ in pieces]
+Read = Paragraph | ParagraphBuilder
+"""A paragraph as it is read: already the model's when it needs nothing from other files."""
+
+
+def reads(paragraph: Read) -> str:
+    """A paragraph's text as read, a placeholder as "?"."""
+    if isinstance(paragraph, Paragraph):
+        return paragraph.text
+    if paragraph.text is not None:
+        return paragraph.text
+    return "".join(
+        p if type(p) is str else "" if type(p) is Edge else PLACEHOLDER for p, _ in paragraph.pieces
+    )
+
+
+def settled(
+    texts: list[str],
+    edges: list[tuple[Edge, int]],
+    placeholders: dict[int, Placeholder],
+    spans: Sequence[SpanRange] = (),
+) -> Read:
+    """A paragraph from its `texts` (a placeholder reads "?", and is at its index in
+    `placeholders`), its marks' `edges`, each with the index of the text it precedes, and the
+    `spans` in it: settled at once (its text joined, its marks found) unless it holds a span or
+    a placeholder, which need every file read: most paragraphs, whose pieces would otherwise be
+    kept until the end of the compile. Without a link either, it is the model's `Paragraph`."""
+    if placeholders or spans:
+        nodes: list[str | None] = [None] * len(texts)
+        for first, _, end, _, ident in spans:
+            nodes[first:end] = [ident] * (end - first)
+        pieces: list[tuple[Piece, str | None]] = []
+        done = 0
+        for edge, index in edges:  # an edge's node is never read: it adds no text
+            pieces += [(placeholders.get(i, texts[i]), nodes[i]) for i in range(done, index)]
+            pieces.append((edge, None))
+            done = index
+        pieces += [(placeholders.get(i, texts[i]), nodes[i]) for i in range(done, len(texts))]
+        return ParagraphBuilder(pieces)
     if not edges:
-        return ParagraphBuilder((), "".join(texts))
-    ends = list(accumulate(map(len, texts)))  # an edge adds no text: its end is its offset
-    marks = _marks([(pieces[index][0], ends[index]) for index in edges])  # type: ignore[misc]
-    return ParagraphBuilder((), "".join(texts), marks)
+        return Paragraph("".join(texts))
+    ends = [0, *accumulate(map(len, texts))]
+    marks = _marks([(edge, ends[index]) for edge, index in edges])
+    for mark in marks:
+        if mark[3] is not None:  # a link's: its href is known once every file is read
+            return ParagraphBuilder((), "".join(texts), marks)
+    return Paragraph(
+        "".join(texts), (), tuple([Mark(kind, start, end) for start, end, kind, _ in marks])
+    )
 
 
 def _marks(edges: Iterable[tuple[Edge, int]]) -> tuple[PendingMark, ...]:
@@ -108,15 +147,15 @@ def _marks(edges: Iterable[tuple[Edge, int]]) -> tuple[PendingMark, ...]:
         if edge.opening:
             opened.append((edge, at, sequence))
             continue
-        for index in range(len(opened) - 1, -1, -1):
-            opening, start, order = opened[index]
-            if opening.type == edge.type:
-                del opened[index]
-                if at > start:
-                    found.append((start, -at, order, (start, at, edge.type, opening.link)))
-                break
+        kind, index = edge.type, len(opened) - 1
+        while index >= 0 and opened[index][0].type != kind:
+            index -= 1
+        if index >= 0:
+            opening, start, order = opened.pop(index)
+            if at > start:
+                found.append((start, -at, order, (start, at, kind, opening.link)))
     found.sort()
-    return tuple([mark for *_, mark in found])
+    return tuple([mark[3] for mark in found])
 
 
 class ListBuilder(Struct):
@@ -135,7 +174,14 @@ class AdmonitionBuilder(Struct):
 
 
 BlockBuilder = (
-    ParagraphBuilder | ListBuilder | QuoteBuilder | AdmonitionBuilder | Code | Table | NodeBlock
+    Paragraph
+    | ParagraphBuilder
+    | ListBuilder
+    | QuoteBuilder
+    | AdmonitionBuilder
+    | Code
+    | Table
+    | NodeBlock
 )
 
 
@@ -149,10 +195,12 @@ def piece_text(piece: Piece, titles: Titles) -> str:
 
 def freeze(blocks: Sequence[BlockBuilder], titles: Titles) -> tuple[Block, ...]:
     """The model's blocks: placeholders read as titles, paragraphs with parts where spans are."""
-    return tuple(_freeze(block, titles) for block in blocks)
+    return tuple([_freeze(block, titles) for block in blocks])
 
 
 def _freeze(block: BlockBuilder, titles: Titles) -> Block:
+    if type(block) is Paragraph:  # read as it is: most
+        return block
     if isinstance(block, ParagraphBuilder):
         if block.text is not None:  # settled as it was read: the common case
             if not block.marks:
@@ -194,12 +242,19 @@ def _resolved(marks: Sequence[PendingMark]) -> tuple[Mark, ...]:
     )
 
 
+_WHOLE = (NodeBlock, Code, Table)
+"""Blocks that are content whatever they hold."""
+
+
 def has_content(blocks: Sequence[BlockBuilder]) -> bool:
     """True when the blocks hold a child node or any text that is not blank."""
     for block in blocks:
-        if isinstance(block, NodeBlock | Code | Table):
+        if isinstance(block, _WHOLE):
             return True
-        if isinstance(block, ParagraphBuilder):
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                return True
+        elif isinstance(block, ParagraphBuilder):
             if block.text is not None:
                 if block.text.strip():
                     return True

@@ -31,7 +31,7 @@ def chapter(
     chapter takes the title of its first heading."""
     return Chapter(
         file=source.name,
-        sha256=sha256_hex(source.text.encode("utf-8")),
+        sha256=source.sha256 or sha256_hex(source.text.encode("utf-8")),
         title=str(metadata["title"]) if not first and "title" in metadata else first_heading,
         number=_int_or_none(metadata.get("chapter")),
         reading_time=_int_or_none(metadata.get("reading_time")),

@@ -41,6 +41,12 @@ class FileState(Struct):
     row: list[str] | None = None
     in_head: bool = False
     normative: bool = True
+    first: bool = False
+    """True for the spec's first file (its front matter is the document's)."""
+    metadata: dict[str, object] = field(default_factory=dict)
+    """Its front matter."""
+    first_heading: str | None = None
+    """The title of its first heading."""
 
     def owner(self) -> NodeBuilder:
         """The innermost open node."""

@@ -3,6 +3,10 @@ spans annotated in it, where its formatting (emphasis, strong, strike, code, lin
 closes, the links it holds (resolved once every file is read) and placeholder
 links ``[?](#id)``. Raw HTML and what looks like an annotation but is not read as one (an
 attribute list left in the text) are reported here.
+
+One pass over the children: texts, edges and placeholders go to lists, and a span is kept as
+where it starts and ends in them, so that a paragraph without a span or a placeholder (most)
+is settled at once without a second look at its pieces.
 """
 
 from __future__ import annotations
@@ -16,12 +20,20 @@ from msgspec import Struct, field
 
 from ..reader import SourceFile
 from ..syntax.limits import MAX_INLINE_CHARS
-from .blocks import EDGES, Edge, LinkTarget, Piece, Placeholder
+from .blocks import (
+    EDGES,
+    PLACEHOLDER,
+    Edge,
+    LinkTarget,
+    Placeholder,
+    Read,
+    SpanRange,
+    settled,
+)
 from .nodes import Context, NodeBuilder
 
 #: An attribute list left in the text: ``]{#id``, ``]{.kind``, ``]{key=`` or ``{#id ...}``.
 _STRAY_ATTRIBUTES = re.compile(r"\]\{\s*(?:[#.]|[A-Za-z_][\w:-]*=)|\{#[^\s{}]+[^{}\n]*\}")
-_PLACEHOLDER = "?"
 #: The inline tokens that open and close a mark without a target, and their edges.
 _MARK_EDGES = {
     f"{tag}_{side}": EDGES[kind, side == "open"]
@@ -40,7 +52,9 @@ class LinkPlace(Struct):
     parts: list[str] = field(default_factory=list)
     """The link text while it is read (joined once at the end: `+=` on a string is quadratic)."""
     start: int = 0
-    """Where its pieces start in the paragraph's pieces."""
+    """Where its text starts in the paragraph's texts."""
+    edges: int = 0
+    """Where its edges start in the paragraph's edges (after its own opening edge)."""
     target: LinkTarget = field(default_factory=LinkTarget)
     """Where it goes, once resolved: the href of its mark."""
 
@@ -61,24 +75,7 @@ class SpanHost(Protocol):
         self, token: Token, source: SourceFile, line: int, column: int, lead: str | None
     ) -> NodeBuilder | None: ...
 
-    def close_span(self, node: NodeBuilder, pieces: list[Piece]) -> None: ...
-
-
-class Inline(Struct):
-    """What one inline token reads as."""
-
-    pieces: list[tuple[Piece, str | None]]
-    """Text pieces, each with the id of the span node it is in."""
-    edges: list[int] | None = None
-    """Where the marks' edges are in `pieces`, when they hold no span and no placeholder (the
-    paragraph can be settled as it is read); None when they do."""
-
-    @property
-    def text(self) -> str:
-        return "".join(
-            p if isinstance(p, str) else "" if isinstance(p, Edge) else _PLACEHOLDER
-            for p, _ in self.pieces
-        )
+    def close_span(self, node: NodeBuilder, text: Read) -> None: ...
 
 
 class InlineReader:
@@ -96,9 +93,86 @@ class InlineReader:
         lines: list[str],
         owner: NodeBuilder | None,
         item_span: Token | None = None,
-    ) -> Inline:
-        """The pieces of `token`; `item_span` is a span that stands for its whole list item
-        (read as the item's node, not as a span)."""
+    ) -> Read:
+        """The paragraph `token` reads as (`compiler.extract.blocks.settled`): its texts, each
+        mark's edge with the index of the text it follows, its placeholders and the spans in it;
+        `item_span` is a span that stands for its whole list item (read as the item's node, not
+        as a span)."""
+        if token.meta:  # most have none
+            self._check_length(token, source)
+        children = token.children or []
+        texts: list[str] = []
+        edges: list[tuple[Edge, int]] = []
+        placeholders: dict[int, Placeholder] = {}
+        spans: list[SpanRange] = []
+        link: LinkPlace | None = None
+        cursor: Cursor | None = None  # made for the first link, image or raw HTML
+        span: NodeBuilder | None = None
+        opened: tuple[int, int] | None = None  # where the open span starts: texts, edges
+        for index, child in enumerate(children):
+            kind = child.type
+            if kind == "text":
+                content = child.content
+                texts.append(content)
+                if link is not None:
+                    link.parts.append(content)
+                if "{" in content:
+                    self._stray(content, token, source, lines)
+            elif kind in _MARK_EDGES:
+                edges.append((_MARK_EDGES[kind], len(texts)))
+            elif kind == "code_inline":
+                content = child.content
+                edges.append((_CODE_OPEN, len(texts)))
+                texts.append(content)
+                edges.append((_CODE_CLOSE, len(texts)))
+                if link is not None:
+                    link.parts.append(content)
+            elif kind == "softbreak":
+                texts.append(" ")
+                if link is not None:
+                    link.parts.append(" ")
+            elif kind == "hardbreak":
+                texts.append("\n")
+            elif kind == "link_open":
+                cursor = cursor or Cursor(_line(token))
+                link = _link_place(child, token, lines, cursor)
+                edges.append((Edge("link", True, link.target), len(texts)))
+                link.start, link.edges = len(texts), len(edges)
+            elif kind == "link_close" and link is not None:
+                placeholder = _end_link(link)
+                if placeholder:  # it reads as its target's title, "?" until every file is read
+                    del texts[link.start :], edges[link.edges :]
+                    # A span in its text is gone with it (the span's node keeps its text).
+                    spans = [found for found in spans if found[1] < link.edges]
+                    placeholders[len(texts)] = Placeholder(_fragment(link.href))
+                    texts.append(PLACEHOLDER)
+                edges.append((_LINK_CLOSE, len(texts)))
+                origin = span if span is not None else owner
+                self.links.append(PendingLink(origin, link.href, source, link, placeholder))
+                link = None
+            elif kind == "image":
+                texts.append(child.content)
+                cursor = cursor or Cursor(_line(token))
+                self.links.append(_image(child, token, source, lines, cursor))
+            elif kind == "html_inline":
+                texts.append(child.content)
+                cursor = cursor or Cursor(_line(token))
+                line, column = locate(lines, cursor, child.content, token)
+                raw_html(self.context, source, line, column, child.content)
+            elif kind == "span_open" and child is not item_span:
+                line, column = position(token, lines, child.meta.get("offset", 0))
+                lead = lead_phrase(children[index + 1 :])
+                span = self.host.open_span(child, source, line, column, lead)
+                opened = len(texts), len(edges)
+            elif kind == "span_close" and opened is not None:
+                if span is not None and span.id is not None:
+                    found = (*opened, len(texts), len(edges), span.id)
+                    self.host.close_span(span, _span_text(texts, edges, placeholders, found))
+                    spans.append(found)
+                span, opened = None, None
+        return settled(texts, edges, placeholders, spans)
+
+    def _check_length(self, token: Token, source: SourceFile) -> None:
         too_long = token.meta.get("too_long") if token.meta else None
         if too_long:
             self.context.error(
@@ -110,101 +184,6 @@ class InlineReader:
                 1,
                 "break the text into paragraphs, with a blank line between them",
             )
-        children = token.children or []
-        pieces: list[tuple[Piece, str | None]] = []
-        link: LinkPlace | None = None
-        cursor: Cursor | None = None  # made for the first link, image or raw HTML
-        span: NodeBuilder | None = None
-        span_pieces: list[Piece] = []
-        in_span = False
-        edges: list[int] | None = []  # None once a span or placeholder is read
-
-        def add(piece: Piece) -> None:
-            pieces.append((piece, span.id if span is not None else None))
-            if in_span:
-                span_pieces.append(piece)
-
-        for index, child in enumerate(children):
-            kind = child.type
-            if kind == "text":
-                content = child.content
-                pieces.append((content, span.id if span is not None else None))  # add(), inlined
-                if in_span:
-                    span_pieces.append(content)
-                if link is not None:
-                    link.parts.append(content)
-                if "{" in content:
-                    self._stray(content, token, source, lines)
-            elif kind in _MARK_EDGES:
-                if edges is not None:
-                    edges.append(len(pieces))
-                add(_MARK_EDGES[kind])
-            elif kind == "code_inline":
-                content = child.content
-                if edges is not None:
-                    edges += (len(pieces), len(pieces) + 2)
-                node_id = span.id if span is not None else None
-                pieces += ((_CODE_OPEN, node_id), (content, node_id), (_CODE_CLOSE, node_id))
-                if in_span:
-                    span_pieces += (_CODE_OPEN, content, _CODE_CLOSE)
-                if link is not None:
-                    link.parts.append(content)
-            elif kind == "softbreak":
-                add(" ")
-                if link is not None:
-                    link.parts.append(" ")
-            elif kind == "hardbreak":
-                add("\n")
-            elif kind == "span_open" and child is not item_span:
-                line, column = position(token, lines, child.meta.get("offset", 0))
-                lead = lead_phrase(children[index + 1 :])
-                span = self.host.open_span(child, source, line, column, lead)
-                span_pieces, in_span, edges = [], True, None
-            elif kind == "span_close" and in_span:
-                if span is not None:
-                    self.host.close_span(span, span_pieces)
-                span, in_span = None, False
-            elif kind == "link_open":
-                href = str(child.attrs.get("href", ""))
-                cursor = cursor or Cursor(_line(token))
-                line, column = locate(lines, cursor, "](", token)
-                raw = lines[line - 1] if 0 < line <= len(lines) else ""
-                column = raw.rfind("[", 0, column - 1) + 1 or column
-                target = LinkTarget()
-                if edges is not None:
-                    edges.append(len(pieces))
-                add(Edge("link", True, target))
-                link = LinkPlace(href, "", line, column, start=len(pieces), target=target)
-            elif kind == "link_close" and link is not None:
-                link.text = "".join(link.parts)
-                link.parts = []
-                placeholder = link.text == _PLACEHOLDER and "#" in link.href
-                if placeholder:
-                    written = len(pieces) - link.start
-                    del pieces[link.start :]
-                    if in_span:
-                        del span_pieces[len(span_pieces) - written :]
-                    add(Placeholder(_fragment(link.href)))
-                    edges = None
-                if edges is not None:
-                    edges.append(len(pieces))
-                add(_LINK_CLOSE)
-                origin = span if span is not None else owner
-                self.links.append(PendingLink(origin, link.href, source, link, placeholder))
-                link = None
-            elif kind == "image":
-                src = str(child.attrs.get("src", ""))
-                cursor = cursor or Cursor(_line(token))
-                line, column = locate(lines, cursor, "![", token)
-                add(child.content)
-                place = LinkPlace(src, child.content, line, column)
-                self.links.append(PendingLink(None, src, source, place, image=True))
-            elif kind == "html_inline":
-                add(child.content)
-                cursor = cursor or Cursor(_line(token))
-                line, column = locate(lines, cursor, child.content, token)
-                raw_html(self.context, source, line, column, child.content)
-        return Inline(pieces, edges)
 
     def _stray(self, text: str, token: Token, source: SourceFile, lines: list[str]) -> None:
         found = _STRAY_ATTRIBUTES.search(text)
@@ -222,6 +201,46 @@ class InlineReader:
             "annotate a span as [text]{#id .kind key=value}, with the ']' right before the '{'; "
             "write the braces as \\{ to keep them as text",
         )
+
+
+def _span_text(
+    texts: list[str],
+    edges: list[tuple[Edge, int]],
+    placeholders: dict[int, Placeholder],
+    span: SpanRange,
+) -> Read:
+    """The text of the span node `span` covers, as a paragraph of its own."""
+    first, first_edge = span[0], span[1]
+    return settled(
+        texts[first:],
+        [(edge, index - first) for edge, index in edges[first_edge:]],
+        {index - first: found for index, found in placeholders.items() if index >= first},
+    )
+
+
+def _link_place(child: Token, token: Token, lines: list[str], cursor: Cursor) -> LinkPlace:
+    """A link opened by `child`, at the ``[`` before its ``](`` in the source."""
+    href = str(child.attrs.get("href", ""))
+    line, column = locate(lines, cursor, "](", token)
+    raw = lines[line - 1] if 0 < line <= len(lines) else ""
+    column = raw.rfind("[", 0, column - 1) + 1 or column
+    return LinkPlace(href, "", line, column)
+
+
+def _end_link(link: LinkPlace) -> bool:
+    """Its text joined; True for a placeholder ``[?](#id)``."""
+    link.text = "".join(link.parts)
+    link.parts = []
+    return link.text == PLACEHOLDER and "#" in link.href
+
+
+def _image(
+    child: Token, token: Token, source: SourceFile, lines: list[str], cursor: Cursor
+) -> PendingLink:
+    src = str(child.attrs.get("src", ""))
+    line, column = locate(lines, cursor, "![", token)
+    place = LinkPlace(src, child.content, line, column)
+    return PendingLink(None, src, source, place, image=True)
 
 
 def _fragment(href: str) -> str:

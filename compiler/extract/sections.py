@@ -30,12 +30,14 @@ class Sections:
         self.walk = walk
         self.reserved = reserved
         """Explicit ids, so that ids made from titles never take one."""
+        self.kind = heading_kind(walk.context.grammar)
+        """The kind of sections (found once: the grammar holds it among its kinds)."""
         self._suffixes: dict[str, int] = {}
 
     def preamble(self, source: SourceFile) -> NodeBuilder:
         """The section of a file's text before its first heading (a node only if it has text)."""
         return NodeBuilder(
-            heading_kind(self.walk.context.grammar), None, "heading", Attributes(),
+            self.kind, None, "heading", Attributes(),
             SourceSpan(source.name, 1, 1, 1), source.display, None, None, level=1, auto_id=True,
         )  # fmt: skip
 
@@ -52,7 +54,7 @@ class Sections:
             walk.attribute_error(error, line, start + 1 + error.offset)
         level = int(token.tag[1])
         span = SourceSpan(state.source.name, line, indent(lines, line) + 1, end_line(token))
-        kind = heading_kind(walk.context.grammar)
+        kind = self.kind
         if attributes.id:
             ident, auto = attributes.id, False
         else:
@@ -90,8 +92,7 @@ class Sections:
             stem = source.name.rsplit("/", 1)[-1].removesuffix(".md")
             preamble.title = str(title or stem)
             preamble.id = self.auto_id(stem)
-            self.walk.register(preamble.id, heading_kind(self.walk.context.grammar).name,
-                               preamble.source)  # fmt: skip
+            self.walk.register(preamble.id, self.kind.name, preamble.source)
             self.walk.nodes.insert(first_node, preamble)
             close_node(self.walk.context, preamble)
         if state.section is not preamble:

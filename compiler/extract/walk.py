@@ -13,7 +13,7 @@ placeholders, references and orders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markdown_it.token import Token
 
@@ -25,7 +25,7 @@ from ..reader import SourceFile
 from ..spec_files import SpecFiles
 from ..syntax.limits import MAX_NESTING
 from .annotate import Annotations
-from .blocks import AdmonitionBuilder, ListBuilder, QuoteBuilder, paragraph
+from .blocks import AdmonitionBuilder, ListBuilder, QuoteBuilder, reads
 from .chapters import chapter, end_sections
 from .frames import FileState, Frame, Walk, line_of, stray_fences
 from .front_matter import read_front_matter
@@ -80,46 +80,33 @@ class Extractor:
         self.file_names.add(source.name)
         self.walk.displays[source.name] = source.display
         preamble = self.sections.preamble(source)
-        state = FileState(source, source.text.split("\n"), [Frame(preamble.blocks, "")], preamble)
+        frames = [Frame(preamble.blocks, "")]
+        state = FileState(source, source.text.split("\n"), frames, preamble, first=first)
         self.walk.file = state
         first_node = len(self.nodes)
-        metadata: dict[str, object] = {}
-        first_heading: str | None = None
-        if not source.text.strip():
+        if not source.text or source.text.isspace():  # strip() would copy the whole text
             self.walk.error(
                 "CC305", "file is empty", 1, 1, "add the chapter's text, or delete the file"
             )
+        # One look-up per token: most (paragraphs' open and close tokens, a heading's close)
+        # have no handler and cost nothing more.
+        handlers, deep = _HANDLERS, MAX_NESTING - 1
         index, count, too_deep = 0, len(tokens), False
         while index < count:
             token = tokens[index]
+            if token.level >= deep and token.nesting == 1 and not too_deep:
+                too_deep = self._too_deep(tokens, index)
             kind = token.type
-            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and not too_deep:
-                # markdown-it skips what is nested deeper than its limit; say so, never drop silently.
-                too_deep = tokens[index + 1].nesting == -1
-                if too_deep:
-                    self.walk.error(
-                        "CC104",
-                        f"blocks are nested deeper than the limit of {MAX_NESTING} levels; "
-                        "what is nested deeper is not read",
-                        line_of(token),
-                        1,
-                        "flatten the nesting of lists, block quotes and annotations",
-                    )
-            if kind == "heading_open":
-                title = self.inline.read(tokens[index + 1], source, state.lines, None).text
-                self.sections.open(token, title)
-                first_heading = first_heading or title
-                index += 3  # heading_open, inline, heading_close
-                continue
-            if kind == "front_matter":
-                metadata = read_front_matter(token.content, source, first, self.walk.error_at)
-                state.normative = metadata.get("normative") is not False
-                preamble.normative = state.normative
+            if frames[-1].closes == kind:
+                self._close_frame(frames.pop())
             else:
-                index = self._block(tokens, index)
+                handler = handlers.get(kind)
+                if handler is not None:
+                    index = handler(self, tokens, index, state)
             index += 1
-        while len(state.frames) > 1:  # markdown-it closes every block; this is a safeguard
-            self._close_frame(state.frames.pop())
+        while len(frames) > 1:  # markdown-it closes every block; this is a safeguard
+            self._close_frame(frames.pop())
+        metadata, first_heading = state.metadata, state.first_heading
         self.sections.close_file(state, preamble, first_node, metadata.get("title"))
         end_sections(self.nodes[first_node:], state.lines)
         self.chapters.append(chapter(source, metadata, first_heading, first))
@@ -131,70 +118,72 @@ class Extractor:
             self.version = str(version) if version is not None else None
         self.walk.file = None
 
-    def _block(self, tokens: Sequence[Token], index: int) -> int:
-        """Read the block token at `index`; the index of the last token read."""
-        state = self.walk.file
-        assert state is not None
-        token, frames = tokens[index], state.frames
-        kind = token.type
-        if frames[-1].closes == kind:
-            self._close_frame(frames.pop())
-        elif kind == "inline":
-            self._inline(token)
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            built = ListBuilder(kind == "ordered_list_open")
-            frames[-1].blocks.append(built)
-            frames.append(Frame([], kind.replace("_open", "_close"), list_=built))
-        elif kind == "list_item_open":
-            self.annotations.open_item(tokens, index)
-        elif kind == "blockquote_open":
-            quote = QuoteBuilder()
-            frames[-1].blocks.append(quote)
-            frames.append(Frame(quote.blocks, "blockquote_close"))
-        elif kind == "admonition_open":
-            admonition = AdmonitionBuilder(str(token.meta.get("tag", "")) or "note")
-            frames[-1].blocks.append(admonition)
-            frames.append(Frame(admonition.blocks, "admonition_close"))
-            if index + 2 < len(tokens) and tokens[index + 1].type == "admonition_title_open":
-                title = self.inline.read(tokens[index + 2], state.source, state.lines, None).text
-                admonition.title = title or None
-                return index + 3
-        elif kind == "container_annotation_open":
-            self.annotations.open_block(token)
-        elif kind in ("fence", "code_block"):
-            language = token.info.strip().split(" ", 1)[0] if token.info.strip() else None
-            frames[-1].blocks.append(Code(language, token.content.rstrip("\n")))
-        elif kind == "html_block":
-            from .inline import raw_html
+    def _too_deep(self, tokens: Sequence[Token], index: int) -> bool:
+        """markdown-it skips what is nested deeper than its limit: say so, never drop silently.
+        True once said (once per file)."""
+        if tokens[index + 1].nesting != -1:
+            return False
+        self.walk.error(
+            "CC104",
+            f"blocks are nested deeper than the limit of {MAX_NESTING} levels; "
+            "what is nested deeper is not read",
+            line_of(tokens[index]),
+            1,
+            "flatten the nesting of lists, block quotes and annotations",
+        )
+        return True
 
-            raw_html(self.context, state.source, line_of(token), 1, token.content)
-        elif kind == "table_open":
-            state.table = ([], [])
-        elif kind in ("thead_open", "thead_close"):
-            state.in_head = kind == "thead_open"
-        elif kind == "tr_open":
-            state.row = []
-        elif kind == "tr_close" and state.table is not None and state.row is not None:
-            if state.in_head:
-                state.table[0].extend(state.row)
-            else:
-                state.table[1].append(state.row)
-            state.row = None
-        elif kind == "table_close" and state.table is not None:
-            header, rows = state.table
-            frames[-1].blocks.append(Table(tuple(header), tuple(tuple(r) for r in rows)))
-            state.table = None
+    # The handlers of block tokens: each reads the token at `index` and returns the index of
+    # the last token it read.
+
+    def _heading(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        title = reads(self.inline.read(tokens[index + 1], state.source, state.lines, None))
+        self.sections.open(tokens[index], title)
+        state.first_heading = state.first_heading or title
+        return index + 2  # heading_open, inline, heading_close
+
+    def _front_matter(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        content = tokens[index].content
+        metadata = read_front_matter(content, state.source, state.first, self.walk.error_at)
+        state.metadata = metadata
+        state.normative = metadata.get("normative") is not False
+        state.section.normative = state.normative  # the preamble's: front matter comes first
         return index
 
-    def _inline(self, token: Token) -> None:
-        state = self.walk.file
-        assert state is not None
+    def _list_item(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        self.annotations.open_item(tokens, index)
+        return index
+
+    def _admonition(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        token, frames = tokens[index], state.frames
+        admonition = AdmonitionBuilder(str(token.meta.get("tag", "")) or "note")
+        frames[-1].blocks.append(admonition)
+        frames.append(Frame(admonition.blocks, "admonition_close"))
+        if index + 2 < len(tokens) and tokens[index + 1].type == "admonition_title_open":
+            title = reads(self.inline.read(tokens[index + 2], state.source, state.lines, None))
+            admonition.title = title or None
+            return index + 3
+        return index
+
+    def _annotation(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        self.annotations.open_block(tokens[index])
+        return index
+
+    def _html(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        from .inline import raw_html
+
+        token = tokens[index]
+        raw_html(self.context, state.source, line_of(token), 1, token.content)
+        return index
+
+    def _inline(self, tokens: Sequence[Token], index: int, state: FileState) -> int:
+        token = tokens[index]
         owner = state.owner()
         item_span = self._item_spans.pop(id(token), None) if self._item_spans else None
         read = self.inline.read(token, state.source, state.lines, owner, item_span)
         if state.row is not None:
-            state.row.append(read.text)
-            return
+            state.row.append(reads(read))
+            return index
         if ":::" in token.content:
             stray_fences(self.walk, token)
         if not owner.seen_inline and owner.lead is None and owner.granularity == "block":
@@ -202,8 +191,92 @@ class Extractor:
 
             owner.lead = lead_phrase(token.children or [])
         owner.seen_inline = True
-        state.frames[-1].blocks.append(paragraph(read.pieces, read.edges))
+        state.frames[-1].blocks.append(read)
+        return index
 
     def _close_frame(self, frame: Frame) -> None:
         if frame.node is not None:
             close_node(self.context, frame.node)
+
+
+# The handlers that need only the file's state.
+
+
+def _list(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    kind = tokens[index].type
+    built = ListBuilder(kind == "ordered_list_open")
+    state.frames[-1].blocks.append(built)
+    state.frames.append(Frame([], kind.replace("_open", "_close"), list_=built))
+    return index
+
+
+def _quote(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    quote = QuoteBuilder()
+    state.frames[-1].blocks.append(quote)
+    state.frames.append(Frame(quote.blocks, "blockquote_close"))
+    return index
+
+
+def _code(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    token = tokens[index]
+    language = token.info.strip().split(" ", 1)[0] if token.info.strip() else None
+    state.frames[-1].blocks.append(Code(language, token.content.rstrip("\n")))
+    return index
+
+
+def _table(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    state.table = ([], [])
+    return index
+
+
+def _table_head(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    state.in_head = tokens[index].type == "thead_open"
+    return index
+
+
+def _row(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    state.row = []
+    return index
+
+
+def _row_end(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    if state.table is not None and state.row is not None:
+        if state.in_head:
+            state.table[0].extend(state.row)
+        else:
+            state.table[1].append(state.row)
+        state.row = None
+    return index
+
+
+def _table_end(_: Extractor, tokens: Sequence[Token], index: int, state: FileState) -> int:
+    if state.table is not None:
+        header, rows = state.table
+        state.frames[-1].blocks.append(Table(tuple(header), tuple(tuple(r) for r in rows)))
+        state.table = None
+    return index
+
+
+_Handler = Callable[[Extractor, Sequence[Token], int, FileState], int]
+#: The block tokens the walk reads, and how; it skips the others (their open or close token
+#: only frames what another token holds).
+_HANDLERS: dict[str, _Handler] = {
+    "heading_open": Extractor._heading,
+    "front_matter": Extractor._front_matter,
+    "inline": Extractor._inline,
+    "bullet_list_open": _list,
+    "ordered_list_open": _list,
+    "list_item_open": Extractor._list_item,
+    "blockquote_open": _quote,
+    "admonition_open": Extractor._admonition,
+    "container_annotation_open": Extractor._annotation,
+    "fence": _code,
+    "code_block": _code,
+    "html_block": Extractor._html,
+    "table_open": _table,
+    "thead_open": _table_head,
+    "thead_close": _table_head,
+    "tr_open": _row,
+    "tr_close": _row_end,
+    "table_close": _table_end,
+}

@@ -177,6 +177,8 @@ class FieldValues(Struct, frozen=True):
 
 def read_fields(kind: KindSpec, attributes: Attributes) -> FieldValues:
     """The typed fields of a node of `kind` from its ``key=value`` attributes."""
+    if not attributes.values and not kind.fields:  # most sections: nothing to read
+        return FieldValues()
     title_attribute = kind.title.attribute if TitleSource.ATTRIBUTE in kind.title.sources else None
     given: dict[str, FieldValue] = {}
     extra: list[tuple[str, str]] = []

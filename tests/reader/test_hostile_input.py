@@ -771,6 +771,23 @@ def test_control_characters_in_a_spec_are_reported_where_they_are(tmp_path: Path
     assert not [c for c in TERMINAL_CONTROLS if c in text]
 
 
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_the_byte_scan_finds_every_character_the_text_scan_reports(where: str) -> None:
+    # The reader scans a file's bytes first and searches its text only when they may hold a
+    # control: for every character below U+3000 (the set and its neighbours, in UTF-8 of one to
+    # three bytes), the scan says "maybe" exactly when the text holds one.
+    from compiler.controls import _CONTROL, may_hold_controls
+
+    text = "Plain text, “quoted” — with é and ½ in it.\n"
+    for code in range(1, 0x3000):
+        if 0xD800 <= code < 0xE000 or code == 0x0D:  # no surrogates; CR is gone when it is read
+            continue
+        char = chr(code)
+        placed = {"start": char + text, "middle": text + char + text, "end": text + char}[where]
+        expected = _CONTROL.search(char) is not None
+        assert may_hold_controls(placed.encode("utf-8")) is expected, hex(code)
+
+
 HUGE = 200_000
 #: Inputs that quote a long piece of themselves in a diagnostic.
 LONG_QUOTES: dict[str, str] = {
