@@ -105,6 +105,7 @@ class InlineReader:
         edges: list[tuple[Edge, int]] = []
         placeholders: dict[int, Placeholder] = {}
         spans: list[SpanRange] = []
+        in_span: dict[int, Placeholder] = {}  # the open span's placeholders
         link: LinkPlace | None = None
         cursor: Cursor | None = None  # made for the first link, image or raw HTML
         span: NodeBuilder | None = None
@@ -142,9 +143,11 @@ class InlineReader:
                 placeholder = _end_link(link)
                 if placeholder:  # it reads as its target's title, "?" until every file is read
                     del texts[link.start :], edges[link.edges :]
-                    # A span in its text is gone with it (the span's node keeps its text).
-                    spans = [found for found in spans if found[1] < link.edges]
-                    placeholders[len(texts)] = Placeholder(_fragment(link.href))
+                    while spans and spans[-1][1] >= link.edges:  # spans in its text go with it
+                        spans.pop()  # (their nodes keep their text)
+                    found_ = placeholders[len(texts)] = Placeholder(_fragment(link.href))
+                    if opened is not None:
+                        in_span[len(texts)] = found_
                     texts.append(PLACEHOLDER)
                 edges.append((_LINK_CLOSE, len(texts)))
                 origin = span if span is not None else owner
@@ -163,11 +166,11 @@ class InlineReader:
                 line, column = position(token, lines, child.meta.get("offset", 0))
                 lead = lead_phrase(children[index + 1 :])
                 span = self.host.open_span(child, source, line, column, lead)
-                opened = len(texts), len(edges)
+                opened, in_span = (len(texts), len(edges)), {}
             elif kind == "span_close" and opened is not None:
                 if span is not None and span.id is not None:
                     found = (*opened, len(texts), len(edges), span.id)
-                    self.host.close_span(span, _span_text(texts, edges, placeholders, found))
+                    self.host.close_span(span, _span_text(texts, edges, in_span, found))
                     spans.append(found)
                 span, opened = None, None
         return settled(texts, edges, placeholders, spans)
@@ -209,12 +212,13 @@ def _span_text(
     placeholders: dict[int, Placeholder],
     span: SpanRange,
 ) -> Read:
-    """The text of the span node `span` covers, as a paragraph of its own."""
+    """The text of the span node `span` covers (with `placeholders`, the ones in it), as a
+    paragraph of its own."""
     first, first_edge = span[0], span[1]
     return settled(
         texts[first:],
         [(edge, index - first) for edge, index in edges[first_edge:]],
-        {index - first: found for index, found in placeholders.items() if index >= first},
+        {index - first: found for index, found in placeholders.items()},
     )
 
 

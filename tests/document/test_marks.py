@@ -124,3 +124,40 @@ def test_a_document_before_3_2_records_no_formatting(repo_root: Path) -> None:
             if isinstance(block, Paragraph)
         )
     assert compile_text("# T {#t}\n\nx\n").model.records_formatting
+
+
+def test_spans_and_placeholders_in_one_paragraph_each_read_their_own_text() -> None:
+    # A paragraph read in one pass: each span node's text holds its own words, placeholder and
+    # marks only, and the paragraph's parts, marks and placeholders land where they are written.
+    text = (
+        "# Alpha {#a}\n\n# Beta {#b}\n\n"
+        "[?](#a) and [x [?](#b) *y*]{#s .definition term=S} then **[?](#a)**, "
+        "[`z`]{#t .definition term=T} [w](#b).\n"
+    )
+    result = compile_text(text)
+    assert result.ok, result.diagnostics
+    [paragraph] = paragraphs(result.model, "b")
+    assert paragraph.text == "Alpha and x Beta y then Alpha, z w."
+    assert [(part.text, part.node) for part in paragraph.parts] == [
+        ("Alpha and ", None),
+        ("x Beta y", "s"),
+        (" then Alpha, ", None),
+        ("z", "t"),
+        (" w.", None),
+    ]
+    assert marked(paragraph) == [
+        ("link", "Alpha", "#a"),
+        ("link", "Beta", "#b"),
+        ("em", "y", None),
+        ("strong", "Alpha", None),
+        ("link", "Alpha", "#a"),
+        ("code", "z", None),
+        ("link", "w", "#b"),
+    ]
+    [span_s] = paragraphs(result.model, "s")
+    assert (span_s.text, marked(span_s)) == (
+        "x Beta y",
+        [("link", "Beta", "#b"), ("em", "y", None)],
+    )
+    [span_t] = paragraphs(result.model, "t")
+    assert (span_t.text, marked(span_t)) == ("z", [("code", "z", None)])
