@@ -75,6 +75,23 @@ def reference_links(size: int) -> dict[str, str]:
     return {"spec.md": "[r]: #a\n\n# A {#a}\n\n" + "\n\n".join([paragraph] * count) + "\n"}
 
 
+def spans_in_one_paragraph(size: int) -> dict[str, str]:
+    """Paragraphs of up to 90,000 characters, each of thousands of spans that open with a bold
+    phrase: each span's lead phrase once copied the rest of its paragraph's tokens."""
+    paragraphs: list[list[str]] = [[]]
+    length = written = 0
+    while written < size:
+        unit = f"[**Lead {written}**: what span {written} says]{{#s{written} .constraint}}"
+        if length + len(unit) > 90_000:
+            paragraphs.append([])
+            length = 0
+        paragraphs[-1].append(unit)
+        length += len(unit) + 1
+        written += len(unit) + 1
+    text = "\n\n".join(" ".join(units) for units in paragraphs)
+    return {"spec.md": "# Spans {#spans}\n\n" + text + "\n"}
+
+
 def shuffled_code_block(size: int) -> dict[str, str]:
     """A code block, and the same code block with its lines shuffled, diffed."""
     lines = [f"value_{i} = compute({i}, other_{i % 97})" for i in range(size // 2 // 34)]
@@ -126,6 +143,7 @@ CASES: tuple[Case, ...] = (
     Case("links to unknown ids", "check", links_to_unknown_ids),
     Case("ranks far apart", "check", ranks_far_apart),
     Case("reference links", "check", reference_links),
+    Case("spans in one paragraph", "check", spans_in_one_paragraph),
     Case("diff of shuffled code", "diff", shuffled_code_block),
     Case("conversation tag soup", "examples", conversation_tag_soup),
     Case("many examples", "examples", many_examples),

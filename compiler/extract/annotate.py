@@ -132,7 +132,7 @@ class Annotations:
                                       f"[text]{{#some-id .{kind.name}}}")  # fmt: skip
                 frames.pop()
                 children = inline.children or []
-                node.lead = lead_phrase(children[children.index(span) + 1 :])
+                node.lead = lead_phrase(children, children.index(span) + 1)
                 node.seen_inline = True
                 if node.kept:
                     frames.append(Frame(node.blocks, "list_item_close", node))

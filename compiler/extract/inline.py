@@ -164,7 +164,7 @@ class InlineReader:
                 raw_html(self.context, source, line, column, child.content)
             elif kind == "span_open" and child is not item_span:
                 line, column = position(token, lines, child.meta.get("offset", 0))
-                lead = lead_phrase(children[index + 1 :])
+                lead = lead_phrase(children, index + 1)
                 span = self.host.open_span(child, source, line, column, lead)
                 opened, in_span = (len(texts), len(edges)), {}
             elif kind == "span_close" and opened is not None:
@@ -265,10 +265,12 @@ def raw_html(context: Context, source: SourceFile, line: int, column: int, html:
     )
 
 
-def lead_phrase(children: Sequence[Token]) -> str | None:
-    """The bold phrase that opens `children` (``**Title**:``), if any."""
+def lead_phrase(children: Sequence[Token], start: int = 0) -> str | None:
+    """The bold phrase that opens `children[start:]` (``**Title**:``), if any. It reads a few
+    dozen tokens at most: a paragraph of many spans takes linear time."""
     found: list[Token] = []
-    for child in children:
+    for index in range(start, len(children)):
+        child = children[index]
         if child.type == "text" and not child.content:
             continue
         found.append(child)
