@@ -112,6 +112,7 @@ NOT_A_KIND = {
     ("compiler/examples/export.py", "prompt"): "the JSONL record's type",
     ("compiler/links.py", "section"): "the slug of an empty title",
     ("compiler/checks.py", "section"): "a hint's example id",
+    ("compiler/syntax/dispatch.py", "reference"): "markdown-it's rule for reference definitions",
 }
 
 
