@@ -56,7 +56,7 @@ class Mark(Struct, frozen=True):
     what `compiler.links.safe_href` accepts); None for other marks."""
 
 
-class Paragraph(Struct, frozen=True):
+class Paragraph(Struct, frozen=True, tag="paragraph", tag_field="type"):
     text: str
     """Plain text; a placeholder link reads as its target's title."""
     parts: tuple[Part, ...] = ()
@@ -72,16 +72,16 @@ class Item(Struct, frozen=True):
     blocks: tuple[Block, ...]
 
 
-class ListBlock(Struct, frozen=True):
+class ListBlock(Struct, frozen=True, tag="list", tag_field="type"):
     ordered: bool
     items: tuple[Item, ...]
 
 
-class Quote(Struct, frozen=True):
+class Quote(Struct, frozen=True, tag="quote", tag_field="type"):
     blocks: tuple[Block, ...]
 
 
-class Admonition(Struct, frozen=True):
+class Admonition(Struct, frozen=True, tag="admonition", tag_field="type"):
     """A call-out such as ``!!! note`` or the Model Spec's ``!!! meta``."""
 
     variant: str
@@ -89,17 +89,17 @@ class Admonition(Struct, frozen=True):
     blocks: tuple[Block, ...]
 
 
-class Code(Struct, frozen=True):
+class Code(Struct, frozen=True, tag="code", tag_field="type"):
     language: str | None
     text: str
 
 
-class Table(Struct, frozen=True):
+class Table(Struct, frozen=True, tag="table", tag_field="type"):
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
-class NodeBlock(Struct, frozen=True):
+class NodeBlock(Struct, frozen=True, tag="node", tag_field="type"):
     """Where a child node (an annotated block or list item) stands; its text is in that node."""
 
     id: str
@@ -136,7 +136,7 @@ class Reply(Struct, frozen=True):
     """How many turns of the conversation precede it: the context to grade it in."""
 
 
-class Conversation(Struct, frozen=True):
+class Conversation(Struct, frozen=True, tag="conversation", tag_field="type"):
     """A conversation written in the spec's declared example syntax (a worked example, or one
     evaluation prompt of a prompts file)."""
 
@@ -157,6 +157,8 @@ class Conversation(Struct, frozen=True):
 
 
 Block = Paragraph | ListBlock | Quote | Admonition | Code | Table | NodeBlock | Conversation
+"""A block of a node's content. Each class is tagged with its JSON ``type``, so that a document's
+blocks are read by msgspec in one call (`compiler.document.v2.blocks_from_json`)."""
 
 
 # --- nodes, references, the document ---------------------------------------------------------
