@@ -5,10 +5,11 @@ and typed fields, so that the differ compares content, never the format it was w
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct
 
 from ..document import (
     Admonition,
@@ -56,8 +57,10 @@ EMPTY = Document(
 )
 
 
-@dataclasses.dataclass(slots=True)
-class Node:  # a dataclass: its document and caches take no part in equality (compare=False)
+class Node(Struct, eq=False):
+    """A node as the diff sees it. Equal only to itself (the diff pairs nodes by identity); its
+    document and the caches below are filled in as the diff asks for them."""
+
     kind: str
     id: str
     model: ModelNode
@@ -65,14 +68,10 @@ class Node:  # a dataclass: its document and caches take no part in equality (co
     """Position in document order."""
     spec: KindSpec | None = None
     """Its kind as its document's grammar declares it (its label, whether it is binding)."""
-    document: Document | None = dataclasses.field(default=None, repr=False, compare=False)
+    document: Document | None = None
     """The document it is in: where the annotations written inside it are (`children`)."""
-    _children: tuple[tuple[int, int], ...] | None = dataclasses.field(
-        default=None, repr=False, compare=False
-    )
-    _spans: tuple[tuple[str, int, int], ...] | None = dataclasses.field(
-        default=None, repr=False, compare=False
-    )
+    _children: tuple[tuple[int, int], ...] | None = None
+    _spans: tuple[tuple[str, int, int], ...] | None = None
 
     @property
     def children(self) -> tuple[tuple[int, int], ...]:
