@@ -116,28 +116,47 @@ class _Table:
         }
 
 
-class _Terminators(Ruler[RuleFuncBlockType]):
-    """A block ruler whose terminator chains (``getRules("paragraph")`` and the like: the rules
-    that may end a paragraph, list or quote, asked in turn until one says yes) come as one rule
+class _DispatchingRuler(Ruler[Any]):
+    """markdown-it's ruler of one parser (block or inline) with its dispatch tables, made when
+    first asked and again whenever the rules change (markdown-it then compiles new chains).
+
+    For the block parser, a terminator chain (``getRules("paragraph")`` and the like: the rules
+    that may end a paragraph, list or quote, asked in turn until one says yes) comes as one rule
     that asks only those that can start on the line's first character."""
 
-    def __init__(self, rules: Ruler[RuleFuncBlockType]) -> None:
+    def __init__(
+        self,
+        rules: Ruler[Any],
+        more: Callable[[], Iterable[str]] = tuple,
+        asked: Callable[[Rule, str], bool] = _always,
+    ) -> None:
         super().__init__()
         self.__rules__ = rules.__rules__
+        self._more, self._asked = more, asked
         self._compiled: object = None
-        """markdown-it's compiled chains that `_chains` was made from (a new object whenever
-        the rules change)."""
-        self._chains: dict[str, list[RuleFuncBlockType]] = {}
+        """markdown-it's compiled chains that the tables were made from."""
+        self._tables: dict[str, _Table] = {}
+        self._chains: dict[str, list[Rule]] = {}
 
-    def getRules(self, chainName: str = "") -> list[RuleFuncBlockType]:
+    def table(self, chainName: str = "") -> _Table:
+        """The dispatch table of a chain."""
         if self.__cache__ is None or self.__cache__ is not self._compiled:
             super().getRules()
             self._compiled = self.__cache__
-            self._chains = {}
+            self._tables, self._chains = {}, {}
+        found = self._tables.get(chainName)
+        if found is None:
+            rules = super().getRules(chainName)
+            found = self._tables[chainName] = _Table(rules, self._more(), self._asked)
+        return found
+
+    def getRules(self, chainName: str = "") -> list[Rule]:
+        if not chainName:
+            return super().getRules()
+        table = self.table(chainName)  # first: it drops what the old rules made
         chain = self._chains.get(chainName)
         if chain is None:
-            rules = super().getRules(chainName)
-            chain = self._chains[chainName] = [_any_of(_Table(rules))] if chainName else rules
+            chain = self._chains[chainName] = [_any_of(table)]
         return chain
 
 
@@ -162,20 +181,12 @@ class DispatchingBlock(ParserBlock):
 
     def __init__(self, rules: ParserBlock) -> None:
         super().__init__()
-        self.ruler = _Terminators(rules.ruler)
-        self._table: _Table | None = None
-
-    def _rules(self) -> _Table:
-        rules = self.ruler.getRules("")
-        table = self._table
-        if table is None or table.rules is not rules:
-            table = self._table = _Table(rules)
-        return table
+        self.ruler = self.tables = _DispatchingRuler(rules.ruler)
 
     def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
         """markdown-it's `ParserBlock.tokenize`, with the rules chosen by the line's first
         character."""
-        table = self._rules()
+        table = self.tables.table()
         every, anywhere, by_character = table.rules, table.anywhere, table.by_character
         src, bMarks, tShift, eMarks = state.src, state.bMarks, state.tShift, state.eMarks
         line = startLine
@@ -239,31 +250,23 @@ def dispatch_plugin(md: MarkdownIt) -> None:
     md.block = DispatchingBlock(md.block)
     md.core.ruler.at("normalize", _normalize)
     md.block.ruler.at("reference", _reference)
-    inline_table: list[_Table] = []
 
-    def table(rules: list[Rule]) -> _Table:
-        """The inline table: the ``text`` rule is asked exactly where the character is not a
-        terminator (ASCII ones are listed; any other character falls to `anywhere`, where
-        ``text`` decides for itself)."""
+    def ascii_terminators() -> list[str]:
         terminator = md.inline.terminator_re.fullmatch
-        ascii_terminators = [chr(code) for code in range(128) if terminator(chr(code))]
+        return [chr(code) for code in range(128) if terminator(chr(code))]
 
-        def asked(rule: Rule, character: str) -> bool:
-            return rule is not inline.text or terminator(character) is None
+    def asked(rule: Rule, character: str) -> bool:
+        """The text rule is asked exactly where the character is not a terminator (ASCII ones
+        are listed; any other character falls to `anywhere`, where it decides for itself)."""
+        return rule is not inline.text or md.inline.terminator_re.fullmatch(character) is None
 
-        return _Table(rules, ascii_terminators, asked)
-
-    def current() -> _Table:
-        rules: list[Rule] = md.inline.ruler.getRules("")
-        if not inline_table or inline_table[0].rules is not rules:
-            inline_table[:] = [table(rules)]
-        return inline_table[0]
+    rules = md.inline.ruler = _DispatchingRuler(md.inline.ruler, ascii_terminators, asked)
 
     def tokenize(state: StateInline) -> None:
         """markdown-it's `ParserInline.tokenize`, asking at each position only the rules that
         can start there."""
-        rules = current()
-        anywhere, by_character, src = rules.anywhere, rules.by_character, state.src
+        table = rules.table()
+        anywhere, by_character, src = table.anywhere, table.by_character, state.src
         end = state.posMax
         maxNesting = md.options["maxNesting"]
         while state.pos < end:
@@ -295,8 +298,8 @@ def dispatch_plugin(md: MarkdownIt) -> None:
             return
         ok = False
         if state.level < md.options["maxNesting"]:
-            rules = current()
-            for rule in rules.by_character.get(state.src[pos], rules.anywhere):
+            table = rules.table()
+            for rule in table.by_character.get(state.src[pos], table.anywhere):
                 # The level bounds recursion; no tokens are made in validation mode.
                 state.level += 1
                 ok = rule(state, True)
